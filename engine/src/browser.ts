@@ -1,0 +1,15 @@
+/** The engine's pure parts: safe to import in the browser (no database, no node: modules). */
+export { createAjv, problemsFromAjv } from './compile/ajv.ts';
+export { fieldJsonSchema, localize, recordJsonSchema } from './compile/json-schema.ts';
+export { type CompiledModule, compileModule } from './compile/module.ts';
+export { feelScopeOf } from './compile/scope.ts';
+export { fieldOrder, recordUiSchema } from './compile/ui-schema.ts';
+export { DefinitionChecker } from './definitions/check.ts';
+export { assignIds, newId } from './definitions/ids.ts';
+export { fieldMetaSchema, moduleMetaSchema } from './definitions/meta-schema.ts';
+export { API_NAME_PATTERN, RESERVED_NAMES, SYSTEM_FIELDS } from './definitions/names.ts';
+export type * from './definitions/types.ts';
+export { EngineError, type EngineErrorKind, type Problem, pointerOf } from './errors.ts';
+export * from './expressions/index.ts';
+export type { ColumnSpec, FieldType, FilterFamily, JsonSchema } from './fields/index.ts';
+export { builtInFieldTypes, createFieldTypeRegistry, FieldTypeRegistry } from './fields/index.ts';

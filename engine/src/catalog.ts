@@ -1,0 +1,120 @@
+import type { Ajv } from 'ajv';
+import { sql } from 'drizzle-orm';
+import { type CompiledField, type CompiledModule, compileModule } from './compile/module.ts';
+import type { LocaleText, ModuleDefinition } from './definitions/types.ts';
+import { notFound } from './errors.ts';
+import type { FieldTypeRegistry } from './fields/registry.ts';
+import { relationSettings } from './fields/relation.ts';
+import type { Db } from './storage/db.ts';
+import { modules, moduleVersions } from './storage/meta-tables.ts';
+import { constraintName, qualified } from './storage/naming.ts';
+
+/** The list of records of `source` pointing at a record of the target module. */
+export interface InverseRelation {
+  name: string;
+  label: LocaleText;
+  source: CompiledModule;
+  field: CompiledField;
+}
+
+export interface ConstraintOwner {
+  module: CompiledModule;
+  field: CompiledField;
+}
+
+/**
+ * The published modules of a workspace, compiled once per version and kept in memory.
+ * Reloaded after each publish.
+ */
+export class ModuleCatalog {
+  #byId = new Map<string, CompiledModule>();
+  #byName = new Map<string, CompiledModule>();
+  #inverses = new Map<string, InverseRelation[]>();
+  #constraints = new Map<string, ConstraintOwner>();
+  #compiled = new Map<string, CompiledModule>();
+
+  constructor(
+    private readonly db: Db,
+    readonly workspaceId: string,
+    readonly schema: string,
+    private readonly registry: FieldTypeRegistry,
+    private readonly ajv: Ajv,
+  ) {}
+
+  async load(): Promise<void> {
+    const rows = await this.db.query<{ definition: ModuleDefinition; version: number }>(
+      sql`SELECT v.definition, v.version FROM ${moduleVersions} v JOIN ${modules} m
+          ON m.workspace_id = v.workspace_id AND m.id = v.module_id AND m.published_version = v.version
+          WHERE v.workspace_id = ${this.workspaceId} AND NOT m.archived`,
+    );
+    this.#set(rows.map((r) => this.compile(r.definition, Number(r.version))));
+  }
+
+  /** Compiles a definition version (cached by id and version: a published version never changes). */
+  compile(definition: ModuleDefinition, version: number): CompiledModule {
+    const key = `${definition.id}@${version}`;
+    let compiled = this.#compiled.get(key);
+    if (!compiled) {
+      compiled = compileModule(definition, version, this.registry, this.ajv);
+      this.#compiled.set(key, compiled);
+    }
+    return compiled;
+  }
+
+  #set(list: CompiledModule[]) {
+    this.#byId = new Map(list.map((m) => [m.id, m]));
+    this.#byName = new Map(list.map((m) => [m.name, m]));
+    this.#inverses = new Map();
+    this.#constraints = new Map();
+    for (const module of list) {
+      for (const field of module.fields) {
+        for (const kind of ['uq', 'fk'] as const) {
+          this.#constraints.set(constraintName(kind, module.id, field.definition.id), { module, field });
+        }
+        if (field.definition.type !== 'relation') continue;
+        const { target, inverse } = relationSettings(field.definition);
+        if (!inverse) continue;
+        const list = this.#inverses.get(target) ?? [];
+        list.push({ name: inverse.name, label: inverse.label, source: module, field });
+        this.#inverses.set(target, list);
+      }
+    }
+  }
+
+  all(): CompiledModule[] {
+    return [...this.#byId.values()];
+  }
+
+  byName(name: string): CompiledModule {
+    const module = this.#byName.get(name);
+    if (!module) throw notFound(`module '${name}'`);
+    return module;
+  }
+
+  byId(id: string): CompiledModule | undefined {
+    return this.#byId.get(id);
+  }
+
+  /** Lists on `moduleId`'s records made by relations pointing at it. */
+  inverses(moduleId: string): InverseRelation[] {
+    return this.#inverses.get(moduleId) ?? [];
+  }
+
+  /** Which field a unique or foreign-key constraint belongs to. */
+  constraintOwner(name: string | undefined): ConstraintOwner | undefined {
+    return name ? this.#constraints.get(name) : undefined;
+  }
+
+  tableSql(module: CompiledModule) {
+    return sql.raw(qualified(this.schema, module.name));
+  }
+
+  async reload(): Promise<void> {
+    await this.load();
+  }
+
+  /** For tests and tools: whether a module with this name is published. */
+  has(name: string): boolean {
+    return this.#byName.has(name);
+  }
+}

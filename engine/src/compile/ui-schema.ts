@@ -1,0 +1,57 @@
+import type { ModuleDefinition } from '../definitions/types.ts';
+import { optionsOf } from '../fields/options.ts';
+import type { FieldTypeRegistry, JsonSchema } from '../fields/registry.ts';
+import { localize } from './json-schema.ts';
+
+/** Field order: layout sections first, then fields no section places. */
+export function fieldOrder(module: ModuleDefinition): string[] {
+  const placed = module.layout?.sections.flatMap((s) => s.fields) ?? [];
+  const rest = module.fields.map((f) => f.name).filter((n) => !placed.includes(n));
+  return [...placed, ...rest];
+}
+
+/**
+ * rjsf uiSchema: widget, placeholder, help and read-only per field, the order, and the sections
+ * under `ui:layout` for the app's object template to lay out in columns.
+ */
+export function recordUiSchema(
+  module: ModuleDefinition,
+  registry: FieldTypeRegistry,
+  locale: string,
+): JsonSchema {
+  const ui: JsonSchema = { 'ui:order': fieldOrder(module) };
+  for (const field of module.fields) {
+    const type = registry.require(field.type);
+    const entry: JsonSchema = { 'ui:widget': type.widget };
+    const placeholder = localize(field.placeholder, locale);
+    if (placeholder) entry['ui:placeholder'] = placeholder;
+    const help = localize(field.help, locale);
+    if (help) entry['ui:help'] = help;
+    if (type.computed) entry['ui:readonly'] = true;
+    const options = optionsOf(field);
+    if (options.length > 0) {
+      entry['ui:enumNames'] = options.map((o) => localize(o.label, locale) ?? o.value);
+      entry['ui:options'] = { colors: Object.fromEntries(options.map((o) => [o.value, o.color ?? null])) };
+    }
+    if (field.type === 'relation') entry['ui:options'] = { target: field.target };
+    ui[field.name] = entry;
+  }
+  const sections = module.layout?.sections ?? [];
+  const placed = new Set(sections.flatMap((s) => s.fields));
+  const unplaced = module.fields.map((f) => f.name).filter((n) => !placed.has(n));
+  ui['ui:layout'] = {
+    sections: [
+      ...sections.map((s) => ({
+        id: s.id,
+        title: localize(s.label, locale) ?? null,
+        columns: s.columns ?? 2,
+        collapsed: s.collapsed ?? false,
+        fields: s.fields,
+      })),
+      ...(unplaced.length > 0
+        ? [{ id: '_other', title: null, columns: 2, collapsed: false, fields: unplaced }]
+        : []),
+    ],
+  };
+  return ui;
+}

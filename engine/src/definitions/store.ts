@@ -1,0 +1,318 @@
+import { and, desc, eq, sql } from 'drizzle-orm';
+import type { ModuleCatalog } from '../catalog.ts';
+import { EngineError, notFound, type Problem } from '../errors.ts';
+import type { FieldTypeRegistry } from '../fields/registry.ts';
+import type { Db } from '../storage/db.ts';
+import { executePlan } from '../storage/execute.ts';
+import { archivedColumns, modules, moduleVersions } from '../storage/meta-tables.ts';
+import { type MigrationPlan, type MigrationStep, planMigration } from '../storage/plan.ts';
+import type { DefinitionChecker } from './check.ts';
+import { assignIds } from './ids.ts';
+import type { ModuleDefinition, ModuleSummary } from './types.ts';
+
+export interface ModuleState {
+  id: string;
+  name: string;
+  draft: ModuleDefinition | null;
+  published: ModuleDefinition | null;
+  publishedVersion: number | null;
+  /** Problems the draft would have at publish time (empty when there is no draft). */
+  draftProblems: Problem[];
+}
+
+export interface PublishPreview {
+  modules: { id: string; name: string; fromVersion: number | null; toVersion: number }[];
+  steps: Omit<MigrationStep, 'check'>[];
+  /** Why the publish cannot go ahead: definition problems, refused changes, data that blocks a step. */
+  problems: Problem[];
+}
+
+export interface PublishResult extends PublishPreview {
+  published: true;
+}
+
+class Rollback extends Error {
+  constructor(readonly preview: PublishPreview) {
+    super('preview');
+  }
+}
+
+const PUBLISH_LOCK = 727_002;
+
+/** A workspace's module definitions: one editable draft per module, immutable published versions. */
+export class DefinitionStore {
+  constructor(
+    private readonly db: Db,
+    private readonly workspaceId: string,
+    private readonly schema: string,
+    private readonly registry: FieldTypeRegistry,
+    private readonly checker: DefinitionChecker,
+    private readonly catalog: ModuleCatalog,
+  ) {}
+
+  async list(): Promise<ModuleSummary[]> {
+    const rows = await this.db.query<Record<string, unknown>>(
+      sql`SELECT m.id, m.name, m.published_version, m.archived, m.draft IS NOT NULL AS has_draft,
+            coalesce(m.draft, v.definition) -> 'label' AS label
+          FROM ${modules} m LEFT JOIN ${moduleVersions} v
+            ON v.workspace_id = m.workspace_id AND v.module_id = m.id AND v.version = m.published_version
+          WHERE m.workspace_id = ${this.workspaceId} ORDER BY m.name`,
+    );
+    return rows.map((r) => ({
+      id: String(r.id),
+      name: String(r.name),
+      label: r.label as ModuleSummary['label'],
+      publishedVersion: r.published_version === null ? null : Number(r.published_version),
+      hasDraft: r.has_draft === true,
+      archived: r.archived === true,
+    }));
+  }
+
+  /** A module by id or name, with its draft and latest published definition. */
+  async get(idOrName: string): Promise<ModuleState> {
+    const [row] = await this.db.query<Record<string, unknown>>(
+      sql`SELECT m.id, m.name, m.draft, m.published_version, v.definition AS published
+          FROM ${modules} m LEFT JOIN ${moduleVersions} v
+            ON v.workspace_id = m.workspace_id AND v.module_id = m.id AND v.version = m.published_version
+          WHERE m.workspace_id = ${this.workspaceId} AND (m.id = ${idOrName} OR m.name = ${idOrName})
+          ORDER BY (m.id = ${idOrName}) DESC LIMIT 1`,
+    );
+    if (!row) throw notFound(`module '${idOrName}'`);
+    const draft = (row.draft as ModuleDefinition | null) ?? null;
+    return {
+      id: String(row.id),
+      name: String(row.name),
+      draft,
+      published: (row.published as ModuleDefinition | null) ?? null,
+      publishedVersion: row.published_version === null ? null : Number(row.published_version),
+      draftProblems: draft ? this.checker.full(draft, await this.#modulesAfter([draft])) : [],
+    };
+  }
+
+  /**
+   * Saves a draft (creating the module when its id is new). The draft must have the right shape;
+   * references between modules are checked at publish. Returns the stored draft, ids filled in.
+   */
+  async saveDraft(input: unknown, expectId?: string): Promise<ModuleDefinition> {
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+      throw new EngineError('invalid-definition', 'a module definition must be a JSON object', [
+        { pointer: '', code: 'type', message: 'must be a JSON object' },
+      ]);
+    }
+    const raw = input as Record<string, unknown>;
+    const id = (raw.id as string | undefined) ?? expectId;
+    if (expectId !== undefined && raw.id !== undefined && raw.id !== expectId) {
+      throw new EngineError('invalid-definition', 'the id in the body differs from the module addressed', [
+        { pointer: '/id', code: 'const', message: `must be '${expectId}'` },
+      ]);
+    }
+    const existing = id !== undefined ? await this.#find(id) : undefined;
+    const definition = assignIds(
+      { ...raw, ...(id ? { id } : {}) },
+      existing?.draft ?? existing?.published ?? undefined,
+    );
+    const problems = this.checker.shape(definition);
+    if (problems.length > 0)
+      throw new EngineError('invalid-definition', 'the module definition is not valid', problems);
+    const module = definition as unknown as ModuleDefinition;
+    await this.db.transaction(async (tx) => {
+      const [clash] = await tx.query<{ id: string }>(
+        sql`SELECT id FROM ${modules} WHERE workspace_id = ${this.workspaceId} AND name = ${module.name} AND id <> ${module.id}`,
+      );
+      if (clash) {
+        throw new EngineError('conflict', `another module is already named '${module.name}'`, [
+          { pointer: '/name', code: 'unique', message: `another module is already named '${module.name}'` },
+        ]);
+      }
+      await tx.run(
+        sql`INSERT INTO ${modules} (workspace_id, id, name, draft, draft_updated_at)
+            VALUES (${this.workspaceId}, ${module.id}, ${module.name}, ${JSON.stringify(module)}::jsonb, now())
+            ON CONFLICT (workspace_id, id) DO UPDATE SET draft = EXCLUDED.draft, draft_updated_at = now(),
+              name = CASE WHEN ${modules.publishedVersion} IS NULL THEN EXCLUDED.name ELSE ${modules.name} END`,
+      );
+    });
+    return module;
+  }
+
+  async discardDraft(idOrName: string): Promise<void> {
+    const state = await this.get(idOrName);
+    if (state.publishedVersion === null) {
+      await this.db.run(
+        sql`DELETE FROM ${modules} WHERE workspace_id = ${this.workspaceId} AND id = ${state.id}`,
+      );
+    } else {
+      await this.db.run(
+        sql`UPDATE ${modules} SET draft = NULL, draft_updated_at = NULL WHERE workspace_id = ${this.workspaceId} AND id = ${state.id}`,
+      );
+    }
+  }
+
+  async versions(
+    idOrName: string,
+  ): Promise<{ version: number; publishedAt: string; publishedBy: string | null }[]> {
+    const state = await this.get(idOrName);
+    const rows = await this.db.drizzle
+      .select({
+        version: moduleVersions.version,
+        publishedAt: moduleVersions.publishedAt,
+        publishedBy: moduleVersions.publishedBy,
+      })
+      .from(moduleVersions)
+      .where(and(eq(moduleVersions.workspaceId, this.workspaceId), eq(moduleVersions.moduleId, state.id)))
+      .orderBy(desc(moduleVersions.version));
+    return rows;
+  }
+
+  async version(idOrName: string, version: number): Promise<{ definition: ModuleDefinition; plan: unknown }> {
+    const state = await this.get(idOrName);
+    const [row] = await this.db.drizzle
+      .select({ definition: moduleVersions.definition, plan: moduleVersions.plan })
+      .from(moduleVersions)
+      .where(
+        and(
+          eq(moduleVersions.workspaceId, this.workspaceId),
+          eq(moduleVersions.moduleId, state.id),
+          eq(moduleVersions.version, version),
+        ),
+      );
+    if (!row) throw notFound(`version ${version} of module '${idOrName}'`);
+    return row;
+  }
+
+  /** What publishing the drafts of `ids` (all drafts when omitted) would do, tried and rolled back. */
+  async preview(ids?: string[]): Promise<PublishPreview> {
+    try {
+      await this.#publish(ids, null, true);
+    } catch (error) {
+      if (error instanceof Rollback) return error.preview;
+      throw error;
+    }
+    throw new Error('unreachable: a preview always rolls back');
+  }
+
+  /** Publishes the drafts of `ids` (all drafts when omitted): tables change and versions are written together. */
+  async publish(ids?: string[], actor: string | null = null): Promise<PublishResult> {
+    const result = await this.#publish(ids, actor, false);
+    await this.catalog.reload();
+    return { ...result, published: true };
+  }
+
+  async #find(id: string) {
+    const [row] = await this.db.query<{ draft: ModuleDefinition | null; published: ModuleDefinition | null }>(
+      sql`SELECT m.draft, v.definition AS published FROM ${modules} m LEFT JOIN ${moduleVersions} v
+            ON v.workspace_id = m.workspace_id AND v.module_id = m.id AND v.version = m.published_version
+          WHERE m.workspace_id = ${this.workspaceId} AND m.id = ${id}`,
+    );
+    return row;
+  }
+
+  /** Every module as it will be after publishing `drafts`: published ones overlaid with the drafts. */
+  async #modulesAfter(drafts: ModuleDefinition[], db: Db = this.db): Promise<Map<string, ModuleDefinition>> {
+    const rows = await db.query<{ definition: ModuleDefinition }>(
+      sql`SELECT v.definition FROM ${moduleVersions} v JOIN ${modules} m
+          ON m.workspace_id = v.workspace_id AND m.id = v.module_id AND m.published_version = v.version
+          WHERE v.workspace_id = ${this.workspaceId}`,
+    );
+    const all = new Map(rows.map((r) => [r.definition.id, r.definition]));
+    for (const draft of drafts) all.set(draft.id, draft);
+    return all;
+  }
+
+  async #publish(ids: string[] | undefined, actor: string | null, dryRun: boolean): Promise<PublishPreview> {
+    return this.db.transaction(async (tx) => {
+      await tx.run(sql`SELECT pg_advisory_xact_lock(${PUBLISH_LOCK}, hashtext(${this.workspaceId}))`);
+      const rows = await tx.query<Record<string, unknown>>(
+        sql`SELECT m.id, m.name, m.draft, m.published_version, v.definition AS published
+            FROM ${modules} m LEFT JOIN ${moduleVersions} v
+              ON v.workspace_id = m.workspace_id AND v.module_id = m.id AND v.version = m.published_version
+            WHERE m.workspace_id = ${this.workspaceId} AND m.draft IS NOT NULL
+            ${
+              ids
+                ? sql`AND (m.id IN (${sql.join(
+                    ids.map((i) => sql`${i}`),
+                    sql`, `,
+                  )}) OR m.name IN (${sql.join(
+                    ids.map((i) => sql`${i}`),
+                    sql`, `,
+                  )}))`
+                : sql``
+            }
+            FOR UPDATE OF m`,
+      );
+      if (ids) {
+        for (const id of ids) {
+          if (!rows.some((r) => r.id === id || r.name === id)) throw notFound(`a draft of module '${id}'`);
+        }
+      }
+      const changes = rows.map((r) => ({
+        before: (r.published as ModuleDefinition | null) ?? undefined,
+        after: r.draft as ModuleDefinition,
+        version: (r.published_version === null ? 0 : Number(r.published_version)) + 1,
+      }));
+      const modulesAfter = await this.#modulesAfter(
+        changes.map((c) => c.after),
+        tx,
+      );
+
+      const problems: Problem[] = [];
+      for (const change of changes) {
+        const prefix = `/modules/${change.after.name}`;
+        const found = this.checker.full(change.after, modulesAfter);
+        if (found.length === 0) {
+          try {
+            this.catalog.compile(change.after, change.version);
+          } catch (error) {
+            if (!(error instanceof EngineError)) throw error;
+            found.push(...error.problems);
+          }
+        }
+        problems.push(...found.map((p) => ({ ...p, pointer: prefix + p.pointer })));
+      }
+      const plan: MigrationPlan =
+        problems.length === 0
+          ? planMigration(this.schema, changes, modulesAfter, this.registry)
+          : { steps: [], refusals: [], archived: [] };
+      problems.push(...plan.refusals);
+      if (problems.length === 0) problems.push(...(await executePlan(tx, this.schema, plan)));
+
+      const preview: PublishPreview = {
+        modules: changes.map((c) => ({
+          id: c.after.id,
+          name: c.after.name,
+          fromVersion: c.before ? c.version - 1 : null,
+          toVersion: c.version,
+        })),
+        steps: plan.steps.map(({ check: _check, ...step }) => step),
+        problems,
+      };
+      if (dryRun) throw new Rollback(preview);
+      if (problems.length > 0) {
+        throw new EngineError('migration-refused', 'the publish was refused; nothing was changed', problems, {
+          steps: preview.steps,
+        });
+      }
+      for (const change of changes) {
+        const moduleSteps = plan.steps.filter((s) => s.module === change.after.name);
+        await tx.run(
+          sql`INSERT INTO ${moduleVersions} (workspace_id, module_id, version, definition, plan, published_by)
+              VALUES (${this.workspaceId}, ${change.after.id}, ${change.version}, ${JSON.stringify(change.after)}::jsonb,
+                      ${JSON.stringify(moduleSteps.map(({ check: _c, ...s }) => s))}::jsonb, ${actor})`,
+        );
+        await tx.run(
+          sql`UPDATE ${modules} SET draft = NULL, draft_updated_at = NULL, published_version = ${change.version},
+                name = ${change.after.name}
+              WHERE workspace_id = ${this.workspaceId} AND id = ${change.after.id}`,
+        );
+      }
+      for (const a of plan.archived) {
+        const version = changes.find((c) => c.after.id === a.moduleId)?.version ?? 0;
+        await tx.run(
+          sql`INSERT INTO ${archivedColumns} (workspace_id, module_id, field_id, version, field, table_name, columns)
+              VALUES (${this.workspaceId}, ${a.moduleId}, ${a.field.id}, ${version}, ${JSON.stringify(a.field)}::jsonb,
+                      ${a.table}, ${sql.param(a.columns)}::text[])`,
+        );
+      }
+      return preview;
+    });
+  }
+}

@@ -1,0 +1,71 @@
+/** A text in several languages, e.g. `{ "en": "Customer", "zh-CN": "客户" }`. */
+export type LocaleText = Record<string, string>;
+
+export const SUPPORTED_LOCALES = ['en', 'zh-CN'] as const;
+
+/** Every field has these; each field type adds its own settings (see fields/). */
+export interface FieldDefinition {
+  /** Stable id: survives renames; column and constraint identity hang on it. */
+  id: string;
+  /** API and column name: snake_case ascii. */
+  name: string;
+  type: string;
+  label: LocaleText;
+  help?: LocaleText;
+  placeholder?: LocaleText;
+  required?: boolean;
+  unique?: boolean;
+  indexed?: boolean;
+  /** Field-type specific settings (maxLength, scale, options, target, expression …). */
+  [setting: string]: unknown;
+}
+
+export interface RuleDefinition {
+  id: string;
+  /** FEEL expression that must hold for a record to be valid (null counts as holding, as in SQL CHECK). */
+  expression: string;
+  /** Optional FEEL condition: the rule applies only when this is true. */
+  when?: string;
+  message: LocaleText;
+  /** Field names the error is reported on; none means the record as a whole. */
+  fields?: string[];
+}
+
+export interface LayoutSection {
+  id: string;
+  label?: LocaleText;
+  columns?: 1 | 2 | 3 | 4;
+  collapsed?: boolean;
+  /** Field names in display order. */
+  fields: string[];
+}
+
+export interface LayoutDefinition {
+  sections: LayoutSection[];
+}
+
+export interface ModuleDefinition {
+  /** Stable id: survives renames. */
+  id: string;
+  /** API, URL and table name: snake_case ascii. */
+  name: string;
+  label: LocaleText;
+  pluralLabel?: LocaleText;
+  description?: LocaleText;
+  icon?: string;
+  /** Name of the field that titles a record in lookups and lists. */
+  titleField?: string;
+  fields: FieldDefinition[];
+  rules?: RuleDefinition[];
+  layout?: LayoutDefinition;
+}
+
+/** A module as stored: its draft and its published versions. */
+export interface ModuleSummary {
+  id: string;
+  name: string;
+  label: LocaleText;
+  publishedVersion: number | null;
+  hasDraft: boolean;
+  archived: boolean;
+}

@@ -1,0 +1,52 @@
+import { booleanField } from './boolean.ts';
+import { dateField } from './date.ts';
+import { datetimeField } from './datetime.ts';
+import { decimalField } from './decimal.ts';
+import { departmentField } from './department.ts';
+import { emailField } from './email.ts';
+import { formulaField } from './formula.ts';
+import { integerField } from './integer.ts';
+import { longTextField } from './long-text.ts';
+import { moneyField } from './money.ts';
+import { multiSelectField } from './multi-select.ts';
+import { percentField } from './percent.ts';
+import { phoneField } from './phone.ts';
+import { FieldTypeRegistry } from './registry.ts';
+import { relationField } from './relation.ts';
+import { selectField } from './select.ts';
+import { textField } from './text.ts';
+import { urlField } from './url.ts';
+import { userField } from './user.ts';
+
+export const builtInFieldTypes = [
+  textField,
+  longTextField,
+  integerField,
+  decimalField,
+  moneyField,
+  percentField,
+  booleanField,
+  dateField,
+  datetimeField,
+  selectField,
+  multiSelectField,
+  emailField,
+  phoneField,
+  urlField,
+  userField,
+  departmentField,
+  relationField,
+  formulaField,
+];
+
+/** A registry holding the built-in field types; plugins register more on it. */
+export function createFieldTypeRegistry(): FieldTypeRegistry {
+  const registry = new FieldTypeRegistry();
+  for (const type of builtInFieldTypes) registry.register(type);
+  return registry;
+}
+
+export { formulaFilterFamily } from './formula.ts';
+export type { ColumnSpec, FieldType, FilterFamily, JsonSchema } from './registry.ts';
+export { FieldTypeRegistry } from './registry.ts';
+export { relationSettings } from './relation.ts';

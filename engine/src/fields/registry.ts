@@ -1,0 +1,79 @@
+import type { FieldDefinition, LocaleText, ModuleDefinition } from '../definitions/types.ts';
+import type { FeelScope, FeelType } from '../expressions/index.ts';
+
+export type JsonSchema = Record<string, unknown>;
+
+/** A column a field keeps in its module's table: `suffix` '' is the main column, named like the field. */
+export interface ColumnSpec {
+  suffix: string;
+  sqlType: string;
+}
+
+/** Operator families the filter language offers; each field type picks one. */
+export type FilterFamily = 'text' | 'number' | 'date' | 'boolean' | 'choice' | 'multi' | 'reference';
+
+/** What a field type may look up while being checked at publish time. */
+export interface FieldCheckContext {
+  module: ModuleDefinition;
+  /** All modules that will exist after the publish, by id. */
+  modules: ReadonlyMap<string, ModuleDefinition>;
+  /** The module's fields as FEEL variables, for fields holding expressions. */
+  feelScope: FeelScope;
+}
+
+export interface FieldCheckProblem {
+  /** Pointer relative to the field, e.g. '/expression'. */
+  pointer: string;
+  message: string;
+}
+
+/**
+ * Everything the platform knows about one field type, declared once: storage, JSON Schema,
+ * FEEL type, widget and filtering. Plugins register more through `FieldTypeRegistry.register`.
+ */
+export interface FieldType {
+  type: string;
+  label: LocaleText;
+  /** JSON Schema of the settings this type adds to a field definition. */
+  settings: { properties: Record<string, JsonSchema>; required?: string[] };
+  widget: string;
+  feelType(field: FieldDefinition): FeelType;
+  /** Columns in the module's table; none for fields computed at read time. */
+  columns(field: FieldDefinition): ColumnSpec[];
+  /** JSON Schema of one non-null value, the one forms and the API validate against. */
+  valueSchema(field: FieldDefinition): JsonSchema;
+  /** Formula-like fields are computed by the engine, never written by users. */
+  computed?: boolean;
+  filter?: FilterFamily;
+  sortable?: boolean;
+  /** Column values (in `columns()` order) for a validated non-null value. */
+  toColumns?(field: FieldDefinition, value: unknown): unknown[];
+  /** The API value from raw column values (in `columns()` order); all-null means null. */
+  fromColumns?(field: FieldDefinition, raw: unknown[]): unknown;
+  /** Extra checks against the other definitions (targets exist, expressions compile …). */
+  check?(field: FieldDefinition, ctx: FieldCheckContext): FieldCheckProblem[];
+}
+
+export class FieldTypeRegistry {
+  readonly #types = new Map<string, FieldType>();
+
+  register(type: FieldType): this {
+    if (this.#types.has(type.type)) throw new Error(`field type '${type.type}' is already registered`);
+    this.#types.set(type.type, type);
+    return this;
+  }
+
+  get(type: string): FieldType | undefined {
+    return this.#types.get(type);
+  }
+
+  require(type: string): FieldType {
+    const found = this.#types.get(type);
+    if (!found) throw new Error(`unknown field type '${type}'`);
+    return found;
+  }
+
+  all(): FieldType[] {
+    return [...this.#types.values()];
+  }
+}

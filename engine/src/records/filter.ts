@@ -1,0 +1,193 @@
+import { type SQL, sql } from 'drizzle-orm';
+import type { CompiledModule } from '../compile/module.ts';
+import { EngineError } from '../errors.ts';
+import type { FilterFamily } from '../fields/registry.ts';
+import { type QueryField, queryField } from './fields.ts';
+
+/**
+ * The filter language: conditions `{ field, op, value }` combined with `{ and: [...] }`,
+ * `{ or: [...] }` and `{ not: ... }`; a field may be one step through a relation
+ * (`customer.industry`).
+ */
+export type Filter =
+  | { and: Filter[] }
+  | { or: Filter[] }
+  | { not: Filter }
+  | { field: string; op: string; value?: unknown };
+
+export const OPERATORS: Record<FilterFamily, readonly string[]> = {
+  text: ['eq', 'ne', 'in', 'nin', 'contains', 'notContains', 'startsWith', 'endsWith', 'empty', 'notEmpty'],
+  number: ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'between', 'in', 'nin', 'empty', 'notEmpty'],
+  date: ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'between', 'empty', 'notEmpty'],
+  boolean: ['eq', 'ne', 'empty', 'notEmpty'],
+  choice: ['eq', 'ne', 'in', 'nin', 'empty', 'notEmpty'],
+  multi: ['hasAny', 'hasAll', 'hasNone', 'empty', 'notEmpty'],
+  reference: ['eq', 'ne', 'in', 'nin', 'empty', 'notEmpty'],
+};
+
+const LIMITS = { conditions: 100, depth: 6, list: 1000, text: 1000 };
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export interface FilterContext {
+  module: CompiledModule;
+  /** Table alias of `module` in the query. */
+  alias: string;
+  /** SQL of a module's table, for sub-queries through relations. */
+  tableOf(moduleId: string): { module: CompiledModule; table: SQL } | undefined;
+}
+
+function fail(pointer: string, message: string, code = 'invalid-filter'): never {
+  throw new EngineError('invalid-query', `invalid filter: ${message}`, [{ pointer, code, message }]);
+}
+
+/** Compiles a filter into a SQL condition; every value becomes a parameter. */
+export function compileFilter(filter: unknown, context: FilterContext, pointer = '/filter'): SQL {
+  let conditions = 0;
+  let aliases = 0;
+  const visit = (node: unknown, at: string, depth: number, ctx: FilterContext): SQL => {
+    if (depth > LIMITS.depth) fail(at, `nested deeper than ${LIMITS.depth} levels`);
+    if (typeof node !== 'object' || node === null || Array.isArray(node)) fail(at, 'must be an object');
+    const keys = Object.keys(node);
+    const record = node as Record<string, unknown>;
+    if (keys.length === 1 && (keys[0] === 'and' || keys[0] === 'or')) {
+      const list = record[keys[0]];
+      if (!Array.isArray(list) || list.length === 0) fail(`${at}/${keys[0]}`, 'must be a non-empty array');
+      const parts = list.map((child, i) => visit(child, `${at}/${keys[0]}/${i}`, depth + 1, ctx));
+      return sql`(${sql.join(parts, sql.raw(keys[0] === 'and' ? ' AND ' : ' OR '))})`;
+    }
+    if (keys.length === 1 && keys[0] === 'not')
+      return sql`NOT (${visit(record.not, `${at}/not`, depth + 1, ctx)})`;
+    const unknown = keys.filter((k) => k !== 'field' && k !== 'op' && k !== 'value');
+    if (unknown.length > 0) fail(`${at}/${unknown[0]}`, `unknown key '${unknown[0]}'`);
+    if (typeof record.field !== 'string') fail(`${at}/field`, 'must name a field');
+    if (typeof record.op !== 'string') fail(`${at}/op`, 'must name an operator');
+    if (++conditions > LIMITS.conditions) fail(at, `more than ${LIMITS.conditions} conditions`);
+
+    const path = record.field.split('.');
+    if (path.length > 2) fail(`${at}/field`, 'can go at most one step through a relation');
+    if (path.length === 2) {
+      const through = queryField(ctx.module, path[0], `${at}/field`);
+      if (!through.target) fail(`${at}/field`, `'${path[0]}' is not a relation`);
+      const target = ctx.tableOf(through.target);
+      if (!target) fail(`${at}/field`, `the module '${path[0]}' points to is not published`);
+      const alias = `r${++aliases}`;
+      const inner = visit({ field: path[1], op: record.op, value: record.value }, at, depth + 1, {
+        ...ctx,
+        module: target.module,
+        alias,
+      });
+      return sql`${column(ctx.alias, through.column)} IN (SELECT ${sql.identifier(alias)}.id FROM ${target.table} ${sql.identifier(alias)} WHERE ${inner})`;
+    }
+    const field = queryField(ctx.module, path[0], `${at}/field`);
+    return condition(field, record.op, record.value, ctx.alias, at);
+  };
+  return visit(filter, pointer, 0, context);
+}
+
+export function column(alias: string, name: string): SQL {
+  return sql`${sql.identifier(alias)}.${sql.identifier(name)}`;
+}
+
+function condition(field: QueryField, op: string, value: unknown, alias: string, at: string): SQL {
+  const allowed = OPERATORS[field.family];
+  if (!allowed.includes(op)) {
+    fail(`${at}/op`, `operator '${op}' does not apply to field '${field.name}' (use ${allowed.join(', ')})`);
+  }
+  const col = column(alias, field.column);
+  const one = () => checkValue(field, value, `${at}/value`);
+  const list = () => {
+    if (!Array.isArray(value) || value.length === 0 || value.length > LIMITS.list) {
+      fail(`${at}/value`, `must be a non-empty array of at most ${LIMITS.list} values`);
+    }
+    return value.map((v, i) => checkValue(field, v, `${at}/value/${i}`));
+  };
+  const like = (pattern: (s: string) => string) => {
+    const text = one() as string;
+    return pattern(text.replace(/[\\%_]/g, (c) => `\\${c}`));
+  };
+  switch (op) {
+    case 'eq':
+      return sql`${col} = ${one()}`;
+    case 'ne':
+      return sql`(${col} <> ${one()} OR ${col} IS NULL)`;
+    case 'gt':
+      return sql`${col} > ${one()}`;
+    case 'gte':
+      return sql`${col} >= ${one()}`;
+    case 'lt':
+      return sql`${col} < ${one()}`;
+    case 'lte':
+      return sql`${col} <= ${one()}`;
+    case 'between': {
+      const bounds = list();
+      if (bounds.length !== 2) fail(`${at}/value`, 'must be [from, to]');
+      return sql`${col} BETWEEN ${bounds[0]} AND ${bounds[1]}`;
+    }
+    case 'in':
+      return sql`${col} IN (${sql.join(
+        list().map((v) => sql`${v}`),
+        sql`, `,
+      )})`;
+    case 'nin':
+      return sql`(${col} NOT IN (${sql.join(
+        list().map((v) => sql`${v}`),
+        sql`, `,
+      )}) OR ${col} IS NULL)`;
+    case 'contains':
+      return sql`${col} ILIKE ${like((s) => `%${s}%`)}`;
+    case 'notContains':
+      return sql`(${col} NOT ILIKE ${like((s) => `%${s}%`)} OR ${col} IS NULL)`;
+    case 'startsWith':
+      return sql`${col} ILIKE ${like((s) => `${s}%`)}`;
+    case 'endsWith':
+      return sql`${col} ILIKE ${like((s) => `%${s}`)}`;
+    case 'empty':
+      noValue(value, at);
+      return field.family === 'multi'
+        ? sql`(${col} IS NULL OR cardinality(${col}) = 0)`
+        : sql`${col} IS NULL`;
+    case 'notEmpty':
+      noValue(value, at);
+      return field.family === 'multi' ? sql`cardinality(${col}) > 0` : sql`${col} IS NOT NULL`;
+    case 'hasAny':
+      return sql`${col} && ${sql.param(list())}::text[]`;
+    case 'hasAll':
+      return sql`${col} @> ${sql.param(list())}::text[]`;
+    default:
+      return sql`(NOT (${col} && ${sql.param(list())}::text[]) OR ${col} IS NULL)`;
+  }
+}
+
+function noValue(value: unknown, at: string) {
+  if (value !== undefined && value !== null) fail(`${at}/value`, 'this operator takes no value');
+}
+
+function checkValue(field: QueryField, value: unknown, at: string): unknown {
+  const wrong = (what: string): never =>
+    fail(at, `must be ${what} for field '${field.name}'`, 'invalid-value');
+  switch (field.family) {
+    case 'number':
+      if (typeof value !== 'number' || !Number.isFinite(value)) wrong('a number');
+      return value;
+    case 'boolean':
+      if (typeof value !== 'boolean') wrong('true or false');
+      return value;
+    case 'reference':
+      if (typeof value !== 'string' || !UUID.test(value)) wrong('an id (uuid)');
+      return value;
+    case 'date':
+      if (typeof value !== 'string') wrong('a date');
+      if (
+        field.temporal === 'date' ? !DATE.test(value as string) : Number.isNaN(Date.parse(value as string))
+      ) {
+        wrong(field.temporal === 'date' ? 'a date (YYYY-MM-DD)' : 'a date or date-time (ISO 8601)');
+      }
+      if (DATE.test(value as string) && Number.isNaN(Date.parse(value as string))) wrong('a real date');
+      return value;
+    default:
+      if (typeof value !== 'string' || value.length > LIMITS.text)
+        wrong(`text of at most ${LIMITS.text} characters`);
+      return value;
+  }
+}

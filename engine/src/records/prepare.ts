@@ -1,0 +1,111 @@
+import { problemsFromAjv } from '../compile/ajv.ts';
+import type { CompiledModule } from '../compile/module.ts';
+import { SYSTEM_FIELDS } from '../definitions/names.ts';
+import { EngineError, type Problem, pointerOf } from '../errors.ts';
+import { fromFeelValue } from '../expressions/index.ts';
+import type { RecordValues } from './types.ts';
+
+const SYSTEM = new Set<string>(SYSTEM_FIELDS);
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Record values as FEEL sees them: money as its amount. */
+function feelInput(module: CompiledModule, values: RecordValues): RecordValues {
+  const input: RecordValues = { ...values };
+  for (const field of module.fields) {
+    const value = values[field.name];
+    if (field.definition.type === 'money' && isPlainObject(value)) input[field.name] = value.amount;
+  }
+  return input;
+}
+
+/**
+ * Turns user input into the values to store: drops system and computed fields, treats null as
+ * empty, fills defaults (create only), validates against the record schema, computes formulas
+ * and checks the module's rules. Throws one error listing every problem.
+ *
+ * `current` is the stored record for an update: the input is a patch over it.
+ */
+export function prepareValues(
+  module: CompiledModule,
+  input: unknown,
+  current?: RecordValues,
+  system: RecordValues = {},
+): RecordValues {
+  if (!isPlainObject(input)) {
+    throw new EngineError('invalid-record', 'the record must be a JSON object', [
+      { pointer: '', code: 'type', message: 'must be a JSON object' },
+    ]);
+  }
+  const values: RecordValues = {};
+  if (current) {
+    for (const field of module.fields) {
+      const value = current[field.name];
+      if (!field.computed && value !== null && value !== undefined) values[field.name] = value;
+    }
+  }
+  for (const [name, value] of Object.entries(input)) {
+    if (SYSTEM.has(name) || module.byName.get(name)?.computed) continue;
+    if (value === null) delete values[name];
+    else values[name] = value;
+  }
+
+  if (!current) {
+    for (const { field, expression } of module.defaults) {
+      if (values[field.name] !== undefined) continue;
+      const value = defaultValue(
+        expression.evaluate(feelInput(module, { ...system, ...values })).value,
+        field,
+      );
+      if (value !== null && value !== undefined) values[field.name] = value;
+    }
+  }
+
+  if (!module.validateValues(values)) {
+    throw invalid(problemsFromAjv(module.validateValues.errors));
+  }
+
+  for (const { field, expression, result } of module.formulas) {
+    const { value } = expression.evaluate(feelInput(module, { ...system, ...values }));
+    const converted = fromFeelValue(value, result);
+    if (converted === null || converted === undefined) delete values[field.name];
+    else values[field.name] = converted;
+  }
+
+  const problems: Problem[] = [];
+  const context = feelInput(module, { ...system, ...values });
+  for (const { rule, expression, when } of module.rules) {
+    if (when && when.evaluate(context).value !== true) continue;
+    if (expression.evaluate(context).value !== false) continue;
+    const messages = rule.message;
+    const message = messages.en ?? Object.values(messages)[0];
+    const targets = rule.fields && rule.fields.length > 0 ? rule.fields : [''];
+    for (const name of targets) {
+      problems.push({
+        pointer: name ? pointerOf(name) : '',
+        code: 'rule',
+        message,
+        messages: { ...messages },
+      });
+    }
+  }
+  if (problems.length > 0) throw invalid(problems);
+  return values;
+}
+
+function defaultValue(value: unknown, field: CompiledModule['fields'][number]): unknown {
+  const type = field.definition.type;
+  if (type === 'money') return typeof value === 'number' ? { amount: value } : null;
+  if (type === 'date') return fromFeelValue(value, { kind: 'date' });
+  if (type === 'datetime') return fromFeelValue(value, { kind: 'datetime' });
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) return null;
+  return value;
+}
+
+function invalid(problems: Problem[]): EngineError {
+  const fields = [...new Set(problems.map((p) => p.pointer.split('/')[1] ?? '').filter(Boolean))];
+  const where = fields.length > 0 ? ` (${fields.join(', ')})` : '';
+  return new EngineError('invalid-record', `the record is not valid${where}`, problems);
+}

@@ -1,0 +1,62 @@
+import { sql } from 'drizzle-orm';
+import type { Problem } from '../errors.ts';
+import type { Db } from './db.ts';
+import { qualified, quoteIdent } from './naming.ts';
+import type { MigrationPlan, PlanCheck } from './plan.ts';
+
+/** Seconds a publish waits for a table lock before giving up instead of queueing users behind it. */
+export const PUBLISH_LOCK_TIMEOUT = '5s';
+
+async function runCheck(db: Db, schema: string, check: PlanCheck): Promise<Problem | undefined> {
+  const table = qualified(schema, check.table);
+  const column = quoteIdent(check.column);
+  if (check.kind === 'duplicates') {
+    const rows = await db.query<{ value: unknown; n: string | number }>(
+      sql.raw(
+        `SELECT ${column}::text AS value, count(*) AS n FROM ${table} WHERE ${column} IS NOT NULL
+         GROUP BY ${column} HAVING count(*) > 1 ORDER BY count(*) DESC LIMIT 5`,
+      ),
+    );
+    if (rows.length === 0) return undefined;
+    return {
+      pointer: `/modules/${check.module}/fields/${check.field}`,
+      code: 'duplicates',
+      message: `field '${check.field}' cannot be made unique: values occur more than once (${rows
+        .map((r) => `${JSON.stringify(r.value)} ×${r.n}`)
+        .join(', ')})`,
+    };
+  }
+  const rows = await db.query<{ value: unknown }>(
+    sql.raw(
+      `SELECT t.${column}::text AS value FROM ${table} t WHERE t.${column} IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM ${qualified(schema, check.targetTable)} x WHERE x.id = t.${column}) LIMIT 5`,
+    ),
+  );
+  if (rows.length === 0) return undefined;
+  return {
+    pointer: `/modules/${check.module}/fields/${check.field}`,
+    code: 'orphans',
+    message: `field '${check.field}' holds ids with no ${check.targetTable} record: ${rows.map((r) => r.value).join(', ')}`,
+  };
+}
+
+/**
+ * Runs a plan's steps in order inside the caller's transaction; each step's data check runs right
+ * before it (after earlier renames), and a failed check skips the step and is returned.
+ */
+export async function executePlan(tx: Db, schema: string, plan: MigrationPlan): Promise<Problem[]> {
+  await tx.run(sql.raw(`SET LOCAL lock_timeout = '${PUBLISH_LOCK_TIMEOUT}'`));
+  const problems: Problem[] = [];
+  for (const step of plan.steps) {
+    if (step.check) {
+      const problem = await runCheck(tx, schema, step.check);
+      if (problem) {
+        problems.push(problem);
+        continue;
+      }
+    }
+    if (problems.length > 0) continue;
+    for (const statement of step.sql) await tx.run(sql.raw(statement));
+  }
+  return problems;
+}

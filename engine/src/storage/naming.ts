@@ -1,0 +1,44 @@
+/** Postgres identifiers are cut at 63 bytes; stay under it. */
+export const MAX_IDENTIFIER = 63;
+
+export const META_SCHEMA = 'crm_meta';
+export const HISTORY_TABLE = '_history';
+export const WORKSPACE_ID_PATTERN = /^[a-z][a-z0-9_]{0,29}$/;
+
+export function workspaceSchema(workspaceId: string): string {
+  if (!WORKSPACE_ID_PATTERN.test(workspaceId)) throw new Error(`invalid workspace id '${workspaceId}'`);
+  return `ws_${workspaceId}`;
+}
+
+/** Double-quoted identifier; names are checked by the meta-schema, this is the second line of defence. */
+export function quoteIdent(name: string): string {
+  if (name.length === 0 || name.length > MAX_IDENTIFIER || name.includes('\0')) {
+    throw new Error(`invalid SQL identifier '${name}'`);
+  }
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+export function qualified(schema: string, table: string): string {
+  return `${quoteIdent(schema)}.${quoteIdent(table)}`;
+}
+
+/** FNV-1a 64-bit: short, stable names that do not change when a module or field is renamed. */
+function fnv64(text: string): string {
+  let hash = 0xcbf29ce484222325n;
+  for (const byte of new TextEncoder().encode(text)) {
+    hash ^= BigInt(byte);
+    hash = (hash * 0x100000001b3n) & 0xffffffffffffffffn;
+  }
+  return hash.toString(16).padStart(16, '0');
+}
+
+export type ConstraintKind = 'uq' | 'fk' | 'ix';
+
+/** Constraint and index names hang on the module's and field's stable ids. */
+export function constraintName(kind: ConstraintKind, moduleId: string, fieldId: string): string {
+  return `${kind}_${fnv64(`${moduleId}/${fieldId}`)}`;
+}
+
+export function archivedColumnName(column: string, version: number): string {
+  return `_arch_v${version}_${column}`.slice(0, MAX_IDENTIFIER);
+}

@@ -1,0 +1,45 @@
+import { PGlite } from '@electric-sql/pglite';
+import type { SQL } from 'drizzle-orm';
+import { drizzle, type PgliteDatabase } from 'drizzle-orm/pglite';
+import type { Db, QueryBuilder, Row } from './db.ts';
+
+type Executor = PgliteDatabase | Parameters<Parameters<PgliteDatabase['transaction']>[0]>[0];
+
+class PgliteDb implements Db {
+  get drizzle(): QueryBuilder {
+    return this.executor as unknown as QueryBuilder;
+  }
+
+  readonly kind = 'pglite' as const;
+  constructor(
+    readonly executor: Executor,
+    private readonly client: PGlite | undefined,
+    readonly inTransaction: boolean,
+  ) {}
+
+  async query<T = Row>(statement: SQL): Promise<T[]> {
+    const result = (await this.executor.execute(statement)) as unknown as { rows: T[] };
+    return result.rows;
+  }
+
+  async run(statement: SQL): Promise<number> {
+    const result = (await this.executor.execute(statement)) as unknown as { affectedRows?: number };
+    return result.affectedRows ?? 0;
+  }
+
+  transaction<T>(work: (tx: Db) => Promise<T>): Promise<T> {
+    if (this.inTransaction) return work(this);
+    return this.executor.transaction((tx) => work(new PgliteDb(tx, undefined, true)));
+  }
+
+  async close(): Promise<void> {
+    await this.client?.close();
+  }
+}
+
+/** Embedded PostgreSQL (PGlite); `dataDir` undefined keeps everything in memory. */
+export async function openPglite(dataDir?: string): Promise<Db> {
+  const client = await PGlite.create(dataDir ? { dataDir } : {});
+  await client.exec(`SET TIME ZONE 'UTC'`);
+  return new PgliteDb(drizzle(client), client, false);
+}

@@ -1,0 +1,366 @@
+import type { FieldDefinition, LocaleText, ModuleDefinition } from '../definitions/types.ts';
+import { type Problem, pointerOf } from '../errors.ts';
+import type { FieldTypeRegistry } from '../fields/registry.ts';
+import { relationSettings } from '../fields/relation.ts';
+import { losslessConversion } from './conversions.ts';
+import { archivedColumnName, constraintName, HISTORY_TABLE, qualified, quoteIdent } from './naming.ts';
+
+/** A check against existing data that a step needs to succeed; run by the preview and by the apply. */
+export type PlanCheck =
+  | { kind: 'duplicates'; table: string; column: string; module: string; field: string }
+  | { kind: 'orphans'; table: string; column: string; targetTable: string; module: string; field: string };
+
+export type StepKind =
+  | 'createTable'
+  | 'renameTable'
+  | 'dropConstraint'
+  | 'renameColumn'
+  | 'archiveColumn'
+  | 'addColumn'
+  | 'alterColumnType'
+  | 'addUnique'
+  | 'addIndex'
+  | 'addForeignKey';
+
+export interface MigrationStep {
+  kind: StepKind;
+  module: string;
+  field?: string;
+  /** What the step does, in words an admin reads in the preview. */
+  description: LocaleText;
+  sql: string[];
+  /** True when the step rewrites the table (takes time on large tables). */
+  rewritesTable?: boolean;
+  check?: PlanCheck;
+}
+
+export interface ArchivedColumns {
+  moduleId: string;
+  field: FieldDefinition;
+  table: string;
+  columns: string[];
+}
+
+export interface MigrationPlan {
+  steps: MigrationStep[];
+  /** Changes the engine refuses to make; a plan with refusals cannot be applied. */
+  refusals: Problem[];
+  archived: ArchivedColumns[];
+}
+
+const PHASES: StepKind[] = [
+  'createTable',
+  'renameTable',
+  'dropConstraint',
+  'renameColumn',
+  'archiveColumn',
+  'addColumn',
+  'alterColumnType',
+  'addUnique',
+  'addIndex',
+  'addForeignKey',
+];
+
+export interface ModuleChange {
+  /** The published definition, if any. */
+  before?: ModuleDefinition;
+  after: ModuleDefinition;
+  /** The version `after` will be published as. */
+  version: number;
+}
+
+/** System columns every module table starts with. */
+export const SYSTEM_COLUMNS_DDL = [
+  'id uuid PRIMARY KEY',
+  'version integer NOT NULL DEFAULT 1',
+  'owner uuid',
+  'created_at timestamptz NOT NULL DEFAULT now()',
+  'created_by uuid',
+  'updated_at timestamptz NOT NULL DEFAULT now()',
+  'updated_by uuid',
+];
+
+interface Columns {
+  names: string[];
+  sqlTypes: string[];
+  suffixes: string[];
+}
+
+/**
+ * Diffs published definitions against the new ones into DDL steps, matching modules and fields by
+ * their stable ids (a changed name is a rename). `modulesAfter` resolves relation targets.
+ */
+export function planMigration(
+  schema: string,
+  changes: ModuleChange[],
+  modulesAfter: ReadonlyMap<string, ModuleDefinition>,
+  registry: FieldTypeRegistry,
+): MigrationPlan {
+  const steps: MigrationStep[] = [];
+  const refusals: Problem[] = [];
+  const archived: ArchivedColumns[] = [];
+  const columnsOf = (field: FieldDefinition): Columns => {
+    const specs = registry.require(field.type).columns(field);
+    return {
+      names: specs.map((s) => field.name + s.suffix),
+      sqlTypes: specs.map((s) => s.sqlType),
+      suffixes: specs.map((s) => s.suffix),
+    };
+  };
+  const tableOf = (moduleName: string) => qualified(schema, moduleName);
+
+  for (const { before, after, version } of changes) {
+    const table = tableOf(after.name);
+    const step = (
+      kind: StepKind,
+      description: LocaleText,
+      sql: string[],
+      extra: Partial<MigrationStep> = {},
+    ) => steps.push({ kind, module: after.name, description, sql, ...extra });
+
+    if (!before) {
+      step('createTable', { en: `Create table ${after.name}`, 'zh-CN': `创建数据表 ${after.name}` }, [
+        `CREATE TABLE ${table} (${SYSTEM_COLUMNS_DDL.join(', ')})`,
+        `CREATE INDEX ${quoteIdent(`ix_${after.id}_created`.slice(0, 63))} ON ${table} (created_at, id)`,
+      ]);
+    } else if (before.name !== after.name) {
+      step(
+        'renameTable',
+        {
+          en: `Rename table ${before.name} to ${after.name}`,
+          'zh-CN': `数据表 ${before.name} 重命名为 ${after.name}`,
+        },
+        [`ALTER TABLE ${tableOf(before.name)} RENAME TO ${quoteIdent(after.name)}`],
+      );
+    }
+
+    const oldFields = new Map((before?.fields ?? []).map((f) => [f.id, f]));
+    const newIds = new Set(after.fields.map((f) => f.id));
+
+    for (const old of oldFields.values()) {
+      if (newIds.has(old.id)) continue;
+      const columns = columnsOf(old);
+      dropConstraints(old, undefined);
+      if (columns.names.length === 0) continue;
+      const archivedNames = columns.names.map((c) => archivedColumnName(c, version));
+      step(
+        'archiveColumn',
+        {
+          en: `Archive field ${old.name}: its data is kept in ${archivedNames.join(', ')} until purged`,
+          'zh-CN': `归档字段 ${old.name}：数据保留在 ${archivedNames.join('、')} 中，直到清除`,
+        },
+        columns.names.map(
+          (c, i) => `ALTER TABLE ${table} RENAME COLUMN ${quoteIdent(c)} TO ${quoteIdent(archivedNames[i])}`,
+        ),
+        { field: old.name },
+      );
+      archived.push({ moduleId: after.id, field: old, table: after.name, columns: archivedNames });
+    }
+
+    after.fields.forEach((field, index) => {
+      const old = oldFields.get(field.id);
+      const columns = columnsOf(field);
+      if (!old) {
+        for (const [i, name] of columns.names.entries()) {
+          step(
+            'addColumn',
+            {
+              en: `Add field ${field.name} (${field.type})`,
+              'zh-CN': `新增字段 ${field.name}（${field.type}）`,
+            },
+            [`ALTER TABLE ${table} ADD COLUMN ${quoteIdent(name)} ${columns.sqlTypes[i]}`],
+            { field: field.name },
+          );
+        }
+        addConstraints(field, undefined);
+        return;
+      }
+      const oldColumns = columnsOf(old);
+      dropConstraints(old, field);
+      if (old.name !== field.name) {
+        oldColumns.suffixes.forEach((suffix, i) => {
+          if (!columns.suffixes.includes(suffix)) return;
+          step(
+            'renameColumn',
+            {
+              en: `Rename field ${old.name} to ${field.name}`,
+              'zh-CN': `字段 ${old.name} 重命名为 ${field.name}`,
+            },
+            [
+              `ALTER TABLE ${table} RENAME COLUMN ${quoteIdent(oldColumns.names[i])} TO ${quoteIdent(field.name + suffix)}`,
+            ],
+            { field: field.name },
+          );
+        });
+      }
+      columns.suffixes.forEach((suffix, i) => {
+        const oldIndex = oldColumns.suffixes.indexOf(suffix);
+        const column = columns.names[i];
+        if (oldIndex < 0) {
+          step(
+            'addColumn',
+            {
+              en: `Add column ${column} for field ${field.name}`,
+              'zh-CN': `为字段 ${field.name} 新增列 ${column}`,
+            },
+            [`ALTER TABLE ${table} ADD COLUMN ${quoteIdent(column)} ${columns.sqlTypes[i]}`],
+            { field: field.name },
+          );
+          return;
+        }
+        const from = oldColumns.sqlTypes[oldIndex];
+        const to = columns.sqlTypes[i];
+        if (from === to) return;
+        const using = losslessConversion(from, to, quoteIdent(column));
+        if (using === undefined) {
+          refusals.push({
+            pointer: pointerOf('modules', after.name, 'fields', index, 'type'),
+            code: 'type-change',
+            message: `changing field '${field.name}' from ${old.type} (${from}) to ${field.type} (${to}) could lose data and is not supported`,
+          });
+          return;
+        }
+        step(
+          'alterColumnType',
+          {
+            en: `Change field ${field.name} from ${from} to ${to} (no value is lost)`,
+            'zh-CN': `字段 ${field.name} 类型由 ${from} 改为 ${to}（不会丢失数据）`,
+          },
+          [`ALTER TABLE ${table} ALTER COLUMN ${quoteIdent(column)} TYPE ${to} USING ${using}`],
+          { field: field.name, rewritesTable: true },
+        );
+      });
+      oldColumns.suffixes.forEach((suffix, i) => {
+        if (columns.suffixes.includes(suffix)) return;
+        const archivedName = archivedColumnName(oldColumns.names[i], version);
+        step(
+          'archiveColumn',
+          { en: `Archive column ${oldColumns.names[i]}`, 'zh-CN': `归档列 ${oldColumns.names[i]}` },
+          [
+            `ALTER TABLE ${table} RENAME COLUMN ${quoteIdent(oldColumns.names[i])} TO ${quoteIdent(archivedName)}`,
+          ],
+          { field: field.name },
+        );
+        archived.push({ moduleId: after.id, field: old, table: after.name, columns: [archivedName] });
+      });
+      addConstraints(field, old);
+    });
+
+    function wanted(field: FieldDefinition | undefined) {
+      if (!field) return { uq: false, ix: false, fk: undefined as string | undefined };
+      const isRelation = field.type === 'relation';
+      const relation = isRelation ? relationSettings(field) : undefined;
+      return {
+        uq: field.unique === true,
+        ix: !field.unique && (field.indexed === true || isRelation),
+        fk: relation ? `${relation.target}:${relation.onDelete ?? 'restrict'}` : undefined,
+      };
+    }
+
+    /** Drops what `old` had that `next` no longer wants (or all of it when the field goes away). */
+    function dropConstraints(old: FieldDefinition, next: FieldDefinition | undefined) {
+      const had = wanted(old);
+      const wants = wanted(next);
+      const typeChanged =
+        next !== undefined && columnsOf(old).sqlTypes.join() !== columnsOf(next).sqlTypes.join();
+      const drops: string[] = [];
+      if (had.fk && (had.fk !== wants.fk || typeChanged)) {
+        drops.push(
+          `ALTER TABLE ${table} DROP CONSTRAINT IF EXISTS ${quoteIdent(constraintName('fk', after.id, old.id))}`,
+        );
+      }
+      if (had.uq && (!wants.uq || typeChanged))
+        drops.push(`DROP INDEX IF EXISTS ${qualified(schema, constraintName('uq', after.id, old.id))}`);
+      if (had.ix && (!wants.ix || typeChanged))
+        drops.push(`DROP INDEX IF EXISTS ${qualified(schema, constraintName('ix', after.id, old.id))}`);
+      if (drops.length > 0) {
+        step(
+          'dropConstraint',
+          {
+            en: `Remove index or constraint of field ${old.name}`,
+            'zh-CN': `移除字段 ${old.name} 的索引或约束`,
+          },
+          drops,
+          { field: old.name },
+        );
+      }
+    }
+
+    function addConstraints(field: FieldDefinition, old: FieldDefinition | undefined) {
+      const had = wanted(old);
+      const wants = wanted(field);
+      const typeChanged =
+        old !== undefined && columnsOf(old).sqlTypes.join() !== columnsOf(field).sqlTypes.join();
+      const column = quoteIdent(field.name);
+      if (wants.uq && (!had.uq || typeChanged)) {
+        step(
+          'addUnique',
+          { en: `Make field ${field.name} unique`, 'zh-CN': `字段 ${field.name} 设为唯一` },
+          [
+            `CREATE UNIQUE INDEX ${quoteIdent(constraintName('uq', after.id, field.id))} ON ${table} (${column})`,
+          ],
+          {
+            field: field.name,
+            check: {
+              kind: 'duplicates',
+              table: after.name,
+              column: field.name,
+              module: after.name,
+              field: field.name,
+            },
+          },
+        );
+      }
+      if (wants.ix && (!had.ix || typeChanged)) {
+        step(
+          'addIndex',
+          { en: `Index field ${field.name}`, 'zh-CN': `为字段 ${field.name} 建立索引` },
+          [`CREATE INDEX ${quoteIdent(constraintName('ix', after.id, field.id))} ON ${table} (${column})`],
+          { field: field.name },
+        );
+      }
+      if (wants.fk && (wants.fk !== had.fk || typeChanged)) {
+        const relation = relationSettings(field);
+        const target = modulesAfter.get(relation.target);
+        if (!target) return;
+        const onDelete = relation.onDelete === 'setNull' ? 'SET NULL' : 'RESTRICT';
+        step(
+          'addForeignKey',
+          {
+            en: `Link field ${field.name} to ${target.name}`,
+            'zh-CN': `字段 ${field.name} 关联到 ${target.name}`,
+          },
+          [
+            `ALTER TABLE ${table} ADD CONSTRAINT ${quoteIdent(constraintName('fk', after.id, field.id))} FOREIGN KEY (${column}) REFERENCES ${tableOf(target.name)} (id) ON DELETE ${onDelete}`,
+          ],
+          {
+            field: field.name,
+            check: {
+              kind: 'orphans',
+              table: after.name,
+              column: field.name,
+              targetTable: target.name,
+              module: after.name,
+              field: field.name,
+            },
+          },
+        );
+      }
+    }
+  }
+
+  steps.sort((a, b) => PHASES.indexOf(a.kind) - PHASES.indexOf(b.kind));
+  return { steps, refusals, archived };
+}
+
+/** DDL that makes a workspace's schema and its shared tables. */
+export function workspaceSchemaDdl(schema: string): string[] {
+  return [
+    `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`,
+    `CREATE TABLE IF NOT EXISTS ${qualified(schema, HISTORY_TABLE)} (
+      id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      module_id text NOT NULL, record_id uuid NOT NULL, version integer NOT NULL,
+      op text NOT NULL, at timestamptz NOT NULL DEFAULT now(), actor uuid, changes jsonb NOT NULL)`,
+    `CREATE INDEX IF NOT EXISTS ${quoteIdent(`${HISTORY_TABLE}_record`)} ON ${qualified(schema, HISTORY_TABLE)} (module_id, record_id, version)`,
+  ];
+}

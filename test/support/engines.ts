@@ -1,0 +1,53 @@
+// The engine on each database it supports: suites call `forEachDatabase` and run once per kind.
+import { Engine, openPglite, openPostgres, type Workspace } from '@crm/engine';
+import { afterAll, beforeAll, describe } from 'vitest';
+import { createTestDatabase, type TestDatabase } from './postgres.ts';
+
+export type DatabaseKind = 'pglite' | 'postgres';
+export const DATABASE_KINDS: DatabaseKind[] = ['pglite', 'postgres'];
+
+export interface EngineHandle {
+  engine: Engine;
+  workspace: Workspace;
+  kind: DatabaseKind;
+}
+
+/** A fresh engine (own database) on `kind`; close it with `handle.engine.close()` and `drop()`. */
+export async function openTestEngine(kind: DatabaseKind, name = 'engine') {
+  let database: TestDatabase | undefined;
+  if (kind === 'postgres') database = await createTestDatabase(name);
+  const db = database ? await openPostgres(database.url) : await openPglite();
+  const engine = await Engine.open({ db });
+  const workspace = await engine.workspace('default');
+  return {
+    engine,
+    workspace,
+    kind,
+    async close() {
+      await engine.close();
+      await database?.drop();
+    },
+  };
+}
+
+/**
+ * Declares `suite` once per database kind; `handle()` gives that kind's engine, opened once for the
+ * file's suite (PGlite takes seconds to start).
+ */
+export function forEachDatabase(title: string, suite: (handle: () => EngineHandle) => void) {
+  for (const kind of DATABASE_KINDS) {
+    describe(`${title} [${kind}]`, () => {
+      let current: Awaited<ReturnType<typeof openTestEngine>> | undefined;
+      beforeAll(async () => {
+        current = await openTestEngine(kind, title);
+      });
+      afterAll(async () => {
+        await current?.close();
+      });
+      suite(() => {
+        if (!current) throw new Error('engine not open yet');
+        return current;
+      });
+    });
+  }
+}
