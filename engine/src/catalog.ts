@@ -9,6 +9,14 @@ import type { Db } from './storage/db.ts';
 import { modules, moduleVersions } from './storage/meta-tables.ts';
 import { constraintName, qualified } from './storage/naming.ts';
 
+/** NOTIFY channel telling every server that a workspace's published modules changed. */
+export const CATALOG_CHANNEL = 'crm_catalog';
+
+/** Tells every server (this one included) to reload; delivered when the caller's transaction commits. */
+export async function announcePublish(tx: Db, workspaceId: string): Promise<void> {
+  await tx.run(sql`SELECT pg_notify(${CATALOG_CHANNEL}, ${workspaceId})`);
+}
+
 /** The list of records of `source` pointing at a record of the target module. */
 export interface InverseRelation {
   name: string;
@@ -111,6 +119,14 @@ export class ModuleCatalog {
 
   async reload(): Promise<void> {
     await this.load();
+  }
+
+  /** Reloads whenever any server publishes in this workspace (see `announcePublish`). */
+  async follow(): Promise<() => Promise<void>> {
+    return this.db.listen(CATALOG_CHANNEL, (workspaceId) => {
+      if (workspaceId !== this.workspaceId) return;
+      this.reload().catch((error) => console.error('reloading the published modules failed', error));
+    });
   }
 
   /** For tests and tools: whether a module with this name is published. */

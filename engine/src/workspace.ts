@@ -41,6 +41,7 @@ export class Engine {
   readonly #checker: DefinitionChecker;
   readonly #ajv = createAjv();
   readonly #workspaces = new Map<string, Promise<Workspace>>();
+  readonly #unfollow: (() => Promise<void>)[] = [];
 
   private constructor(
     readonly db: Db,
@@ -76,11 +77,13 @@ export class Engine {
     });
     const catalog = new ModuleCatalog(this.db, id, schema, this.registry, this.#ajv);
     await catalog.load();
+    this.#unfollow.push(await catalog.follow());
     const definitions = new DefinitionStore(this.db, id, schema, this.registry, this.#checker, catalog);
     return new Workspace(id, schema, catalog, definitions, new RecordService(this.db, catalog));
   }
 
   async close(): Promise<void> {
+    for (const unfollow of this.#unfollow.splice(0)) await unfollow().catch(() => {});
     await this.db.close();
   }
 }

@@ -2,7 +2,7 @@ import type { ValidateFunction } from 'ajv';
 import { createAjv, problemsFromAjv } from '../compile/ajv.ts';
 import { feelScopeOf } from '../compile/scope.ts';
 import { type Problem, pointerOf } from '../errors.ts';
-import { checkFeel } from '../expressions/index.ts';
+import { checkFeel, isReservedFeelName } from '../expressions/index.ts';
 import type { FieldTypeRegistry } from '../fields/registry.ts';
 import { fieldMetaSchema, moduleMetaSchema } from './meta-schema.ts';
 import { RESERVED_NAMES } from './names.ts';
@@ -41,8 +41,11 @@ export class DefinitionChecker {
     const names = new Map<string, number>();
     const ids = new Set<string>();
     definition.fields.forEach((field, i) => {
-      if (RESERVED_NAMES.has(field.name))
+      if (RESERVED_NAMES.has(field.name)) {
         problem(pointerOf('fields', i, 'name'), `'${field.name}' is reserved`);
+      } else if (isReservedFeelName(field.name)) {
+        problem(pointerOf('fields', i, 'name'), `'${field.name}' is a word of the expression language`);
+      }
       if (names.has(field.name))
         problem(pointerOf('fields', i, 'name'), `duplicate field name '${field.name}'`);
       if (ids.has(field.id)) problem(pointerOf('fields', i, 'id'), `duplicate field id '${field.id}'`);

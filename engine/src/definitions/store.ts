@@ -1,5 +1,5 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
-import type { ModuleCatalog } from '../catalog.ts';
+import { announcePublish, type ModuleCatalog } from '../catalog.ts';
 import { EngineError, notFound, type Problem } from '../errors.ts';
 import type { FieldTypeRegistry } from '../fields/registry.ts';
 import type { Db } from '../storage/db.ts';
@@ -312,6 +312,7 @@ export class DefinitionStore {
                       ${a.table}, ${sql.param(a.columns)}::text[])`,
         );
       }
+      await announcePublish(tx, this.workspaceId);
       return preview;
     });
   }

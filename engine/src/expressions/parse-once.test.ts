@@ -18,7 +18,10 @@ describe('parse once', () => {
     const compiled = compileFeel('amount * 2 > limit', { variables: { amount: 'number', limit: 'number' } });
     for (let i = 0; i < 50; i++) compiled.evaluate({ amount: i, limit: 10 });
     expect(feelin.compileExpression).toHaveBeenCalledTimes(1);
-    expect(feelin.compileExpression).toHaveBeenCalledWith('amount * 2 > limit', { amount: null, limit: null });
+    expect(feelin.compileExpression).toHaveBeenCalledWith('amount * 2 > limit', {
+      amount: null,
+      limit: null,
+    });
     expect(feelin.parseExpression).not.toHaveBeenCalled();
     expect(feelin.evaluate).not.toHaveBeenCalled();
   });

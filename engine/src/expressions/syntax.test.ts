@@ -132,6 +132,16 @@ describe('syntax problems', () => {
     expect(compileFeel('"客户" + status', scope).evaluate({ status: '名称' }).value).toBe('客户名称');
   });
 
+  it('stays bounded on pathologically nested input', () => {
+    const nested = `${'('.repeat(5000)}amount${')'.repeat(5000)}`;
+    const problems = checkFeel(nested, scope);
+    expect(problems.length).toBeGreaterThan(0);
+    expect(problems.length).toBeLessThanOrEqual(50);
+    expect(
+      compileFeel(`${'('.repeat(500)}amount${')'.repeat(500)}`, scope).evaluate({ amount: 1 }).value,
+    ).toBe(1);
+  });
+
   it('rejects a non-string source', () => {
     expect(() => compileFeel(42 as unknown as string, scope)).toThrow(TypeError);
   });

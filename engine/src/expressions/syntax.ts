@@ -27,6 +27,9 @@ const CONSTRUCTS: Record<string, string> = {
   StringLiteral: 'string',
 };
 
+/** Enough to fix an expression by; a pathological one (thousands of unclosed parentheses) stops here. */
+const MAX_PROBLEMS = 50;
+
 export function syntaxProblems(tree: FeelTree, source: string): FeelProblem[] {
   if (source.trim() === '') {
     return [{ kind: 'syntax', message: 'The expression is empty', from: 0, to: source.length }];
@@ -35,6 +38,7 @@ export function syntaxProblems(tree: FeelTree, source: string): FeelProblem[] {
   const seen = new Set<string>();
   tree.iterate({
     enter(ref) {
+      if (problems.length >= MAX_PROBLEMS) return false;
       if (!ref.type.isError) return true;
       const problem = describeError(ref.node, source);
       const key = `${problem.from}:${problem.to}`;
@@ -79,5 +83,6 @@ function nextNode(node: FeelNode): FeelNode | null {
 
 function quote(text: string): string {
   const trimmed = text.trim();
+  if (trimmed === '') return 'end of expression';
   return JSON.stringify(trimmed.length > 30 ? `${trimmed.slice(0, 30)}…` : trimmed);
 }

@@ -21,6 +21,8 @@ export interface Db {
   /** Runs `work` in one transaction; nested calls join the outer one. */
   transaction<T>(work: (tx: Db) => Promise<T>): Promise<T>;
   readonly inTransaction: boolean;
+  /** Calls `onMessage` for each NOTIFY on `channel` (from any connection or server); returns the unsubscribe. */
+  listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 

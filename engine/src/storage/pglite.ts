@@ -32,6 +32,12 @@ class PgliteDb implements Db {
     return this.executor.transaction((tx) => work(new PgliteDb(tx, undefined, true)));
   }
 
+  async listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>> {
+    if (!this.client) throw new Error('listen on the database, not inside a transaction');
+    const unlisten = await this.client.listen(channel, onMessage);
+    return () => unlisten();
+  }
+
   async close(): Promise<void> {
     await this.client?.close();
   }

@@ -31,6 +31,12 @@ class PostgresDb implements Db {
     return this.executor.transaction((tx) => work(new PostgresDb(tx, undefined, true)));
   }
 
+  async listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>> {
+    if (!this.client) throw new Error('listen on the database, not inside a transaction');
+    const { unlisten } = await this.client.listen(channel, onMessage);
+    return unlisten;
+  }
+
   async close(): Promise<void> {
     await this.client?.end({ timeout: 5 });
   }
