@@ -1,18 +1,46 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { Ajv, type ErrorObject, type SchemaValidateFunction, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { Problem } from '../errors.ts';
+import { normalizeFloat } from '../expressions/decimal.ts';
 
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
   addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
 
 /**
+ * Whether `value` is a multiple of `step` as the decimal it stands for: the quotient, taken to the
+ * 15 significant digits a float holds, is whole. (ajv's own check allows a fixed absolute error,
+ * which float division exceeds for large values: it refused 1234567.89 as a multiple of 0.01.)
+ */
+export function isMultipleOf(value: number, step: number): boolean {
+  return Number.isInteger(normalizeFloat(value / step));
+}
+
+/** ajv's `multipleOf` replaced by `isMultipleOf`; ajv reads `errors` right after each (synchronous) call. */
+const multipleOf: SchemaValidateFunction = (step: number, value: number) => {
+  const valid = isMultipleOf(value, step);
+  multipleOf.errors = valid
+    ? []
+    : [{ keyword: 'multipleOf', params: { multipleOf: step }, message: `must be multiple of ${step}` }];
+  return valid;
+};
+
+/**
  * The ajv setup shared by the server and the browser forms, so both accept exactly the same values.
- * `multipleOfPrecision` lets `multipleOf: 0.01` accept 0.07 despite float error.
+ * `multipleOf` is checked as decimals (see `isMultipleOf`), so `multipleOf: 0.01` takes 0.07 and
+ * 1234567.89 despite float error, and refuses 1.005.
  */
 export function createAjv(): Ajv {
-  const ajv = new Ajv({ allErrors: true, strict: false, multipleOfPrecision: 9, validateFormats: true });
+  const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: true });
   addFormats(ajv);
   ajv.addKeyword({ keyword: 'x-options' });
+  ajv.removeKeyword('multipleOf');
+  ajv.addKeyword({
+    keyword: 'multipleOf',
+    type: 'number',
+    schemaType: 'number',
+    errors: true,
+    validate: multipleOf,
+  });
   return ajv;
 }
 
@@ -54,6 +82,7 @@ const messages: Record<string, (e: ErrorObject) => { en: string; 'zh-CN': string
     'zh-CN': `至少 ${e.params.limit} 项`,
   }),
   minProperties: () => ({ en: 'must not be empty', 'zh-CN': '不能为空' }),
+  propertyNames: () => ({ en: 'is not an allowed key', 'zh-CN': '不是允许的键' }),
 };
 
 function decimalPlaces(step: number): number {
@@ -66,6 +95,8 @@ export function problemsFromAjv(errors: ErrorObject[] | null | undefined, prefix
   const seen = new Set<string>();
   for (const error of errors ?? []) {
     if (error.keyword === 'if' || error.keyword === 'anyOf' || error.keyword === 'oneOf') continue;
+    // what a key breaks inside `propertyNames` is told by the propertyNames error, pointing at the key
+    if (error.propertyName !== undefined && error.keyword !== 'propertyNames') continue;
     let pointer = prefix + error.instancePath;
     if (error.keyword === 'required') pointer += `/${escapePointer(String(error.params.missingProperty))}`;
     if (error.keyword === 'additionalProperties')

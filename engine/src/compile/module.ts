@@ -16,6 +16,8 @@ export interface CompiledField {
   columns: string[];
   sqlTypes: string[];
   computed: boolean;
+  /** A validated non-null value as it will read back once stored (see `FieldType.normalize`). */
+  normalize(value: unknown): unknown;
   toColumns(value: unknown): unknown[];
   fromColumns(raw: unknown[]): unknown;
 }
@@ -60,6 +62,7 @@ function compileField(definition: FieldDefinition, registry: FieldTypeRegistry):
     columns: specs.map((c) => definition.name + c.suffix),
     sqlTypes: specs.map((c) => c.sqlType),
     computed: type.computed === true,
+    normalize: (value) => (type.normalize ? type.normalize(definition, value) : value),
     toColumns: (value) => (type.toColumns ? type.toColumns(definition, value) : [value]),
     fromColumns: (raw) => (type.fromColumns ? type.fromColumns(definition, raw) : (raw[0] ?? null)),
   };

@@ -70,7 +70,11 @@ export class DefinitionChecker {
       if (field.defaultValue !== undefined) {
         if (type.computed) problem(pointerOf('fields', i, 'defaultValue'), 'a computed field has no default');
         for (const p of checkFeel(String(field.defaultValue), feelScope)) {
-          problem(pointerOf('fields', i, 'defaultValue'), p.message, 'expression');
+          problem(
+            pointerOf('fields', i, 'defaultValue'),
+            `${p.message} (at ${p.from}-${p.to})`,
+            'expression',
+          );
         }
       }
     });

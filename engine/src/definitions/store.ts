@@ -1,5 +1,7 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { announcePublish, type ModuleCatalog } from '../catalog.ts';
+import { createAjv } from '../compile/ajv.ts';
+import { compileModule } from '../compile/module.ts';
 import { EngineError, notFound, type Problem } from '../errors.ts';
 import type { FieldTypeRegistry } from '../fields/registry.ts';
 import type { Db } from '../storage/db.ts';
@@ -41,6 +43,8 @@ const PUBLISH_LOCK = 727_002;
 
 /** A workspace's module definitions: one editable draft per module, immutable published versions. */
 export class DefinitionStore {
+  readonly #ajv = createAjv();
+
   constructor(
     private readonly db: Db,
     private readonly workspaceId: string,
@@ -85,7 +89,7 @@ export class DefinitionStore {
       draft,
       published: (row.published as ModuleDefinition | null) ?? null,
       publishedVersion: row.published_version === null ? null : Number(row.published_version),
-      draftProblems: draft ? this.checker.full(draft, await this.#modulesAfter([draft])) : [],
+      draftProblems: draft ? this.#problemsOf(draft, await this.#modulesAfter([draft])) : [],
     };
   }
 
@@ -197,6 +201,23 @@ export class DefinitionStore {
     return { ...result, published: true };
   }
 
+  /** Everything publishing `definition` would find wrong with it: the checks, then compiling it. */
+  #problemsOf(definition: ModuleDefinition, modulesAfter: ReadonlyMap<string, ModuleDefinition>): Problem[] {
+    const found = this.checker.full(definition, modulesAfter);
+    if (found.length > 0) return found;
+    try {
+      // compiled only to find its problems (formula cycles …), and not into the catalog's cache of
+      // published versions, where a different draft published under this version number would find it
+      compileModule(definition, 0, this.registry, this.#ajv);
+    } catch (error) {
+      if (!(error instanceof EngineError)) throw error;
+      found.push(...error.problems);
+    } finally {
+      this.#ajv.removeSchema(); // only checked: keep nothing (ajv would hold every validator forever)
+    }
+    return found;
+  }
+
   async #find(id: string) {
     const [row] = await this.db.query<{ draft: ModuleDefinition | null; published: ModuleDefinition | null }>(
       sql`SELECT m.draft, v.definition AS published FROM ${modules} m LEFT JOIN ${moduleVersions} v
@@ -257,15 +278,7 @@ export class DefinitionStore {
       const problems: Problem[] = [];
       for (const change of changes) {
         const prefix = `/modules/${change.after.name}`;
-        const found = this.checker.full(change.after, modulesAfter);
-        if (found.length === 0) {
-          try {
-            this.catalog.compile(change.after, change.version);
-          } catch (error) {
-            if (!(error instanceof EngineError)) throw error;
-            found.push(...error.problems);
-          }
-        }
+        const found = this.#problemsOf(change.after, modulesAfter);
         problems.push(...found.map((p) => ({ ...p, pointer: prefix + p.pointer })));
       }
       const plan: MigrationPlan =

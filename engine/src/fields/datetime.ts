@@ -1,5 +1,5 @@
 import type { FieldType } from './registry.ts';
-import { mainColumn, timestampToIso } from './shared.ts';
+import { isoInstant, mainColumn, timestampToIso } from './shared.ts';
 
 export const datetimeField: FieldType = {
   type: 'datetime',
@@ -9,6 +9,7 @@ export const datetimeField: FieldType = {
   feelType: () => 'date and time',
   columns: mainColumn('timestamptz'),
   valueSchema: () => ({ type: 'string', format: 'date-time' }),
+  normalize: (_field, value) => isoInstant(value),
   fromColumns: (_field, [raw]) => timestampToIso(raw),
   filter: 'date',
   sortable: true,

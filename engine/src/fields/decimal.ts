@@ -1,5 +1,5 @@
 import type { FieldType } from './registry.ts';
-import { decimalSchema, decimalSettings, numericSqlType, toNumber } from './shared.ts';
+import { decimalSchema, decimalSettings, numericSqlType, roundToScale, toNumber } from './shared.ts';
 
 export const decimalField: FieldType = {
   type: 'decimal',
@@ -9,6 +9,7 @@ export const decimalField: FieldType = {
   feelType: () => 'number',
   columns: (field) => [{ suffix: '', sqlType: numericSqlType(field) }],
   valueSchema: (field) => decimalSchema(field),
+  normalize: (field, value) => roundToScale(field, value),
   fromColumns: (_field, [raw]) => toNumber(raw),
   filter: 'number',
   sortable: true,

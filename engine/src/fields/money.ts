@@ -1,6 +1,6 @@
 import type { FieldDefinition } from '../definitions/types.ts';
 import type { FieldType } from './registry.ts';
-import { decimalSchema, decimalSettings, numericSqlType, toNumber } from './shared.ts';
+import { decimalSchema, decimalSettings, numericSqlType, roundToScale, toNumber } from './shared.ts';
 
 export const CURRENCY_SUFFIX = '__currency';
 
@@ -39,6 +39,10 @@ export const moneyField: FieldType = {
     required: ['amount'],
     additionalProperties: false,
   }),
+  normalize: (field, value) => {
+    const money = value as { amount: number; currency?: string };
+    return { amount: roundToScale(field, money.amount), currency: money.currency ?? defaultCurrency(field) };
+  },
   toColumns: (field, value) => {
     const money = value as { amount: number; currency?: string };
     return [money.amount, money.currency ?? defaultCurrency(field)];

@@ -1,5 +1,5 @@
 import type { FieldType } from './registry.ts';
-import { decimalSchema, decimalSettings, numericSqlType, toNumber } from './shared.ts';
+import { decimalSchema, decimalSettings, numericSqlType, roundToScale, toNumber } from './shared.ts';
 
 /** Stored as the number of percent: 15 means 15 %. */
 export const percentField: FieldType = {
@@ -10,6 +10,7 @@ export const percentField: FieldType = {
   feelType: () => 'number',
   columns: (field) => [{ suffix: '', sqlType: numericSqlType(field) }],
   valueSchema: (field) => decimalSchema(field),
+  normalize: (field, value) => roundToScale(field, value),
   fromColumns: (_field, [raw]) => toNumber(raw),
   filter: 'number',
   sortable: true,

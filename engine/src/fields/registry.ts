@@ -46,6 +46,12 @@ export interface FieldType {
   computed?: boolean;
   filter?: FilterFamily;
   sortable?: boolean;
+  /**
+   * A validated non-null value as it reads back once stored (rounded to the column's scale, defaults
+   * of its parts filled in, one spelling of an instant), so history, no-op detection and formulas
+   * see the stored value. Absent means the value is stored as given.
+   */
+  normalize?(field: FieldDefinition, value: unknown): unknown;
   /** Column values (in `columns()` order) for a validated non-null value. */
   toColumns?(field: FieldDefinition, value: unknown): unknown[];
   /** The API value from raw column values (in `columns()` order); all-null means null. */

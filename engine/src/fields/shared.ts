@@ -1,4 +1,5 @@
 import type { FieldDefinition } from '../definitions/types.ts';
+import { roundDecimal } from '../expressions/decimal.ts';
 import type { ColumnSpec, FieldType, JsonSchema } from './registry.ts';
 
 /** Field types with one column and a value stored as is. */
@@ -42,6 +43,20 @@ export function decimalSchema(field: FieldDefinition, fallbackScale = 2): JsonSc
   };
   if (scale < 10) schema.multipleOf = Number(`1e-${scale}`);
   return schema;
+}
+
+/** A validated decimal rounded as its numeric column will store it (half away from zero). */
+export function roundToScale(field: FieldDefinition, value: unknown, fallbackScale = 2): unknown {
+  return typeof value === 'number' && Number.isFinite(value)
+    ? roundDecimal(value, scaleOf(field, fallbackScale))
+    : value;
+}
+
+/** A validated date-time in the one spelling the engine reads back: ISO 8601 in UTC, milliseconds. */
+export function isoInstant(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const time = new Date(value);
+  return Number.isNaN(time.getTime()) ? value : time.toISOString();
 }
 
 export function toNumber(raw: unknown): number | null {

@@ -12,13 +12,22 @@ export interface QueryField {
   temporal?: 'date' | 'datetime';
   sortable: boolean;
   notNull: boolean;
+  /** For integer columns: the largest magnitude the column takes (fractions and more fail in SQL). */
+  integerMax?: number;
   /** The relation's target module id, for paths like `customer.industry`. */
   target?: string;
 }
 
 const SYSTEM_QUERY_FIELDS: Record<string, QueryField> = {
   id: { name: 'id', column: 'id', family: 'reference', sortable: true, notNull: true },
-  version: { name: 'version', column: 'version', family: 'number', sortable: true, notNull: true },
+  version: {
+    name: 'version',
+    column: 'version',
+    family: 'number',
+    sortable: true,
+    notNull: true,
+    integerMax: 2147483647,
+  },
   owner: { name: 'owner', column: 'owner', family: 'reference', sortable: true, notNull: false },
   created_at: {
     name: 'created_at',
@@ -53,7 +62,8 @@ const SYSTEM_QUERY_FIELDS: Record<string, QueryField> = {
 };
 
 export function queryField(module: CompiledModule, name: string, pointer: string): QueryField {
-  const system = SYSTEM_QUERY_FIELDS[name];
+  // own keys only: `constructor` or `__proto__` must not find Object.prototype's members
+  const system = Object.hasOwn(SYSTEM_QUERY_FIELDS, name) ? SYSTEM_QUERY_FIELDS[name] : undefined;
   if (system) return system;
   const field = module.byName.get(name);
   const family =
@@ -76,6 +86,7 @@ export function queryField(module: CompiledModule, name: string, pointer: string
     temporal: sqlType === 'date' ? 'date' : sqlType === 'timestamptz' ? 'datetime' : undefined,
     sortable: field.type.sortable === true,
     notNull: false,
+    ...(sqlType === 'bigint' ? { integerMax: Number.MAX_SAFE_INTEGER } : {}),
     target: field.definition.type === 'relation' ? String(field.definition.target) : undefined,
   };
 }

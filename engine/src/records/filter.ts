@@ -3,6 +3,7 @@ import type { CompiledModule } from '../compile/module.ts';
 import { EngineError } from '../errors.ts';
 import type { FilterFamily } from '../fields/registry.ts';
 import { type QueryField, queryField } from './fields.ts';
+import { isIsoDate, isNumberLiteral, isTimestamp, UUID } from './literals.ts';
 
 /**
  * The filter language: conditions `{ field, op, value }` combined with `{ and: [...] }`,
@@ -26,8 +27,8 @@ export const OPERATORS: Record<FilterFamily, readonly string[]> = {
 };
 
 const LIMITS = { conditions: 100, depth: 6, list: 1000, text: 1000 };
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** Operators that hold for an empty value: through an empty relation, the related field is empty. */
+const MATCH_EMPTY = new Set(['ne', 'nin', 'notContains', 'hasNone', 'empty']);
 
 export interface FilterContext {
   module: CompiledModule;
@@ -56,8 +57,10 @@ export function compileFilter(filter: unknown, context: FilterContext, pointer =
       const parts = list.map((child, i) => visit(child, `${at}/${keys[0]}/${i}`, depth + 1, ctx));
       return sql`(${sql.join(parts, sql.raw(keys[0] === 'and' ? ' AND ' : ' OR '))})`;
     }
+    // IS NOT TRUE, not NOT: a condition on an empty value is false (never SQL's unknown), so `not`
+    // gives exactly the records its condition leaves out
     if (keys.length === 1 && keys[0] === 'not')
-      return sql`NOT (${visit(record.not, `${at}/not`, depth + 1, ctx)})`;
+      return sql`(${visit(record.not, `${at}/not`, depth + 1, ctx)}) IS NOT TRUE`;
     const unknown = keys.filter((k) => k !== 'field' && k !== 'op' && k !== 'value');
     if (unknown.length > 0) fail(`${at}/${unknown[0]}`, `unknown key '${unknown[0]}'`);
     if (typeof record.field !== 'string') fail(`${at}/field`, 'must name a field');
@@ -77,7 +80,9 @@ export function compileFilter(filter: unknown, context: FilterContext, pointer =
         module: target.module,
         alias,
       });
-      return sql`${column(ctx.alias, through.column)} IN (SELECT ${sql.identifier(alias)}.id FROM ${target.table} ${sql.identifier(alias)} WHERE ${inner})`;
+      const via = column(ctx.alias, through.column);
+      const related = sql`${via} IN (SELECT ${sql.identifier(alias)}.id FROM ${target.table} ${sql.identifier(alias)} WHERE ${inner})`;
+      return MATCH_EMPTY.has(record.op) ? sql`(${related} OR ${via} IS NULL)` : related;
     }
     const field = queryField(ctx.module, path[0], `${at}/field`);
     return condition(field, record.op, record.value, ctx.alias, at);
@@ -102,27 +107,52 @@ function condition(field: QueryField, op: string, value: unknown, alias: string,
     }
     return value.map((v, i) => checkValue(field, v, `${at}/value/${i}`));
   };
+  // on a date-time field, a day (YYYY-MM-DD) stands for all of that day, in UTC
+  const day = (v: unknown) =>
+    field.temporal === 'datetime' && isIsoDate(v)
+      ? { start: `${v}T00:00:00Z`, end: `${nextDay(v)}T00:00:00Z` }
+      : undefined;
   const like = (pattern: (s: string) => string) => {
     const text = one() as string;
     return pattern(text.replace(/[\\%_]/g, (c) => `\\${c}`));
   };
   switch (op) {
-    case 'eq':
-      return sql`${col} = ${one()}`;
-    case 'ne':
-      return sql`(${col} <> ${one()} OR ${col} IS NULL)`;
-    case 'gt':
-      return sql`${col} > ${one()}`;
-    case 'gte':
-      return sql`${col} >= ${one()}`;
-    case 'lt':
-      return sql`${col} < ${one()}`;
-    case 'lte':
-      return sql`${col} <= ${one()}`;
+    case 'eq': {
+      const v = one();
+      const d = day(v);
+      return d ? sql`(${col} >= ${d.start} AND ${col} < ${d.end})` : sql`${col} = ${v}`;
+    }
+    case 'ne': {
+      const v = one();
+      const d = day(v);
+      return d
+        ? sql`(${col} < ${d.start} OR ${col} >= ${d.end} OR ${col} IS NULL)`
+        : sql`(${col} <> ${v} OR ${col} IS NULL)`;
+    }
+    case 'gt': {
+      const v = one();
+      const d = day(v);
+      return d ? sql`${col} >= ${d.end}` : sql`${col} > ${v}`;
+    }
+    case 'gte': {
+      const v = one();
+      return sql`${col} >= ${day(v)?.start ?? v}`;
+    }
+    case 'lt': {
+      const v = one();
+      return sql`${col} < ${day(v)?.start ?? v}`;
+    }
+    case 'lte': {
+      const v = one();
+      const d = day(v);
+      return d ? sql`${col} < ${d.end}` : sql`${col} <= ${v}`;
+    }
     case 'between': {
       const bounds = list();
       if (bounds.length !== 2) fail(`${at}/value`, 'must be [from, to]');
-      return sql`${col} BETWEEN ${bounds[0]} AND ${bounds[1]}`;
+      const [from, to] = bounds;
+      const last = day(to);
+      return sql`(${col} >= ${day(from)?.start ?? from} AND ${last ? sql`${col} < ${last.end}` : sql`${col} <= ${to}`})`;
     }
     case 'in':
       return sql`${col} IN (${sql.join(
@@ -169,6 +199,9 @@ function checkValue(field: QueryField, value: unknown, at: string): unknown {
   switch (field.family) {
     case 'number':
       if (typeof value !== 'number' || !Number.isFinite(value)) wrong('a number');
+      if (field.integerMax !== undefined && !isNumberLiteral(value, true, field.integerMax)) {
+        wrong(`a whole number from -${field.integerMax} to ${field.integerMax}`);
+      }
       return value;
     case 'boolean':
       if (typeof value !== 'boolean') wrong('true or false');
@@ -177,17 +210,22 @@ function checkValue(field: QueryField, value: unknown, at: string): unknown {
       if (typeof value !== 'string' || !UUID.test(value)) wrong('an id (uuid)');
       return value;
     case 'date':
-      if (typeof value !== 'string') wrong('a date');
-      if (
-        field.temporal === 'date' ? !DATE.test(value as string) : Number.isNaN(Date.parse(value as string))
-      ) {
+      if (field.temporal === 'date' ? !isIsoDate(value) : !isTimestamp(value)) {
         wrong(field.temporal === 'date' ? 'a date (YYYY-MM-DD)' : 'a date or date-time (ISO 8601)');
       }
-      if (DATE.test(value as string) && Number.isNaN(Date.parse(value as string))) wrong('a real date');
       return value;
     default:
-      if (typeof value !== 'string' || value.length > LIMITS.text)
-        wrong(`text of at most ${LIMITS.text} characters`);
+      // PostgreSQL text cannot hold NUL: such a value would fail in SQL
+      if (typeof value !== 'string' || value.length > LIMITS.text || value.includes('\u0000'))
+        wrong(`text of at most ${LIMITS.text} characters, without NUL`);
       return value;
   }
+}
+
+/** The day after `date` (YYYY-MM-DD). */
+function nextDay(date: string): string {
+  const [y, m, d] = date.split('-').map(Number);
+  const next = new Date(0);
+  next.setUTCFullYear(y, m - 1, d + 1); // unlike Date.UTC, keeps years below 100 as they are
+  return next.toISOString().slice(0, 10);
 }

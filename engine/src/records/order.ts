@@ -3,6 +3,7 @@ import type { CompiledModule } from '../compile/module.ts';
 import { EngineError } from '../errors.ts';
 import { type QueryField, queryField } from './fields.ts';
 import { column } from './filter.ts';
+import { isIsoDate, isNumberLiteral, isTimestamp, UUID } from './literals.ts';
 
 export interface SortKey {
   field: QueryField;
@@ -45,13 +46,18 @@ export function orderBy(keys: SortKey[], alias: string): SQL {
   );
 }
 
-/** The cursor after a row: its sort values, opaque to clients. */
+/** Names the sort a cursor belongs to, so a cursor is only taken by the sort that made it. */
+function sortSignature(keys: SortKey[]): string {
+  return keys.map((k) => `${k.descending ? '-' : ''}${k.field.name}`).join(',');
+}
+
+/** The cursor after a row: the sort it belongs to and the row's sort values, opaque to clients. */
 export function encodeCursor(keys: SortKey[], row: Record<string, unknown>): string {
   const values = keys.map((k) => {
     const value = row[k.field.column];
     return value === undefined ? null : value instanceof Date ? value.toISOString() : value;
   });
-  return Buffer.from(JSON.stringify(values)).toString('base64url');
+  return Buffer.from(JSON.stringify({ sort: sortSignature(keys), after: values })).toString('base64url');
 }
 
 function badCursor(): never {
@@ -64,18 +70,37 @@ function badCursor(): never {
   ]);
 }
 
+/** Whether a cursor value can stand for a value of the key's column (a tampered one could fail in SQL). */
+function fitsKey(key: SortKey, value: unknown): boolean {
+  const field = key.field;
+  if (value === null) return !field.notNull;
+  switch (field.family) {
+    case 'number':
+      return isNumberLiteral(value, field.integerMax !== undefined, field.integerMax);
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'reference':
+      return typeof value === 'string' && UUID.test(value);
+    case 'date':
+      return field.temporal === 'date' ? isIsoDate(value) : isTimestamp(value);
+    default:
+      // PostgreSQL text cannot hold NUL: such a value would fail in SQL
+      return typeof value === 'string' && !value.includes('\u0000');
+  }
+}
+
 export function decodeCursor(keys: SortKey[], cursor: string): unknown[] {
-  let values: unknown;
+  let decoded: unknown;
   try {
-    values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
     badCursor();
   }
-  if (!Array.isArray(values) || values.length !== keys.length) badCursor();
-  for (const v of values as unknown[]) {
-    if (v !== null && typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') badCursor();
-  }
-  return values as unknown[];
+  if (typeof decoded !== 'object' || decoded === null) badCursor();
+  const { sort, after } = decoded as { sort?: unknown; after?: unknown };
+  if (sort !== sortSignature(keys) || !Array.isArray(after) || after.length !== keys.length) badCursor();
+  if (!keys.every((key, i) => fitsKey(key, after[i]))) badCursor();
+  return after;
 }
 
 /**

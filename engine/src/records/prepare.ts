@@ -48,7 +48,8 @@ export function prepareValues(
   }
   for (const [name, value] of Object.entries(input)) {
     if (SYSTEM.has(name) || module.byName.get(name)?.computed) continue;
-    if (value === null) delete values[name];
+    // null empties a known field; an unknown key, null or not, stays for the schema to refuse
+    if (value === null && module.byName.has(name)) delete values[name];
     else values[name] = value;
   }
 
@@ -65,6 +66,10 @@ export function prepareValues(
 
   if (!module.validateValues(values)) {
     throw invalid(problemsFromAjv(module.validateValues.errors));
+  }
+  // as stored from here on: formulas, rules and the history see what the table will hold
+  for (const field of module.fields) {
+    if (values[field.name] !== undefined) values[field.name] = field.normalize(values[field.name]);
   }
 
   for (const { field, expression, result } of module.formulas) {

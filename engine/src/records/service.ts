@@ -9,6 +9,7 @@ import { compileFilter } from './filter.ts';
 import { diffValues, readHistory } from './history.ts';
 import { afterCursor, decodeCursor, encodeCursor, orderBy, parseSort } from './order.ts';
 import { prepareValues } from './prepare.ts';
+import { statementsOf } from './statements.ts';
 import type { Actor, HistoryEntry, Page, RecordValues, StoredRecord } from './types.ts';
 import { fieldValues, rowToRecord, valuesToColumns } from './values.ts';
 
@@ -33,8 +34,6 @@ export const MAX_PAGE = 500;
 export const DEFAULT_PAGE = 50;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ALIAS = 't';
-/** Retries of an update without an expected version that lost a race with another writer. */
-const UPDATE_ATTEMPTS = 3;
 
 /** Create, read, update, delete and list the records of a workspace's published modules. */
 export class RecordService {
@@ -51,26 +50,33 @@ export class RecordService {
     const module = this.catalog.byName(moduleName);
     const id = uuidv7();
     const owner = ownerFrom(input) ?? actor.userId;
-    const values = prepareValues(module, input, undefined, { id, owner });
+    // the timestamps formulas see are the ones stored
+    const now = new Date().toISOString();
+    const values = prepareValues(module, input, undefined, { id, owner, created_at: now, updated_at: now });
     const columns = valuesToColumns(module, values);
     const changes = diffValues(module, undefined, fieldValues(module, values));
-    const names = ['id', 'owner', 'created_by', 'updated_by', ...columns.keys()];
-    const params = [id, owner, actor.userId, actor.userId, ...columns.values()];
-    const rows = await this.#write(module, () =>
-      this.db.query(
-        sql`WITH r AS (
-              INSERT INTO ${this.catalog.tableSql(module)} (${sql.join(
-                names.map((n) => sql.identifier(n)),
-                sql`, `,
-              )})
-              VALUES (${sql.join(params.map(param), sql`, `)}) RETURNING *),
-            h AS (
-              INSERT INTO ${this.#history} (module_id, record_id, version, op, actor, changes)
-              SELECT ${module.id}, r.id, r.version, 'create', ${actor.userId}, ${JSON.stringify(changes)}::jsonb FROM r)
-            SELECT * FROM r`,
-      ),
-    );
-    return rowToRecord(module, rows[0]);
+    const statements = statementsOf(module, this.catalog.tableSql(module), this.#history);
+    const bound: Record<string, unknown> = {
+      id,
+      owner,
+      now,
+      actor: actor.userId,
+      changes: JSON.stringify(changes),
+    };
+    for (const [i, column] of statements.fieldColumns.entries()) bound[`c${i}`] = columns.get(column) ?? null;
+    await this.#write('write', () => this.db.execute(statements.insert, bound));
+    // Every stored value is known here: no need to read the row back.
+    const record = {
+      id,
+      version: 1,
+      owner,
+      created_at: now,
+      created_by: actor.userId,
+      updated_at: now,
+      updated_by: actor.userId,
+      ...fieldValues(module, values),
+    };
+    return record as StoredRecord;
   }
 
   async get(moduleName: string, id: string): Promise<StoredRecord> {
@@ -88,52 +94,78 @@ export class RecordService {
     options: WriteOptions = {},
   ): Promise<StoredRecord> {
     const module = this.catalog.byName(moduleName);
-    for (let attempt = 1; ; attempt++) {
-      const row = await this.#read(module, id);
-      if (!row) throw notFound(`${module.name} record '${id}'`);
-      const current = rowToRecord(module, row);
-      if (options.expectedVersion !== undefined && current.version !== options.expectedVersion) {
-        throw conflict(current);
-      }
-      const newOwner = ownerFrom(patch);
-      const values = prepareValues(module, patch, current, { id, owner: newOwner ?? current.owner });
-      const before = fieldValues(module, current);
-      const changes = diffValues(module, before, fieldValues(module, values));
-      const ownerChanged = newOwner !== undefined && newOwner !== current.owner;
-      if (Object.keys(changes).length === 0 && !ownerChanged) return current;
-      if (ownerChanged) changes.owner = { from: current.owner, to: newOwner };
-
-      const columns = valuesToColumns(module, values);
-      const assignments = module.fields
-        .filter((f) => f.name in changes)
-        .flatMap((f) => f.columns)
-        .map((c) => sql`${sql.identifier(c)} = ${param(columns.get(c))}`);
-      if (ownerChanged) assignments.push(sql`owner = ${newOwner}`);
-      const rows = await this.#write(module, () =>
-        this.db.query(
-          sql`WITH r AS (
-                UPDATE ${this.catalog.tableSql(module)} SET ${sql.join(assignments, sql`, `)},
-                  version = version + 1, updated_at = now(), updated_by = ${actor.userId}
-                WHERE id = ${id} AND version = ${current.version} RETURNING *),
-              h AS (
-                INSERT INTO ${this.#history} (module_id, record_id, version, op, actor, changes)
-                SELECT ${module.id}, r.id, r.version, 'update', ${actor.userId}, ${JSON.stringify(changes)}::jsonb FROM r)
-              SELECT * FROM r`,
-        ),
+    const first = await this.#tryUpdate(this.db, module, id, patch, actor, options, false);
+    if (first) return first;
+    // Someone wrote between our read and our write. With an expected version that is a conflict;
+    // without one, try again holding the row lock, which no other writer can overtake.
+    if (options.expectedVersion === undefined) {
+      const locked = await this.db.transaction((tx) =>
+        this.#tryUpdate(tx, module, id, patch, actor, options, true),
       );
-      if (rows.length > 0) return rowToRecord(module, rows[0]);
-      // Someone wrote between our read and our write.
-      if (options.expectedVersion !== undefined || attempt >= UPDATE_ATTEMPTS) {
-        const latest = await this.#read(module, id);
-        if (!latest) throw notFound(`${module.name} record '${id}'`);
-        throw conflict(rowToRecord(module, latest));
-      }
+      if (locked) return locked;
     }
+    const latest = await this.#read(module, id);
+    if (!latest) throw notFound(`${module.name} record '${id}'`);
+    throw conflict(rowToRecord(module, latest));
+  }
+
+  /**
+   * One update attempt: read the record (locking it when `lock`), apply the patch and write it if
+   * the record is still at the version read. Undefined when another writer got there first.
+   */
+  async #tryUpdate(
+    db: Db,
+    module: CompiledModule,
+    id: string,
+    patch: unknown,
+    actor: Actor,
+    options: WriteOptions,
+    lock: boolean,
+  ): Promise<StoredRecord | undefined> {
+    const row = await this.#read(module, id, db, lock);
+    if (!row) throw notFound(`${module.name} record '${id}'`);
+    const current = rowToRecord(module, row);
+    if (options.expectedVersion !== undefined && current.version !== options.expectedVersion) {
+      throw conflict(current);
+    }
+    const newOwner = ownerFrom(patch);
+    const now = new Date().toISOString();
+    const values = prepareValues(module, patch, current, {
+      id,
+      owner: newOwner ?? current.owner,
+      created_at: current.created_at,
+      updated_at: now,
+    });
+    const before = fieldValues(module, current);
+    const changes = diffValues(module, before, fieldValues(module, values));
+    const ownerChanged = newOwner !== undefined && newOwner !== current.owner;
+    if (Object.keys(changes).length === 0 && !ownerChanged) return current;
+    if (ownerChanged) changes.owner = { from: current.owner, to: newOwner };
+
+    const columns = valuesToColumns(module, values);
+    const assignments = module.fields
+      .filter((f) => f.name in changes)
+      .flatMap((f) => f.columns)
+      .map((c) => sql`${sql.identifier(c)} = ${param(columns.get(c))}`);
+    if (ownerChanged) assignments.push(sql`owner = ${newOwner}`);
+    const rows = await this.#write('write', () =>
+      db.query(
+        sql`WITH r AS (
+              UPDATE ${this.catalog.tableSql(module)} SET ${sql.join(assignments, sql`, `)},
+                version = version + 1, updated_at = ${now}, updated_by = ${actor.userId}
+              WHERE id = ${id} AND version = ${current.version} RETURNING *),
+            h AS (
+              INSERT INTO ${this.#history} (module_id, record_id, version, op, actor, changes)
+              SELECT ${module.id}, r.id, r.version, 'update', ${actor.userId}, ${JSON.stringify(changes)}::jsonb FROM r)
+            SELECT * FROM r`,
+      ),
+    );
+    return rows.length > 0 ? rowToRecord(module, rows[0]) : undefined;
   }
 
   async delete(moduleName: string, id: string, actor: Actor, options: WriteOptions = {}): Promise<void> {
     const module = this.catalog.byName(moduleName);
-    await this.#write(module, () =>
+    await this.#write('delete', () =>
       this.db.transaction(async (tx) => {
         const [row] = await tx.query(
           sql`SELECT * FROM ${this.catalog.tableSql(module)} WHERE id = ${validId(module, id)} FOR UPDATE`,
@@ -190,10 +222,11 @@ export class RecordService {
     return entries;
   }
 
-  async #read(module: CompiledModule, id: string) {
-    const [row] = await this.db.query(
-      sql`SELECT * FROM ${this.catalog.tableSql(module)} WHERE id = ${validId(module, id)}`,
-    );
+  async #read(module: CompiledModule, id: string, db: Db = this.db, lock = false) {
+    const statements = statementsOf(module, this.catalog.tableSql(module), this.#history);
+    const [row] = await db.execute(lock ? statements.byIdForUpdate : statements.byId, {
+      id: validId(module, id),
+    });
     return row;
   }
 
@@ -238,8 +271,12 @@ export class RecordService {
     return result;
   }
 
-  /** Runs a write and turns constraint violations into errors naming the field. */
-  async #write<T>(module: CompiledModule, work: () => Promise<T>): Promise<T> {
+  /**
+   * Runs a write and turns constraint violations into errors naming the field. A foreign key
+   * violated by a create or update names a missing target; by a delete, a record still referenced
+   * (which may be in the same module, for a relation to itself).
+   */
+  async #write<T>(op: 'write' | 'delete', work: () => Promise<T>): Promise<T> {
     try {
       return await work();
     } catch (error) {
@@ -258,7 +295,7 @@ export class RecordService {
         ]);
       }
       if ((info.code === SQLSTATE.foreignKeyViolation || info.code === SQLSTATE.restrictViolation) && owner) {
-        if (owner.module.id === module.id && info.table === module.name) {
+        if (op === 'write') {
           const target = this.catalog.byId(String(owner.field.definition.target));
           const message = `no ${target?.name ?? 'related'} record has this id`;
           throw new EngineError('invalid-record', `${owner.field.name}: ${message}`, [

@@ -1,10 +1,30 @@
-import type { SQL } from 'drizzle-orm';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { fillPlaceholders, type SQL } from 'drizzle-orm';
+import { type PgDatabase, PgDialect, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 
 /** drizzle's query builder, for the engine's own (statically known) tables. */
 export type QueryBuilder = PgDatabase<PgQueryResultHKT>;
 
 export type Row = Record<string, unknown>;
+
+const dialect = new PgDialect();
+
+/**
+ * A statement rendered once from drizzle's `sql` (values as `sql.placeholder(name)`) and run many times
+ * as a server-side prepared statement. Only for text that repeats: the hot paths of a module version.
+ */
+export interface PreparedStatement {
+  readonly text: string;
+  readonly params: unknown[];
+}
+
+export function prepareStatement(statement: SQL): PreparedStatement {
+  const { sql: text, params } = dialect.sqlToQuery(statement);
+  return { text, params };
+}
+
+export function bindStatement(statement: PreparedStatement, values: Record<string, unknown>): unknown[] {
+  return fillPlaceholders(statement.params, values);
+}
 
 /**
  * The engine's view of a database: drizzle underneath, for PGlite and PostgreSQL alike.
@@ -16,6 +36,8 @@ export interface Db {
   readonly drizzle: QueryBuilder;
   /** Rows of a statement. */
   query<T = Row>(statement: SQL): Promise<T[]>;
+  /** Rows of a prepared statement with its placeholders filled from `values`. */
+  execute<T = Row>(statement: PreparedStatement, values: Record<string, unknown>): Promise<T[]>;
   /** Runs a statement for its effect; returns the number of rows it touched. */
   run(statement: SQL): Promise<number>;
   /** Runs `work` in one transaction; nested calls join the outer one. */

@@ -19,7 +19,7 @@ async function runCheck(db: Db, schema: string, check: PlanCheck): Promise<Probl
     );
     if (rows.length === 0) return undefined;
     return {
-      pointer: `/modules/${check.module}/fields/${check.field}`,
+      pointer: check.pointer,
       code: 'duplicates',
       message: `field '${check.field}' cannot be made unique: values occur more than once (${rows
         .map((r) => `${JSON.stringify(r.value)} ×${r.n}`)
@@ -34,7 +34,7 @@ async function runCheck(db: Db, schema: string, check: PlanCheck): Promise<Probl
   );
   if (rows.length === 0) return undefined;
   return {
-    pointer: `/modules/${check.module}/fields/${check.field}`,
+    pointer: check.pointer,
     code: 'orphans',
     message: `field '${check.field}' holds ids with no ${check.targetTable} record: ${rows.map((r) => r.value).join(', ')}`,
   };

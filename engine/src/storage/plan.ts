@@ -7,8 +7,16 @@ import { archivedColumnName, constraintName, HISTORY_TABLE, qualified, quoteIden
 
 /** A check against existing data that a step needs to succeed; run by the preview and by the apply. */
 export type PlanCheck =
-  | { kind: 'duplicates'; table: string; column: string; module: string; field: string }
-  | { kind: 'orphans'; table: string; column: string; targetTable: string; module: string; field: string };
+  | { kind: 'duplicates'; table: string; column: string; module: string; field: string; pointer: string }
+  | {
+      kind: 'orphans';
+      table: string;
+      column: string;
+      targetTable: string;
+      module: string;
+      field: string;
+      pointer: string;
+    };
 
 export type StepKind =
   | 'createTable'
@@ -48,12 +56,13 @@ export interface MigrationPlan {
   archived: ArchivedColumns[];
 }
 
+// Archives go before renames, so a field can take the name of one removed in the same publish.
 const PHASES: StepKind[] = [
   'createTable',
   'renameTable',
   'dropConstraint',
-  'renameColumn',
   'archiveColumn',
+  'renameColumn',
   'addColumn',
   'alterColumnType',
   'addUnique',
@@ -172,7 +181,7 @@ export function planMigration(
             { field: field.name },
           );
         }
-        addConstraints(field, undefined);
+        addConstraints(field, undefined, index);
         return;
       }
       const oldColumns = columnsOf(old);
@@ -243,7 +252,7 @@ export function planMigration(
         );
         archived.push({ moduleId: after.id, field: old, table: after.name, columns: [archivedName] });
       });
-      addConstraints(field, old);
+      addConstraints(field, old, index);
     });
 
     function wanted(field: FieldDefinition | undefined) {
@@ -286,7 +295,8 @@ export function planMigration(
       }
     }
 
-    function addConstraints(field: FieldDefinition, old: FieldDefinition | undefined) {
+    function addConstraints(field: FieldDefinition, old: FieldDefinition | undefined, index: number) {
+      const pointer = pointerOf('modules', after.name, 'fields', index);
       const had = wanted(old);
       const wants = wanted(field);
       const typeChanged =
@@ -307,6 +317,7 @@ export function planMigration(
               column: field.name,
               module: after.name,
               field: field.name,
+              pointer,
             },
           },
         );
@@ -342,6 +353,7 @@ export function planMigration(
               targetTable: target.name,
               module: after.name,
               field: field.name,
+              pointer,
             },
           },
         );

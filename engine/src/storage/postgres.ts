@@ -1,7 +1,12 @@
 import type { SQL } from 'drizzle-orm';
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
-import type { Db, QueryBuilder, Row } from './db.ts';
+import { bindStatement, type Db, type PreparedStatement, type QueryBuilder, type Row } from './db.ts';
+
+/** The postgres.js connection drizzle runs a transaction on (drizzle keeps it as `session.client`). */
+function transactionClient(tx: Executor): postgres.Sql {
+  return (tx as unknown as { session: { client: postgres.Sql } }).session.client;
+}
 
 type Executor = PostgresJsDatabase | Parameters<Parameters<PostgresJsDatabase['transaction']>[0]>[0];
 
@@ -13,12 +18,19 @@ class PostgresDb implements Db {
   readonly kind = 'postgres' as const;
   constructor(
     readonly executor: Executor,
-    private readonly client: postgres.Sql | undefined,
+    /** The pool (top level) or the transaction's connection: what prepared statements run on. */
+    private readonly connection: postgres.Sql,
     readonly inTransaction: boolean,
   ) {}
 
   async query<T = Row>(statement: SQL): Promise<T[]> {
     return (await this.executor.execute(statement)) as unknown as T[];
+  }
+
+  async execute<T = Row>(statement: PreparedStatement, values: Record<string, unknown>): Promise<T[]> {
+    // drizzle's execute() never prepares (it names no statement); postgres.js caches plans per connection.
+    const params = bindStatement(statement, values) as postgres.ParameterOrJSON<never>[];
+    return (await this.connection.unsafe(statement.text, params, { prepare: true })) as unknown as T[];
   }
 
   async run(statement: SQL): Promise<number> {
@@ -28,17 +40,17 @@ class PostgresDb implements Db {
 
   transaction<T>(work: (tx: Db) => Promise<T>): Promise<T> {
     if (this.inTransaction) return work(this);
-    return this.executor.transaction((tx) => work(new PostgresDb(tx, undefined, true)));
+    return this.executor.transaction((tx) => work(new PostgresDb(tx, transactionClient(tx), true)));
   }
 
   async listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>> {
-    if (!this.client) throw new Error('listen on the database, not inside a transaction');
-    const { unlisten } = await this.client.listen(channel, onMessage);
+    if (this.inTransaction) throw new Error('listen on the database, not inside a transaction');
+    const { unlisten } = await this.connection.listen(channel, onMessage);
     return unlisten;
   }
 
   async close(): Promise<void> {
-    await this.client?.end({ timeout: 5 });
+    if (!this.inTransaction) await this.connection.end({ timeout: 5 });
   }
 }
 

@@ -151,7 +151,7 @@ forEachDatabase('module lifecycle', (handle) => {
     await workspace.definitions.saveDraft(next);
     const preview = await workspace.definitions.preview(['customer']);
     expect(preview.problems).toEqual([]);
-    expect(preview.steps.map((s) => s.kind)).toEqual(['renameColumn', 'archiveColumn', 'addColumn']);
+    expect(preview.steps.map((s) => s.kind)).toEqual(['archiveColumn', 'renameColumn', 'addColumn']);
     await workspace.definitions.publish(['customer']);
     const list = await workspace.records.list('customer');
     expect(list.data[0]).toMatchObject({ company_name: 'Acme 上海', phone: null });

@@ -11,15 +11,21 @@ const note = (fields: { id: string; name: string; type: string; label: { en: str
 
 it('a publish on one server reaches the other servers of the same database', async () => {
   const database = await createTestDatabase('servers');
-  const [a, b] = await Promise.all([1, 2].map(async () => Engine.open({ db: await openPostgres(database.url) })));
+  const [a, b] = await Promise.all(
+    [1, 2].map(async () => Engine.open({ db: await openPostgres(database.url) })),
+  );
   try {
     const [wa, wb] = await Promise.all([a.workspace(), b.workspace()]);
-    await wa.definitions.saveDraft(note([{ id: 'n_text', name: 'text', type: 'text', label: { en: 'Text' } }]));
+    await wa.definitions.saveDraft(
+      note([{ id: 'n_text', name: 'text', type: 'text', label: { en: 'Text' } }]),
+    );
     await wa.definitions.publish();
     await expect.poll(() => wb.catalog.has('note'), { timeout: 5000 }).toBe(true);
     await wb.records.create('note', { text: 'hello' }, SYSTEM_ACTOR);
 
-    await wa.definitions.saveDraft(note([{ id: 'n_text', name: 'body', type: 'text', label: { en: 'Body' } }]));
+    await wa.definitions.saveDraft(
+      note([{ id: 'n_text', name: 'body', type: 'text', label: { en: 'Body' } }]),
+    );
     await wa.definitions.publish();
     await expect.poll(() => wb.catalog.byName('note').byName.has('body'), { timeout: 5000 }).toBe(true);
     const list = await wb.records.list('note');

@@ -1,0 +1,84 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Engine, openDatabase } from '@crm/engine';
+import { createApp, serve } from '@crm/runtime';
+import { describeError, exportConfiguration, importConfiguration } from './configuration.ts';
+import { DEMO_CONFIGURATION } from './demo.ts';
+
+const USAGE = `Usage: crm <command> [options]
+
+Commands:
+  start [--demo]        start the server (PORT, default 3000); --demo loads the demo modules on first start
+  import <dir> [--seed] save and publish the module definitions in <dir>/modules (and seed <dir>/seed.json)
+  export <dir>          write the published module definitions to <dir>/modules
+
+Database: DATABASE_URL selects PostgreSQL; otherwise embedded PGlite with its data in CRM_DATA_DIR
+(default ./.crm-data).`;
+
+async function openEngine() {
+  const databaseUrl = process.env.DATABASE_URL || undefined;
+  const dataDir = resolve(process.env.CRM_DATA_DIR || '.crm-data');
+  const db = await openDatabase({ databaseUrl, dataDir });
+  const engine = await Engine.open({ db });
+  return { engine, where: databaseUrl ? 'PostgreSQL' : `PGlite in ${dataDir}` };
+}
+
+async function start(demo: boolean) {
+  const { engine, where } = await openEngine();
+  const workspace = await engine.workspace('default');
+  if (demo && workspace.catalog.all().length === 0) {
+    const result = await importConfiguration(workspace, DEMO_CONFIGURATION, { seed: true });
+    console.log(
+      `Loaded the demo modules (${result.modules.join(', ')}) with ${result.records} sample records.`,
+    );
+  }
+  const port = Number(process.env.PORT || 3000);
+  const server = await serve(createApp({ engine, workspace }), port, process.env.HOST || '0.0.0.0');
+  console.log(`CRM server on ${server.url} (database: ${where})`);
+  console.log(`API reference: ${server.url}/api/docs`);
+  const stop = async () => {
+    await server.close();
+    await engine.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+async function main(argv: string[]) {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { demo: { type: 'boolean' }, seed: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  });
+  const [command, dir] = positionals;
+  if (values.help || !command) {
+    console.log(USAGE);
+    return;
+  }
+  if (command === 'start') return start(values.demo === true);
+  if ((command === 'import' || command === 'export') && !dir)
+    throw new Error(`crm ${command} needs a folder`);
+  const { engine } = await openEngine();
+  try {
+    const workspace = await engine.workspace('default');
+    if (command === 'import') {
+      const result = await importConfiguration(workspace, resolve(dir), { seed: values.seed === true });
+      console.log(
+        `Published ${result.modules.join(', ')} (${result.steps} migration steps, ${result.records} records).`,
+      );
+    } else if (command === 'export') {
+      const files = await exportConfiguration(workspace, resolve(dir));
+      console.log(`Wrote ${files.length} module files to ${resolve(dir)}.`);
+    } else {
+      throw new Error(`unknown command '${command}'\n\n${USAGE}`);
+    }
+  } finally {
+    await engine.close();
+  }
+}
+
+main(process.argv.slice(2)).catch((error) => {
+  console.error(describeError(error));
+  process.exit(1);
+});

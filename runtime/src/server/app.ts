@@ -1,0 +1,78 @@
+import type { Engine, Workspace } from '@crm/engine';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { createMiddleware } from 'hono/factory';
+import { methodNotAllowed } from 'hono/method-not-allowed';
+import { actorMiddleware } from './actor.ts';
+import { docsRoutes } from './docs.ts';
+import type { ApiEnv } from './env.ts';
+import { metaRoutes } from './meta.ts';
+import { openApiRoutes } from './openapi.ts';
+import { HttpProblem, problemResponse } from './problem.ts';
+import { recordRoutes } from './records.ts';
+
+/**
+ * No module name or record id holds NUL, and PostgreSQL fails on text that does (rather than
+ * finding nothing), so a path holding one names nothing.
+ */
+const refuseNulInPath = createMiddleware<ApiEnv>(async (c, next) => {
+  if (c.req.path.includes('%00') || c.req.path.includes('\u0000')) {
+    throw new HttpProblem('not-found', 'no endpoint or resource has a NUL character in its path');
+  }
+  await next();
+});
+
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+export interface AppOptions {
+  engine: Engine;
+  workspace: Workspace;
+  /** Largest request body accepted (413 above it); 1 MiB by default. */
+  bodyLimitBytes?: number;
+}
+
+/** The REST API under `/api`: definitions, records, OpenAPI and its reference page. */
+export function createApp(options: AppOptions): Hono<ApiEnv> {
+  const { engine, workspace } = options;
+  const maxSize = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
+  const app = new Hono<ApiEnv>();
+
+  app.onError((error, c) => problemResponse(c, error));
+  app.notFound((c) =>
+    problemResponse(c, new HttpProblem('route-not-found', `no endpoint at ${c.req.method} ${c.req.path}`)),
+  );
+  app.use(
+    methodNotAllowed({
+      app,
+      onMethodNotAllowed: (c, methods) =>
+        problemResponse(
+          c,
+          new HttpProblem('method-not-allowed', `${c.req.method} is not allowed here`, [], {
+            Allow: methods.join(', '),
+          }),
+        ),
+    }),
+  );
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize,
+      onError: (c) =>
+        problemResponse(
+          c,
+          new HttpProblem('payload-too-large', `the body is larger than ${maxSize} bytes`, [
+            { pointer: '', code: 'too-large', detail: `must be at most ${maxSize} bytes` },
+          ]),
+        ),
+    }),
+  );
+  app.use('/api/*', refuseNulInPath);
+  app.use('/api/*', actorMiddleware);
+
+  app.get('/api/health', (c) => c.json({ status: 'ok', database: engine.db.kind }));
+  app.route('/api/meta', metaRoutes(engine, workspace));
+  app.route('/api/modules', recordRoutes(workspace));
+  app.route('/api/openapi.json', openApiRoutes(engine, workspace));
+  app.route('/api/docs', docsRoutes());
+  return app;
+}

@@ -1,0 +1,47 @@
+import type { Context } from 'hono';
+import { findForbiddenJson } from './json-guard.ts';
+import { HttpProblem, httpProblem } from './problem.ts';
+
+/** `application/json` and any `application/*+json` (merge-patch, problem …), in UTF-8. */
+function isJsonContentType(header: string): boolean {
+  const [mediaType, ...parameters] = header.split(';').map((part) => part.trim().toLowerCase());
+  const json = mediaType === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(mediaType);
+  const charset = parameters.find((p) => p.startsWith('charset='))?.slice('charset='.length);
+  return json && (charset === undefined || charset === 'utf-8' || charset === '"utf-8"');
+}
+
+/**
+ * Reads the request body as JSON: 415 for another media type, 400 for text that does not parse.
+ * An `optional` body may be left out entirely (no content, no content type): that gives `undefined`.
+ */
+export async function readJsonBody(c: Context, options: { optional?: boolean } = {}): Promise<unknown> {
+  const text = await c.req.text();
+  const contentType = c.req.header('content-type');
+  if (contentType === undefined && text.length === 0) {
+    if (options.optional) return undefined;
+    throw httpProblem('malformed-json', '', 'required', 'a JSON body is required');
+  }
+  if (contentType === undefined || !isJsonContentType(contentType)) {
+    throw new HttpProblem(
+      'unsupported-media-type',
+      `send the body as application/json, not ${contentType ?? 'untyped'}`,
+      [{ pointer: '', code: 'content-type', detail: 'must be application/json (UTF-8)' }],
+    );
+  }
+  if (text.trim().length === 0 && options.optional) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    const reason = error instanceof SyntaxError ? error.message : 'not valid JSON';
+    throw httpProblem('malformed-json', '', 'malformed-json', `the body is not valid JSON: ${reason}`);
+  }
+  const forbidden = findForbiddenJson(value);
+  if (forbidden)
+    throw new HttpProblem('invalid-request', `${forbidden.pointer}: ${forbidden.detail}`, [forbidden]);
+  return value;
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,38 @@
+import { type ListQuery, MAX_PAGE } from '@crm/engine';
+import type { Context } from 'hono';
+import { findForbiddenJson } from './json-guard.ts';
+import { booleanParam, integerParam, queryParams } from './params.ts';
+import { HttpProblem, httpProblem } from './problem.ts';
+
+export const LIST_PARAMETERS = ['filter', 'sort', 'limit', 'cursor', 'fields', 'count'] as const;
+
+function parseFilter(text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  let filter: unknown;
+  try {
+    filter = JSON.parse(text);
+  } catch (error) {
+    const reason = error instanceof SyntaxError ? error.message : 'not valid JSON';
+    throw httpProblem('invalid-query', '/filter', 'malformed-json', `must be JSON text: ${reason}`);
+  }
+  const forbidden = findForbiddenJson(filter, '/filter');
+  if (forbidden)
+    throw new HttpProblem('invalid-query', `${forbidden.pointer}: ${forbidden.detail}`, [forbidden]);
+  return filter;
+}
+
+/** `?filter=…&sort=-amount,name&limit=&cursor=&fields=a,b&count=true` as the engine's list query. */
+export function listQueryFrom(c: Context): ListQuery {
+  const params = queryParams(c, LIST_PARAMETERS);
+  const query: ListQuery = {};
+  const filter = parseFilter(params.filter);
+  if (filter !== undefined) query.filter = filter;
+  if (params.sort !== undefined) query.sort = params.sort;
+  const limit = integerParam(params.limit, 'limit', 1, MAX_PAGE);
+  if (limit !== undefined) query.limit = limit;
+  if (params.cursor !== undefined) query.cursor = params.cursor;
+  if (params.fields !== undefined) query.fields = params.fields.split(',').map((name) => name.trim());
+  const count = booleanParam(params.count, 'count');
+  if (count !== undefined) query.count = count;
+  return query;
+}

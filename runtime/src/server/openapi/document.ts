@@ -1,0 +1,46 @@
+import type { CompiledModule, InverseRelation, JsonSchema } from '@crm/engine';
+import { commonParameters, commonResponses, commonSchemas } from './common.ts';
+import { metaPaths, metaSchemas } from './meta.ts';
+import { moduleNames, modulePaths, moduleSchemas } from './modules.ts';
+import { moduleSchemaName } from './names.ts';
+
+export interface DocumentSource {
+  modules: CompiledModule[];
+  inverses(moduleId: string): InverseRelation[];
+  fieldTypes: string[];
+}
+
+/** The OpenAPI 3.1 document of the API as the published modules make it now. */
+export function buildOpenApiDocument(source: DocumentSource): JsonSchema {
+  const modules = [...source.modules].sort((a, b) => a.name.localeCompare(b.name));
+  const taken = new Set(modules.map((m) => moduleSchemaName(m.name)));
+  const names = new Map(modules.map((m) => [m.id, moduleNames(m, taken)]));
+  const schemas: Record<string, JsonSchema> = { ...commonSchemas, ...metaSchemas(source.fieldTypes) };
+  const paths: Record<string, JsonSchema> = { ...metaPaths };
+  for (const module of modules) {
+    const own = moduleNames(module, taken);
+    Object.assign(schemas, moduleSchemas(module, own));
+    const inverses = source.inverses(module.id).flatMap((inverse) => {
+      const sourceNames = names.get(inverse.source.id);
+      return sourceNames ? [{ inverse, sourceNames }] : [];
+    });
+    Object.assign(paths, modulePaths(module, own, inverses));
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'CRM API',
+      version: modules.map((m) => `${m.name}@${m.version}`).join(' ') || 'no modules published',
+      description:
+        'Generated from the published module definitions. Errors are RFC 9457 problem documents whose ' +
+        '`errors` name each invalid value by JSON pointer.',
+    },
+    tags: [
+      { name: 'system' },
+      { name: 'definitions', description: 'Modules, drafts, publishing and field types' },
+      ...modules.map((m) => ({ name: m.name, description: m.definition.label.en ?? m.name })),
+    ],
+    paths,
+    components: { schemas, responses: commonResponses, parameters: commonParameters },
+  };
+}

@@ -1,0 +1,305 @@
+import { type JsonSchema, moduleMetaSchema } from '@crm/engine';
+import { SUPPORTED_LOCALES } from '../locale.ts';
+import { toOpenApiSchema } from './json-schema.ts';
+import { crmSchema, responseRef, schemaRef } from './names.ts';
+
+const json = (schema: JsonSchema) => ({ 'application/json': { schema } });
+const ok = (description: string, schema: JsonSchema) => ({ description, content: json(schema) });
+const ref = (name: string) => schemaRef(crmSchema(name));
+const nullableRef = (name: string) => ({ oneOf: [ref(name), { type: 'null' }] });
+const tags = ['definitions'];
+
+const moduleParameter = {
+  name: 'module',
+  in: 'path',
+  required: true,
+  description: 'Module id or name',
+  schema: { type: 'string' },
+};
+
+/** Schemas of the definition endpoints; the module definition's is the engine's own meta-schema. */
+export function metaSchemas(fieldTypes: string[]): Record<string, JsonSchema> {
+  const problems = { type: 'array', items: ref('ApiError') };
+  const preview = {
+    type: 'object',
+    properties: {
+      modules: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            id: { type: 'string' },
+            name: { type: 'string' },
+            fromVersion: { type: ['integer', 'null'] },
+            toVersion: { type: 'integer' },
+          },
+          required: ['id', 'name', 'fromVersion', 'toVersion'],
+        },
+      },
+      steps: { type: 'array', items: ref('MigrationStep') },
+      problems: { ...problems, description: 'Why the publish cannot go ahead; empty when it can' },
+    },
+    required: ['modules', 'steps', 'problems'],
+  };
+  return {
+    [crmSchema('ModuleDefinition')]: toOpenApiSchema(
+      moduleMetaSchema(fieldTypes),
+      crmSchema('ModuleDefinition'),
+    ),
+    [crmSchema('ModuleSummary')]: {
+      type: 'object',
+      properties: {
+        id: { type: 'string' },
+        name: { type: 'string' },
+        label: ref('LocaleText'),
+        publishedVersion: { type: ['integer', 'null'] },
+        hasDraft: { type: 'boolean' },
+        archived: { type: 'boolean' },
+      },
+      required: ['id', 'name', 'label', 'publishedVersion', 'hasDraft', 'archived'],
+    },
+    [crmSchema('ModuleState')]: {
+      type: 'object',
+      properties: {
+        id: { type: 'string' },
+        name: { type: 'string' },
+        draft: nullableRef('ModuleDefinition'),
+        published: nullableRef('ModuleDefinition'),
+        publishedVersion: { type: ['integer', 'null'] },
+        draftProblems: { ...problems, description: 'What would stop the draft from being published' },
+      },
+      required: ['id', 'name', 'draft', 'published', 'publishedVersion', 'draftProblems'],
+    },
+    [crmSchema('ModuleVersion')]: {
+      type: 'object',
+      properties: {
+        version: { type: 'integer' },
+        publishedAt: { type: 'string', format: 'date-time' },
+        publishedBy: { type: ['string', 'null'] },
+      },
+      required: ['version', 'publishedAt', 'publishedBy'],
+    },
+    [crmSchema('ModuleVersionDetail')]: {
+      type: 'object',
+      properties: {
+        version: { type: 'integer' },
+        definition: ref('ModuleDefinition'),
+        plan: {
+          type: 'array',
+          items: ref('MigrationStep'),
+          description: 'The steps this version was published with',
+        },
+      },
+      required: ['version', 'definition', 'plan'],
+    },
+    [crmSchema('MigrationStep')]: {
+      type: 'object',
+      properties: {
+        kind: { type: 'string' },
+        module: { type: 'string' },
+        field: { type: 'string' },
+        description: ref('LocaleText'),
+        sql: { type: 'array', items: { type: 'string' } },
+        rewritesTable: { type: 'boolean' },
+      },
+      required: ['kind', 'module', 'description', 'sql'],
+    },
+    [crmSchema('PublishRequest')]: {
+      type: 'object',
+      properties: {
+        modules: {
+          type: 'array',
+          minItems: 1,
+          items: { type: 'string' },
+          description: 'Module ids or names whose drafts to publish; all drafts when left out',
+        },
+      },
+      additionalProperties: false,
+    },
+    [crmSchema('PublishPreview')]: preview,
+    [crmSchema('PublishResult')]: {
+      ...preview,
+      properties: { ...preview.properties, published: { const: true } },
+      required: [...preview.required, 'published'],
+    },
+    [crmSchema('FormSchema')]: {
+      type: 'object',
+      description: 'What react-jsonschema-form renders a record form from',
+      properties: {
+        jsonSchema: { type: 'object' },
+        uiSchema: { type: 'object' },
+        version: { type: 'integer' },
+      },
+      required: ['jsonSchema', 'uiSchema', 'version'],
+    },
+    [crmSchema('FieldType')]: {
+      type: 'object',
+      properties: {
+        type: { type: 'string' },
+        label: ref('LocaleText'),
+        widget: { type: 'string' },
+        settings: { type: 'object', description: 'JSON Schema of the settings this type adds to a field' },
+        computed: { type: 'boolean' },
+        sortable: { type: 'boolean' },
+        filter: {
+          type: ['string', 'null'],
+          description: 'Operator family; formulas follow their result type',
+        },
+        operators: { type: 'array', items: { type: 'string' } },
+      },
+      required: ['type', 'label', 'widget', 'settings', 'computed', 'sortable', 'filter', 'operators'],
+    },
+    [crmSchema('Health')]: {
+      type: 'object',
+      properties: { status: { const: 'ok' }, database: { enum: ['pglite', 'postgres'] } },
+      required: ['status', 'database'],
+    },
+  };
+}
+
+const definitionBody = { required: true, content: json(ref('ModuleDefinition')) };
+const bodyProblems = {
+  400: responseRef('BadRequest'),
+  413: responseRef('PayloadTooLarge'),
+  415: responseRef('UnsupportedMediaType'),
+  422: responseRef('UnprocessableContent'),
+};
+
+/** The definition and system endpoints. Operation ids carry `meta.`, which no module's ids can. */
+export const metaPaths: Record<string, JsonSchema> = {
+  '/api/health': {
+    get: {
+      tags: ['system'],
+      operationId: 'meta.health',
+      responses: { 200: ok('The server is up', ref('Health')) },
+    },
+  },
+  '/api/meta/modules': {
+    get: {
+      tags,
+      operationId: 'meta.listModules',
+      responses: { 200: ok('Every module', { type: 'array', items: ref('ModuleSummary') }) },
+    },
+    post: {
+      tags,
+      operationId: 'meta.createModule',
+      summary: 'Create a module as a draft',
+      requestBody: definitionBody,
+      responses: {
+        201: ok('The new module', ref('ModuleState')),
+        ...bodyProblems,
+        409: responseRef('Conflict'),
+      },
+    },
+  },
+  '/api/meta/modules/{module}': {
+    parameters: [moduleParameter],
+    get: {
+      tags,
+      operationId: 'meta.getModule',
+      responses: {
+        200: ok('Draft and published definition', ref('ModuleState')),
+        404: responseRef('NotFound'),
+      },
+    },
+  },
+  '/api/meta/modules/{module}/draft': {
+    parameters: [moduleParameter],
+    put: {
+      tags,
+      operationId: 'meta.saveDraft',
+      requestBody: definitionBody,
+      responses: {
+        200: ok('The module with its new draft', ref('ModuleState')),
+        ...bodyProblems,
+        404: responseRef('NotFound'),
+        409: responseRef('Conflict'),
+      },
+    },
+    delete: {
+      tags,
+      operationId: 'meta.discardDraft',
+      responses: { 204: { description: 'Discarded' }, 404: responseRef('NotFound') },
+    },
+  },
+  '/api/meta/modules/{module}/versions': {
+    parameters: [moduleParameter],
+    get: {
+      tags,
+      operationId: 'meta.listVersions',
+      responses: {
+        200: ok('Published versions, newest first', { type: 'array', items: ref('ModuleVersion') }),
+        404: responseRef('NotFound'),
+      },
+    },
+  },
+  '/api/meta/modules/{module}/versions/{version}': {
+    parameters: [
+      moduleParameter,
+      { name: 'version', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } },
+    ],
+    get: {
+      tags,
+      operationId: 'meta.getVersion',
+      responses: {
+        200: ok('One published version', ref('ModuleVersionDetail')),
+        404: responseRef('NotFound'),
+      },
+    },
+  },
+  '/api/meta/modules/{module}/schema': {
+    parameters: [moduleParameter],
+    get: {
+      tags,
+      operationId: 'meta.getFormSchema',
+      summary: "The published module's form schemas",
+      parameters: [
+        {
+          name: 'locale',
+          in: 'query',
+          description: 'Defaults from Accept-Language, then en',
+          schema: { enum: [...SUPPORTED_LOCALES] },
+        },
+      ],
+      responses: {
+        200: ok('JSON Schema and uiSchema', ref('FormSchema')),
+        400: responseRef('BadRequest'),
+        404: responseRef('NotFound'),
+      },
+    },
+  },
+  '/api/meta/publish/preview': {
+    post: {
+      tags,
+      operationId: 'meta.previewPublish',
+      summary: 'What a publish would do: the migration plan and any problems (nothing is changed)',
+      requestBody: { content: json(ref('PublishRequest')) },
+      responses: {
+        200: ok('The plan', ref('PublishPreview')),
+        ...bodyProblems,
+        404: responseRef('NotFound'),
+      },
+    },
+  },
+  '/api/meta/publish': {
+    post: {
+      tags,
+      operationId: 'meta.publish',
+      summary: 'Publish drafts: tables change and new versions are written in one transaction',
+      requestBody: { content: json(ref('PublishRequest')) },
+      responses: {
+        200: ok('Published', ref('PublishResult')),
+        ...bodyProblems,
+        404: responseRef('NotFound'),
+        409: responseRef('Conflict'),
+      },
+    },
+  },
+  '/api/meta/field-types': {
+    get: {
+      tags,
+      operationId: 'meta.listFieldTypes',
+      responses: { 200: ok('The field types', { type: 'array', items: ref('FieldType') }) },
+    },
+  },
+};

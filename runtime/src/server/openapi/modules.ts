@@ -1,0 +1,277 @@
+import { type CompiledModule, type InverseRelation, type JsonSchema, localize } from '@crm/engine';
+import { PROBLEM_CONTENT_TYPE } from '../problem.ts';
+import { nullable, toOpenApiSchema } from './json-schema.ts';
+import { crmSchema, moduleSchemaName, parameterRef, responseRef, schemaRef } from './names.ts';
+
+const uuid = { type: 'string', format: 'uuid' };
+
+/** The system fields every record has, ahead of the module's own fields. */
+const SYSTEM_PROPERTIES: Record<string, JsonSchema> = {
+  id: { ...uuid, readOnly: true },
+  version: { type: 'integer', minimum: 1, readOnly: true, description: 'Raised by every change; the ETag' },
+  owner: { type: ['string', 'null'], format: 'uuid' },
+  created_at: { type: 'string', format: 'date-time', readOnly: true },
+  created_by: { type: ['string', 'null'], format: 'uuid', readOnly: true },
+  updated_at: { type: 'string', format: 'date-time', readOnly: true },
+  updated_by: { type: ['string', 'null'], format: 'uuid', readOnly: true },
+};
+
+export interface ModuleNames {
+  record: string;
+  input: string;
+  patch: string;
+  page: string;
+}
+
+/**
+ * Component names of a module's schemas; `taken` holds every module's record name, so that
+ * `customer`'s input schema does not take the name of a module called `customer_input`.
+ */
+export function moduleNames(module: CompiledModule, taken: ReadonlySet<string>): ModuleNames {
+  const record = moduleSchemaName(module.name);
+  const derived = (suffix: string) => (taken.has(record + suffix) ? `${record}.${suffix}` : record + suffix);
+  return { record, input: derived('Input'), patch: derived('Patch'), page: derived('Page') };
+}
+
+/** The module's field schemas, converted for the document, by field name (stored fields only). */
+function fieldSchemas(module: CompiledModule, componentName: string): Map<string, JsonSchema> {
+  const record = toOpenApiSchema(module.jsonSchema('en'), componentName);
+  const properties = record.properties as Record<string, JsonSchema>;
+  return new Map(
+    module.fields.filter((f) => f.columns.length > 0).map((f) => [f.name, properties[f.name]] as const),
+  );
+}
+
+export function moduleSchemas(module: CompiledModule, names: ModuleNames): Record<string, JsonSchema> {
+  const fields = fieldSchemas(module, names.record);
+  const required = new Set(module.jsonSchema('en').required as string[]);
+  const writable = module.fields.filter((f) => !f.computed && fields.has(f.name));
+  const title = localize(module.definition.label, 'en');
+  const writableProperties = (requiredStays: boolean) =>
+    Object.fromEntries(
+      writable.map((f) => {
+        const schema = fields.get(f.name) as JsonSchema;
+        return [f.name, requiredStays && required.has(f.name) ? schema : nullable(schema)];
+      }),
+    );
+  return {
+    [names.record]: {
+      type: 'object',
+      title,
+      description:
+        'A record as the API returns it; with `fields=` only the listed fields come (system fields always)',
+      properties: {
+        ...SYSTEM_PROPERTIES,
+        ...Object.fromEntries([...fields].map(([name, schema]) => [name, nullable(schema)])),
+      },
+      required: Object.keys(SYSTEM_PROPERTIES),
+      additionalProperties: false,
+    },
+    [names.input]: {
+      type: 'object',
+      title: `New ${title}`,
+      description: 'A new record; an empty field may be left out or sent as null',
+      properties: { owner: SYSTEM_PROPERTIES.owner, ...writableProperties(true) },
+      required: writable.filter((f) => required.has(f.name)).map((f) => f.name),
+      additionalProperties: false,
+    },
+    [names.patch]: {
+      type: 'object',
+      title: `${title} changes`,
+      description: 'The fields to change (null empties a field); `version` as an alternative to If-Match',
+      properties: {
+        version: { type: 'integer', minimum: 1 },
+        owner: SYSTEM_PROPERTIES.owner,
+        ...writableProperties(false),
+      },
+      additionalProperties: false,
+    },
+    [names.page]: {
+      type: 'object',
+      properties: {
+        data: { type: 'array', items: schemaRef(names.record) },
+        nextCursor: {
+          type: ['string', 'null'],
+          description: 'Pass as `cursor` for the next page; null on the last',
+        },
+        total: { type: 'integer', description: 'With `count=true`' },
+      },
+      required: ['data', 'nextCursor'],
+    },
+  };
+}
+
+const json = (schema: JsonSchema) => ({ 'application/json': { schema } });
+const etagHeader = { ETag: { description: 'The record version, quoted', schema: { type: 'string' } } };
+
+function listParameters(module: CompiledModule): JsonSchema[] {
+  const sortable = module.fields.filter((f) => f.type.sortable && f.columns.length > 0).map((f) => f.name);
+  return [
+    parameterRef('Filter'),
+    {
+      name: 'sort',
+      in: 'query',
+      description: `Comma-separated fields, \`-\` for descending (default \`-created_at\`). Sortable: id, version, created_at, updated_at${sortable.map((n) => `, ${n}`).join('')}`,
+      schema: { type: 'string' },
+    },
+    parameterRef('Limit'),
+    parameterRef('Cursor'),
+    {
+      name: 'fields',
+      in: 'query',
+      description: `Comma-separated fields to return (system fields always come): ${module.fields.map((f) => f.name).join(', ')}`,
+      schema: { type: 'string' },
+    },
+    parameterRef('Count'),
+  ];
+}
+
+/** 409 on a stale write: the problem carries the record as it is now. */
+function staleConflict(names: ModuleNames): JsonSchema {
+  return {
+    description:
+      'The record changed since the version given (the body holds `current`), or a unique value is taken',
+    content: {
+      [PROBLEM_CONTENT_TYPE]: {
+        schema: {
+          allOf: [
+            schemaRef(crmSchema('Problem')),
+            { type: 'object', properties: { current: schemaRef(names.record) } },
+          ],
+        },
+      },
+    },
+  };
+}
+
+export function modulePaths(
+  module: CompiledModule,
+  names: ModuleNames,
+  inverses: { inverse: InverseRelation; sourceNames: ModuleNames }[],
+): Record<string, JsonSchema> {
+  const base = `/api/modules/${module.name}/records`;
+  const tags = [module.name];
+  // Each verb starts with another letter and PascalCase names hold `_` only before a digit, so
+  // these ids stay unique across modules (`related` + `Customer` + `_Opportunities`).
+  const op = (verb: string) => `${verb}${names.record}`;
+  const record = { description: 'The record', headers: etagHeader, content: json(schemaRef(names.record)) };
+  const paths: Record<string, JsonSchema> = {
+    [base]: {
+      get: {
+        tags,
+        operationId: op('list'),
+        summary: `List ${module.name} records`,
+        parameters: listParameters(module),
+        responses: {
+          200: { description: 'A page of records', content: json(schemaRef(names.page)) },
+          400: responseRef('BadRequest'),
+          404: responseRef('NotFound'),
+        },
+      },
+      post: {
+        tags,
+        operationId: op('create'),
+        summary: `Create a ${module.name} record`,
+        requestBody: { required: true, content: json(schemaRef(names.input)) },
+        responses: {
+          201: {
+            ...record,
+            headers: {
+              ...etagHeader,
+              Location: { description: 'The new record', schema: { type: 'string' } },
+            },
+          },
+          400: responseRef('BadRequest'),
+          404: responseRef('NotFound'),
+          409: responseRef('Conflict'),
+          413: responseRef('PayloadTooLarge'),
+          415: responseRef('UnsupportedMediaType'),
+          422: responseRef('UnprocessableContent'),
+        },
+      },
+    },
+    [`${base}/{id}`]: {
+      parameters: [parameterRef('RecordId')],
+      get: {
+        tags,
+        operationId: op('get'),
+        summary: `Get a ${module.name} record`,
+        responses: {
+          200: record,
+          304: { description: 'Not modified (If-None-Match)' },
+          404: responseRef('NotFound'),
+        },
+      },
+      patch: {
+        tags,
+        operationId: op('update'),
+        summary: `Change a ${module.name} record`,
+        parameters: [parameterRef('IfMatch')],
+        requestBody: { required: true, content: json(schemaRef(names.patch)) },
+        responses: {
+          200: record,
+          400: responseRef('BadRequest'),
+          404: responseRef('NotFound'),
+          409: staleConflict(names),
+          413: responseRef('PayloadTooLarge'),
+          415: responseRef('UnsupportedMediaType'),
+          422: responseRef('UnprocessableContent'),
+        },
+      },
+      delete: {
+        tags,
+        operationId: op('delete'),
+        summary: `Delete a ${module.name} record`,
+        parameters: [parameterRef('IfMatch')],
+        responses: {
+          204: { description: 'Deleted' },
+          400: responseRef('BadRequest'),
+          404: responseRef('NotFound'),
+          409: staleConflict(names),
+        },
+      },
+    },
+    [`${base}/{id}/history`]: {
+      parameters: [parameterRef('RecordId')],
+      get: {
+        tags,
+        operationId: op('history'),
+        summary: `Changes of a ${module.name} record, newest first`,
+        parameters: [
+          {
+            name: 'before',
+            in: 'query',
+            description: 'Entries before this version',
+            schema: { type: 'integer', minimum: 1 },
+          },
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 } },
+        ],
+        responses: {
+          200: {
+            description: 'History entries',
+            content: json({ type: 'array', items: schemaRef(crmSchema('HistoryEntry')) }),
+          },
+          400: responseRef('BadRequest'),
+          404: responseRef('NotFound'),
+        },
+      },
+    },
+  };
+  for (const { inverse, sourceNames } of inverses) {
+    paths[`${base}/{id}/related/${inverse.name}`] = {
+      parameters: [parameterRef('RecordId')],
+      get: {
+        tags,
+        operationId: `${op('related')}_${moduleSchemaName(inverse.name)}`,
+        summary: `${inverse.source.name} records whose ${inverse.field.name} is this ${module.name}`,
+        parameters: listParameters(inverse.source),
+        responses: {
+          200: { description: 'A page of related records', content: json(schemaRef(sourceNames.page)) },
+          400: responseRef('BadRequest'),
+          404: responseRef('NotFound'),
+        },
+      },
+    };
+  }
+  return paths;
+}
