@@ -9,6 +9,7 @@ export { assignIds, newId } from './definitions/ids.ts';
 export { fieldMetaSchema, moduleMetaSchema } from './definitions/meta-schema.ts';
 export { API_NAME_PATTERN, RESERVED_NAMES, SYSTEM_FIELDS } from './definitions/names.ts';
 export type * from './definitions/types.ts';
+export { SUPPORTED_LOCALES } from './definitions/types.ts';
 export { EngineError, type EngineErrorKind, type Problem, pointerOf } from './errors.ts';
 export * from './expressions/index.ts';
 export type { ColumnSpec, FieldType, FilterFamily, JsonSchema } from './fields/index.ts';

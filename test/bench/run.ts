@@ -12,6 +12,7 @@ import { createServer } from 'node:net';
 import { Engine, openPostgres } from '@crm/engine';
 import postgres from 'postgres';
 import { startCluster } from '../support/postgres-server.ts';
+import { httpClient } from './http-client.ts';
 import { BENCH_MODULE, benchRecord } from './module.ts';
 import { fmt, runConcurrent } from './stats.ts';
 
@@ -85,15 +86,10 @@ async function benchCreates(raw: postgres.Sql, url: string) {
       VALUES (gen_random_uuid(), ${r.title}, ${r.stage}, ${r.amount.amount}, 'CNY', ${r.probability},
               ${(r.amount.amount * r.probability) / 100}, ${r.close_date}, ${r.email})`;
   };
+  const http = httpClient(url, 16);
   const apiCreate = async (i: number) => {
-    const response = await fetch(`${url}/api/modules/deal/records`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(benchRecord(i)),
-    });
-    if (response.status !== 201)
-      throw new Error(`create failed: ${response.status} ${await response.text()}`);
-    await response.arrayBuffer();
+    const response = await http('POST', '/api/modules/deal/records', benchRecord(i));
+    if (response.status !== 201) throw new Error(`create failed: ${response.status} ${response.body}`);
   };
   // warm-up
   await runConcurrent(200, 4, rawInsert);
@@ -148,6 +144,7 @@ async function benchList(raw: postgres.Sql, engine: Engine, url: string) {
   };
   const serviceCall = async (cursor: string | undefined) =>
     (await workspace.records.list('deal', { filter, sort, limit: 50, cursor })).nextCursor ?? undefined;
+  const http = httpClient(url, 1);
   const httpCall = async (cursor: string | undefined) => {
     const query = new URLSearchParams({
       filter: JSON.stringify(filter),
@@ -155,9 +152,8 @@ async function benchList(raw: postgres.Sql, engine: Engine, url: string) {
       limit: '50',
       ...(cursor ? { cursor } : {}),
     });
-    const response = await fetch(`${url}/api/modules/deal/records?${query}`);
-    const body = (await response.json()) as { nextCursor: string | null };
-    return body.nextCursor ?? undefined;
+    const response = await http('GET', `/api/modules/deal/records?${query}`);
+    return (JSON.parse(response.body) as { nextCursor: string | null }).nextCursor ?? undefined;
   };
   const walk = async <C>(step: (cursor: C | undefined) => Promise<C | undefined>) => {
     let cursor: C | undefined;
@@ -171,14 +167,14 @@ async function benchList(raw: postgres.Sql, engine: Engine, url: string) {
   await walk(httpCall);
   const base = await walk(handSql);
   const service = await walk(serviceCall);
-  const http = await walk(httpCall);
+  const overHttp = await walk(httpCall);
   const line = (name: string, r: { p50: number; p95: number }) =>
     console.log(
       `${name.padEnd(22)} p50 ${fmt(r.p50, 2)} ms, p95 ${fmt(r.p95, 2)} ms → ratio p50 ${fmt(r.p50 / base.p50, 2)}, p95 ${fmt(r.p95 / base.p95, 2)}`,
     );
   line('hand-written SQL', base);
   line('record service', service);
-  line('HTTP API', http);
+  line('HTTP API', overHttp);
 }
 
 async function benchAddField(raw: postgres.Sql, workspace: Awaited<ReturnType<Engine['workspace']>>) {

@@ -4,6 +4,7 @@ import { createAjv } from '../compile/ajv.ts';
 import { compileModule } from '../compile/module.ts';
 import { EngineError, notFound, type Problem } from '../errors.ts';
 import type { FieldTypeRegistry } from '../fields/registry.ts';
+import { findNul } from '../json-text.ts';
 import type { Db } from '../storage/db.ts';
 import { executePlan } from '../storage/execute.ts';
 import { archivedColumns, modules, moduleVersions } from '../storage/meta-tables.ts';
@@ -74,6 +75,7 @@ export class DefinitionStore {
 
   /** A module by id or name, with its draft and latest published definition. */
   async get(idOrName: string): Promise<ModuleState> {
+    if (idOrName.includes('\u0000')) throw notFound(`module '${idOrName}'`);
     const [row] = await this.db.query<Record<string, unknown>>(
       sql`SELECT m.id, m.name, m.draft, m.published_version, v.definition AS published
           FROM ${modules} m LEFT JOIN ${moduleVersions} v
@@ -101,6 +103,12 @@ export class DefinitionStore {
     if (typeof input !== 'object' || input === null || Array.isArray(input)) {
       throw new EngineError('invalid-definition', 'a module definition must be a JSON object', [
         { pointer: '', code: 'type', message: 'must be a JSON object' },
+      ]);
+    }
+    const nul = findNul(input);
+    if (nul !== undefined) {
+      throw new EngineError('invalid-definition', 'the module definition holds a NUL character', [
+        { pointer: nul, code: 'characters', message: 'must not contain the NUL character (U+0000)' },
       ]);
     }
     const raw = input as Record<string, unknown>;
@@ -240,6 +248,11 @@ export class DefinitionStore {
   }
 
   async #publish(ids: string[] | undefined, actor: string | null, dryRun: boolean): Promise<PublishPreview> {
+    if (ids && ids.length === 0) {
+      throw new EngineError('invalid-definition', 'name at least one module to publish', [
+        { pointer: '/modules', code: 'minItems', message: 'must name at least one module' },
+      ]);
+    }
     return this.db.transaction(async (tx) => {
       await tx.run(sql`SELECT pg_advisory_xact_lock(${PUBLISH_LOCK}, hashtext(${this.workspaceId}))`);
       const rows = await tx.query<Record<string, unknown>>(
@@ -281,6 +294,8 @@ export class DefinitionStore {
         const found = this.#problemsOf(change.after, modulesAfter);
         problems.push(...found.map((p) => ({ ...p, pointer: prefix + p.pointer })));
       }
+      // A definition problem stops before planning; refusals after it come from the data or the plan.
+      const definitionsInvalid = problems.length > 0;
       const plan: MigrationPlan =
         problems.length === 0
           ? planMigration(this.schema, changes, modulesAfter, this.registry)
@@ -299,6 +314,13 @@ export class DefinitionStore {
         problems,
       };
       if (dryRun) throw new Rollback(preview);
+      if (definitionsInvalid) {
+        throw new EngineError(
+          'invalid-definition',
+          'the definitions are not valid; nothing was published',
+          problems,
+        );
+      }
       if (problems.length > 0) {
         throw new EngineError('migration-refused', 'the publish was refused; nothing was changed', problems, {
           steps: preview.steps,

@@ -3,9 +3,17 @@ import type { CompiledModule } from '../compile/module.ts';
 import { SYSTEM_FIELDS } from '../definitions/names.ts';
 import { EngineError, type Problem, pointerOf } from '../errors.ts';
 import { fromFeelValue } from '../expressions/index.ts';
+import { findNul } from '../json-text.ts';
 import type { RecordValues } from './types.ts';
 
 const SYSTEM = new Set<string>(SYSTEM_FIELDS);
+
+/** What a field counts as empty: absent, null, blank text or an empty list. */
+export function isEmpty(value: unknown): boolean {
+  return (
+    value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0)
+  );
+}
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -39,7 +47,8 @@ export function prepareValues(
       { pointer: '', code: 'type', message: 'must be a JSON object' },
     ]);
   }
-  const values: RecordValues = {};
+  // no prototype: a `__proto__` key is then an ordinary (unknown) field, refused by the schema
+  const values: RecordValues = Object.create(null);
   if (current) {
     for (const field of module.fields) {
       const value = current[field.name];
@@ -48,9 +57,16 @@ export function prepareValues(
   }
   for (const [name, value] of Object.entries(input)) {
     if (SYSTEM.has(name) || module.byName.get(name)?.computed) continue;
-    // null empties a known field; an unknown key, null or not, stays for the schema to refuse
-    if (value === null && module.byName.has(name)) delete values[name];
+    // null (and '' or [], what a cleared form sends) empties a known field; an unknown key stays for
+    // the schema to refuse
+    if (isEmpty(value) && module.byName.has(name)) delete values[name];
     else values[name] = value;
+  }
+  const nul = findNul(values);
+  if (nul !== undefined) {
+    throw invalid([
+      { pointer: nul, code: 'characters', message: 'must not contain the NUL character (U+0000)' },
+    ]);
   }
 
   if (!current) {

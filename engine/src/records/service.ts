@@ -9,7 +9,7 @@ import { compileFilter } from './filter.ts';
 import { diffValues, readHistory } from './history.ts';
 import { afterCursor, decodeCursor, encodeCursor, orderBy, parseSort } from './order.ts';
 import { prepareValues } from './prepare.ts';
-import { statementsOf } from './statements.ts';
+import { SYSTEM_COLUMNS, statementsOf } from './statements.ts';
 import type { Actor, HistoryEntry, Page, RecordValues, StoredRecord } from './types.ts';
 import { fieldValues, rowToRecord, valuesToColumns } from './values.ts';
 
@@ -215,7 +215,7 @@ export class RecordService {
     const module = this.catalog.byName(moduleName);
     const entries = await readHistory(this.db, this.#history, module.id, validId(module, id), {
       beforeVersion: options.beforeVersion,
-      limit: Math.min(options.limit ?? 100, 500),
+      limit: historyLimit(options.limit),
     });
     if (entries.length === 0 && !(await this.#read(module, id)))
       throw notFound(`${module.name} record '${id}'`);
@@ -357,6 +357,16 @@ function conflict(current: StoredRecord): EngineError {
   );
 }
 
+function historyLimit(limit: number | undefined): number {
+  if (limit === undefined) return 100;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
+    throw new EngineError('invalid-query', `limit must be between 1 and ${MAX_PAGE}`, [
+      { pointer: '/limit', code: 'range', message: `must be an integer from 1 to ${MAX_PAGE}` },
+    ]);
+  }
+  return limit;
+}
+
 function pageSize(limit: number | undefined): number {
   if (limit === undefined) return DEFAULT_PAGE;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
@@ -369,7 +379,7 @@ function pageSize(limit: number | undefined): number {
 
 function selectedFields(module: CompiledModule, names: string[]): Set<string> {
   for (const [i, name] of names.entries()) {
-    if (!module.byName.has(name)) {
+    if (!module.byName.has(name) && !SYSTEM_COLUMNS.includes(name)) {
       throw new EngineError('invalid-query', `unknown field '${name}'`, [
         {
           pointer: `/fields/${i}`,

@@ -1,9 +1,9 @@
 import type { Engine, Workspace } from '@crm/engine';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { actorMiddleware } from './actor.ts';
+import { payloadTooLarge } from './body.ts';
 import { docsRoutes } from './docs.ts';
 import type { ApiEnv } from './env.ts';
 import { metaRoutes } from './meta.ts';
@@ -53,19 +53,12 @@ export function createApp(options: AppOptions): Hono<ApiEnv> {
         ),
     }),
   );
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize,
-      onError: (c) =>
-        problemResponse(
-          c,
-          new HttpProblem('payload-too-large', `the body is larger than ${maxSize} bytes`, [
-            { pointer: '', code: 'too-large', detail: `must be at most ${maxSize} bytes` },
-          ]),
-        ),
-    }),
-  );
+  app.use('/api/*', async (c, next) => {
+    c.set('bodyLimit', maxSize);
+    const declared = Number(c.req.header('content-length'));
+    if (declared > maxSize) throw payloadTooLarge(maxSize);
+    await next();
+  });
   app.use('/api/*', refuseNulInPath);
   app.use('/api/*', actorMiddleware);
 

@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import type { ApiEnv } from './env.ts';
 import { findForbiddenJson } from './json-guard.ts';
 import { HttpProblem, httpProblem } from './problem.ts';
 
@@ -14,8 +15,11 @@ function isJsonContentType(header: string): boolean {
  * Reads the request body as JSON: 415 for another media type, 400 for text that does not parse.
  * An `optional` body may be left out entirely (no content, no content type): that gives `undefined`.
  */
-export async function readJsonBody(c: Context, options: { optional?: boolean } = {}): Promise<unknown> {
-  const text = await c.req.text();
+export async function readJsonBody(
+  c: Context<ApiEnv>,
+  options: { optional?: boolean } = {},
+): Promise<unknown> {
+  const text = await readText(c, c.var.bodyLimit);
   const contentType = c.req.header('content-type');
   if (contentType === undefined && text.length === 0) {
     if (options.optional) return undefined;
@@ -44,4 +48,35 @@ export async function readJsonBody(c: Context, options: { optional?: boolean } =
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function payloadTooLarge(limit: number): HttpProblem {
+  return new HttpProblem('payload-too-large', `the body is larger than ${limit} bytes`, [
+    { pointer: '', code: 'too-large', detail: `must be at most ${limit} bytes` },
+  ]);
+}
+
+/**
+ * The body as UTF-8 text, refused past `limit` bytes while it streams in. On Node it reads the
+ * IncomingMessage directly: going through the web Request makes @hono/node-server build a
+ * Request and a ReadableStream per call, which cost more than the rest of a create.
+ */
+async function readText(c: Context<ApiEnv>, limit: number): Promise<string> {
+  const incoming = c.env?.incoming;
+  if (!incoming || incoming.readableDidRead) {
+    const text = await c.req.text();
+    if (Buffer.byteLength(text) > limit) throw payloadTooLarge(limit);
+    return text;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of incoming as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) {
+      incoming.resume();
+      throw payloadTooLarge(limit);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
 }

@@ -1,7 +1,8 @@
+/** The locales definitions carry labels in; the engine falls back to English for any other. */
+import { SUPPORTED_LOCALES } from '@crm/engine';
 import { httpProblem } from './problem.ts';
 
-/** The locales definitions carry labels in; the engine falls back to English for any other. */
-export const SUPPORTED_LOCALES = ['en', 'zh-CN'] as const;
+export { SUPPORTED_LOCALES };
 export const DEFAULT_LOCALE = 'en';
 
 function supported(tag: string): string | undefined {

@@ -26,15 +26,13 @@ describe('problem documents', () => {
     expect(statuses).toEqual([422, 422, 400, 404]);
   });
 
-  it('tells a publish blocked by stored data (409) from one blocked by the definitions (422)', () => {
-    const refused = (code: string) =>
-      new EngineError('migration-refused', 'refused', [
-        { pointer: '/modules/a/fields/b', code, message: code },
-      ]);
-    expect(problemFor(refused('duplicates'), '/').document.status).toBe(409);
-    expect(problemFor(refused('expression'), '/').document).toMatchObject({
-      status: 422,
-      type: 'urn:crm:problem:invalid-definition',
+  it('answers a publish blocked by stored data with 409', () => {
+    const refused = new EngineError('migration-refused', 'refused', [
+      { pointer: '/modules/a/fields/0', code: 'duplicates', message: 'duplicates' },
+    ]);
+    expect(problemFor(refused, '/').document).toMatchObject({
+      status: 409,
+      type: 'urn:crm:problem:migration-refused',
     });
   });
 

@@ -75,13 +75,7 @@ export function toApiError(problem: Problem): ApiError {
   };
 }
 
-/** Publish refusals caused by the data in the tables, rather than by the definitions themselves. */
-const DATA_REFUSALS = new Set(['duplicates', 'orphans', 'type-change']);
-
 function kindOfEngineError(error: EngineError): ProblemKind {
-  if (error.kind === 'migration-refused' && !error.problems.every((p) => DATA_REFUSALS.has(p.code))) {
-    return 'invalid-definition';
-  }
   const kinds: Record<EngineErrorKind, ProblemKind> = {
     'invalid-definition': 'invalid-definition',
     'invalid-record': 'invalid-record',

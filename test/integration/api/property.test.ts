@@ -120,11 +120,14 @@ const unknownKey = fc
 
 const badRecord = fc.oneof(
   fc.tuple(validExtras, fc.constantFrom(...Object.keys(badValues))).chain(([extras, field]) =>
-    (badValues[field] as fc.Arbitrary<unknown>).map((value) => ({
-      name: 'Prop',
-      ...extras,
-      [field]: value,
-    })),
+    (badValues[field] as fc.Arbitrary<unknown>)
+      // '' and [] are how a cleared field is sent: empty, which an optional field accepts
+      .filter((value) => value !== '' && !(Array.isArray(value) && value.length === 0))
+      .map((value) => ({
+        name: 'Prop',
+        ...extras,
+        [field]: value,
+      })),
   ),
   fc.tuple(validExtras, unknownKey, fc.jsonValue({ maxDepth: 2 })).map(([extras, key, value]) => {
     const record: Record<string, unknown> = { name: 'Prop', ...extras };

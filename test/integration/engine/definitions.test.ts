@@ -75,7 +75,7 @@ forEachDatabase('definitions', (handle) => {
       );
       expect(preview.problems.every((p) => p.pointer.startsWith(prefix))).toBe(true);
       const error = await engineError(workspace.definitions.publish([saved.id]));
-      expect(error.kind).toBe('migration-refused');
+      expect(error.kind).toBe('invalid-definition');
       expect(error.problems).toEqual(preview.problems);
       expect((await workspace.definitions.get(saved.id)).publishedVersion).toBeNull();
       expect(workspace.catalog.has(saved.name)).toBe(false);

@@ -239,7 +239,7 @@ forEachDatabase('filters', (handle) => {
     expect(await keys(undefined)).toEqual(ALL);
     const d = (await workspace.records.list('item', { filter: c('key', 'eq', 'd') })).data[0];
     expect(d).toMatchObject({
-      tags: [],
+      tags: null,
       total: -299.97,
       at: '2025-12-31T04:00:00.000Z',
       next_day: '2026-01-01',
