@@ -116,7 +116,7 @@ async function benchList(raw: postgres.Sql, engine: Engine, url: string) {
       INSERT INTO ws_default.deal (id, created_at, updated_at, title, stage, amount, amount__currency, probability, weighted, close_date, email)
       SELECT gen_random_uuid(), now() - (g || ' seconds')::interval, now(), 'Deal ' || g || ' 项目',
         (ARRAY['initial','needs','proposal','negotiation','won','lost'])[1 + g % 6],
-        1000 + (g * 7919) % 2000000, 'CNY', (g * 13) % 101, ((1000 + (g * 7919) % 2000000) * ((g * 13) % 101)) / 100.0,
+        1000 + (g::bigint * 7919) % 2000000, 'CNY', (g * 13) % 101, ((1000 + (g::bigint * 7919) % 2000000) * ((g * 13) % 101)) / 100.0,
         DATE '2026-01-01' + (g % 365), 'buyer' || g || '@example.cn'
       FROM generate_series(1, ${missing}) g`);
     await raw.unsafe('ANALYZE ws_default.deal');

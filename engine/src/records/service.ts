@@ -3,13 +3,13 @@ import { uuidv7 } from 'uuidv7';
 import type { ModuleCatalog } from '../catalog.ts';
 import type { CompiledModule } from '../compile/module.ts';
 import { EngineError, notFound } from '../errors.ts';
-import { type Db, dbErrorInfo, SQLSTATE } from '../storage/db.ts';
+import { type Db, dbErrorInfo, prepareStatement, SQLSTATE } from '../storage/db.ts';
 import { HISTORY_TABLE, qualified } from '../storage/naming.ts';
 import { compileFilter } from './filter.ts';
 import { diffValues, readHistory } from './history.ts';
 import { afterCursor, decodeCursor, encodeCursor, orderBy, parseSort } from './order.ts';
 import { prepareValues } from './prepare.ts';
-import { SYSTEM_COLUMNS, statementsOf } from './statements.ts';
+import { LIST_ALIAS, SYSTEM_COLUMNS, statementsOf } from './statements.ts';
 import type { Actor, HistoryEntry, Page, RecordValues, StoredRecord } from './types.ts';
 import { fieldValues, rowToRecord, valuesToColumns } from './values.ts';
 
@@ -33,7 +33,7 @@ export interface WriteOptions {
 export const MAX_PAGE = 500;
 export const DEFAULT_PAGE = 50;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const ALIAS = 't';
+const ALIAS = LIST_ALIAS;
 
 /** Create, read, update, delete and list the records of a workspace's published modules. */
 export class RecordService {
@@ -252,9 +252,15 @@ export class RecordService {
     const only = query.fields ? selectedFields(module, query.fields) : undefined;
     const where = (list: SQL[]) => (list.length > 0 ? sql`WHERE ${sql.join(list, sql` AND `)}` : sql``);
     const table = sql`${this.catalog.tableSql(module)} ${sql.identifier(ALIAS)}`;
-    const rows = await this.db.query(
-      sql`SELECT ${sql.identifier(ALIAS)}.* FROM ${table} ${where(conditions)}
-          ORDER BY ${orderBy(keys, ALIAS)} LIMIT ${limit + 1}`,
+    const { listColumns } = statementsOf(module, this.catalog.tableSql(module), this.#history);
+    // Prepared: the text repeats for a given filter shape and sort (values are parameters), and
+    // postgres.js recycles connections (max_lifetime), which bounds its statement cache.
+    const rows = await this.db.execute(
+      prepareStatement(
+        sql`SELECT ${listColumns} FROM ${table} ${where(conditions)}
+            ORDER BY ${orderBy(keys, ALIAS)} LIMIT ${limit + 1}`,
+      ),
+      {},
     );
     const more = rows.length > limit;
     const page = more ? rows.slice(0, limit) : rows;

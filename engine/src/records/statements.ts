@@ -1,17 +1,13 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { CompiledModule } from '../compile/module.ts';
+import { SYSTEM_FIELDS } from '../definitions/names.ts';
 import { type PreparedStatement, prepareStatement } from '../storage/db.ts';
 
-/** The columns every module table starts with (see storage/plan.ts). */
-export const SYSTEM_COLUMNS = [
-  'id',
-  'version',
-  'owner',
-  'created_at',
-  'created_by',
-  'updated_at',
-  'updated_by',
-];
+/** The columns every module table starts with (see storage/plan.ts): the system fields. */
+export const SYSTEM_COLUMNS: readonly string[] = SYSTEM_FIELDS;
+
+/** The alias lists give the module's table. */
+export const LIST_ALIAS = 't';
 
 /**
  * The statements of a module version's hot paths, rendered once. They name their columns rather
@@ -24,6 +20,8 @@ export interface ModuleStatements {
   insert: PreparedStatement;
   byId: PreparedStatement;
   byIdForUpdate: PreparedStatement;
+  /** `t."id", t."version", …`: the columns a list selects from alias `t`. */
+  listColumns: SQL;
 }
 
 const cache = new WeakMap<CompiledModule, ModuleStatements>();
@@ -76,5 +74,11 @@ function render(module: CompiledModule, table: SQL, history: SQL): ModuleStateme
     ),
     byId: prepareStatement(byId),
     byIdForUpdate: prepareStatement(sql`${byId} FOR UPDATE`),
+    listColumns: sql.join(
+      [...SYSTEM_COLUMNS, ...fieldColumns].map(
+        (c) => sql`${sql.identifier(LIST_ALIAS)}.${sql.identifier(c)}`,
+      ),
+      sql`, `,
+    ),
   };
 }
