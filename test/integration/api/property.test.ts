@@ -62,7 +62,8 @@ const badValues: Record<string, fc.Arbitrary<unknown>> = {
     fc.record({ amount: fc.integer({ max: -1 }) }),
     fc.record({ amount: fc.double({ min: 1e13 + 1, max: 1e300, noNaN: true }) }),
     fc.record({ amount: fc.integer({ min: 0, max: 1000 }).map((n) => n + 0.001) }),
-    fc.record({ amount: notString }),
+    // an amount that is no number at all (an integer amount would be a valid one)
+    fc.record({ amount: fc.oneof(fc.string(), fc.boolean(), list, object) }),
     fc.record({ amount: fc.constant(1), currency: fc.string({ maxLength: 5 }).filter((c) => c !== 'CNY') }),
     fc.record({ amount: fc.constant(1), extra: fc.jsonValue({ maxDepth: 1 }) }),
     fc.constant({}),
