@@ -89,6 +89,12 @@ export class Engine {
 }
 
 /** Opens PostgreSQL when `databaseUrl` is given, otherwise embedded PGlite in `dataDir` (memory if none). */
-export async function openDatabase(options: { databaseUrl?: string; dataDir?: string }): Promise<Db> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl) : openPglite(options.dataDir);
+export async function openDatabase(options: {
+  databaseUrl?: string;
+  dataDir?: string;
+  poolSize?: number;
+}): Promise<Db> {
+  return options.databaseUrl
+    ? openPostgres(options.databaseUrl, { max: options.poolSize })
+    : openPglite(options.dataDir);
 }

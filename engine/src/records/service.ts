@@ -7,6 +7,7 @@ import { type Db, dbErrorInfo, prepareStatement, SQLSTATE } from '../storage/db.
 import { HISTORY_TABLE, qualified } from '../storage/naming.ts';
 import { compileFilter } from './filter.ts';
 import { diffValues, readHistory } from './history.ts';
+import { InsertBatcher } from './insert-batcher.ts';
 import { afterCursor, decodeCursor, encodeCursor, orderBy, parseSort } from './order.ts';
 import { prepareValues } from './prepare.ts';
 import { LIST_ALIAS, SYSTEM_COLUMNS, statementsOf } from './statements.ts';
@@ -38,12 +39,18 @@ const ALIAS = LIST_ALIAS;
 /** Create, read, update, delete and list the records of a workspace's published modules. */
 export class RecordService {
   readonly #history: SQL;
+  readonly #inserts: InsertBatcher<CompiledModule, unknown[]>;
 
   constructor(
     private readonly db: Db,
     private readonly catalog: ModuleCatalog,
   ) {
     this.#history = sql.raw(qualified(catalog.schema, HISTORY_TABLE));
+    const insert = async (module: CompiledModule, rows: unknown[][]) => {
+      const statements = statementsOf(module, this.catalog.tableSql(module), this.#history);
+      await this.#write('write', () => this.db.execute(statements.insert(rows.length), bindRows(rows)));
+    };
+    this.#inserts = new InsertBatcher({ many: insert, one: (module, row) => insert(module, [row]) });
   }
 
   async create(moduleName: string, input: unknown, actor: Actor): Promise<StoredRecord> {
@@ -55,16 +62,8 @@ export class RecordService {
     const values = prepareValues(module, input, undefined, { id, owner, created_at: now, updated_at: now });
     const columns = valuesToColumns(module, values);
     const changes = diffValues(module, undefined, fieldValues(module, values));
-    const statements = statementsOf(module, this.catalog.tableSql(module), this.#history);
-    const bound: Record<string, unknown> = {
-      id,
-      owner,
-      now,
-      actor: actor.userId,
-      changes: JSON.stringify(changes),
-    };
-    for (const [i, column] of statements.fieldColumns.entries()) bound[`c${i}`] = columns.get(column) ?? null;
-    await this.#write('write', () => this.db.execute(statements.insert, bound));
+    const row = [id, owner, now, actor.userId, JSON.stringify(changes), ...columns.values()];
+    await this.#inserts.insert(module, row);
     // Every stored value is known here: no need to read the row back.
     const record = {
       id,
@@ -361,6 +360,20 @@ function conflict(current: StoredRecord): EngineError {
     [{ pointer: '/version', code: 'stale', message: `the record is now at version ${current.version}` }],
     { current },
   );
+}
+
+/** Placeholder values of an insert: row k as `r<k>_id`, `r<k>_owner`, … (see statements.ts). */
+function bindRows(rows: unknown[][]): Record<string, unknown> {
+  const bound: Record<string, unknown> = {};
+  for (const [k, [id, owner, now, actor, changes, ...columns]] of rows.entries()) {
+    bound[`r${k}_id`] = id;
+    bound[`r${k}_owner`] = owner;
+    bound[`r${k}_now`] = now;
+    bound[`r${k}_actor`] = actor;
+    bound[`r${k}_changes`] = changes;
+    for (const [i, value] of columns.entries()) bound[`r${k}_c${i}`] = value ?? null;
+  }
+  return bound;
 }
 
 function historyLimit(limit: number | undefined): number {

@@ -16,8 +16,11 @@ export const LIST_ALIAS = 't';
 export interface ModuleStatements {
   /** Field columns in the order the insert binds them (`c0`, `c1`, …). */
   fieldColumns: string[];
-  /** Inserts a record (all columns, nulls for empty ones) and its history entry, in one statement. */
-  insert: PreparedStatement;
+  /**
+   * Inserts `rows` records (all columns, nulls for empty ones) and their history entries in one
+   * statement; row k binds `r<k>_id`, `r<k>_owner`, `r<k>_now`, `r<k>_actor`, `r<k>_changes`, `r<k>_c<i>`.
+   */
+  insert(rows: number): PreparedStatement;
   byId: PreparedStatement;
   byIdForUpdate: PreparedStatement;
   /** `t."id", t."version", …`: the columns a list selects from alias `t`. */
@@ -46,15 +49,6 @@ function render(module: CompiledModule, table: SQL, history: SQL): ModuleStateme
     'updated_by',
     ...fieldColumns,
   ];
-  const insertValues = [
-    sql.placeholder('id'),
-    sql`${sql.placeholder('owner')}::uuid`,
-    sql.placeholder('now'),
-    sql`${sql.placeholder('actor')}::uuid`,
-    sql.placeholder('now'),
-    sql`${sql.placeholder('actor')}::uuid`,
-    ...fieldColumns.map((_, i) => sql.placeholder(`c${i}`)),
-  ];
   const identifiers = (names: string[]) =>
     sql.join(
       names.map((n) => sql.identifier(n)),
@@ -64,13 +58,8 @@ function render(module: CompiledModule, table: SQL, history: SQL): ModuleStateme
   const byId = sql`SELECT ${selectColumns} FROM ${table} WHERE id = ${sql.placeholder('id')}`;
   return {
     fieldColumns,
-    insert: prepareStatement(
-      sql`WITH r AS (
-            INSERT INTO ${table} (${identifiers(insertColumns)}) VALUES (${sql.join(insertValues, sql`, `)})
-            RETURNING id)
-          INSERT INTO ${history} (module_id, record_id, version, op, actor, changes)
-          SELECT ${module.id}, r.id, 1, 'create', ${sql.placeholder('actor')}::uuid, ${sql.placeholder('changes')}::jsonb
-          FROM r`,
+    insert: memoized((rows) =>
+      prepareStatement(insertStatement(module, table, history, insertColumns, rows)),
     ),
     byId: prepareStatement(byId),
     byIdForUpdate: prepareStatement(sql`${byId} FOR UPDATE`),
@@ -81,4 +70,51 @@ function render(module: CompiledModule, table: SQL, history: SQL): ModuleStateme
       sql`, `,
     ),
   };
+}
+
+function memoized<T>(make: (n: number) => T): (n: number) => T {
+  const made = new Map<number, T>();
+  return (n) => {
+    let value = made.get(n);
+    if (value === undefined) {
+      value = make(n);
+      made.set(n, value);
+    }
+    return value;
+  };
+}
+
+function insertStatement(
+  module: CompiledModule,
+  table: SQL,
+  history: SQL,
+  columns: string[],
+  rows: number,
+): SQL {
+  const p = (k: number, name: string) => sql.placeholder(`r${k}_${name}`);
+  const fieldCount = columns.length - 6;
+  const values = Array.from({ length: rows }, (_, k) => {
+    const row = [
+      p(k, 'id'),
+      sql`${p(k, 'owner')}::uuid`,
+      p(k, 'now'),
+      sql`${p(k, 'actor')}::uuid`,
+      p(k, 'now'),
+      sql`${p(k, 'actor')}::uuid`,
+      ...Array.from({ length: fieldCount }, (_, i) => p(k, `c${i}`)),
+    ];
+    return sql`(${sql.join(row, sql`, `)})`;
+  });
+  const entries = Array.from(
+    { length: rows },
+    (_, k) => sql`(${p(k, 'id')}::uuid, ${p(k, 'actor')}::uuid, ${p(k, 'changes')}::jsonb)`,
+  );
+  const names = sql.join(
+    columns.map((c) => sql.identifier(c)),
+    sql`, `,
+  );
+  return sql`WITH r AS (INSERT INTO ${table} (${names}) VALUES ${sql.join(values, sql`, `)} RETURNING id)
+    INSERT INTO ${history} (module_id, record_id, version, op, actor, changes)
+    SELECT ${module.id}, v.id, 1, 'create', v.actor, v.changes
+    FROM (VALUES ${sql.join(entries, sql`, `)}) AS v (id, actor, changes) JOIN r ON r.id = v.id`;
 }

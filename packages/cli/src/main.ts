@@ -18,7 +18,8 @@ Database: DATABASE_URL selects PostgreSQL; otherwise embedded PGlite with its da
 async function openEngine() {
   const databaseUrl = process.env.DATABASE_URL || undefined;
   const dataDir = resolve(process.env.CRM_DATA_DIR || '.crm-data');
-  const db = await openDatabase({ databaseUrl, dataDir });
+  const poolSize = process.env.DATABASE_POOL_SIZE ? Number(process.env.DATABASE_POOL_SIZE) : undefined;
+  const db = await openDatabase({ databaseUrl, dataDir, poolSize });
   const engine = await Engine.open({ db });
   return { engine, where: databaseUrl ? 'PostgreSQL' : `PGlite in ${dataDir}` };
 }
