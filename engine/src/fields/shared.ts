@@ -65,13 +65,17 @@ export function toNumber(raw: unknown): number | null {
 }
 
 /** Postgres timestamptz text ('2026-01-02 03:04:05.678+00') to ISO 8601 in UTC. */
+/** '2026-01-02 03:04:05[.ffffff]+00': what Postgres prints for a timestamptz in a UTC session. */
+const UTC_TIMESTAMP = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)(?:\.(\d{1,6}))?\+00$/;
+
 export function timestampToIso(raw: unknown): string | null {
   if (raw === null || raw === undefined) return null;
   if (raw instanceof Date) return raw.toISOString();
-  const text = String(raw)
-    .replace(' ', 'T')
-    .replace(/([+-]\d\d)$/, '$1:00');
-  return new Date(text).toISOString();
+  const text = String(raw);
+  // Sessions run in UTC, so this is the usual case; lists convert two of these per row.
+  const utc = UTC_TIMESTAMP.exec(text);
+  if (utc) return `${utc[1]}T${utc[2]}.${(utc[3] ?? '').padEnd(3, '0').slice(0, 3)}Z`;
+  return new Date(text.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00')).toISOString();
 }
 
 export function withMinMax(schema: JsonSchema, field: FieldDefinition, minKey: string, maxKey: string) {
