@@ -15,6 +15,9 @@ Commands:
 Database: DATABASE_URL selects PostgreSQL; otherwise embedded PGlite with its data in CRM_DATA_DIR
 (default ./.crm-data).`;
 
+/** A mistake in how the command was called: its message is all the user needs. */
+class UsageError extends Error {}
+
 async function openEngine() {
   const databaseUrl = process.env.DATABASE_URL || undefined;
   const dataDir = resolve(process.env.CRM_DATA_DIR || '.crm-data');
@@ -46,7 +49,25 @@ async function start(demo: boolean) {
   process.once('SIGTERM', stop);
 }
 
+/**
+ * Expressions' `today()` and `now()` follow the process time zone; a company's day starts at its own
+ * midnight (Asia/Shanghai for most users here), not the server's.
+ */
+function applyTimeZone() {
+  const zone = process.env.CRM_TIMEZONE;
+  if (!zone) return;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+  } catch {
+    throw new UsageError(
+      `CRM_TIMEZONE: '${zone}' is not a time zone (use an IANA name such as Asia/Shanghai)`,
+    );
+  }
+  process.env.TZ = zone;
+}
+
 async function main(argv: string[]) {
+  applyTimeZone();
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -58,8 +79,9 @@ async function main(argv: string[]) {
     return;
   }
   if (command === 'start') return start(values.demo === true);
-  if ((command === 'import' || command === 'export') && !dir)
-    throw new Error(`crm ${command} needs a folder`);
+  if (command !== 'import' && command !== 'export')
+    throw new UsageError(`unknown command '${command}'\n\n${USAGE}`);
+  if (!dir) throw new UsageError(`crm ${command} needs a folder`);
   const { engine } = await openEngine();
   try {
     const workspace = await engine.workspace('default');
@@ -68,11 +90,9 @@ async function main(argv: string[]) {
       console.log(
         `Published ${result.modules.join(', ')} (${result.steps} migration steps, ${result.records} records).`,
       );
-    } else if (command === 'export') {
+    } else {
       const files = await exportConfiguration(workspace, resolve(dir));
       console.log(`Wrote ${files.length} module files to ${resolve(dir)}.`);
-    } else {
-      throw new Error(`unknown command '${command}'\n\n${USAGE}`);
     }
   } finally {
     await engine.close();
@@ -80,6 +100,6 @@ async function main(argv: string[]) {
 }
 
 main(process.argv.slice(2)).catch((error) => {
-  console.error(describeError(error));
+  console.error(error instanceof UsageError ? error.message : describeError(error));
   process.exit(1);
 });
