@@ -9,9 +9,9 @@ import type { Db } from './storage/db.ts';
 import { workspaces } from './storage/meta-tables.ts';
 import { workspaceSchema } from './storage/naming.ts';
 import { openPglite } from './storage/pglite.ts';
-import { workspaceSchemaDdl } from './storage/plan.ts';
 import { openPostgres } from './storage/postgres.ts';
 import { migrateSystem } from './storage/system.ts';
+import { migrateWorkspace } from './storage/workspace-migrations.ts';
 
 /** One company's modules and records: a Postgres schema of its own. */
 export class Workspace {
@@ -73,8 +73,8 @@ export class Engine {
       await tx.run(
         sql`INSERT INTO ${workspaces} (id, name, schema_name) VALUES (${id}, ${id}, ${schema}) ON CONFLICT DO NOTHING`,
       );
-      for (const statement of workspaceSchemaDdl(schema)) await tx.run(sql.raw(statement));
     });
+    await migrateWorkspace(this.db, id, schema);
     const catalog = new ModuleCatalog(this.db, id, schema, this.registry, this.#ajv);
     await catalog.load();
     this.#unfollow.push(await catalog.follow());

@@ -3,7 +3,7 @@ import { type Problem, pointerOf } from '../errors.ts';
 import type { FieldTypeRegistry } from '../fields/registry.ts';
 import { relationSettings } from '../fields/relation.ts';
 import { losslessConversion } from './conversions.ts';
-import { archivedColumnName, constraintName, HISTORY_TABLE, qualified, quoteIdent } from './naming.ts';
+import { archivedColumnName, constraintName, qualified, quoteIdent } from './naming.ts';
 
 /** A check against existing data that a step needs to succeed; run by the preview and by the apply. */
 export type PlanCheck =
@@ -363,16 +363,4 @@ export function planMigration(
 
   steps.sort((a, b) => PHASES.indexOf(a.kind) - PHASES.indexOf(b.kind));
   return { steps, refusals, archived };
-}
-
-/** DDL that makes a workspace's schema and its shared tables. */
-export function workspaceSchemaDdl(schema: string): string[] {
-  return [
-    `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`,
-    `CREATE TABLE IF NOT EXISTS ${qualified(schema, HISTORY_TABLE)} (
-      id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-      module_id text NOT NULL, record_id uuid NOT NULL, version integer NOT NULL,
-      op text NOT NULL, at timestamptz NOT NULL DEFAULT now(), actor uuid, changes jsonb NOT NULL)`,
-    `CREATE INDEX IF NOT EXISTS ${quoteIdent(`${HISTORY_TABLE}_record`)} ON ${qualified(schema, HISTORY_TABLE)} (module_id, record_id, version)`,
-  ];
 }
