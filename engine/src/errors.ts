@@ -13,8 +13,10 @@ export type EngineErrorKind =
   | 'invalid-definition'
   | 'invalid-record'
   | 'invalid-query'
+  | 'invalid-input'
   | 'not-found'
   | 'conflict'
+  | 'forbidden'
   | 'migration-refused';
 
 /** Errors the engine raises for callers (HTTP maps `kind` to a status). Anything else is a bug. */

@@ -1,3 +1,27 @@
+export { AccessControl } from './access/access-control.ts';
+export { ACCESS_CHANNEL, announceAccessChange } from './access/announce.ts';
+export { mayRead } from './access/field-rights.ts';
+export {
+  OPERATION_ACTIONS,
+  type OperationAction,
+  type OperationEntry,
+  OperationLog,
+  type OperationQuery,
+} from './access/operation-log.ts';
+export type { FieldAccess, Policy, Subject } from './access/policy.ts';
+export { type AccessTables, accessPredicate, scopeCondition } from './access/predicate.ts';
+export {
+  FIELD_RIGHTS,
+  type FieldRight,
+  OPERATIONS,
+  type Operation,
+  SCOPES,
+  type Scope,
+} from './access/rights.ts';
+export type { ModuleGrant, RoleDefinition } from './access/role-definition.ts';
+export { roleMetaSchema } from './access/role-meta-schema.ts';
+export { RoleStore, type StoredRole } from './access/roles.ts';
+export { type PrincipalType, type Share, type ShareAccess, ShareService } from './access/shares.ts';
 export * from './browser.ts';
 export { type InverseRelation, ModuleCatalog } from './catalog.ts';
 export {
@@ -6,6 +30,7 @@ export {
   type PublishPreview,
   type PublishResult,
 } from './definitions/store.ts';
+export * from './identity/index.ts';
 export { type Filter, OPERATORS } from './records/filter.ts';
 export {
   DEFAULT_PAGE,
@@ -14,10 +39,10 @@ export {
   RecordService,
   type WriteOptions,
 } from './records/service.ts';
-export type { Actor, HistoryEntry, Page, StoredRecord } from './records/types.ts';
+export type { Actor, ActorVia, HistoryEntry, Page, StoredRecord } from './records/types.ts';
 export { SYSTEM_ACTOR } from './records/types.ts';
 export { type Db, dbErrorInfo } from './storage/db.ts';
 export { openPglite } from './storage/pglite.ts';
 export type { MigrationStep } from './storage/plan.ts';
 export { openPostgres } from './storage/postgres.ts';
-export { Engine, type EngineOptions, openDatabase, Workspace } from './workspace.ts';
+export { Engine, type EngineOptions, openDatabase, Workspace, type WorkspaceAccess } from './workspace.ts';

@@ -1,22 +1,39 @@
 import { sql } from 'drizzle-orm';
+import { AccessControl } from './access/access-control.ts';
+import { OperationLog, operationLogTable } from './access/operation-log.ts';
+import { RoleStore } from './access/roles.ts';
+import { ShareService } from './access/shares.ts';
 import { ModuleCatalog } from './catalog.ts';
 import { createAjv } from './compile/ajv.ts';
 import { DefinitionChecker } from './definitions/check.ts';
 import { DefinitionStore } from './definitions/store.ts';
 import { createFieldTypeRegistry, type FieldTypeRegistry } from './fields/index.ts';
+import { Identity, type IdentityOptions } from './identity/identity.ts';
 import { RecordService } from './records/service.ts';
 import type { Db } from './storage/db.ts';
 import { workspaces } from './storage/meta-tables.ts';
-import { workspaceSchema } from './storage/naming.ts';
+import { HISTORY_TABLE, qualified, workspaceSchema } from './storage/naming.ts';
 import { openPglite } from './storage/pglite.ts';
 import { openPostgres } from './storage/postgres.ts';
 import { migrateSystem } from './storage/system.ts';
 import { migrateWorkspace } from './storage/workspace-migrations.ts';
 
+/** The services of a workspace that decide and record who may do what. */
+export interface WorkspaceAccess {
+  /** Each actor's policy (cached), and the tables its predicates read. */
+  control: AccessControl;
+  roles: RoleStore;
+  shares: ShareService;
+  operationLog: OperationLog;
+}
+
 /** One company's modules and records: a Postgres schema of its own. */
 export class Workspace {
   readonly definitions: DefinitionStore;
   readonly records: RecordService;
+  readonly access: WorkspaceAccess;
+  /** Departments, positions, people and their roles; logins, sessions and tokens. */
+  readonly identity: Identity;
 
   constructor(
     readonly id: string,
@@ -24,15 +41,21 @@ export class Workspace {
     readonly catalog: ModuleCatalog,
     definitions: DefinitionStore,
     records: RecordService,
+    access: WorkspaceAccess,
+    identity: Identity,
   ) {
     this.definitions = definitions;
     this.records = records;
+    this.access = access;
+    this.identity = identity;
   }
 }
 
 export interface EngineOptions {
   db: Db;
   registry?: FieldTypeRegistry;
+  /** Clock and password hashing cost of the identity services (tests make both cheap to control). */
+  identity?: IdentityOptions;
 }
 
 /** The metadata engine over one database; hands out workspaces. */
@@ -43,17 +66,21 @@ export class Engine {
   readonly #workspaces = new Map<string, Promise<Workspace>>();
   readonly #unfollow: (() => Promise<void>)[] = [];
 
+  readonly #identityOptions: IdentityOptions;
+
   private constructor(
     readonly db: Db,
     registry: FieldTypeRegistry,
+    identityOptions: IdentityOptions = {},
   ) {
     this.registry = registry;
+    this.#identityOptions = identityOptions;
     this.#checker = new DefinitionChecker(registry);
   }
 
   static async open(options: EngineOptions): Promise<Engine> {
     await migrateSystem(options.db);
-    return new Engine(options.db, options.registry ?? createFieldTypeRegistry());
+    return new Engine(options.db, options.registry ?? createFieldTypeRegistry(), options.identity);
   }
 
   /** The workspace with this id, created on first use. */
@@ -78,8 +105,24 @@ export class Engine {
     const catalog = new ModuleCatalog(this.db, id, schema, this.registry, this.#ajv);
     await catalog.load();
     this.#unfollow.push(await catalog.follow());
+    const control = new AccessControl(this.db, id, schema);
+    this.#unfollow.push(await control.follow());
+    const logs = {
+      history: sql.raw(qualified(schema, HISTORY_TABLE)),
+      operationLog: operationLogTable(schema),
+      users: control.tables.users,
+      departments: control.tables.departments,
+    };
+    const access: WorkspaceAccess = {
+      control,
+      roles: new RoleStore(this.db, id, schema, catalog),
+      shares: new ShareService(this.db, catalog, control, logs),
+      operationLog: new OperationLog(this.db, schema, catalog),
+    };
     const definitions = new DefinitionStore(this.db, id, schema, this.registry, this.#checker, catalog);
-    return new Workspace(id, schema, catalog, definitions, new RecordService(this.db, catalog));
+    const records = new RecordService(this.db, catalog, control);
+    const identity = new Identity(this.db, id, schema, this.#identityOptions);
+    return new Workspace(id, schema, catalog, definitions, records, access, identity);
   }
 
   async close(): Promise<void> {

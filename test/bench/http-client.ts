@@ -4,7 +4,7 @@ import { Agent, request } from 'node:http';
  * A keep-alive HTTP/1.1 client on node:http: several times less CPU per request than fetch, which
  * matters when the client shares the machine's cores with the server it measures.
  */
-export function httpClient(baseUrl: string, connections: number) {
+export function httpClient(baseUrl: string, connections: number, token: string) {
   const agent = new Agent({ keepAlive: true, maxSockets: connections });
   const { hostname, port } = new URL(baseUrl);
   return (method: string, path: string, body?: unknown): Promise<{ status: number; body: string }> =>
@@ -17,9 +17,12 @@ export function httpClient(baseUrl: string, connections: number) {
           port,
           method,
           path,
-          headers: payload
-            ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
-            : {},
+          headers: {
+            authorization: `Bearer ${token}`,
+            ...(payload
+              ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
+              : {}),
+          },
         },
         (res) => {
           const chunks: Buffer[] = [];

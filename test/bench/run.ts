@@ -9,7 +9,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
-import { Engine, openPostgres } from '@crm/engine';
+import { Engine, openPostgres, SYSTEM_ACTOR } from '@crm/engine';
 import postgres from 'postgres';
 import { startCluster } from '../support/postgres-server.ts';
 import { httpClient } from './http-client.ts';
@@ -66,12 +66,22 @@ async function main() {
   const workspace = await engine.workspace('default');
   await workspace.definitions.saveDraft(BENCH_MODULE);
   await workspace.definitions.publish();
+  // the server's API wants credentials: an admin's personal token, made before it starts
+  const benchAdmin = await workspace.identity.users.create({
+    username: 'bench',
+    displayName: 'Bench',
+    isAdmin: true,
+  });
+  const { token } = await workspace.identity.tokens.create(benchAdmin.id, {
+    name: 'bench',
+    scopes: ['records:write', 'meta:write'],
+  });
   const raw = postgres(databaseUrl, { max: 16, onnotice: () => {} });
   await raw.unsafe('CREATE TABLE ws_default.deal_raw (LIKE ws_default.deal INCLUDING ALL)');
   const server = await startServer(databaseUrl);
   try {
-    await benchCreates(raw, server.url);
-    await benchList(raw, engine, server.url);
+    await benchCreates(raw, server.url, token);
+    await benchList(raw, engine, server.url, token);
     await benchAddField(raw, workspace);
   } finally {
     server.process.kill('SIGTERM');
@@ -81,7 +91,7 @@ async function main() {
   }
 }
 
-async function benchCreates(raw: postgres.Sql, url: string) {
+async function benchCreates(raw: postgres.Sql, url: string, token: string) {
   console.log(`\n## Create ${CREATES} records: HTTP API vs raw postgres.js INSERT`);
   const rawInsert = (i: number) => {
     const r = benchRecord(i);
@@ -89,7 +99,7 @@ async function benchCreates(raw: postgres.Sql, url: string) {
       VALUES (gen_random_uuid(), ${r.title}, ${r.stage}, ${r.amount.amount}, 'CNY', ${r.probability},
               ${(r.amount.amount * r.probability) / 100}, ${r.close_date}, ${r.email})`;
   };
-  const http = httpClient(url, 16);
+  const http = httpClient(url, 16, token);
   const apiCreate = async (i: number) => {
     const response = await http('POST', '/api/modules/deal/records', benchRecord(i));
     if (response.status !== 201) throw new Error(`create failed: ${response.status} ${response.body}`);
@@ -117,7 +127,7 @@ async function benchCreates(raw: postgres.Sql, url: string) {
   }
 }
 
-async function benchList(raw: postgres.Sql, engine: Engine, url: string) {
+async function benchList(raw: postgres.Sql, engine: Engine, url: string, token: string) {
   console.log(`\n## A filtered, sorted page of 50 from ${ROWS.toLocaleString('en')} records`);
   const [{ n }] = await raw`SELECT count(*)::int AS n FROM ws_default.deal`;
   const missing = ROWS - n;
@@ -155,8 +165,9 @@ async function benchList(raw: postgres.Sql, engine: Engine, url: string) {
     return [String(last.amount), String(last.id)] as [string, string];
   };
   const serviceCall = async (cursor: string | undefined) =>
-    (await workspace.records.list('deal', { filter, sort, limit: 50, cursor })).nextCursor ?? undefined;
-  const http = httpClient(url, 1);
+    (await workspace.records.list('deal', SYSTEM_ACTOR, { filter, sort, limit: 50, cursor })).nextCursor ??
+    undefined;
+  const http = httpClient(url, 1, token);
   const httpCall = async (cursor: string | undefined) => {
     const query = new URLSearchParams({
       filter: JSON.stringify(filter),

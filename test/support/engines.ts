@@ -1,5 +1,12 @@
 // The engine on each database it supports: suites call `forEachDatabase` and run once per kind.
-import { Engine, openPglite, openPostgres, type Workspace } from '@crm/engine';
+import {
+  Engine,
+  type IdentityOptions,
+  openPglite,
+  openPostgres,
+  type PasswordHashing,
+  type Workspace,
+} from '@crm/engine';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './postgres.ts';
 
@@ -12,12 +19,23 @@ export interface EngineHandle {
   kind: DatabaseKind;
 }
 
+/** argon2id at its cheapest: tests hash many passwords, and their strength is no concern there. */
+export const FAST_PASSWORD_HASHING: PasswordHashing = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
+
+export interface TestEngineOptions {
+  /** A clock to step through lockouts and expiries; password hashing is cheap unless set here. */
+  identity?: IdentityOptions;
+}
+
 /** A fresh engine (own database) on `kind`; close it with `handle.engine.close()` and `drop()`. */
-export async function openTestEngine(kind: DatabaseKind, name = 'engine') {
+export async function openTestEngine(kind: DatabaseKind, name = 'engine', options: TestEngineOptions = {}) {
   let database: TestDatabase | undefined;
   if (kind === 'postgres') database = await createTestDatabase(name);
   const db = database ? await openPostgres(database.url) : await openPglite();
-  const engine = await Engine.open({ db });
+  const engine = await Engine.open({
+    db,
+    identity: { passwordHashing: FAST_PASSWORD_HASHING, ...options.identity },
+  });
   const workspace = await engine.workspace('default');
   return {
     engine,
@@ -34,12 +52,16 @@ export async function openTestEngine(kind: DatabaseKind, name = 'engine') {
  * Declares `suite` once per database kind; `handle()` gives that kind's engine, opened once for the
  * file's suite (PGlite takes seconds to start).
  */
-export function forEachDatabase(title: string, suite: (handle: () => EngineHandle) => void) {
+export function forEachDatabase(
+  title: string,
+  suite: (handle: () => EngineHandle) => void,
+  options: TestEngineOptions = {},
+) {
   for (const kind of DATABASE_KINDS) {
     describe(`${title} [${kind}]`, () => {
       let current: Awaited<ReturnType<typeof openTestEngine>> | undefined;
       beforeAll(async () => {
-        current = await openTestEngine(kind, title);
+        current = await openTestEngine(kind, title, options);
       });
       afterAll(async () => {
         await current?.close();

@@ -1,10 +1,12 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
+import { appendOperation } from '../access/operation-log.ts';
 import { announcePublish, type ModuleCatalog } from '../catalog.ts';
 import { createAjv } from '../compile/ajv.ts';
 import { compileModule } from '../compile/module.ts';
 import { EngineError, notFound, type Problem } from '../errors.ts';
 import type { FieldTypeRegistry } from '../fields/registry.ts';
 import { findNul } from '../json-text.ts';
+import { type Actor, SYSTEM_ACTOR } from '../records/types.ts';
 import type { Db } from '../storage/db.ts';
 import { executePlan } from '../storage/execute.ts';
 import { archivedColumns, modules, moduleVersions } from '../storage/meta-tables.ts';
@@ -194,7 +196,7 @@ export class DefinitionStore {
   /** What publishing the drafts of `ids` (all drafts when omitted) would do, tried and rolled back. */
   async preview(ids?: string[]): Promise<PublishPreview> {
     try {
-      await this.#publish(ids, null, true);
+      await this.#publish(ids, SYSTEM_ACTOR, true);
     } catch (error) {
       if (error instanceof Rollback) return error.preview;
       throw error;
@@ -203,7 +205,7 @@ export class DefinitionStore {
   }
 
   /** Publishes the drafts of `ids` (all drafts when omitted): tables change and versions are written together. */
-  async publish(ids?: string[], actor: string | null = null): Promise<PublishResult> {
+  async publish(ids?: string[], actor: Actor = SYSTEM_ACTOR): Promise<PublishResult> {
     const result = await this.#publish(ids, actor, false);
     await this.catalog.reload();
     return { ...result, published: true };
@@ -247,7 +249,7 @@ export class DefinitionStore {
     return all;
   }
 
-  async #publish(ids: string[] | undefined, actor: string | null, dryRun: boolean): Promise<PublishPreview> {
+  async #publish(ids: string[] | undefined, actor: Actor, dryRun: boolean): Promise<PublishPreview> {
     if (ids && ids.length === 0) {
       throw new EngineError('invalid-definition', 'name at least one module to publish', [
         { pointer: '/modules', code: 'minItems', message: 'must name at least one module' },
@@ -331,7 +333,7 @@ export class DefinitionStore {
         await tx.run(
           sql`INSERT INTO ${moduleVersions} (workspace_id, module_id, version, definition, plan, published_by)
               VALUES (${this.workspaceId}, ${change.after.id}, ${change.version}, ${JSON.stringify(change.after)}::jsonb,
-                      ${JSON.stringify(moduleSteps.map(({ check: _c, ...s }) => s))}::jsonb, ${actor})`,
+                      ${JSON.stringify(moduleSteps.map(({ check: _c, ...s }) => s))}::jsonb, ${actor.userId})`,
         );
         await tx.run(
           sql`UPDATE ${modules} SET draft = NULL, draft_updated_at = NULL, published_version = ${change.version},
@@ -347,6 +349,7 @@ export class DefinitionStore {
                       ${a.table}, ${sql.param(a.columns)}::text[])`,
         );
       }
+      await appendOperation(tx, this.schema, actor, 'publish', { details: { modules: preview.modules } });
       await announcePublish(tx, this.workspaceId);
       return preview;
     });

@@ -61,11 +61,19 @@ const SYSTEM_QUERY_FIELDS: Record<string, QueryField> = {
   },
 };
 
-export function queryField(module: CompiledModule, name: string, pointer: string): QueryField {
+/** Whether the actor may read a module's field; a field they may not is answered as unknown. */
+export type FieldVisibility = (module: CompiledModule, name: string) => boolean;
+
+export function queryField(
+  module: CompiledModule,
+  name: string,
+  pointer: string,
+  visible?: FieldVisibility,
+): QueryField {
   // own keys only: `constructor` or `__proto__` must not find Object.prototype's members
   const system = Object.hasOwn(SYSTEM_QUERY_FIELDS, name) ? SYSTEM_QUERY_FIELDS[name] : undefined;
   if (system) return system;
-  const field = module.byName.get(name);
+  const field = visible && !visible(module, name) ? undefined : module.byName.get(name);
   const family =
     field &&
     (field.definition.type === 'formula' ? formulaFilterFamily(field.definition) : field.type.filter);

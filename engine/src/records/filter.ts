@@ -2,7 +2,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { CompiledModule } from '../compile/module.ts';
 import { EngineError } from '../errors.ts';
 import type { FilterFamily } from '../fields/registry.ts';
-import { type QueryField, queryField } from './fields.ts';
+import { type FieldVisibility, type QueryField, queryField } from './fields.ts';
 import { isIsoDate, isNumberLiteral, isTimestamp, UUID } from './literals.ts';
 
 /**
@@ -36,6 +36,10 @@ export interface FilterContext {
   alias: string;
   /** SQL of a module's table, for sub-queries through relations. */
   tableOf(moduleId: string): { module: CompiledModule; table: SQL } | undefined;
+  /** The fields the actor may read (all when absent): others are unknown fields here. */
+  visible?: FieldVisibility;
+  /** The records of a related module the actor may read, as a condition on `alias` (all when undefined). */
+  readable?(module: CompiledModule, alias: string): SQL | undefined;
 }
 
 function fail(pointer: string, message: string, code = 'invalid-filter'): never {
@@ -70,7 +74,7 @@ export function compileFilter(filter: unknown, context: FilterContext, pointer =
     const path = record.field.split('.');
     if (path.length > 2) fail(`${at}/field`, 'can go at most one step through a relation');
     if (path.length === 2) {
-      const through = queryField(ctx.module, path[0], `${at}/field`);
+      const through = queryField(ctx.module, path[0], `${at}/field`, ctx.visible);
       if (!through.target) fail(`${at}/field`, `'${path[0]}' is not a relation`);
       const target = ctx.tableOf(through.target);
       if (!target) fail(`${at}/field`, `the module '${path[0]}' points to is not published`);
@@ -81,10 +85,12 @@ export function compileFilter(filter: unknown, context: FilterContext, pointer =
         alias,
       });
       const via = column(ctx.alias, through.column);
-      const related = sql`${via} IN (SELECT ${sql.identifier(alias)}.id FROM ${target.table} ${sql.identifier(alias)} WHERE ${inner})`;
+      const scope = ctx.readable?.(target.module, alias);
+      const where = scope ? sql`${inner} AND ${scope}` : inner;
+      const related = sql`${via} IN (SELECT ${sql.identifier(alias)}.id FROM ${target.table} ${sql.identifier(alias)} WHERE ${where})`;
       return MATCH_EMPTY.has(record.op) ? sql`(${related} OR ${via} IS NULL)` : related;
     }
-    const field = queryField(ctx.module, path[0], `${at}/field`);
+    const field = queryField(ctx.module, path[0], `${at}/field`, ctx.visible);
     return condition(field, record.op, record.value, ctx.alias, at);
   };
   return visit(filter, pointer, 0, context);

@@ -1,7 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { CompiledModule } from '../compile/module.ts';
 import { EngineError } from '../errors.ts';
-import { type QueryField, queryField } from './fields.ts';
+import { type FieldVisibility, type QueryField, queryField } from './fields.ts';
 import { column } from './filter.ts';
 import { isIsoDate, isNumberLiteral, isTimestamp, UUID } from './literals.ts';
 
@@ -14,7 +14,11 @@ const DEFAULT_SORT = '-created_at';
 const MAX_SORT_KEYS = 5;
 
 /** `-amount,name` → sort keys, ending with `id` so the order is total (keyset pagination needs it). */
-export function parseSort(module: CompiledModule, text: string | undefined): SortKey[] {
+export function parseSort(
+  module: CompiledModule,
+  text: string | undefined,
+  visible?: FieldVisibility,
+): SortKey[] {
   const parts = (text && text.trim() !== '' ? text : DEFAULT_SORT).split(',').map((p) => p.trim());
   if (parts.length > MAX_SORT_KEYS) {
     throw new EngineError('invalid-query', `sort by at most ${MAX_SORT_KEYS} fields`, [
@@ -24,7 +28,7 @@ export function parseSort(module: CompiledModule, text: string | undefined): Sor
   const keys = parts.map((part, i) => {
     const descending = part.startsWith('-');
     const name = descending ? part.slice(1) : part.replace(/^\+/, '');
-    const field = queryField(module, name, `/sort/${i}`);
+    const field = queryField(module, name, `/sort/${i}`, visible);
     if (!field.sortable) {
       throw new EngineError('invalid-query', `cannot sort by '${name}'`, [
         { pointer: `/sort/${i}`, code: 'invalid-sort', message: `field '${name}' cannot be sorted` },

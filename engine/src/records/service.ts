@@ -1,16 +1,29 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
+import type { AccessControl } from '../access/access-control.ts';
+import { checkAssignee } from '../access/assignee.ts';
+import {
+  checkWritable,
+  historyWithoutHiddenFields,
+  mayRead,
+  withoutHiddenFields,
+} from '../access/field-rights.ts';
+import { forbidden } from '../access/forbidden.ts';
+import { appendOperation, operationLogTable } from '../access/operation-log.ts';
+import type { FieldAccess, Policy } from '../access/policy.ts';
+import { accessPredicate } from '../access/predicate.ts';
 import type { ModuleCatalog } from '../catalog.ts';
 import type { CompiledModule } from '../compile/module.ts';
 import { EngineError, notFound } from '../errors.ts';
 import { type Db, dbErrorInfo, prepareStatement, SQLSTATE } from '../storage/db.ts';
-import { HISTORY_TABLE, qualified } from '../storage/naming.ts';
+import { HISTORY_TABLE, OWNER_PATH_COLUMN, qualified } from '../storage/naming.ts';
 import { compileFilter } from './filter.ts';
 import { diffValues, readHistory } from './history.ts';
 import { InsertBatcher } from './insert-batcher.ts';
+import { type LocatedRecord, locateRecord, type RecordTables } from './locate.ts';
 import { afterCursor, decodeCursor, encodeCursor, orderBy, parseSort } from './order.ts';
 import { prepareValues } from './prepare.ts';
-import { LIST_ALIAS, SYSTEM_COLUMNS, statementsOf } from './statements.ts';
+import { LIST_ALIAS, ownerPathOf, SYSTEM_COLUMNS, statementsOf, type WriteTables } from './statements.ts';
 import type { Actor, HistoryEntry, Page, RecordValues, StoredRecord } from './types.ts';
 import { fieldValues, rowToRecord, valuesToColumns } from './values.ts';
 
@@ -36,33 +49,62 @@ export const DEFAULT_PAGE = 50;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ALIAS = LIST_ALIAS;
 
-/** Create, read, update, delete and list the records of a workspace's published modules. */
+/**
+ * Create, read, update, delete and list the records of a workspace's published modules, as an
+ * actor: what they may not see does not exist for them (404), what they may see but not change is
+ * refused (403), and fields they may not read are absent everywhere.
+ */
 export class RecordService {
-  readonly #history: SQL;
+  readonly #logs: WriteTables;
   readonly #inserts: InsertBatcher<CompiledModule, unknown[]>;
 
   constructor(
     private readonly db: Db,
     private readonly catalog: ModuleCatalog,
+    private readonly access: AccessControl,
   ) {
-    this.#history = sql.raw(qualified(catalog.schema, HISTORY_TABLE));
+    this.#logs = {
+      history: sql.raw(qualified(catalog.schema, HISTORY_TABLE)),
+      operationLog: operationLogTable(catalog.schema),
+      users: access.tables.users,
+      departments: access.tables.departments,
+    };
     const insert = async (module: CompiledModule, rows: unknown[][]) => {
-      const statements = statementsOf(module, this.catalog.tableSql(module), this.#history);
+      const statements = statementsOf(module, this.catalog.tableSql(module), this.#logs);
       await this.#write('write', () => this.db.execute(statements.insert(rows.length), bindRows(rows)));
     };
     this.#inserts = new InsertBatcher({ many: insert, one: (module, row) => insert(module, [row]) });
   }
 
+  #tables(module: CompiledModule): RecordTables {
+    return { table: this.catalog.tableSql(module), ...this.#logs, access: this.access.tables };
+  }
+
   async create(moduleName: string, input: unknown, actor: Actor): Promise<StoredRecord> {
     const module = this.catalog.byName(moduleName);
+    const policy = await this.access.policyOf(actor);
     const id = uuidv7();
     const owner = ownerFrom(input) ?? actor.userId;
+    if (!policy.unrestricted) {
+      if (!policy.scope(module.id, 'create')) throw forbidden('create', `${module.name} records`);
+      checkWritable(module, policy.fields(module), input, 'create');
+      if (owner !== actor.userId) await this.#checkAssignee(module, policy, owner);
+    }
     // the timestamps formulas see are the ones stored
     const now = new Date().toISOString();
     const values = prepareValues(module, input, undefined, { id, owner, created_at: now, updated_at: now });
     const columns = valuesToColumns(module, values);
     const changes = diffValues(module, undefined, fieldValues(module, values));
-    const row = [id, owner, now, actor.userId, JSON.stringify(changes), ...columns.values()];
+    const row = [
+      id,
+      owner,
+      now,
+      actor.userId,
+      actor.ip ?? null,
+      actor.userAgent ?? null,
+      JSON.stringify(changes),
+      ...columns.values(),
+    ];
     await this.#inserts.insert(module, row);
     // Every stored value is known here: no need to read the row back.
     const record = {
@@ -75,14 +117,15 @@ export class RecordService {
       updated_by: actor.userId,
       ...fieldValues(module, values),
     };
-    return record as StoredRecord;
+    return withoutHiddenFields(record as StoredRecord, module, policy.fields(module));
   }
 
-  async get(moduleName: string, id: string): Promise<StoredRecord> {
+  async get(moduleName: string, id: string, actor: Actor): Promise<StoredRecord> {
     const module = this.catalog.byName(moduleName);
-    const row = await this.#read(module, id);
-    if (!row) throw notFound(`${module.name} record '${id}'`);
-    return rowToRecord(module, row);
+    const policy = await this.access.policyOf(actor);
+    const found = await this.#locate(module, id, policy);
+    if (!found) throw notFound(`${module.name} record '${id}'`);
+    return this.#visible(module, policy, found.row);
   }
 
   async update(
@@ -93,19 +136,49 @@ export class RecordService {
     options: WriteOptions = {},
   ): Promise<StoredRecord> {
     const module = this.catalog.byName(moduleName);
-    const first = await this.#tryUpdate(this.db, module, id, patch, actor, options, false);
+    const policy = await this.access.policyOf(actor);
+    return this.#update(module, id, patch, actor, policy, options);
+  }
+
+  /** Gives the record to another owner (needs the assign permission on it). */
+  async assign(
+    moduleName: string,
+    id: string,
+    owner: unknown,
+    actor: Actor,
+    options: WriteOptions = {},
+  ): Promise<StoredRecord> {
+    const module = this.catalog.byName(moduleName);
+    const policy = await this.access.policyOf(actor);
+    if (owner === null || owner === undefined) {
+      throw new EngineError('invalid-record', 'owner: must be a user id', [
+        { pointer: '/owner', code: 'required', message: 'must be a user id (uuid)' },
+      ]);
+    }
+    return this.#update(module, id, { owner }, actor, policy, options);
+  }
+
+  async #update(
+    module: CompiledModule,
+    id: string,
+    patch: unknown,
+    actor: Actor,
+    policy: Policy,
+    options: WriteOptions,
+  ): Promise<StoredRecord> {
+    const first = await this.#tryUpdate(this.db, module, id, patch, actor, policy, options, false);
     if (first) return first;
     // Someone wrote between our read and our write. With an expected version that is a conflict;
     // without one, try again holding the row lock, which no other writer can overtake.
     if (options.expectedVersion === undefined) {
       const locked = await this.db.transaction((tx) =>
-        this.#tryUpdate(tx, module, id, patch, actor, options, true),
+        this.#tryUpdate(tx, module, id, patch, actor, policy, options, true),
       );
       if (locked) return locked;
     }
-    const latest = await this.#read(module, id);
+    const latest = await this.#locate(module, id, policy);
     if (!latest) throw notFound(`${module.name} record '${id}'`);
-    throw conflict(rowToRecord(module, latest));
+    throw conflict(this.#visible(module, policy, latest.row));
   }
 
   /**
@@ -118,16 +191,22 @@ export class RecordService {
     id: string,
     patch: unknown,
     actor: Actor,
+    policy: Policy,
     options: WriteOptions,
     lock: boolean,
   ): Promise<StoredRecord | undefined> {
-    const row = await this.#read(module, id, db, lock);
-    if (!row) throw notFound(`${module.name} record '${id}'`);
-    const current = rowToRecord(module, row);
-    if (options.expectedVersion !== undefined && current.version !== options.expectedVersion) {
-      throw conflict(current);
-    }
     const newOwner = ownerFrom(patch);
+    const fields = policy.fields(module);
+    // before anything is read: a field the actor cannot see must not show through a type error
+    checkWritable(module, fields, patch, new Set());
+    const found = await this.#locate(module, id, policy, ['update', 'assign'], db, lock);
+    if (!found) throw notFound(`${module.name} record '${id}'`);
+    const current = rowToRecord(module, found.row);
+    const onlyOwner = isOnlyOwner(patch);
+    if (!onlyOwner && !found.allowed.update) throw forbidden('update', `this ${module.name} record`);
+    if (options.expectedVersion !== undefined && current.version !== options.expectedVersion) {
+      throw conflict(withoutHiddenFields(current, module, fields));
+    }
     const now = new Date().toISOString();
     const values = prepareValues(module, patch, current, {
       id,
@@ -137,8 +216,24 @@ export class RecordService {
     });
     const before = fieldValues(module, current);
     const changes = diffValues(module, before, fieldValues(module, values));
+    checkWritable(module, fields, patch, new Set(Object.keys(changes)));
     const ownerChanged = newOwner !== undefined && newOwner !== current.owner;
-    if (Object.keys(changes).length === 0 && !ownerChanged) return current;
+    if (ownerChanged) {
+      if (!found.allowed.assign) throw forbidden('assign', `this ${module.name} record`);
+      if (!policy.unrestricted) await this.#checkAssignee(module, policy, newOwner, true);
+    } else if (onlyOwner && !found.allowed.assign && !found.allowed.update) {
+      throw forbidden('assign', `this ${module.name} record`);
+    }
+    if (Object.keys(changes).length === 0 && !ownerChanged)
+      return withoutHiddenFields(current, module, fields);
+    const action = ownerChanged && Object.keys(changes).length === 0 ? 'assign' : 'update';
+    const details =
+      action === 'assign'
+        ? { from: current.owner, to: newOwner }
+        : {
+            fields: Object.keys(changes),
+            ...(ownerChanged ? { owner: { from: current.owner, to: newOwner } } : {}),
+          };
     if (ownerChanged) changes.owner = { from: current.owner, to: newOwner };
 
     const columns = valuesToColumns(module, values);
@@ -146,7 +241,12 @@ export class RecordService {
       .filter((f) => f.name in changes)
       .flatMap((f) => f.columns)
       .map((c) => sql`${sql.identifier(c)} = ${param(columns.get(c))}`);
-    if (ownerChanged) assignments.push(sql`owner = ${newOwner}`);
+    if (ownerChanged) {
+      assignments.push(sql`owner = ${newOwner}`);
+      assignments.push(
+        sql`${sql.identifier(OWNER_PATH_COLUMN)} = ${ownerPathOf(sql`${newOwner}::uuid`, this.#logs)}`,
+      );
+    }
     const rows = await this.#write('write', () =>
       db.query(
         sql`WITH r AS (
@@ -154,38 +254,71 @@ export class RecordService {
                 version = version + 1, updated_at = ${now}, updated_by = ${actor.userId}
               WHERE id = ${id} AND version = ${current.version} RETURNING *),
             h AS (
-              INSERT INTO ${this.#history} (module_id, record_id, version, op, actor, changes)
-              SELECT ${module.id}, r.id, r.version, 'update', ${actor.userId}, ${JSON.stringify(changes)}::jsonb FROM r)
+              INSERT INTO ${this.#logs.history} (module_id, record_id, version, op, actor, changes)
+              SELECT ${module.id}, r.id, r.version, 'update', ${actor.userId}, ${JSON.stringify(changes)}::jsonb FROM r),
+            l AS (
+              INSERT INTO ${this.#logs.operationLog} (actor, ip, user_agent, action, module, record_id, details)
+              SELECT ${actor.userId}::uuid, ${actor.ip ?? null}, ${actor.userAgent ?? null}, ${action}, ${module.id},
+                r.id, ${JSON.stringify(details)}::jsonb FROM r)
             SELECT * FROM r`,
       ),
     );
-    return rows.length > 0 ? rowToRecord(module, rows[0]) : undefined;
+    return rows.length > 0 ? this.#visible(module, policy, rows[0]) : undefined;
   }
 
   async delete(moduleName: string, id: string, actor: Actor, options: WriteOptions = {}): Promise<void> {
     const module = this.catalog.byName(moduleName);
+    const policy = await this.access.policyOf(actor);
+    validId(module, id);
     await this.#write('delete', () =>
       this.db.transaction(async (tx) => {
-        const [row] = await tx.query(
-          sql`SELECT * FROM ${this.catalog.tableSql(module)} WHERE id = ${validId(module, id)} FOR UPDATE`,
-        );
-        if (!row) throw notFound(`${module.name} record '${id}'`);
-        const current = rowToRecord(module, row);
+        const found = await this.#locate(module, id, policy, ['delete'], tx, true);
+        if (!found) throw notFound(`${module.name} record '${id}'`);
+        if (!found.allowed.delete) throw forbidden('delete', `this ${module.name} record`);
+        const current = rowToRecord(module, found.row);
         if (options.expectedVersion !== undefined && current.version !== options.expectedVersion) {
-          throw conflict(current);
+          throw conflict(withoutHiddenFields(current, module, policy.fields(module)));
         }
         await tx.run(sql`DELETE FROM ${this.catalog.tableSql(module)} WHERE id = ${id}`);
         const changes = diffValues(module, fieldValues(module, current), undefined);
         await tx.run(
-          sql`INSERT INTO ${this.#history} (module_id, record_id, version, op, actor, changes)
+          sql`INSERT INTO ${this.#logs.history} (module_id, record_id, version, op, actor, changes)
               VALUES (${module.id}, ${id}, ${current.version + 1}, 'delete', ${actor.userId}, ${JSON.stringify(changes)}::jsonb)`,
         );
+        await appendOperation(tx, this.catalog.schema, actor, 'delete', { module: module.id, recordId: id });
       }),
     );
   }
 
-  async list(moduleName: string, query: ListQuery = {}): Promise<Page<StoredRecord>> {
-    return this.#list(this.catalog.byName(moduleName), query);
+  async list(moduleName: string, actor: Actor, query: ListQuery = {}): Promise<Page<StoredRecord>> {
+    const module = this.catalog.byName(moduleName);
+    return this.#list(module, query, await this.access.policyOf(actor));
+  }
+
+  /**
+   * Every record of a list query, a page at a time, for an export: needs the export permission,
+   * and is logged.
+   */
+  async *export(moduleName: string, actor: Actor, query: Omit<ListQuery, 'cursor' | 'limit'> = {}) {
+    const module = this.catalog.byName(moduleName);
+    const policy = await this.access.policyOf(actor);
+    if (!policy.mayExport(module.id)) throw forbidden('export', `${module.name} records`);
+    // the first page checks the query before the export is logged
+    let page = await this.#list(module, { ...query, limit: MAX_PAGE }, policy);
+    await appendOperation(this.db, this.catalog.schema, actor, 'export', {
+      module: module.id,
+      details: { filter: query.filter ?? null, sort: query.sort ?? null },
+    });
+    for (;;) {
+      yield page.data;
+      if (!page.nextCursor) return;
+      page = await this.#list(module, { ...query, limit: MAX_PAGE, cursor: page.nextCursor }, policy);
+    }
+  }
+
+  /** The fields of a module an actor may read and write. */
+  async fieldAccess(moduleName: string, actor: Actor): Promise<FieldAccess> {
+    return (await this.access.policyOf(actor)).fields(this.catalog.byName(moduleName));
   }
 
   /** Records of another module pointing at this record through the inverse list `inverseName`. */
@@ -193,15 +326,20 @@ export class RecordService {
     moduleName: string,
     id: string,
     inverseName: string,
+    actor: Actor,
     query: ListQuery = {},
   ): Promise<Page<StoredRecord>> {
     const module = this.catalog.byName(moduleName);
-    const inverse = this.catalog.inverses(module.id).find((i) => i.name === inverseName);
+    const policy = await this.access.policyOf(actor);
+    const inverse = this.catalog
+      .inverses(module.id)
+      .find((i) => i.name === inverseName && mayRead(policy.fields(i.source), i.field.name));
     if (!inverse) throw notFound(`related list '${inverseName}' of module '${module.name}'`);
-    if (!(await this.#read(module, id))) throw notFound(`${module.name} record '${id}'`);
+    if (!(await this.#locate(module, id, policy))) throw notFound(`${module.name} record '${id}'`);
     return this.#list(
       inverse.source,
       query,
+      policy,
       sql`${sql.identifier(ALIAS)}.${sql.identifier(inverse.field.columns[0])} = ${id}`,
     );
   }
@@ -209,31 +347,68 @@ export class RecordService {
   async history(
     moduleName: string,
     id: string,
+    actor: Actor,
     options: { beforeVersion?: number; limit?: number } = {},
   ): Promise<HistoryEntry[]> {
     const module = this.catalog.byName(moduleName);
-    const entries = await readHistory(this.db, this.#history, module.id, validId(module, id), {
+    const policy = await this.access.policyOf(actor);
+    validId(module, id);
+    const limit = historyLimit(options.limit);
+    // Others see the history of records they see now; the unrestricted, of deleted ones too.
+    const visible = await this.#locate(module, id, policy);
+    if (!visible && !policy.unrestricted) throw notFound(`${module.name} record '${id}'`);
+    const entries = await readHistory(this.db, this.#logs.history, module.id, id, {
       beforeVersion: options.beforeVersion,
-      limit: historyLimit(options.limit),
+      limit,
     });
-    if (entries.length === 0 && !(await this.#read(module, id)))
-      throw notFound(`${module.name} record '${id}'`);
-    return entries;
+    if (entries.length === 0 && !visible) throw notFound(`${module.name} record '${id}'`);
+    return historyWithoutHiddenFields(entries, policy.fields(module));
   }
 
-  async #read(module: CompiledModule, id: string, db: Db = this.db, lock = false) {
-    const statements = statementsOf(module, this.catalog.tableSql(module), this.#history);
-    const [row] = await db.execute(lock ? statements.byIdForUpdate : statements.byId, {
-      id: validId(module, id),
-    });
-    return row;
+  /** The record `id` if the actor may see it, with whether they may do each of `operations` to it. */
+  #locate(
+    module: CompiledModule,
+    id: string,
+    policy: Policy,
+    operations: Parameters<typeof locateRecord>[5] = [],
+    db: Db = this.db,
+    lock = false,
+  ): Promise<LocatedRecord | undefined> {
+    return locateRecord(db, module, validId(module, id), policy, this.#tables(module), operations, lock);
   }
 
-  async #list(module: CompiledModule, query: ListQuery, base?: SQL): Promise<Page<StoredRecord>> {
+  #visible(module: CompiledModule, policy: Policy, row: Record<string, unknown>): StoredRecord {
+    return withoutHiddenFields(rowToRecord(module, row), module, policy.fields(module));
+  }
+
+  /** A new owner must be an active user within the actor's assign scope. */
+  async #checkAssignee(module: CompiledModule, policy: Policy, owner: string | null, assigning = false) {
+    const scope = policy.scope(module.id, 'assign');
+    if (!scope) throw forbidden('assign', `${module.name} records to others`);
+    if (owner === null || !(await checkAssignee(this.db, policy, scope, owner, this.access.tables))) {
+      const message = 'must be an active user you may give records to';
+      throw new EngineError('invalid-record', `owner: ${message}`, [
+        { pointer: '/owner', code: assigning ? 'assignee' : 'owner', message },
+      ]);
+    }
+  }
+
+  async #list(
+    module: CompiledModule,
+    query: ListQuery,
+    policy: Policy,
+    base?: SQL,
+  ): Promise<Page<StoredRecord>> {
     const limit = pageSize(query.limit);
-    const keys = parseSort(module, query.sort);
+    const fieldAccess = policy.fields(module);
+    const visible = policy.unrestricted
+      ? undefined
+      : (m: CompiledModule, name: string) => mayRead(policy.fields(m), name);
+    const keys = parseSort(module, query.sort, visible);
     const conditions: SQL[] = [];
     if (base) conditions.push(base);
+    const readable = accessPredicate(policy, module.id, 'read', ALIAS, this.access.tables);
+    if (readable) conditions.push(readable);
     if (query.filter !== undefined && query.filter !== null) {
       conditions.push(
         compileFilter(query.filter, {
@@ -243,17 +418,19 @@ export class RecordService {
             const target = this.catalog.byId(id);
             return target ? { module: target, table: this.catalog.tableSql(target) } : undefined;
           },
+          visible,
+          readable: (target, alias) => accessPredicate(policy, target.id, 'read', alias, this.access.tables),
         }),
       );
     }
     const filtered = [...conditions];
     if (query.cursor) conditions.push(afterCursor(keys, decodeCursor(keys, query.cursor), ALIAS));
-    const only = query.fields ? selectedFields(module, query.fields) : undefined;
+    const only = query.fields ? selectedFields(module, query.fields, fieldAccess) : undefined;
     const where = (list: SQL[]) => (list.length > 0 ? sql`WHERE ${sql.join(list, sql` AND `)}` : sql``);
     const table = sql`${this.catalog.tableSql(module)} ${sql.identifier(ALIAS)}`;
-    const { listColumns } = statementsOf(module, this.catalog.tableSql(module), this.#history);
-    // Prepared: the text repeats for a given filter shape and sort (values are parameters), and
-    // postgres.js recycles connections (max_lifetime), which bounds its statement cache.
+    const { listColumns } = statementsOf(module, this.catalog.tableSql(module), this.#logs);
+    // Prepared: the text repeats for a given filter shape, sort and kind of policy (values are
+    // parameters), and postgres.js recycles connections (max_lifetime), which bounds its statement cache.
     const rows = await this.db.execute(
       prepareStatement(
         sql`SELECT ${listColumns} FROM ${table} ${where(conditions)}
@@ -264,7 +441,7 @@ export class RecordService {
     const more = rows.length > limit;
     const page = more ? rows.slice(0, limit) : rows;
     const result: Page<StoredRecord> = {
-      data: page.map((row) => rowToRecord(module, row, only)),
+      data: page.map((row) => withoutHiddenFields(rowToRecord(module, row, only), module, fieldAccess)),
       nextCursor: more ? encodeCursor(keys, page[page.length - 1]) : null,
     };
     if (query.count) {
@@ -353,6 +530,13 @@ function ownerFrom(input: unknown): string | undefined {
   return owner;
 }
 
+/** A patch that names the owner and nothing else. */
+function isOnlyOwner(patch: unknown): boolean {
+  if (typeof patch !== 'object' || patch === null) return false;
+  const keys = Object.keys(patch);
+  return keys.length === 1 && keys[0] === 'owner';
+}
+
 function conflict(current: StoredRecord): EngineError {
   return new EngineError(
     'conflict',
@@ -365,11 +549,13 @@ function conflict(current: StoredRecord): EngineError {
 /** Placeholder values of an insert: row k as `r<k>_id`, `r<k>_owner`, … (see statements.ts). */
 function bindRows(rows: unknown[][]): Record<string, unknown> {
   const bound: Record<string, unknown> = {};
-  for (const [k, [id, owner, now, actor, changes, ...columns]] of rows.entries()) {
+  for (const [k, [id, owner, now, actor, ip, agent, changes, ...columns]] of rows.entries()) {
     bound[`r${k}_id`] = id;
     bound[`r${k}_owner`] = owner;
     bound[`r${k}_now`] = now;
     bound[`r${k}_actor`] = actor;
+    bound[`r${k}_ip`] = ip;
+    bound[`r${k}_agent`] = agent;
     bound[`r${k}_changes`] = changes;
     for (const [i, value] of columns.entries()) bound[`r${k}_c${i}`] = value ?? null;
   }
@@ -396,9 +582,10 @@ function pageSize(limit: number | undefined): number {
   return limit;
 }
 
-function selectedFields(module: CompiledModule, names: string[]): Set<string> {
+function selectedFields(module: CompiledModule, names: string[], access: FieldAccess): Set<string> {
   for (const [i, name] of names.entries()) {
-    if (!module.byName.has(name) && !SYSTEM_COLUMNS.includes(name)) {
+    const known = (module.byName.has(name) && mayRead(access, name)) || SYSTEM_COLUMNS.includes(name);
+    if (!known) {
       throw new EngineError('invalid-query', `unknown field '${name}'`, [
         {
           pointer: `/fields/${i}`,

@@ -2,6 +2,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { CompiledModule } from '../compile/module.ts';
 import { SYSTEM_FIELDS } from '../definitions/names.ts';
 import { type PreparedStatement, prepareStatement } from '../storage/db.ts';
+import { OWNER_PATH_COLUMN } from '../storage/naming.ts';
 
 /** The columns every module table starts with (see storage/plan.ts): the system fields. */
 export const SYSTEM_COLUMNS: readonly string[] = SYSTEM_FIELDS;
@@ -17,8 +18,9 @@ export interface ModuleStatements {
   /** Field columns in the order the insert binds them (`c0`, `c1`, …). */
   fieldColumns: string[];
   /**
-   * Inserts `rows` records (all columns, nulls for empty ones) and their history entries in one
-   * statement; row k binds `r<k>_id`, `r<k>_owner`, `r<k>_now`, `r<k>_actor`, `r<k>_changes`, `r<k>_c<i>`.
+   * Inserts `rows` records (all columns, nulls for empty ones), their history entries and their
+   * operation log entries in one statement; row k binds `r<k>_id`, `r<k>_owner`, `r<k>_now`,
+   * `r<k>_actor`, `r<k>_ip`, `r<k>_agent`, `r<k>_changes`, `r<k>_c<i>`.
    */
   insert(rows: number): PreparedStatement;
   byId: PreparedStatement;
@@ -29,16 +31,29 @@ export interface ModuleStatements {
 
 const cache = new WeakMap<CompiledModule, ModuleStatements>();
 
-export function statementsOf(module: CompiledModule, table: SQL, history: SQL): ModuleStatements {
+/** The workspace tables a module's statements use besides its own. */
+export interface WriteTables {
+  history: SQL;
+  operationLog: SQL;
+  users: SQL;
+  departments: SQL;
+}
+
+/** The path of the department of the user `owner` (an SQL uuid): what a record keeps for its scopes. */
+export function ownerPathOf(owner: SQL, tables: WriteTables): SQL {
+  return sql`(SELECT d.path FROM ${tables.users} u JOIN ${tables.departments} d ON d.id = u.department_id WHERE u.id = ${owner})`;
+}
+
+export function statementsOf(module: CompiledModule, table: SQL, logs: WriteTables): ModuleStatements {
   let statements = cache.get(module);
   if (!statements) {
-    statements = render(module, table, history);
+    statements = render(module, table, logs);
     cache.set(module, statements);
   }
   return statements;
 }
 
-function render(module: CompiledModule, table: SQL, history: SQL): ModuleStatements {
+function render(module: CompiledModule, table: SQL, logs: WriteTables): ModuleStatements {
   const fieldColumns = module.fields.flatMap((f) => f.columns);
   const insertColumns = [
     'id',
@@ -47,6 +62,7 @@ function render(module: CompiledModule, table: SQL, history: SQL): ModuleStateme
     'created_by',
     'updated_at',
     'updated_by',
+    OWNER_PATH_COLUMN,
     ...fieldColumns,
   ];
   const identifiers = (names: string[]) =>
@@ -58,9 +74,7 @@ function render(module: CompiledModule, table: SQL, history: SQL): ModuleStateme
   const byId = sql`SELECT ${selectColumns} FROM ${table} WHERE id = ${sql.placeholder('id')}`;
   return {
     fieldColumns,
-    insert: memoized((rows) =>
-      prepareStatement(insertStatement(module, table, history, insertColumns, rows)),
-    ),
+    insert: memoized((rows) => prepareStatement(insertStatement(module, table, logs, insertColumns, rows))),
     byId: prepareStatement(byId),
     byIdForUpdate: prepareStatement(sql`${byId} FOR UPDATE`),
     listColumns: sql.join(
@@ -87,12 +101,12 @@ function memoized<T>(make: (n: number) => T): (n: number) => T {
 function insertStatement(
   module: CompiledModule,
   table: SQL,
-  history: SQL,
+  logs: WriteTables,
   columns: string[],
   rows: number,
 ): SQL {
   const p = (k: number, name: string) => sql.placeholder(`r${k}_${name}`);
-  const fieldCount = columns.length - 6;
+  const fieldCount = columns.length - 7;
   const values = Array.from({ length: rows }, (_, k) => {
     const row = [
       p(k, 'id'),
@@ -101,20 +115,25 @@ function insertStatement(
       sql`${p(k, 'actor')}::uuid`,
       p(k, 'now'),
       sql`${p(k, 'actor')}::uuid`,
+      ownerPathOf(sql`${p(k, 'owner')}::uuid`, logs),
       ...Array.from({ length: fieldCount }, (_, i) => p(k, `c${i}`)),
     ];
     return sql`(${sql.join(row, sql`, `)})`;
   });
   const entries = Array.from(
     { length: rows },
-    (_, k) => sql`(${p(k, 'id')}::uuid, ${p(k, 'actor')}::uuid, ${p(k, 'changes')}::jsonb)`,
+    (_, k) =>
+      sql`(${p(k, 'id')}::uuid, ${p(k, 'actor')}::uuid, ${p(k, 'changes')}::jsonb, ${p(k, 'ip')}::text, ${p(k, 'agent')}::text)`,
   );
   const names = sql.join(
     columns.map((c) => sql.identifier(c)),
     sql`, `,
   );
-  return sql`WITH r AS (INSERT INTO ${table} (${names}) VALUES ${sql.join(values, sql`, `)} RETURNING id)
-    INSERT INTO ${history} (module_id, record_id, version, op, actor, changes)
-    SELECT ${module.id}, v.id, 1, 'create', v.actor, v.changes
-    FROM (VALUES ${sql.join(entries, sql`, `)}) AS v (id, actor, changes) JOIN r ON r.id = v.id`;
+  // The log rows ride in the same statement: a create stays one round trip.
+  return sql`WITH v (id, actor, changes, ip, agent) AS (VALUES ${sql.join(entries, sql`, `)}),
+    r AS (INSERT INTO ${table} (${names}) VALUES ${sql.join(values, sql`, `)} RETURNING id),
+    h AS (INSERT INTO ${logs.history} (module_id, record_id, version, op, actor, changes)
+      SELECT ${module.id}, v.id, 1, 'create', v.actor, v.changes FROM v JOIN r ON r.id = v.id)
+    INSERT INTO ${logs.operationLog} (actor, ip, user_agent, action, module, record_id)
+    SELECT v.actor, v.ip, v.agent, 'create', ${module.id}, v.id FROM v JOIN r ON r.id = v.id`;
 }

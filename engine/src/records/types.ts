@@ -11,12 +11,23 @@ export interface StoredRecord extends RecordValues {
   updated_by: string | null;
 }
 
+/** How an actor came in: a browser session, a personal API token, or the system itself (CLI, seeds). */
+export type ActorVia = 'session' | 'token' | 'system';
+
 /** Who performs an operation; `userId` null for the system itself. */
 export interface Actor {
   userId: string | null;
+  /** Absent on actors built by engine callers that predate authentication; HTTP always sets it. */
+  via?: ActorVia;
+  /** The client's address and user agent, as the server saw them (for logs). */
+  ip?: string;
+  userAgent?: string;
+  /** A token's scopes (`records:read` …); absent for sessions and the system, which have them all. */
+  scopes?: readonly string[];
 }
 
-export const SYSTEM_ACTOR: Actor = { userId: null };
+/** The engine's own actor (CLI import, seeds); the HTTP API never produces it. */
+export const SYSTEM_ACTOR: Actor = { userId: null, via: 'system' };
 
 export interface Page<T> {
   data: T[];

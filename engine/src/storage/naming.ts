@@ -39,6 +39,18 @@ export function constraintName(kind: ConstraintKind, moduleId: string, fieldId: 
   return `${kind}_${fnv64(`${moduleId}/${fieldId}`)}`;
 }
 
+/**
+ * The path of the owner's department, kept on each record (by the record statements and by triggers
+ * on users and departments) so department scopes are a condition on the row itself. `__` keeps it
+ * apart from field columns.
+ */
+export const OWNER_PATH_COLUMN = 'owner__path';
+
+/** The index on a module table's owner (access scopes filter by it). */
+export function ownerIndexName(moduleId: string): string {
+  return `ix_${moduleId}_owner`.slice(0, MAX_IDENTIFIER);
+}
+
 export function archivedColumnName(column: string, version: number): string {
   return `_arch_v${version}_${column}`.slice(0, MAX_IDENTIFIER);
 }

@@ -3,7 +3,14 @@ import { type Problem, pointerOf } from '../errors.ts';
 import type { FieldTypeRegistry } from '../fields/registry.ts';
 import { relationSettings } from '../fields/relation.ts';
 import { losslessConversion } from './conversions.ts';
-import { archivedColumnName, constraintName, qualified, quoteIdent } from './naming.ts';
+import {
+  archivedColumnName,
+  constraintName,
+  OWNER_PATH_COLUMN,
+  ownerIndexName,
+  qualified,
+  quoteIdent,
+} from './naming.ts';
 
 /** A check against existing data that a step needs to succeed; run by the preview and by the apply. */
 export type PlanCheck =
@@ -87,6 +94,7 @@ export const SYSTEM_COLUMNS_DDL = [
   'created_by uuid',
   'updated_at timestamptz NOT NULL DEFAULT now()',
   'updated_by uuid',
+  `${OWNER_PATH_COLUMN} text`,
 ];
 
 interface Columns {
@@ -131,6 +139,8 @@ export function planMigration(
       step('createTable', { en: `Create table ${after.name}`, 'zh-CN': `创建数据表 ${after.name}` }, [
         `CREATE TABLE ${table} (${SYSTEM_COLUMNS_DDL.join(', ')})`,
         `CREATE INDEX ${quoteIdent(`ix_${after.id}_created`.slice(0, 63))} ON ${table} (created_at, id)`,
+        // serves the 'own' access scope (and its default sort) and the department scopes' owner lookups
+        `CREATE INDEX ${quoteIdent(ownerIndexName(after.id))} ON ${table} (owner, created_at, id)`,
       ]);
     } else if (before.name !== after.name) {
       step(

@@ -90,6 +90,67 @@ const WORKSPACE_MIGRATIONS: ((S: string) => string[])[] = [
     `CREATE TABLE ${S}._settings (
       key text PRIMARY KEY, value jsonb NOT NULL, updated_at timestamptz NOT NULL DEFAULT now())`,
   ],
+  // 3: access control: the operation log is append-only, module tables have an owner index, shares
+  // are found by principal
+  (S) => [
+    `CREATE INDEX _shares_principal_id ON ${S}._shares (principal_id, module_id)`,
+    `CREATE FUNCTION ${S}._append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'the operation log is append-only' USING ERRCODE = 'insufficient_privilege'; END $$`,
+    `CREATE TRIGGER _operation_log_append_only BEFORE UPDATE OR DELETE ON ${S}._operation_log
+      FOR EACH ROW EXECUTE FUNCTION ${S}._append_only()`,
+    `CREATE TRIGGER _operation_log_no_truncate BEFORE TRUNCATE ON ${S}._operation_log
+      FOR EACH STATEMENT EXECUTE FUNCTION ${S}._append_only()`,
+    // Records keep the path of their owner's department (owner__path), so department scopes are a
+    // condition on the row. It follows the organisation: a user changing department, a department
+    // moving (its path rewritten) update the records of the users concerned, in the same transaction.
+    `CREATE FUNCTION ${S}._repath_records(owners uuid[]) RETURNS void LANGUAGE plpgsql AS $$
+      DECLARE t record;
+      BEGIN
+        FOR t IN SELECT c.relname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+            WHERE c.relnamespace = '${S.replace(/'/g, "''")}'::regnamespace AND c.relkind = 'r'
+              AND a.attname = 'owner__path' AND NOT a.attisdropped LOOP
+          EXECUTE format('UPDATE %s.%I r SET owner__path = d.path FROM ${S.replace(/'/g, "''")}._users u
+              LEFT JOIN ${S.replace(/'/g, "''")}._departments d ON d.id = u.department_id
+            WHERE u.id = r.owner AND r.owner = ANY($1) AND r.owner__path IS DISTINCT FROM d.path',
+            '${S.replace(/'/g, "''")}', t.relname) USING owners;
+        END LOOP;
+      END $$`,
+    // statement triggers with transition tables: a bulk insert or a subtree move repaths once
+    `CREATE FUNCTION ${S}._repath_new_users() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN PERFORM ${S}._repath_records(ARRAY(SELECT id FROM new_rows)); RETURN NULL; END $$`,
+    `CREATE FUNCTION ${S}._repath_moved_users() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE moved uuid[] := ARRAY(SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
+        WHERE o.department_id IS DISTINCT FROM n.department_id);
+      BEGIN
+        IF cardinality(moved) > 0 THEN PERFORM ${S}._repath_records(moved); END IF;
+        RETURN NULL;
+      END $$`,
+    `CREATE FUNCTION ${S}._repath_moved_departments() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE moved uuid[] := ARRAY(SELECT u.id FROM ${S}._users u JOIN new_rows n ON n.id = u.department_id
+        JOIN old_rows o ON o.id = n.id WHERE o.path IS DISTINCT FROM n.path);
+      BEGIN
+        IF cardinality(moved) > 0 THEN PERFORM ${S}._repath_records(moved); END IF;
+        RETURN NULL;
+      END $$`,
+    `CREATE TRIGGER _users_repath_new AFTER INSERT ON ${S}._users REFERENCING NEW TABLE AS new_rows
+      FOR EACH STATEMENT EXECUTE FUNCTION ${S}._repath_new_users()`,
+    `CREATE TRIGGER _users_repath AFTER UPDATE ON ${S}._users REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+      FOR EACH STATEMENT EXECUTE FUNCTION ${S}._repath_moved_users()`,
+    `CREATE TRIGGER _departments_repath AFTER UPDATE ON ${S}._departments
+      REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+      FOR EACH STATEMENT EXECUTE FUNCTION ${S}._repath_moved_departments()`,
+    // tables published before this migration (new ones are created with both, see plan.ts)
+    `DO $$ DECLARE m record; BEGIN
+      FOR m IN SELECT mo.id, mo.name FROM crm_meta.modules mo JOIN crm_meta.workspaces w ON w.id = mo.workspace_id
+        WHERE quote_ident(w.schema_name) = '${S.replace(/'/g, "''")}' AND mo.published_version IS NOT NULL
+          AND to_regclass(format('%s.%I', '${S.replace(/'/g, "''")}', mo.name)) IS NOT NULL LOOP
+        EXECUTE format('ALTER TABLE %s.%I ADD COLUMN IF NOT EXISTS owner__path text', '${S.replace(/'/g, "''")}', m.name);
+        EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %s.%I (owner, created_at, id)',
+          left('ix_' || m.id || '_owner', 63), '${S.replace(/'/g, "''")}', m.name);
+      END LOOP;
+      PERFORM ${S}._repath_records(ARRAY(SELECT id FROM ${S}._users));
+    END $$`,
+  ],
 ];
 
 /** Arbitrary constant: the advisory lock that serializes a workspace's migrations across servers. */

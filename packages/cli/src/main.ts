@@ -4,6 +4,7 @@ import { Engine, openDatabase } from '@crm/engine';
 import { createApp, serve } from '@crm/runtime';
 import { describeError, exportConfiguration, importConfiguration } from './configuration.ts';
 import { DEMO_CONFIGURATION } from './demo.ts';
+import { adminFromEnvironment, environmentProblems, firstStartMessage, isInputError } from './first-admin.ts';
 
 const USAGE = `Usage: crm <command> [options]
 
@@ -13,7 +14,11 @@ Commands:
   export <dir>          write the published module definitions to <dir>/modules
 
 Database: DATABASE_URL selects PostgreSQL; otherwise embedded PGlite with its data in CRM_DATA_DIR
-(default ./.crm-data).`;
+(default ./.crm-data).
+
+First start: CRM_ADMIN_USERNAME and CRM_ADMIN_PASSWORD create the first administrator; without them
+the server log shows a one-time setup secret for POST /api/auth/setup. CRM_TRUST_PROXY=<n> believes
+the X-Forwarded-For/-Proto of n reverse proxies in front of the server.`;
 
 /** A mistake in how the command was called: its message is all the user needs. */
 class UsageError extends Error {}
@@ -36,10 +41,23 @@ async function start(demo: boolean) {
       `Loaded the demo modules (${result.modules.join(', ')}) with ${result.records} sample records.`,
     );
   }
+  const administrator = adminFromEnvironment();
+  const firstStart = await workspace.identity.firstAdmin.prepare(administrator).catch((error: unknown) => {
+    throw isInputError(error) ? new UsageError(environmentProblems(error)) : error;
+  });
   const port = Number(process.env.PORT || 3000);
-  const server = await serve(createApp({ engine, workspace }), port, process.env.HOST || '0.0.0.0');
+  const trustedProxies = Number(process.env.CRM_TRUST_PROXY || 0);
+  if (!Number.isInteger(trustedProxies) || trustedProxies < 0) {
+    throw new UsageError(
+      `CRM_TRUST_PROXY: '${process.env.CRM_TRUST_PROXY}' is not a number of proxies (0, 1, 2 …)`,
+    );
+  }
+  const app = createApp({ engine, workspace, trustedProxies });
+  const server = await serve(app, port, process.env.HOST || '0.0.0.0');
   console.log(`CRM server on ${server.url} (database: ${where})`);
   console.log(`API reference: ${server.url}/api/docs`);
+  for (const line of firstStartMessage(firstStart, server.url, administrator.username !== undefined))
+    console.log(line);
   const stop = async () => {
     await server.close();
     await engine.close();

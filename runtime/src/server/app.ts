@@ -2,14 +2,20 @@ import type { Engine, Workspace } from '@crm/engine';
 import { Hono } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { methodNotAllowed } from 'hono/method-not-allowed';
-import { actorMiddleware } from './actor.ts';
+import { authentication } from './auth.ts';
+import { authRoutes } from './auth-routes.ts';
 import { payloadTooLarge } from './body.ts';
 import { docsRoutes } from './docs.ts';
 import type { ApiEnv } from './env.ts';
+import { exportRoutes } from './export.ts';
 import { metaRoutes } from './meta.ts';
 import { openApiRoutes } from './openapi.ts';
+import { operationLogRoutes } from './operation-log.ts';
+import { orgRoutes } from './org.ts';
 import { HttpProblem, problemResponse } from './problem.ts';
 import { recordRoutes } from './records.ts';
+import { roleRoutes } from './roles.ts';
+import { shareRoutes } from './shares.ts';
 
 /**
  * No module name or record id holds NUL, and PostgreSQL fails on text that does (rather than
@@ -29,12 +35,18 @@ export interface AppOptions {
   workspace: Workspace;
   /** Largest request body accepted (413 above it); 1 MiB by default. */
   bodyLimitBytes?: number;
+  /**
+   * Reverse proxies in front of the server whose X-Forwarded-For / -Proto to believe (0, the
+   * default: none; the socket's peer is the client).
+   */
+  trustedProxies?: number;
 }
 
 /** The REST API under `/api`: definitions, records, OpenAPI and its reference page. */
 export function createApp(options: AppOptions): Hono<ApiEnv> {
   const { engine, workspace } = options;
   const maxSize = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
+  const trust = { trustedProxies: options.trustedProxies ?? 0 };
   const app = new Hono<ApiEnv>();
 
   app.onError((error, c) => problemResponse(c, error));
@@ -60,11 +72,17 @@ export function createApp(options: AppOptions): Hono<ApiEnv> {
     await next();
   });
   app.use('/api/*', refuseNulInPath);
-  app.use('/api/*', actorMiddleware);
+  app.use('/api/*', authentication(workspace, trust));
 
   app.get('/api/health', (c) => c.json({ status: 'ok', database: engine.db.kind }));
+  app.route('/api/auth', authRoutes(workspace, trust));
+  app.route('/api/org', orgRoutes(workspace));
   app.route('/api/meta', metaRoutes(engine, workspace));
+  app.route('/api/modules', exportRoutes(workspace)); // before the records: 'export' is no record id
+  app.route('/api/modules', shareRoutes(workspace));
   app.route('/api/modules', recordRoutes(workspace));
+  app.route('/api/roles', roleRoutes(workspace));
+  app.route('/api/admin/operation-log', operationLogRoutes(workspace));
   app.route('/api/openapi.json', openApiRoutes(engine, workspace));
   app.route('/api/docs', docsRoutes());
   return app;

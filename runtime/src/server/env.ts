@@ -1,11 +1,15 @@
 import type { IncomingMessage } from 'node:http';
-import type { Actor } from '@crm/engine';
+import type { Actor, ClientInfo, Principal } from '@crm/engine';
 
 /** What every request carries through the middleware chain. */
 export interface ApiEnv {
   Variables: {
-    /** Who performs the request; set by the actor middleware (auth replaces it later). */
+    /** Who performs the request; set by the authentication middleware (not on the public endpoints). */
     actor: Actor;
+    /** Who authenticated and how; undefined on the public endpoints (health, login, setup, docs). */
+    principal: Principal | undefined;
+    /** The client's address and user agent. */
+    client: ClientInfo;
     /** Largest request body accepted, in bytes (413 above it). */
     bodyLimit: number;
   };

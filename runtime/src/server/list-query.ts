@@ -21,9 +21,12 @@ function parseFilter(text: string | undefined): unknown {
   return filter;
 }
 
-/** `?filter=…&sort=-amount,name&limit=&cursor=&fields=a,b&count=true` as the engine's list query. */
-export function listQueryFrom(c: Context): ListQuery {
-  const params = queryParams(c, LIST_PARAMETERS);
+/**
+ * `?filter=…&sort=-amount,name&limit=&cursor=&fields=a,b&count=true` as the engine's list query;
+ * `allowed` narrows (or widens) the parameters the endpoint takes.
+ */
+export function listQueryFrom(c: Context, allowed: readonly string[] = LIST_PARAMETERS): ListQuery {
+  const params = queryParams(c, allowed);
   const query: ListQuery = {};
   const filter = parseFilter(params.filter);
   if (filter !== undefined) query.filter = filter;

@@ -1,7 +1,9 @@
 import { type Engine, type ModuleState, OPERATORS, type PublishPreview, type Workspace } from '@crm/engine';
 import { Hono } from 'hono';
+import { adminOnly } from './admin-only.ts';
 import { isPlainObject, readJsonBody } from './body.ts';
 import type { ApiEnv } from './env.ts';
+import { formSchemasFor } from './form-schema.ts';
 import { requestLocale } from './locale.ts';
 import { queryParams } from './params.ts';
 import { httpProblem, toApiError } from './problem.ts';
@@ -52,6 +54,11 @@ function versionNumber(text: string): number | undefined {
 export function metaRoutes(engine: Engine, workspace: Workspace): Hono<ApiEnv> {
   const { definitions, catalog } = workspace;
   const app = new Hono<ApiEnv>();
+  const admins = adminOnly(workspace);
+  // Everyone reads the definitions (forms are built from them); only administrators change them.
+  app.use('*', async (c, next) =>
+    c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : admins(c, next),
+  );
 
   app.get('/modules', async (c) => c.json(await definitions.list()));
 
@@ -115,11 +122,12 @@ export function metaRoutes(engine: Engine, workspace: Workspace): Hono<ApiEnv> {
     const locale = requestLocale(localeParam, c.req.header('accept-language'));
     const name = c.req.param('module');
     const module = catalog.byId(name) ?? catalog.byName(name);
-    return c.json(
-      { jsonSchema: module.jsonSchema(locale), uiSchema: module.uiSchema(locale), version: module.version },
-      200,
-      { 'Content-Language': locale, Vary: 'Accept-Language' },
-    );
+    const access = await workspace.records.fieldAccess(module.name, c.var.actor);
+    const form = formSchemasFor(module.jsonSchema(locale), module.uiSchema(locale), access);
+    return c.json({ ...form, version: module.version }, 200, {
+      'Content-Language': locale,
+      Vary: 'Accept-Language',
+    });
   });
 
   app.post('/publish/preview', async (c) => {
@@ -129,7 +137,7 @@ export function metaRoutes(engine: Engine, workspace: Workspace): Hono<ApiEnv> {
 
   app.post('/publish', async (c) => {
     const modules = modulesToPublish(await readJsonBody(c, { optional: true }));
-    return c.json(previewBody(await definitions.publish(modules, c.var.actor.userId)));
+    return c.json(previewBody(await definitions.publish(modules, c.var.actor)));
   });
 
   app.get('/field-types', (c) =>

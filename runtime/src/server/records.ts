@@ -28,7 +28,7 @@ export function recordRoutes(workspace: Workspace): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
 
   app.get('/:module/records', async (c) =>
-    c.json(await records.list(c.req.param('module'), listQueryFrom(c))),
+    c.json(await records.list(c.req.param('module'), c.var.actor, listQueryFrom(c))),
   );
 
   app.post('/:module/records', async (c) => {
@@ -38,7 +38,7 @@ export function recordRoutes(workspace: Workspace): Hono<ApiEnv> {
   });
 
   app.get('/:module/records/:id', async (c) => {
-    const record = await records.get(c.req.param('module'), c.req.param('id'));
+    const record = await records.get(c.req.param('module'), c.req.param('id'), c.var.actor);
     if (c.req.header('if-none-match') === etagOf(record.version)) {
       return c.body(null, 304, { ETag: etagOf(record.version) });
     }
@@ -62,7 +62,7 @@ export function recordRoutes(workspace: Workspace): Hono<ApiEnv> {
 
   app.get('/:module/records/:id/history', async (c) => {
     const params = queryParams(c, ['before', 'limit']);
-    const entries = await records.history(c.req.param('module'), c.req.param('id'), {
+    const entries = await records.history(c.req.param('module'), c.req.param('id'), c.var.actor, {
       beforeVersion: integerParam(params.before, 'before', 1, 2 ** 31 - 1),
       limit: integerParam(params.limit, 'limit', 1, MAX_HISTORY_PAGE),
     });
@@ -71,7 +71,7 @@ export function recordRoutes(workspace: Workspace): Hono<ApiEnv> {
 
   app.get('/:module/records/:id/related/:inverse', async (c) => {
     const { module, id, inverse } = c.req.param();
-    return c.json(await records.related(module, id, inverse, listQueryFrom(c)));
+    return c.json(await records.related(module, id, inverse, c.var.actor, listQueryFrom(c)));
   });
 
   return app;

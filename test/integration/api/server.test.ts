@@ -1,19 +1,21 @@
 import type { StoredRecord } from '@crm/engine';
 import { createApp, type RunningServer, serve } from '@crm/runtime';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { testAdmin } from '../../support/api.ts';
 import { customerModule } from '../../support/api-fixtures.ts';
 import { forEachDatabase } from '../../support/engines.ts';
 
-const json = (body: unknown) => ({
-  method: 'POST',
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify(body),
-});
-
 forEachDatabase('REST API over HTTP', (handle) => {
   let server: RunningServer;
+  let authorization = '';
+  const json = (body: unknown) => ({
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization },
+    body: JSON.stringify(body),
+  });
 
   beforeAll(async () => {
+    authorization = `Bearer ${(await testAdmin(handle())).token}`;
     const app = createApp({ engine: handle().engine, workspace: handle().workspace, bodyLimitBytes: 4096 });
     server = await serve(app, 0, '127.0.0.1');
   });
@@ -28,7 +30,9 @@ forEachDatabase('REST API over HTTP', (handle) => {
     expect(await health.json()).toEqual({ status: 'ok', database: handle().kind });
 
     expect((await fetch(`${server.url}/api/meta/modules`, json(customerModule))).status).toBe(201);
-    expect((await fetch(`${server.url}/api/meta/publish`, { method: 'POST' })).status).toBe(200);
+    expect(
+      (await fetch(`${server.url}/api/meta/publish`, { method: 'POST', headers: { authorization } })).status,
+    ).toBe(200);
     const created = await fetch(
       `${server.url}/api/modules/customer/records`,
       json({ name: 'Over the wire' }),
@@ -36,10 +40,10 @@ forEachDatabase('REST API over HTTP', (handle) => {
     expect(created.status).toBe(201);
     const record = (await created.json()) as StoredRecord;
     const location = created.headers.get('location');
-    const read = await fetch(`${server.url}${location}`);
+    const read = await fetch(`${server.url}${location}`, { headers: { authorization } });
     expect(read.headers.get('etag')).toBe('"1"');
     expect(await read.json()).toEqual(record);
-    const head = await fetch(`${server.url}${location}`, { method: 'HEAD' });
+    const head = await fetch(`${server.url}${location}`, { method: 'HEAD', headers: { authorization } });
     expect(head.status).toBe(200);
   });
 
@@ -47,7 +51,7 @@ forEachDatabase('REST API over HTTP', (handle) => {
     const big = JSON.stringify({ name: 'x'.repeat(5000) });
     const declared = await fetch(`${server.url}/api/modules/customer/records`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization },
       body: big,
     });
     expect(declared.status).toBe(413);
@@ -61,12 +65,14 @@ forEachDatabase('REST API over HTTP', (handle) => {
     });
     const streamed = await fetch(`${server.url}/api/modules/customer/records`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization },
       body: chunks,
       duplex: 'half',
     } as RequestInit);
     expect(streamed.status).toBe(413);
-    const list = await fetch(`${server.url}/api/modules/customer/records?count=true`);
+    const list = await fetch(`${server.url}/api/modules/customer/records?count=true`, {
+      headers: { authorization },
+    });
     expect(((await list.json()) as { total: number }).total).toBe(1);
   });
 

@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_CONFIGURATION, exportConfiguration, importConfiguration, readSeedFile } from '@crm/cli';
+import { SYSTEM_ACTOR } from '@crm/engine';
 import { expect, it } from 'vitest';
 import { forEachDatabase } from '../../support/engines.ts';
 
@@ -13,15 +14,15 @@ forEachDatabase('demo configuration', (handle) => {
     const seeds = await readSeedFile(DEMO_CONFIGURATION);
     expect(result.records).toBe(seeds.length);
 
-    const customers = await workspace.records.list('customer', { count: true, limit: 5 });
+    const customers = await workspace.records.list('customer', SYSTEM_ACTOR, { count: true, limit: 5 });
     expect(customers.total).toBe(seeds.filter((s) => s.module === 'customer').length);
-    const withContact = await workspace.records.list('customer', {
+    const withContact = await workspace.records.list('customer', SYSTEM_ACTOR, {
       filter: { field: 'last_contact', op: 'notEmpty' },
       limit: 1,
     });
     expect(typeof withContact.data[0].days_since_contact).toBe('number');
 
-    const won = await workspace.records.list('opportunity', {
+    const won = await workspace.records.list('opportunity', SYSTEM_ACTOR, {
       filter: { field: 'stage', op: 'eq', value: 'won' },
     });
     for (const deal of won.data) {

@@ -40,10 +40,12 @@ forEachDatabase('creates arriving together', (handle) => {
       kind: 'conflict',
       problems: [{ pointer: '/name', code: 'unique' }],
     });
-    const stored = await records.list('company', { count: true });
+    const stored = await records.list('company', SYSTEM_ACTOR, { count: true });
     expect(stored.total).toBe(5);
     for (const record of stored.data) {
-      expect(await records.history('company', record.id)).toMatchObject([{ op: 'create', version: 1 }]);
+      expect(await records.history('company', record.id, SYSTEM_ACTOR)).toMatchObject([
+        { op: 'create', version: 1 },
+      ]);
     }
 
     const companyId = stored.data[0].id;
@@ -58,7 +60,7 @@ forEachDatabase('creates arriving together', (handle) => {
       kind: 'invalid-record',
       problems: [{ pointer: '/company', code: 'relation' }],
     });
-    expect((await records.list('person', { count: true })).total).toBe(2);
+    expect((await records.list('person', SYSTEM_ACTOR, { count: true })).total).toBe(2);
     await engineError(records.create('person', { name: 'x', company: missing }, SYSTEM_ACTOR));
   });
 });

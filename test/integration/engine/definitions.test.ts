@@ -619,7 +619,7 @@ forEachDatabase('definitions', (handle) => {
         limit: 6.5,
         where: '2026-01-02',
       });
-      const read = await workspace.records.get('select', selectRecords[1].id);
+      const read = await workspace.records.get('select', selectRecords[1].id, SYSTEM_ACTOR);
       expect(read).toMatchObject({ from: 'b', select: "it's", user: users[1].id });
       const updated = await workspace.records.update(
         'select',
@@ -629,7 +629,7 @@ forEachDatabase('definitions', (handle) => {
         { expectedVersion: 1 },
       );
       expect(updated).toMatchObject({ order: 10, limit: 21.5, version: 2 });
-      const history = await workspace.records.history('select', read.id);
+      const history = await workspace.records.history('select', read.id, SYSTEM_ACTOR);
       expect(history[0].changes).toMatchObject({ order: { from: 2, to: 10 }, from: { from: 'b', to: 'b2' } });
       const rule = await engineError(
         workspace.records.update('select', read.id, { order: -1 }, SYSTEM_ACTOR),
@@ -642,14 +642,14 @@ forEachDatabase('definitions', (handle) => {
       await workspace.records.delete('order', order.id, SYSTEM_ACTOR);
       const table = await workspace.records.create('table', { desc: 'x' }, SYSTEM_ACTOR);
       await workspace.records.delete('table', table.id, SYSTEM_ACTOR);
-      expect((await workspace.records.list('table')).data).toEqual([]);
+      expect((await workspace.records.list('table', SYSTEM_ACTOR)).data).toEqual([]);
       const unique = await engineError(workspace.records.create('user', { from: 'alice' }, SYSTEM_ACTOR));
       expect(unique.problems).toMatchObject([{ pointer: '/from', code: 'unique' }]);
     });
 
     it('filters and sorts on them, through relations too', async () => {
-      const names = async (query: Parameters<Workspace['records']['list']>[1], module = 'select') =>
-        (await workspace.records.list(module, query)).data.map((r) => String(r.from));
+      const names = async (query: Parameters<Workspace['records']['list']>[2], module = 'select') =>
+        (await workspace.records.list(module, SYSTEM_ACTOR, query)).data.map((r) => String(r.from));
       expect(await names({ sort: 'order' })).toEqual(['d', 'c', 'a', 'b2']);
       expect(await names({ sort: '-select,from' })).toEqual(['a', 'b2', 'c', 'd']);
       expect(await names({ filter: { field: 'select', op: 'eq', value: "it's" }, sort: 'from' })).toEqual([
@@ -679,11 +679,13 @@ forEachDatabase('definitions', (handle) => {
           'user',
         ),
       ).toEqual(['bob "the" builder']);
-      const related = await workspace.records.related('user', users[0].id, 'selects', { sort: 'from' });
+      const related = await workspace.records.related('user', users[0].id, 'selects', SYSTEM_ACTOR, {
+        sort: 'from',
+      });
       expect(related.data.map((r) => r.from)).toEqual(['a', 'd']);
       // paging with them
-      const first = await workspace.records.list('select', { sort: '-order,from', limit: 2 });
-      const second = await workspace.records.list('select', {
+      const first = await workspace.records.list('select', SYSTEM_ACTOR, { sort: '-order,from', limit: 2 });
+      const second = await workspace.records.list('select', SYSTEM_ACTOR, {
         sort: '-order,from',
         limit: 2,
         cursor: first.nextCursor ?? undefined,
@@ -704,7 +706,7 @@ forEachDatabase('definitions', (handle) => {
       next.rules = [{ id: 'r_order', expression: 'offset >= 0', message: { en: 'no' }, fields: ['offset'] }];
       await workspace.definitions.saveDraft(next);
       await workspace.definitions.publish(['mod_kw_select']);
-      const list = await workspace.records.list('from', { sort: 'offset' });
+      const list = await workspace.records.list('from', SYSTEM_ACTOR, { sort: 'offset' });
       expect(list.data.map((r) => [r.from, r.offset])).toEqual([
         ['d', 0],
         ['c', 1],
@@ -718,8 +720,11 @@ forEachDatabase('definitions', (handle) => {
       );
       expect(Number(archived.n)).toBe(4);
       expect(
-        (await workspace.records.list('order', { filter: { field: 'select.offset', op: 'eq', value: 3 } }))
-          .data,
+        (
+          await workspace.records.list('order', SYSTEM_ACTOR, {
+            filter: { field: 'select.offset', op: 'eq', value: 3 },
+          })
+        ).data,
       ).toEqual([]);
     });
   });

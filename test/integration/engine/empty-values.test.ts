@@ -33,7 +33,7 @@ forEachDatabase('empty values', (handle) => {
     const withBody = await records.update('note', created.id, { body: 'text', tags: ['x'] }, SYSTEM_ACTOR);
     const cleared = await records.update('note', created.id, { body: '', tags: [] }, SYSTEM_ACTOR);
     expect(cleared).toMatchObject({ body: null, tags: null, version: withBody.version + 1 });
-    const empty = await records.list('note', { filter: { field: 'body', op: 'empty' } });
+    const empty = await records.list('note', SYSTEM_ACTOR, { filter: { field: 'body', op: 'empty' } });
     expect(empty.data.map((r) => r.id)).toContain(created.id);
     const error = await engineError(records.create('note', { title: '' }, SYSTEM_ACTOR));
     expect(error.problems).toMatchObject([{ pointer: '/title', code: 'required' }]);
@@ -41,7 +41,7 @@ forEachDatabase('empty values', (handle) => {
 
   it('refuses NUL characters and __proto__ keys, naming where, and writes nothing', async () => {
     const { records } = handle().workspace;
-    const before = await records.list('note', { count: true });
+    const before = await records.list('note', SYSTEM_ACTOR, { count: true });
     const nul = await engineError(records.create('note', { title: 'a\u0000b' }, SYSTEM_ACTOR));
     expect(nul.problems).toMatchObject([{ pointer: '/title', code: 'characters' }]);
     const proto = await engineError(
@@ -52,6 +52,6 @@ forEachDatabase('empty values', (handle) => {
       handle().workspace.definitions.saveDraft({ ...note, label: { en: 'N\u0000' } }),
     );
     expect(draft.problems).toMatchObject([{ pointer: '/label/en', code: 'characters' }]);
-    expect((await records.list('note', { count: true })).total).toBe(before.total);
+    expect((await records.list('note', SYSTEM_ACTOR, { count: true })).total).toBe(before.total);
   });
 });

@@ -222,7 +222,7 @@ forEachDatabase('filters', (handle) => {
 
   /** The keys of the items matching `filter`, sorted. */
   const keys = async (filter: unknown): Promise<string[]> => {
-    const page = await workspace.records.list('item', { filter, limit: 500, sort: 'key' });
+    const page = await workspace.records.list('item', SYSTEM_ACTOR, { filter, limit: 500, sort: 'key' });
     return page.data.map((r) => String(r.key));
   };
 
@@ -237,7 +237,7 @@ forEachDatabase('filters', (handle) => {
 
   it('has the data set the tests rely on', async () => {
     expect(await keys(undefined)).toEqual(ALL);
-    const d = (await workspace.records.list('item', { filter: c('key', 'eq', 'd') })).data[0];
+    const d = (await workspace.records.list('item', SYSTEM_ACTOR, { filter: c('key', 'eq', 'd') })).data[0];
     expect(d).toMatchObject({
       tags: null,
       total: -299.97,
@@ -621,7 +621,7 @@ forEachDatabase('filters', (handle) => {
       }
       expect(await keys(c('name', 'contains', "' OR '1'='1"))).toEqual([]);
       expect(await keys(undefined)).toEqual(ALL);
-      expect((await workspace.records.list('company', { count: true })).total).toBe(3);
+      expect((await workspace.records.list('company', SYSTEM_ACTOR, { count: true })).total).toBe(3);
     });
   });
 });

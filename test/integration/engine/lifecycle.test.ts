@@ -112,9 +112,9 @@ forEachDatabase('module lifecycle', (handle) => {
       workspace.records.update('opportunity', deal.id, { amount: 300 }, SYSTEM_ACTOR, { expectedVersion: 1 }),
     ).rejects.toMatchObject({ kind: 'conflict' });
 
-    const related = await workspace.records.related('customer', acme.id, 'opportunities');
+    const related = await workspace.records.related('customer', acme.id, 'opportunities', SYSTEM_ACTOR);
     expect(related.data.map((r) => r.id)).toEqual([deal.id]);
-    const filtered = await workspace.records.list('opportunity', {
+    const filtered = await workspace.records.list('opportunity', SYSTEM_ACTOR, {
       filter: {
         and: [
           { field: 'customer.level', op: 'eq', value: 'a' },
@@ -125,7 +125,7 @@ forEachDatabase('module lifecycle', (handle) => {
     });
     expect(filtered.data.map((r) => r.id)).toEqual([deal.id]);
 
-    const history = await workspace.records.history('opportunity', deal.id);
+    const history = await workspace.records.history('opportunity', deal.id, SYSTEM_ACTOR);
     expect(history.map((h) => h.op)).toEqual(['update', 'create']);
     expect(history[0].changes.amount).toEqual({ from: 0.3, to: 200 });
 
@@ -153,7 +153,7 @@ forEachDatabase('module lifecycle', (handle) => {
     expect(preview.problems).toEqual([]);
     expect(preview.steps.map((s) => s.kind)).toEqual(['archiveColumn', 'renameColumn', 'addColumn']);
     await workspace.definitions.publish(['customer']);
-    const list = await workspace.records.list('customer');
+    const list = await workspace.records.list('customer', SYSTEM_ACTOR);
     expect(list.data[0]).toMatchObject({ company_name: 'Acme 上海', phone: null });
     expect(list.data[0]).not.toHaveProperty('since');
   });

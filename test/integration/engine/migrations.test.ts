@@ -144,7 +144,8 @@ forEachDatabase('migrations', (handle) => {
     }
   });
 
-  const get = (name: string, module = 'contact') => workspace.records.get(module, people[name].id);
+  const get = (name: string, module = 'contact') =>
+    workspace.records.get(module, people[name].id, SYSTEM_ACTOR);
 
   it('adds fields: existing rows read null, without rewriting the table', async () => {
     await draft('contact', (d) => {
@@ -173,7 +174,11 @@ forEachDatabase('migrations', (handle) => {
     const updated = await workspace.records.update('contact', people.ann.id, { level: 3 }, SYSTEM_ACTOR);
     expect(updated).toMatchObject({ level: 3, version: 2, phone: null });
     expect(
-      (await workspace.records.list('contact', { filter: { field: 'level', op: 'eq', value: 3 } })).data,
+      (
+        await workspace.records.list('contact', SYSTEM_ACTOR, {
+          filter: { field: 'level', op: 'eq', value: 3 },
+        })
+      ).data,
     ).toHaveLength(1);
   });
 
@@ -191,17 +196,17 @@ forEachDatabase('migrations', (handle) => {
     const ann = await get('ann');
     expect(ann).toMatchObject({ town: 'Shanghai' });
     expect(ann).not.toHaveProperty('city');
-    const filtered = await workspace.records.list('contact', {
+    const filtered = await workspace.records.list('contact', SYSTEM_ACTOR, {
       filter: { field: 'town', op: 'eq', value: 'Beijing' },
     });
     expect(filtered.data.map((r) => r.name)).toEqual(['bob']);
     const old = await engineError(
-      workspace.records.list('contact', { filter: { field: 'city', op: 'empty' } }),
+      workspace.records.list('contact', SYSTEM_ACTOR, { filter: { field: 'city', op: 'empty' } }),
     );
     expect(old.kind).toBe('invalid-query');
 
     await workspace.records.update('contact', people.ann.id, { town: 'Suzhou' }, SYSTEM_ACTOR);
-    const history = await workspace.records.history('contact', people.ann.id);
+    const history = await workspace.records.history('contact', people.ann.id, SYSTEM_ACTOR);
     expect(history.map((h) => h.op)).toEqual(['update', 'update', 'create']);
     expect(history[0].changes).toEqual({ town: { from: 'Shanghai', to: 'Suzhou' } });
     expect(history[2].changes.city).toEqual({ to: 'Shanghai' }); // written under the name it had then
@@ -300,7 +305,7 @@ forEachDatabase('migrations', (handle) => {
     ).map((r) => r.table_name);
     expect(tables).toContain('person');
     expect(tables).not.toContain('contact');
-    expect((await engineError(workspace.records.list('contact'))).kind).toBe('not-found');
+    expect((await engineError(workspace.records.list('contact', SYSTEM_ACTOR))).kind).toBe('not-found');
     expect(await get('ann', 'person')).toMatchObject({ name: 'ann', town: 'Suzhou' });
     expect((await workspace.definitions.get('mod_mg_contact')).name).toBe('person');
 
@@ -310,13 +315,13 @@ forEachDatabase('migrations', (handle) => {
       { title: 'Second', contact: people.bob.id },
       SYSTEM_ACTOR,
     );
-    const byContact = await workspace.records.list('deal', {
+    const byContact = await workspace.records.list('deal', SYSTEM_ACTOR, {
       filter: { field: 'contact.name', op: 'eq', value: 'ann' },
     });
     expect(byContact.data.map((r) => r.id)).toEqual([deal1.id]);
-    expect((await workspace.records.related('person', people.bob.id, 'deals')).data.map((r) => r.id)).toEqual(
-      [deal2.id],
-    );
+    expect(
+      (await workspace.records.related('person', people.bob.id, 'deals', SYSTEM_ACTOR)).data.map((r) => r.id),
+    ).toEqual([deal2.id]);
     const missing = await engineError(
       workspace.records.create('deal', { contact: '01900000-0000-7000-8000-000000000000' }, SYSTEM_ACTOR),
     );
@@ -421,7 +426,7 @@ forEachDatabase('migrations', (handle) => {
         SYSTEM_ACTOR,
       );
       expect(updated).toMatchObject({ price: 10.1234, stage: ['a', 'b'], score: 'seven', double: null });
-      const filtered = await workspace.records.list('person', {
+      const filtered = await workspace.records.list('person', SYSTEM_ACTOR, {
         filter: { field: 'stage', op: 'hasAny', value: ['c'] },
       });
       expect(filtered.data.map((r) => r.name)).toEqual(['dan']);
@@ -470,9 +475,9 @@ forEachDatabase('migrations', (handle) => {
       await workspace.definitions.publish(['person']);
       expect(await get('ann', 'person')).toMatchObject({ company: null });
       await workspace.records.update('person', people.ann.id, { company: acme.id }, SYSTEM_ACTOR);
-      expect((await workspace.records.related('company', acme.id, 'people')).data.map((r) => r.name)).toEqual(
-        ['ann'],
-      );
+      expect(
+        (await workspace.records.related('company', acme.id, 'people', SYSTEM_ACTOR)).data.map((r) => r.name),
+      ).toEqual(['ann']);
       const missing = await engineError(
         workspace.records.update('person', people.bob.id, { company: U1 }, SYSTEM_ACTOR),
       );
@@ -528,7 +533,7 @@ forEachDatabase('migrations', (handle) => {
         'conflict',
       );
       await workspace.records.delete('member', member.id, SYSTEM_ACTOR);
-      expect((await workspace.records.get('team', team.id)).lead).toBeNull();
+      expect((await workspace.records.get('team', team.id, SYSTEM_ACTOR)).lead).toBeNull();
     });
 
     it('refuses a publish that fails halfway (orphans) and changes nothing, in any module', async () => {
@@ -570,12 +575,16 @@ forEachDatabase('migrations', (handle) => {
     // stored values are those of the old formula until the record is saved again…
     expect((await get('eve', 'person')).double).toBe(10);
     expect(
-      (await workspace.records.list('person', { filter: { field: 'double', op: 'eq', value: 10 } })).data,
+      (
+        await workspace.records.list('person', SYSTEM_ACTOR, {
+          filter: { field: 'double', op: 'eq', value: 10 },
+        })
+      ).data,
     ).toHaveLength(1);
     // …by any update, even one that changes no field of its own
     const saved = await workspace.records.update('person', people.eve.id, {}, SYSTEM_ACTOR);
     expect(saved).toMatchObject({ double: 15, version: 2 });
-    const history = await workspace.records.history('person', people.eve.id);
+    const history = await workspace.records.history('person', people.eve.id, SYSTEM_ACTOR);
     expect(history[0].changes).toEqual({ double: { from: 10, to: 15 } });
     expect((await get('dan', 'person')).double).toBe(8);
   });

@@ -114,7 +114,7 @@ forEachDatabase('keyset pagination', (handle) => {
   let workspace: Workspace;
   let all: StoredRecord[];
 
-  const list = (query: ListQuery) => workspace.records.list('deal', query);
+  const list = (query: ListQuery) => workspace.records.list('deal', SYSTEM_ACTOR, query);
 
   /** Every page of `query`, `limit` at a time: the ids in order. */
   async function walk(query: ListQuery, limit: number): Promise<string[]> {

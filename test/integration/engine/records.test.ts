@@ -4,6 +4,7 @@ import { type EngineError, type StoredRecord, SYSTEM_ACTOR, type Workspace } fro
 import { beforeAll, describe, expect, it } from 'vitest';
 import { forEachDatabase } from '../../support/engines.ts';
 import { engineError } from '../../support/errors.ts';
+import { organisation } from '../../support/org.ts';
 
 const options = (values: string[]) => values.map((value) => ({ value, label: { en: value } }));
 
@@ -175,8 +176,8 @@ const node = {
 };
 
 const MISSING = '01900000-0000-7000-8000-000000000000';
-const USER = '11111111-1111-4111-8111-111111111111';
-const ALICE = { userId: USER };
+let USER = '';
+let ALICE = { userId: USER };
 
 /** Today in FEEL's calendar (the local one), shifted by `days`. */
 function isoDay(days = 0): string {
@@ -195,6 +196,8 @@ forEachDatabase('records', (handle) => {
 
   beforeAll(async () => {
     workspace = handle().workspace;
+    USER = (await organisation(handle()).user('alice', { admin: true })).id;
+    ALICE = { userId: USER };
     for (const definition of [account, ticket, node]) await workspace.definitions.saveDraft(definition);
     await workspace.definitions.publish();
     [acme, globex] = await Promise.all(
@@ -203,10 +206,12 @@ forEachDatabase('records', (handle) => {
   });
 
   async function invalid(values: Record<string, unknown>): Promise<EngineError> {
-    const before = (await workspace.records.list('ticket', { count: true, limit: 1 })).total;
+    const before = (await workspace.records.list('ticket', SYSTEM_ACTOR, { count: true, limit: 1 })).total;
     const error = await engineError(create(values));
     expect(error.kind).toBe('invalid-record');
-    expect((await workspace.records.list('ticket', { count: true, limit: 1 })).total).toBe(before);
+    expect((await workspace.records.list('ticket', SYSTEM_ACTOR, { count: true, limit: 1 })).total).toBe(
+      before,
+    );
     return error;
   }
 
@@ -410,7 +415,10 @@ forEachDatabase('records', (handle) => {
       expect(record).toMatchObject({ subtotal: 59.97, tax: 6, total: 65.97 });
       const updated = await workspace.records.update('ticket', record.id, { price: 0.1 }, SYSTEM_ACTOR);
       expect(updated).toMatchObject({ subtotal: 0.3, tax: 0.03, total: 0.33 });
-      expect(await workspace.records.get('ticket', record.id)).toMatchObject({ subtotal: 0.3, total: 0.33 });
+      expect(await workspace.records.get('ticket', record.id, SYSTEM_ACTOR)).toMatchObject({
+        subtotal: 0.3,
+        total: 0.33,
+      });
     });
 
     it('computes money exactly to the scale', async () => {
@@ -465,7 +473,7 @@ forEachDatabase('records', (handle) => {
         workspace.records.update('ticket', record.id, { amount: null }, SYSTEM_ACTOR),
       );
       expect(error.problems).toMatchObject([{ pointer: '/amount', code: 'rule' }]);
-      expect((await workspace.records.get('ticket', record.id)).version).toBe(1);
+      expect((await workspace.records.get('ticket', record.id, SYSTEM_ACTOR)).version).toBe(1);
     });
   });
 
@@ -475,7 +483,7 @@ forEachDatabase('records', (handle) => {
         { qty: 2, price: 1.5, tags: ['red'], amount: { amount: 10 }, at: '2026-01-01T08:00:00+08:00' },
         ALICE,
       );
-      const first = await workspace.records.history('ticket', record.id);
+      const first = await workspace.records.history('ticket', record.id, SYSTEM_ACTOR);
       expect(first).toHaveLength(1);
       expect(first[0]).toMatchObject({ version: 1, op: 'create', actor: USER });
       expect(first[0].changes).toMatchObject({
@@ -506,7 +514,7 @@ forEachDatabase('records', (handle) => {
       );
       expect(same.version).toBe(2);
       await workspace.records.update('ticket', record.id, {}, SYSTEM_ACTOR);
-      const history = await workspace.records.history('ticket', record.id);
+      const history = await workspace.records.history('ticket', record.id, SYSTEM_ACTOR);
       expect(history.map((h) => [h.version, h.op])).toEqual([
         [2, 'update'],
         [1, 'create'],
@@ -521,7 +529,7 @@ forEachDatabase('records', (handle) => {
       expect(history[0].actor).toBeNull();
 
       await workspace.records.delete('ticket', record.id, ALICE);
-      const after = await workspace.records.history('ticket', record.id);
+      const after = await workspace.records.history('ticket', record.id, SYSTEM_ACTOR);
       expect(after.map((h) => [h.version, h.op, h.actor])).toEqual([
         [3, 'delete', USER],
         [2, 'update', null],
@@ -529,7 +537,9 @@ forEachDatabase('records', (handle) => {
       ]);
       expect(after[0].changes.qty).toEqual({ from: 3 });
       expect(after[0].changes.title).toEqual({ from: 'Ticket' });
-      expect((await engineError(workspace.records.get('ticket', record.id))).kind).toBe('not-found');
+      expect((await engineError(workspace.records.get('ticket', record.id, SYSTEM_ACTOR))).kind).toBe(
+        'not-found',
+      );
       expect((await engineError(workspace.records.delete('ticket', record.id, ALICE))).kind).toBe(
         'not-found',
       );
@@ -539,10 +549,15 @@ forEachDatabase('records', (handle) => {
       const record = await create({ qty: 1 });
       for (let qty = 2; qty <= 6; qty++)
         await workspace.records.update('ticket', record.id, { qty }, SYSTEM_ACTOR);
-      const page = await workspace.records.history('ticket', record.id, { beforeVersion: 5, limit: 2 });
+      const page = await workspace.records.history('ticket', record.id, SYSTEM_ACTOR, {
+        beforeVersion: 5,
+        limit: 2,
+      });
       expect(page.map((h) => h.version)).toEqual([4, 3]);
       expect(page[0].changes.qty).toEqual({ from: 3, to: 4 });
-      expect((await engineError(workspace.records.history('ticket', MISSING))).kind).toBe('not-found');
+      expect((await engineError(workspace.records.history('ticket', MISSING, SYSTEM_ACTOR))).kind).toBe(
+        'not-found',
+      );
     });
   });
 
@@ -556,7 +571,7 @@ forEachDatabase('records', (handle) => {
       );
       expect(update.kind).toBe('invalid-record');
       expect(update.problems).toMatchObject([{ pointer: '/sponsor', code: 'relation' }]);
-      expect((await workspace.records.get('ticket', record.id)).version).toBe(1);
+      expect((await workspace.records.get('ticket', record.id, SYSTEM_ACTOR)).version).toBe(1);
     });
 
     it('refuses to delete a referenced record and deletes nothing', async () => {
@@ -566,18 +581,22 @@ forEachDatabase('records', (handle) => {
       expect(error.kind).toBe('conflict');
       expect(error.problems).toMatchObject([{ code: 'referenced' }]);
       expect(error.message).toContain('ticket.account');
-      expect((await workspace.records.get('account', target.id)).name).toBe('Initech');
-      expect((await workspace.records.history('account', target.id)).map((h) => h.op)).toEqual(['create']);
+      expect((await workspace.records.get('account', target.id, SYSTEM_ACTOR)).name).toBe('Initech');
+      expect((await workspace.records.history('account', target.id, SYSTEM_ACTOR)).map((h) => h.op)).toEqual([
+        'create',
+      ]);
       await workspace.records.update('ticket', record.id, { account: null }, SYSTEM_ACTOR);
       await workspace.records.delete('account', target.id, SYSTEM_ACTOR);
-      expect((await engineError(workspace.records.get('account', target.id))).kind).toBe('not-found');
+      expect((await engineError(workspace.records.get('account', target.id, SYSTEM_ACTOR))).kind).toBe(
+        'not-found',
+      );
     });
 
     it('clears a setNull reference when its target is deleted', async () => {
       const sponsor = await workspace.records.create('account', { name: 'Umbrella' }, SYSTEM_ACTOR);
       const record = await create({ sponsor: sponsor.id, account: globex.id });
       await workspace.records.delete('account', sponsor.id, SYSTEM_ACTOR);
-      const after = await workspace.records.get('ticket', record.id);
+      const after = await workspace.records.get('ticket', record.id, SYSTEM_ACTOR);
       expect(after.sponsor).toBeNull();
       expect(after.account).toBe(globex.id);
     });
@@ -591,7 +610,7 @@ forEachDatabase('records', (handle) => {
       const referenced = await engineError(workspace.records.delete('node', root.id, SYSTEM_ACTOR));
       expect(referenced.kind).toBe('conflict');
       expect(referenced.problems).toMatchObject([{ code: 'referenced' }]);
-      expect((await workspace.records.get('node', root.id)).name).toBe('root');
+      expect((await workspace.records.get('node', root.id, SYSTEM_ACTOR)).name).toBe('root');
       await workspace.records.delete('node', child.id, SYSTEM_ACTOR);
       await workspace.records.delete('node', root.id, SYSTEM_ACTOR);
     });
@@ -615,10 +634,10 @@ forEachDatabase('records', (handle) => {
         expect(error.kind).toBe('conflict');
         expect(error.problems).toMatchObject([{ pointer: '/version', code: 'stale' }]);
       }
-      const after = await workspace.records.get('ticket', record.id);
+      const after = await workspace.records.get('ticket', record.id, SYSTEM_ACTOR);
       expect(after.version).toBe(2);
       expect(after.body).toBe((won[0] as PromiseFulfilledResult<StoredRecord>).value.body);
-      expect(await workspace.records.history('ticket', record.id)).toHaveLength(2);
+      expect(await workspace.records.history('ticket', record.id, SYSTEM_ACTOR)).toHaveLength(2);
       // a stale version is refused before anything is written
       const stale = await engineError(
         workspace.records.update('ticket', record.id, { qty: 5 }, SYSTEM_ACTOR, { expectedVersion: 1 }),
@@ -628,7 +647,7 @@ forEachDatabase('records', (handle) => {
         workspace.records.delete('ticket', record.id, SYSTEM_ACTOR, { expectedVersion: 1 }),
       );
       expect(staleDelete.kind).toBe('conflict');
-      expect((await workspace.records.get('ticket', record.id)).version).toBe(2);
+      expect((await workspace.records.get('ticket', record.id, SYSTEM_ACTOR)).version).toBe(2);
     });
 
     it('applies every one of 10 concurrent writers without an expected version', async () => {
@@ -640,9 +659,9 @@ forEachDatabase('records', (handle) => {
         ),
       );
       expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
-      const after = await workspace.records.get('ticket', record.id);
+      const after = await workspace.records.get('ticket', record.id, SYSTEM_ACTOR);
       expect(after.version).toBe(1 + writers);
-      const history = await workspace.records.history('ticket', record.id);
+      const history = await workspace.records.history('ticket', record.id, SYSTEM_ACTOR);
       expect(history).toHaveLength(1 + writers);
       expect(history.map((h) => h.version)).toEqual(
         Array.from({ length: writers + 1 }, (_, i) => writers + 1 - i),

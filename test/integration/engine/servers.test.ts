@@ -28,7 +28,7 @@ it('a publish on one server reaches the other servers of the same database', asy
     );
     await wa.definitions.publish();
     await expect.poll(() => wb.catalog.byName('note').byName.has('body'), { timeout: 5000 }).toBe(true);
-    const list = await wb.records.list('note');
+    const list = await wb.records.list('note', SYSTEM_ACTOR);
     expect(list.data.map((r) => r.body)).toEqual(['hello']);
   } finally {
     await a.close();

@@ -95,6 +95,10 @@ describe('the OpenAPI document', () => {
   let workspace: Workspace;
   let app: ReturnType<typeof createApp>;
   let doc: Doc;
+  let authorization = '';
+  /** A request as the workspace's admin, with a personal token. */
+  const request = (path: string, init: RequestInit = {}) =>
+    app.request(path, { ...init, headers: { ...(init.headers as Record<string, string>), authorization } });
 
   beforeAll(async () => {
     engine = await Engine.open({ db: await openPglite() });
@@ -102,7 +106,17 @@ describe('the OpenAPI document', () => {
     for (const module of [everyType, ...collisions]) await workspace.definitions.saveDraft(module);
     await workspace.definitions.publish();
     app = createApp({ engine, workspace });
-    const response = await app.request('/api/openapi.json');
+    const admin = await workspace.identity.users.create({
+      username: 'admin',
+      displayName: 'Admin',
+      isAdmin: true,
+    });
+    const { token } = await workspace.identity.tokens.create(admin.id, {
+      name: 'docs',
+      scopes: ['meta:write', 'records:write'],
+    });
+    authorization = `Bearer ${token}`;
+    const response = await request('/api/openapi.json');
     expect(response.status).toBe(200);
     doc = (await response.json()) as Doc;
   });
@@ -183,7 +197,7 @@ describe('the OpenAPI document', () => {
       expect(validate(value), JSON.stringify(validate.errors)).toBe(true);
     };
     const post = (path: string, body: unknown) =>
-      app.request(path, {
+      request(path, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(body),
@@ -216,32 +230,32 @@ describe('the OpenAPI document', () => {
       'EveryType',
       await (await post('/api/modules/every_type/records', { title: 'Beta', kind: 'b' })).json(),
     );
-    const page = await (await app.request('/api/modules/every_type/records?count=true')).json();
+    const page = await (await request('/api/modules/every_type/records?count=true')).json();
     check('EveryTypePage', page);
     const history = await (
-      await app.request(`/api/modules/every_type/records/${(record as { id: string }).id}/history`)
+      await request(`/api/modules/every_type/records/${(record as { id: string }).id}/history`)
     ).json();
     expect(Array.isArray(history)).toBe(true);
     for (const entry of history as unknown[]) check('crm.HistoryEntry', entry);
 
     const problem = await (await post('/api/modules/every_type/records', { title: 'lower' })).json();
     check('crm.Problem', problem);
-    check('crm.ModuleState', await (await app.request('/api/meta/modules/every_type')).json());
+    check('crm.ModuleState', await (await request('/api/meta/modules/every_type')).json());
     check('crm.PublishPreview', await (await post('/api/meta/publish/preview', {})).json());
-    for (const type of (await (await app.request('/api/meta/field-types')).json()) as unknown[])
+    for (const type of (await (await request('/api/meta/field-types')).json()) as unknown[])
       check('crm.FieldType', type);
   });
 
   it('is rebuilt after a publish and cached until then', async () => {
-    const first = await (await app.request('/api/openapi.json')).text();
-    expect(await (await app.request('/api/openapi.json')).text()).toBe(first);
+    const first = await (await request('/api/openapi.json')).text();
+    expect(await (await request('/api/openapi.json')).text()).toBe(first);
     const state = await workspace.definitions.get('q1');
     await workspace.definitions.saveDraft({
       ...state.published,
       fields: [{ name: 'added', type: 'text', label: label('Added') }],
     });
     await workspace.definitions.publish(['q1']);
-    const next = JSON.parse(await (await app.request('/api/openapi.json')).text()) as Doc;
+    const next = JSON.parse(await (await request('/api/openapi.json')).text()) as Doc;
     expect(next.components.schemas.Q1.properties).toHaveProperty('added');
   });
 });

@@ -1,5 +1,13 @@
 import type { CompiledModule, InverseRelation, JsonSchema } from '@crm/engine';
+import { accessPaths, accessSchemas, accessTag, moduleAccessPaths } from './access.ts';
 import { commonParameters, commonResponses, commonSchemas } from './common.ts';
+import {
+  identityPaths,
+  identityResponses,
+  identitySchemas,
+  PUBLIC_OPERATIONS,
+  securitySchemes,
+} from './identity.ts';
 import { metaPaths, metaSchemas } from './meta.ts';
 import { moduleNames, modulePaths, moduleSchemas } from './modules.ts';
 import { moduleSchemaName } from './names.ts';
@@ -15,8 +23,13 @@ export function buildOpenApiDocument(source: DocumentSource): JsonSchema {
   const modules = [...source.modules].sort((a, b) => a.name.localeCompare(b.name));
   const taken = new Set(modules.map((m) => moduleSchemaName(m.name)));
   const names = new Map(modules.map((m) => [m.id, moduleNames(m, taken)]));
-  const schemas: Record<string, JsonSchema> = { ...commonSchemas, ...metaSchemas(source.fieldTypes) };
-  const paths: Record<string, JsonSchema> = { ...metaPaths };
+  const schemas: Record<string, JsonSchema> = {
+    ...commonSchemas,
+    ...metaSchemas(source.fieldTypes),
+    ...identitySchemas,
+    ...accessSchemas,
+  };
+  const paths: Record<string, JsonSchema> = { ...metaPaths, ...identityPaths, ...accessPaths };
   for (const module of modules) {
     const own = moduleNames(module, taken);
     Object.assign(schemas, moduleSchemas(module, own));
@@ -25,6 +38,7 @@ export function buildOpenApiDocument(source: DocumentSource): JsonSchema {
       return sourceNames ? [{ inverse, sourceNames }] : [];
     });
     Object.assign(paths, modulePaths(module, own, inverses));
+    Object.assign(paths, moduleAccessPaths(module, own.record));
   }
   return {
     openapi: '3.1.0',
@@ -38,9 +52,31 @@ export function buildOpenApiDocument(source: DocumentSource): JsonSchema {
     tags: [
       { name: 'system' },
       { name: 'definitions', description: 'Modules, drafts, publishing and field types' },
+      { name: 'authentication', description: 'Login, sessions, the current user and personal API tokens' },
+      {
+        name: 'organisation',
+        description: 'Departments, positions, users, roles, login history, security (admins)',
+      },
+      accessTag,
       ...modules.map((m) => ({ name: m.name, description: m.definition.label.en ?? m.name })),
     ],
-    paths,
-    components: { schemas, responses: commonResponses, parameters: commonParameters },
+    // every operation wants a session cookie or a bearer token, but the few that hand them out
+    security: [{ session: [] }, { token: [] }],
+    paths: withPublicOperations(paths),
+    components: {
+      schemas,
+      responses: { ...commonResponses, ...identityResponses },
+      parameters: commonParameters,
+      securitySchemes,
+    },
   };
+}
+
+function withPublicOperations(paths: Record<string, JsonSchema>): Record<string, JsonSchema> {
+  const result = { ...paths };
+  for (const [path, method] of PUBLIC_OPERATIONS) {
+    const item = result[path] as Record<string, JsonSchema> | undefined;
+    if (item?.[method]) result[path] = { ...item, [method]: { ...item[method], security: [] } };
+  }
+  return result;
 }

@@ -1,0 +1,46 @@
+import type { ValidateFunction } from 'ajv';
+import type { ModuleCatalog } from '../catalog.ts';
+import { createAjv, problemsFromAjv } from '../compile/ajv.ts';
+import { type Problem, pointerOf } from '../errors.ts';
+import { findNul } from '../json-text.ts';
+import type { RoleDefinition } from './role-definition.ts';
+import { roleMetaSchema } from './role-meta-schema.ts';
+
+let validator: ValidateFunction | undefined;
+
+/**
+ * Everything wrong with a role definition: its shape (the meta-schema), then its references: each
+ * module must be published and each field listed must be one of its fields (by name or id).
+ */
+export function checkRole(input: unknown, catalog: ModuleCatalog): Problem[] {
+  const nul = findNul(input);
+  if (nul !== undefined) {
+    return [{ pointer: nul, code: 'characters', message: 'must not contain the NUL character (U+0000)' }];
+  }
+  validator ??= createAjv().compile(roleMetaSchema);
+  if (!validator(input)) return problemsFromAjv(validator.errors);
+  const role = input as RoleDefinition;
+  const problems: Problem[] = [];
+  for (const [moduleId, grant] of Object.entries(role.modules)) {
+    const module = catalog.byId(moduleId);
+    if (!module) {
+      problems.push({
+        pointer: pointerOf('modules', moduleId),
+        code: 'unknown-module',
+        message: `no published module has the id '${moduleId}'`,
+      });
+      continue;
+    }
+    for (const key of Object.keys(grant.fields ?? {})) {
+      const known = module.byName.has(key) || module.fields.some((f) => f.definition.id === key);
+      if (!known) {
+        problems.push({
+          pointer: pointerOf('modules', moduleId, 'fields', key),
+          code: 'unknown-field',
+          message: `module '${module.name}' has no field '${key}'`,
+        });
+      }
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,62 @@
+import { type SQL, sql } from 'drizzle-orm';
+import type { Policy } from '../access/policy.ts';
+import { type AccessTables, accessPredicate } from '../access/predicate.ts';
+import type { Operation } from '../access/rights.ts';
+import type { CompiledModule } from '../compile/module.ts';
+import { type Db, prepareStatement, type Row } from '../storage/db.ts';
+import { LIST_ALIAS, statementsOf, type WriteTables } from './statements.ts';
+
+/** A record as an actor sees it, with what they may do to it. */
+export interface LocatedRecord {
+  row: Row;
+  /** Per operation asked about: whether the actor may do it to this record. */
+  allowed: Partial<Record<Operation, boolean>>;
+}
+
+export interface RecordTables extends WriteTables {
+  table: SQL;
+  access: AccessTables;
+}
+
+const ALIAS = LIST_ALIAS;
+
+/**
+ * Reads record `id` if the policy lets the actor see it (undefined otherwise: to them it does not
+ * exist) in one statement that also tells whether they may do each of `operations` to it.
+ * `lock` takes the row lock (inside a transaction).
+ */
+export async function locateRecord(
+  db: Db,
+  module: CompiledModule,
+  id: string,
+  policy: Policy,
+  tables: RecordTables,
+  operations: Operation[] = [],
+  lock = false,
+): Promise<LocatedRecord | undefined> {
+  const statements = statementsOf(module, tables.table, tables);
+  if (policy.unrestricted) {
+    const [row] = await db.execute(lock ? statements.byIdForUpdate : statements.byId, { id });
+    return row ? { row, allowed: Object.fromEntries(operations.map((op) => [op, true])) } : undefined;
+  }
+  const predicate = (op: Operation) => accessPredicate(policy, module.id, op, ALIAS, tables.access);
+  const visible = predicate('read');
+  const flags = operations.map(
+    (op, i) => sql`, (${predicate(op) ?? sql`TRUE`}) AS ${sql.identifier(`__may${i}`)}`,
+  );
+  // Prepared: for a given kind of policy the text repeats, only the values differ.
+  const [row] = await db.execute(
+    prepareStatement(
+      sql`SELECT ${statements.listColumns}${sql.join(flags, sql``)}
+          FROM ${tables.table} ${sql.identifier(ALIAS)}
+          WHERE ${sql.identifier(ALIAS)}.id = ${id}${visible ? sql` AND ${visible}` : sql``}
+          ${lock ? sql`FOR UPDATE OF ${sql.identifier(ALIAS)}` : sql``}`,
+    ),
+    {},
+  );
+  if (!row) return undefined;
+  return {
+    row,
+    allowed: Object.fromEntries(operations.map((op, i) => [op, row[`__may${i}`] === true])),
+  };
+}

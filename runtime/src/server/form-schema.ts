@@ -1,0 +1,38 @@
+import type { FieldAccess, JsonSchema } from '@crm/engine';
+
+/**
+ * A module's form schemas as one actor may use them: fields they may not read left out (of the
+ * properties, the required list, the order and the layout), fields they may read but not write
+ * shown read-only.
+ */
+export function formSchemasFor(
+  jsonSchema: JsonSchema,
+  uiSchema: JsonSchema,
+  access: FieldAccess,
+): { jsonSchema: JsonSchema; uiSchema: JsonSchema } {
+  if (access.all) return { jsonSchema, uiSchema };
+  const shown = (name: string) => access.readable.has(name);
+  const properties = Object.fromEntries(
+    Object.entries((jsonSchema.properties ?? {}) as Record<string, JsonSchema>).filter(([name]) =>
+      shown(name),
+    ),
+  );
+  const required = ((jsonSchema.required ?? []) as string[]).filter(shown);
+  const ui: JsonSchema = {};
+  for (const [key, value] of Object.entries(uiSchema)) {
+    if (key.startsWith('ui:')) continue;
+    if (!shown(key)) continue;
+    ui[key] = access.writable.has(key) ? value : { ...(value as JsonSchema), 'ui:readonly': true };
+  }
+  ui['ui:order'] = ((uiSchema['ui:order'] ?? []) as string[]).filter(shown);
+  const layout = uiSchema['ui:layout'] as { sections: { fields: string[] }[] } | undefined;
+  if (layout) {
+    ui['ui:layout'] = {
+      ...layout,
+      sections: layout.sections
+        .map((section) => ({ ...section, fields: section.fields.filter(shown) }))
+        .filter((section) => section.fields.length > 0),
+    };
+  }
+  return { jsonSchema: { ...jsonSchema, properties, required }, uiSchema: ui };
+}
