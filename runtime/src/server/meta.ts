@@ -54,10 +54,9 @@ function versionNumber(text: string): number | undefined {
 export function metaRoutes(engine: Engine, workspace: Workspace): Hono<ApiEnv> {
   const { definitions, catalog } = workspace;
   const app = new Hono<ApiEnv>();
-  const admins = adminOnly(workspace);
   // Everyone reads the definitions (forms are built from them); only administrators change them.
   app.use('*', async (c, next) =>
-    c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : admins(c, next),
+    c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : adminOnly(c, next),
   );
 
   app.get('/modules', async (c) => c.json(await definitions.list()));

@@ -1,7 +1,6 @@
 import type { Workspace } from '@crm/engine';
 import { Hono } from 'hono';
-import { createMiddleware } from 'hono/factory';
-import { principalOf } from './auth.ts';
+import { adminOnly } from './admin-only.ts';
 import type { ApiEnv } from './env.ts';
 import { departmentRoutes } from './org/departments.ts';
 import { loginHistoryRoutes } from './org/login-history.ts';
@@ -9,28 +8,12 @@ import { positionRoutes } from './org/positions.ts';
 import { roleAssignmentRoutes } from './org/role-assignments.ts';
 import { securityRoutes } from './org/security.ts';
 import { userRoutes } from './org/users.ts';
-import { HttpProblem } from './problem.ts';
-
-const adminsOnly = createMiddleware<ApiEnv>(async (c, next) => {
-  if (!principalOf(c).user.isAdmin) {
-    const detail = 'only administrators manage the organisation';
-    throw new HttpProblem('forbidden', detail, [
-      {
-        pointer: '',
-        code: 'admin-only',
-        detail,
-        messages: { en: detail, 'zh-CN': '只有管理员可以管理组织架构' },
-      },
-    ]);
-  }
-  await next();
-});
 
 /** `/api/org`: the organisation and its security, for administrators. */
 export function orgRoutes(workspace: Workspace): Hono<ApiEnv> {
   const { identity } = workspace;
   const app = new Hono<ApiEnv>();
-  app.use('*', adminsOnly);
+  app.use('*', adminOnly);
   app.route('/departments', departmentRoutes(identity));
   app.route('/positions', positionRoutes(identity));
   app.route('/users', userRoutes(identity));

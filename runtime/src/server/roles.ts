@@ -12,7 +12,7 @@ function roleBody(role: StoredRole) {
 export function roleRoutes(workspace: Workspace): Hono<ApiEnv> {
   const { roles } = workspace.access;
   const app = new Hono<ApiEnv>();
-  app.use('*', adminOnly(workspace));
+  app.use('*', adminOnly);
 
   app.get('/', async (c) => c.json((await roles.list()).map(roleBody)));
 
