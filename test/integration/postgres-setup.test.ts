@@ -21,7 +21,7 @@ describe('test PostgreSQL server', () => {
 
   it('is provided to tests and is PostgreSQL 15', async () => {
     expect(inject('postgresUrl')).toMatch(/^postgres(ql)?:\/\//);
-    expect(process.env.CRM_TEST_POSTGRES_URL).toBeTruthy();
+    expect(process.env.CRM_TEST_POSTGRES_URL).toBe(inject('postgresUrl'));
     const { sql } = await fresh('version');
     const [{ version }] = await sql<{ version: string }[]>`select version()`;
     expect(version).toMatch(/^PostgreSQL 15\./);
