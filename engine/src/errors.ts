@@ -37,3 +37,13 @@ export const notFound = (what: string) => new EngineError('not-found', `${what} 
 export function pointerOf(...segments: (string | number)[]): string {
   return segments.map((s) => `/${String(s).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
 }
+
+/** An error with one problem, its message in English and Chinese (`en` is also the error's message). */
+export function localizedError(
+  kind: EngineErrorKind,
+  pointer: string,
+  code: string,
+  messages: { en: string; 'zh-CN': string },
+): EngineError {
+  return new EngineError(kind, messages.en, [{ pointer, code, message: messages.en, messages }]);
+}

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { EngineError } from '../errors.ts';
+import { type EngineError, localizedError } from '../errors.ts';
 import type { Db } from '../storage/db.ts';
 import { type IdentityContext, nowIso } from './context.ts';
 import { checkInput, inputProblem, invalidInput } from './inputs.ts';
@@ -89,14 +89,10 @@ export class FirstAdminSetup {
       const presented = secretHash(data.secret);
       if (!hashes.some((hash) => sameSecret(hash, presented))) {
         const message = 'the setup secret is not the one the server printed';
-        throw new EngineError('forbidden', message, [
-          {
-            pointer: '/secret',
-            code: 'invalid-secret',
-            message,
-            messages: { en: message, 'zh-CN': '设置密钥与服务器日志中打印的不一致' },
-          },
-        ]);
+        throw localizedError('forbidden', '/secret', 'invalid-secret', {
+          en: message,
+          'zh-CN': '设置密钥与服务器日志中打印的不一致',
+        });
       }
     });
     if (!user) throw alreadySetUp();
@@ -129,12 +125,8 @@ export class FirstAdminSetup {
 
 function alreadySetUp(): EngineError {
   const message = 'the workspace already has users; log in instead';
-  return new EngineError('conflict', message, [
-    {
-      pointer: '',
-      code: 'already-set-up',
-      message,
-      messages: { en: message, 'zh-CN': '工作区已有用户，请直接登录' },
-    },
-  ]);
+  return localizedError('conflict', '', 'already-set-up', {
+    en: message,
+    'zh-CN': '工作区已有用户，请直接登录',
+  });
 }

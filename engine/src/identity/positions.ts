@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import type { LocaleText } from '../definitions/types.ts';
-import { EngineError, notFound } from '../errors.ts';
+import { localizedError, notFound } from '../errors.ts';
 import { timestampToIso } from '../fields/shared.ts';
 import type { Row } from '../storage/db.ts';
 import { type IdentityContext, nowIso } from './context.ts';
@@ -67,14 +67,10 @@ export class PositionService {
       );
       if (Number(holders) > 0) {
         const message = `${holders} users hold this position; give them another first`;
-        throw new EngineError('conflict', message, [
-          {
-            pointer: '',
-            code: 'in-use',
-            message,
-            messages: { en: message, 'zh-CN': `有 ${holders} 名用户担任此职位，请先调整` },
-          },
-        ]);
+        throw localizedError('conflict', '', 'in-use', {
+          en: message,
+          'zh-CN': `有 ${holders} 名用户担任此职位，请先调整`,
+        });
       }
       await tx.run(sql`DELETE FROM ${this.ctx.t.positions} WHERE id = ${id}`);
     });

@@ -1,6 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
-import { EngineError, notFound, type Problem } from '../errors.ts';
+import { EngineError, localizedError, notFound, type Problem } from '../errors.ts';
 import { timestampToIso } from '../fields/shared.ts';
 import type { Page } from '../records/types.ts';
 import { type Db, dbErrorInfo, type Row, SQLSTATE } from '../storage/db.ts';
@@ -347,14 +347,10 @@ export class UserService {
     );
     if (admins.every((a) => a.id === leavingId)) {
       const message = 'the workspace needs at least one active admin';
-      throw new EngineError('conflict', message, [
-        {
-          pointer: '',
-          code: 'last-admin',
-          message,
-          messages: { en: message, 'zh-CN': '工作区至少需要一名在职管理员' },
-        },
-      ]);
+      throw localizedError('conflict', '', 'last-admin', {
+        en: message,
+        'zh-CN': '工作区至少需要一名在职管理员',
+      });
     }
   }
 
@@ -427,12 +423,8 @@ export class UserService {
 
 function usernameTaken(username: string): EngineError {
   const message = `username '${username}' is taken`;
-  return new EngineError('conflict', message, [
-    {
-      pointer: '/username',
-      code: 'exists',
-      message,
-      messages: { en: message, 'zh-CN': `用户名 '${username}' 已被使用` },
-    },
-  ]);
+  return localizedError('conflict', '/username', 'exists', {
+    en: message,
+    'zh-CN': `用户名 '${username}' 已被使用`,
+  });
 }

@@ -14,7 +14,7 @@ import type { FieldAccess, Policy } from '../access/policy.ts';
 import { accessPredicate } from '../access/predicate.ts';
 import type { ModuleCatalog } from '../catalog.ts';
 import type { CompiledModule } from '../compile/module.ts';
-import { EngineError, notFound } from '../errors.ts';
+import { EngineError, localizedError, notFound } from '../errors.ts';
 import { type Db, dbErrorInfo, prepareStatement, SQLSTATE } from '../storage/db.ts';
 import { HISTORY_TABLE, OWNER_PATH_COLUMN, qualified } from '../storage/naming.ts';
 import { compileFilter } from './filter.ts';
@@ -353,7 +353,7 @@ export class RecordService {
     const module = this.catalog.byName(moduleName);
     const policy = await this.access.policyOf(actor);
     validId(module, id);
-    const limit = historyLimit(options.limit);
+    const limit = pageSize(options.limit, 100);
     // Others see the history of records they see now; the unrestricted, of deleted ones too.
     const visible = await this.#locate(module, id, policy);
     if (!visible && !policy.unrestricted) throw notFound(`${module.name} record '${id}'`);
@@ -490,14 +490,10 @@ export class RecordService {
           ]);
         }
         const message = `the record is still referenced by ${owner.module.name}.${owner.field.name}`;
-        throw new EngineError('conflict', message, [
-          {
-            pointer: '',
-            code: 'referenced',
-            message,
-            messages: { en: message, 'zh-CN': `该记录仍被 ${owner.module.name} 引用` },
-          },
-        ]);
+        throw localizedError('conflict', '', 'referenced', {
+          en: message,
+          'zh-CN': `该记录仍被 ${owner.module.name} 引用`,
+        });
       }
       if (info.code === SQLSTATE.undefinedColumn || info.code === SQLSTATE.undefinedTable) {
         // Another server published a change this one has not loaded yet.
@@ -562,18 +558,8 @@ function bindRows(rows: unknown[][]): Record<string, unknown> {
   return bound;
 }
 
-function historyLimit(limit: number | undefined): number {
-  if (limit === undefined) return 100;
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
-    throw new EngineError('invalid-query', `limit must be between 1 and ${MAX_PAGE}`, [
-      { pointer: '/limit', code: 'range', message: `must be an integer from 1 to ${MAX_PAGE}` },
-    ]);
-  }
-  return limit;
-}
-
-function pageSize(limit: number | undefined): number {
-  if (limit === undefined) return DEFAULT_PAGE;
+function pageSize(limit: number | undefined, fallback = DEFAULT_PAGE): number {
+  if (limit === undefined) return fallback;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
     throw new EngineError('invalid-query', `limit must be between 1 and ${MAX_PAGE}`, [
       { pointer: '/limit', code: 'range', message: `must be an integer from 1 to ${MAX_PAGE}` },
