@@ -45,4 +45,5 @@ export { type Db, dbErrorInfo } from './storage/db.ts';
 export { openPglite } from './storage/pglite.ts';
 export type { MigrationStep } from './storage/plan.ts';
 export { openPostgres } from './storage/postgres.ts';
+export * from './workflow/index.ts';
 export { Engine, type EngineOptions, openDatabase, Workspace, type WorkspaceAccess } from './workspace.ts';

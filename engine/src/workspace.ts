@@ -17,6 +17,8 @@ import { openPglite } from './storage/pglite.ts';
 import { openPostgres } from './storage/postgres.ts';
 import { migrateSystem } from './storage/system.ts';
 import { migrateWorkspace } from './storage/workspace-migrations.ts';
+import { builtInActions } from './workflow/actions.ts';
+import { type WorkflowOptions, WorkflowService } from './workflow/service.ts';
 
 /** The services of a workspace that decide and record who may do what. */
 export interface WorkspaceAccess {
@@ -34,6 +36,8 @@ export class Workspace {
   readonly access: WorkspaceAccess;
   /** Departments, positions, people and their roles; logins, sessions and tokens. */
   readonly identity: Identity;
+  /** BPMN processes: deploy, run, tasks, timers and jobs. */
+  readonly workflows: WorkflowService;
 
   constructor(
     readonly id: string,
@@ -43,7 +47,9 @@ export class Workspace {
     records: RecordService,
     access: WorkspaceAccess,
     identity: Identity,
+    workflows: WorkflowService,
   ) {
+    this.workflows = workflows;
     this.definitions = definitions;
     this.records = records;
     this.access = access;
@@ -56,6 +62,8 @@ export interface EngineOptions {
   registry?: FieldTypeRegistry;
   /** Clock and password hashing cost of the identity services (tests make both cheap to control). */
   identity?: IdentityOptions;
+  /** Clock, retries and lease of the workflow engine (tests pass a clock they move). */
+  workflow?: WorkflowOptions;
 }
 
 /** The metadata engine over one database; hands out workspaces. */
@@ -67,12 +75,15 @@ export class Engine {
   readonly #unfollow: (() => Promise<void>)[] = [];
 
   readonly #identityOptions: IdentityOptions;
+  readonly #workflowOptions: WorkflowOptions;
 
   private constructor(
     readonly db: Db,
     registry: FieldTypeRegistry,
     identityOptions: IdentityOptions = {},
+    workflowOptions: WorkflowOptions = {},
   ) {
+    this.#workflowOptions = workflowOptions;
     this.registry = registry;
     this.#identityOptions = identityOptions;
     this.#checker = new DefinitionChecker(registry);
@@ -80,7 +91,12 @@ export class Engine {
 
   static async open(options: EngineOptions): Promise<Engine> {
     await migrateSystem(options.db);
-    return new Engine(options.db, options.registry ?? createFieldTypeRegistry(), options.identity);
+    return new Engine(
+      options.db,
+      options.registry ?? createFieldTypeRegistry(),
+      options.identity,
+      options.workflow,
+    );
   }
 
   /** The workspace with this id, created on first use. */
@@ -122,7 +138,9 @@ export class Engine {
     const definitions = new DefinitionStore(this.db, id, schema, this.registry, this.#checker, catalog);
     const records = new RecordService(this.db, catalog, control);
     const identity = new Identity(this.db, id, schema, this.#identityOptions);
-    return new Workspace(id, schema, catalog, definitions, records, access, identity);
+    const workflows = new WorkflowService(this.db, schema, this.#workflowOptions);
+    for (const action of builtInActions(records)) workflows.registerAction(action);
+    return new Workspace(id, schema, catalog, definitions, records, access, identity, workflows);
   }
 
   async close(): Promise<void> {

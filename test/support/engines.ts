@@ -5,6 +5,7 @@ import {
   openPglite,
   openPostgres,
   type PasswordHashing,
+  type WorkflowOptions,
   type Workspace,
 } from '@crm/engine';
 import { afterAll, beforeAll, describe } from 'vitest';
@@ -25,6 +26,8 @@ export const FAST_PASSWORD_HASHING: PasswordHashing = { memoryCost: 1024, timeCo
 export interface TestEngineOptions {
   /** A clock to step through lockouts and expiries; password hashing is cheap unless set here. */
   identity?: IdentityOptions;
+  /** The workflow engine's clock, retries and lease. */
+  workflow?: WorkflowOptions;
 }
 
 /** A fresh engine (own database) on `kind`; close it with `handle.engine.close()` and `drop()`. */
@@ -35,6 +38,7 @@ export async function openTestEngine(kind: DatabaseKind, name = 'engine', option
   const engine = await Engine.open({
     db,
     identity: { passwordHashing: FAST_PASSWORD_HASHING, ...options.identity },
+    workflow: options.workflow,
   });
   const workspace = await engine.workspace('default');
   return {

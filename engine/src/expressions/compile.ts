@@ -10,7 +10,7 @@ import {
   parseExpression,
 } from 'feelin';
 import { FeelCompileError } from './errors.ts';
-import { belongsInParseContext } from './names.ts';
+import { belongsInParseContext, isFeelBuiltin } from './names.ts';
 import { checkReferences } from './references.ts';
 import { syntaxProblems } from './syntax.ts';
 import type { FeelTree } from './tree.ts';
@@ -43,7 +43,9 @@ export function checkFeel(source: string, scope: FeelScope): FeelProblem[] {
 
 function analyze(source: string, scope: FeelScope): Analysis {
   if (typeof source !== 'string') throw new TypeError('FEEL source must be a string');
-  const variables = new Map<string, FeelType>(Object.entries(scope.variables));
+  const variables = scope.open
+    ? new OpenVariables(Object.entries(scope.variables))
+    : new Map<string, FeelType>(Object.entries(scope.variables));
   // names must be known to the parser: FEEL names may contain spaces and operator characters
   const parseContext: Record<string, unknown> = {};
   for (const name of variables.keys()) {
@@ -108,6 +110,17 @@ function compiledFeel(
       }
     },
   };
+}
+
+/** The variables of an open scope: every name but a FEEL builtin is one, of type `any` unless declared. */
+class OpenVariables extends Map<string, FeelType> {
+  override has(name: string): boolean {
+    return super.has(name) || !isFeelBuiltin(name);
+  }
+
+  override get(name: string): FeelType {
+    return super.get(name) ?? 'any';
+  }
 }
 
 function problemFrom(error: unknown, source: string): FeelProblem {

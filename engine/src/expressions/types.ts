@@ -18,6 +18,11 @@ export type FeelType =
 /** What an expression may read: the module's field names (snake_case ascii) and their FEEL types. */
 export interface FeelScope {
   variables: Record<string, FeelType>;
+  /**
+   * Any free name is a variable of type `any` (workflow variables are not declared up front); the
+   * listed variables keep their types. Unknown functions are still refused.
+   */
+  open?: boolean;
 }
 
 /** One problem found while checking an expression; `from`/`to` are offsets into the source. */

@@ -179,6 +179,69 @@ const WORKSPACE_MIGRATIONS: ((S: string) => string[])[] = [
       END $$`,
     ];
   },
+  // 5: workflows. Definitions are immutable versions; an instance is pinned to its version. Tokens
+  // (with scope tokens for subprocesses and multi-instance bodies), user tasks, jobs (timers and
+  // service tasks, claimed with SKIP LOCKED), message subscriptions, incidents and history.
+  (S) => [
+    `CREATE TABLE ${S}._wf_definitions (
+      process_id text NOT NULL, version integer NOT NULL, name text, xml text NOT NULL,
+      deployed_at timestamptz NOT NULL, deployed_by uuid,
+      PRIMARY KEY (process_id, version))`,
+    `CREATE TABLE ${S}._wf_instances (
+      id uuid PRIMARY KEY, process_id text NOT NULL, version integer NOT NULL,
+      state text NOT NULL CHECK (state IN ('active', 'completed', 'terminated', 'cancelled')),
+      variables jsonb NOT NULL, business_key text,
+      parent_instance_id uuid, parent_token_id uuid,
+      started_at timestamptz NOT NULL, started_by uuid, ended_at timestamptz,
+      FOREIGN KEY (process_id, version) REFERENCES ${S}._wf_definitions (process_id, version))`,
+    `CREATE INDEX _wf_instances_process ON ${S}._wf_instances (process_id, state, started_at)`,
+    `CREATE INDEX _wf_instances_active ON ${S}._wf_instances (started_at) WHERE state = 'active'`,
+    `CREATE INDEX _wf_instances_business_key ON ${S}._wf_instances (business_key) WHERE business_key IS NOT NULL`,
+    `CREATE INDEX _wf_instances_parent ON ${S}._wf_instances (parent_instance_id) WHERE parent_instance_id IS NOT NULL`,
+    `CREATE TABLE ${S}._wf_tokens (
+      id uuid PRIMARY KEY, instance_id uuid NOT NULL REFERENCES ${S}._wf_instances (id) ON DELETE CASCADE,
+      parent_id uuid, element_id text NOT NULL, state text NOT NULL,
+      variables jsonb, data jsonb NOT NULL, created_at timestamptz NOT NULL)`,
+    `CREATE INDEX _wf_tokens_instance ON ${S}._wf_tokens (instance_id)`,
+    `CREATE TABLE ${S}._wf_tasks (
+      id uuid PRIMARY KEY, instance_id uuid NOT NULL REFERENCES ${S}._wf_instances (id) ON DELETE CASCADE,
+      token_id uuid NOT NULL, process_id text NOT NULL, version integer NOT NULL, element_id text NOT NULL,
+      name text, assignee text, candidate_users text[] NOT NULL, candidate_groups text[] NOT NULL,
+      state text NOT NULL CHECK (state IN ('open', 'completed', 'cancelled')),
+      variables jsonb, result jsonb, created_at timestamptz NOT NULL,
+      completed_at timestamptz, completed_by uuid)`,
+    `CREATE INDEX _wf_tasks_instance ON ${S}._wf_tasks (instance_id)`,
+    `CREATE INDEX _wf_tasks_token ON ${S}._wf_tasks (token_id) WHERE state = 'open'`,
+    `CREATE INDEX _wf_tasks_assignee ON ${S}._wf_tasks (assignee, created_at) WHERE state = 'open'`,
+    `CREATE INDEX _wf_tasks_candidates ON ${S}._wf_tasks USING gin (candidate_users) WHERE state = 'open'`,
+    `CREATE TABLE ${S}._wf_jobs (
+      id uuid PRIMARY KEY, instance_id uuid, token_id uuid, element_id text,
+      process_id text NOT NULL, version integer NOT NULL,
+      kind text NOT NULL CHECK (kind IN ('timer', 'service', 'start-timer', 'call-done')),
+      due_at timestamptz, attempts integer NOT NULL, retries integer NOT NULL,
+      locked_until timestamptz, locked_by text, last_error text, payload jsonb,
+      created_at timestamptz NOT NULL)`,
+    `CREATE INDEX _wf_jobs_due ON ${S}._wf_jobs (due_at) WHERE due_at IS NOT NULL`,
+    `CREATE INDEX _wf_jobs_token ON ${S}._wf_jobs (token_id)`,
+    `CREATE INDEX _wf_jobs_instance ON ${S}._wf_jobs (instance_id)`,
+    `CREATE TABLE ${S}._wf_subscriptions (
+      id uuid PRIMARY KEY, instance_id uuid, token_id uuid, element_id text NOT NULL,
+      process_id text NOT NULL, version integer NOT NULL,
+      message_name text NOT NULL, correlation_key text, created_at timestamptz NOT NULL)`,
+    `CREATE INDEX _wf_subscriptions_message ON ${S}._wf_subscriptions (message_name, correlation_key)`,
+    `CREATE INDEX _wf_subscriptions_token ON ${S}._wf_subscriptions (token_id)`,
+    `CREATE TABLE ${S}._wf_incidents (
+      id uuid PRIMARY KEY, instance_id uuid NOT NULL REFERENCES ${S}._wf_instances (id) ON DELETE CASCADE,
+      token_id uuid, job_id uuid, element_id text, kind text NOT NULL, message text NOT NULL,
+      created_at timestamptz NOT NULL, resolved_at timestamptz, resolved_by uuid)`,
+    `CREATE INDEX _wf_incidents_open ON ${S}._wf_incidents (created_at) WHERE resolved_at IS NULL`,
+    `CREATE INDEX _wf_incidents_instance ON ${S}._wf_incidents (instance_id)`,
+    `CREATE TABLE ${S}._wf_history (
+      id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      instance_id uuid NOT NULL REFERENCES ${S}._wf_instances (id) ON DELETE CASCADE,
+      at timestamptz NOT NULL, element_id text, event text NOT NULL, actor uuid, data jsonb)`,
+    `CREATE INDEX _wf_history_instance ON ${S}._wf_history (instance_id, id)`,
+  ],
 ];
 
 /** Arbitrary constant: the advisory lock that serializes a workspace's migrations across servers. */

@@ -1,0 +1,53 @@
+import { uuidv7 } from 'uuidv7';
+import type { ElementKind } from '../model.ts';
+
+/**
+ * User tasks: a task row for the assignee or the candidates (`zeebe:assignmentDefinition`, resolved by
+ * the run's pluggable candidate resolver); the token waits until the task is completed.
+ */
+export const userTask: ElementKind = {
+  types: ['bpmn:UserTask'],
+  compile(element, node, context) {
+    const assignment = context.extension(element, 'zeebe:AssignmentDefinition');
+    node.assignment = {
+      assignee: context.expr(assignment?.assignee as string | undefined, node.id, 'assignee') ?? null,
+      candidateUsers:
+        context.expr(assignment?.candidateUsers as string | undefined, node.id, 'candidateUsers') ?? null,
+      candidateGroups:
+        context.expr(assignment?.candidateGroups as string | undefined, node.id, 'candidateGroups') ?? null,
+    };
+  },
+  enter(run, token, node) {
+    const variables = run.variablesOf(token);
+    const assignment = node.assignment;
+    const candidates = run.services.resolveCandidates({
+      processId: run.graph.processId,
+      elementId: node.id,
+      variables,
+      assignee: assignment?.assignee?.evaluate(variables) ?? null,
+      candidateUsers: assignment?.candidateUsers?.evaluate(variables) ?? null,
+      candidateGroups: assignment?.candidateGroups?.evaluate(variables) ?? null,
+    });
+    const taskId = uuidv7();
+    run.changes.taskInserts.push({
+      id: taskId,
+      instance_id: run.instance.id,
+      token_id: token.id,
+      process_id: run.graph.processId,
+      version: run.graph.version,
+      element_id: node.id,
+      name: node.name,
+      assignee: candidates.assignee,
+      candidate_users: candidates.candidateUsers,
+      candidate_groups: candidates.candidateGroups,
+      state: 'open',
+      variables: token.variables,
+      result: null,
+      created_at: run.now,
+      completed_at: null,
+      completed_by: null,
+    });
+    run.record('task-created', node.id, { taskId });
+    run.wait(token, 'task');
+  },
+};

@@ -1,0 +1,16 @@
+/** The workflow engine: BPMN processes interpreted over bpmn-moddle, state in the workspace's tables. */
+export { type ActionContext, ActionRegistry, BpmnError, type WorkflowAction } from './actions.ts';
+export type { Variables } from './expression.ts';
+export type { WorkflowProblem } from './problems.ts';
+export type { HistoryEvent, InstanceDetail, InstanceQuery, InstanceView, StuckReport } from './queries.ts';
+export type { HistoryRow, IncidentRow, InstanceRow, InstanceState, JobRow, TaskRow } from './rows.ts';
+export type { CandidateRequest, CandidateResolution } from './run.ts';
+export {
+  type CandidateResolver,
+  type DeployedProcess,
+  type DueWorkResult,
+  defaultCandidates,
+  type StartOptions,
+  type WorkflowOptions,
+  WorkflowService,
+} from './service.ts';

@@ -1,0 +1,276 @@
+import { type SQL, sql } from 'drizzle-orm';
+import { localizedError, notFound } from '../errors.ts';
+import { timestampToIso } from '../fields/shared.ts';
+import type { Db } from '../storage/db.ts';
+import type { Variables } from './expression.ts';
+import type { IncidentRow, InstanceRow, InstanceState, TaskRow } from './rows.ts';
+import {
+  INSTANCE_COLUMNS,
+  normalizeInstance,
+  normalizeTask,
+  TASK_COLUMNS,
+  type WorkflowTables,
+} from './store.ts';
+
+/** An instance as operators see it: where its tokens are, its variables, open incidents. */
+export interface InstanceView extends InstanceRow {
+  /** Elements where tokens wait (scope tokens of subprocesses and multi-instance bodies included). */
+  currentElements: string[];
+  openIncidents: number;
+}
+
+export interface InstanceDetail extends InstanceView {
+  tokens: {
+    id: string;
+    parentId: string | null;
+    elementId: string;
+    state: string;
+    wait: string | null;
+    variables: Variables | null;
+  }[];
+  tasks: TaskRow[];
+  incidents: IncidentRow[];
+}
+
+export interface HistoryEvent {
+  id: number;
+  at: string;
+  elementId: string | null;
+  event: string;
+  actor: string | null;
+  data: Variables | null;
+}
+
+export interface InstanceQuery {
+  processId?: string;
+  state?: InstanceState;
+  businessKey?: string;
+  limit?: number;
+  /** Instances started before this one (ids are time-ordered): the next page. */
+  before?: string;
+}
+
+export interface StuckReport {
+  /** Tokens that wait for a task, job, timer or message that is no longer there. */
+  orphanTokens: { instanceId: string; tokenId: string; elementId: string; wait: string }[];
+  /** Jobs claimed by a runner whose lease ran out (the runner stopped): they will be claimed again. */
+  expiredLeases: {
+    jobId: string;
+    instanceId: string | null;
+    kind: string;
+    lockedBy: string | null;
+    lockedUntil: string;
+  }[];
+  /** Jobs due for longer than the threshold and not claimed: no runner is running. */
+  overdueJobs: { jobId: string; instanceId: string | null; kind: string; dueAt: string }[];
+  /** Active instances with no token at all. */
+  emptyInstances: string[];
+}
+
+const STATES = new Set(['active', 'completed', 'terminated', 'cancelled']);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const current = (T: WorkflowTables) => sql`
+  ARRAY(SELECT DISTINCT t.element_id FROM ${T.tokens} t WHERE t.instance_id = i.id ORDER BY t.element_id) AS current_elements,
+  (SELECT count(*) FROM ${T.incidents} n WHERE n.instance_id = i.id AND n.resolved_at IS NULL) AS open_incidents`;
+
+type ViewRow = InstanceRow & { current_elements: string[]; open_incidents: number | string };
+
+function toView(row: ViewRow): InstanceView {
+  const { current_elements, open_incidents, ...instance } = row;
+  return {
+    ...normalizeInstance(instance),
+    currentElements: current_elements ?? [],
+    openIncidents: Number(open_incidents),
+  };
+}
+
+/** Read-only views of instances, tasks, history and incidents, and the stuck-work sweeper. */
+export class WorkflowQueries {
+  constructor(
+    private readonly db: Db,
+    private readonly T: WorkflowTables,
+  ) {}
+
+  async instances(query: InstanceQuery = {}): Promise<InstanceView[]> {
+    const T = this.T;
+    const conditions: SQL[] = [];
+    if (query.processId) conditions.push(sql`i.process_id = ${query.processId}`);
+    if (query.state) {
+      if (!STATES.has(query.state)) {
+        throw localizedError('invalid-query', '/state', 'enum', {
+          en: 'state must be active, completed, terminated or cancelled',
+          'zh-CN': 'state 必须是 active、completed、terminated 或 cancelled',
+        });
+      }
+      conditions.push(sql`i.state = ${query.state}`);
+    }
+    if (query.businessKey) conditions.push(sql`i.business_key = ${query.businessKey}`);
+    if (query.before) {
+      if (!UUID.test(query.before)) {
+        throw localizedError('invalid-query', '/before', 'format', {
+          en: 'before must be an instance id',
+          'zh-CN': 'before 必须是实例 id',
+        });
+      }
+      conditions.push(sql`i.id < ${query.before}`);
+    }
+    const limit = Math.min(Math.max(1, query.limit ?? 50), 500);
+    const where = conditions.length > 0 ? sql`WHERE ${sql.join(conditions, sql` AND `)}` : sql``;
+    const rows = await this.db.query<ViewRow>(
+      sql`SELECT ${INSTANCE_COLUMNS}, ${current(T)} FROM ${T.instances} i ${where} ORDER BY i.id DESC LIMIT ${limit}`,
+    );
+    return rows.map(toView);
+  }
+
+  async instance(id: string): Promise<InstanceDetail> {
+    const T = this.T;
+    const [row] = await this.db.query<ViewRow>(
+      sql`SELECT ${INSTANCE_COLUMNS}, ${current(T)} FROM ${T.instances} i WHERE i.id = ${UUID.test(id) ? id : null}`,
+    );
+    if (!row) throw notFound(`workflow instance '${id}'`);
+    const tokens = await this.db.query<{
+      id: string;
+      parent_id: string | null;
+      element_id: string;
+      state: string;
+      data: { wait?: string };
+      variables: Variables | null;
+    }>(
+      sql`SELECT id, parent_id, element_id, state, data, variables FROM ${T.tokens} WHERE instance_id = ${id} ORDER BY id`,
+    );
+    const tasks = await this.db.query<TaskRow>(
+      sql`SELECT ${TASK_COLUMNS} FROM ${T.tasks} WHERE instance_id = ${id} ORDER BY created_at, id`,
+    );
+    return {
+      ...toView(row),
+      tokens: tokens.map((token) => ({
+        id: token.id,
+        parentId: token.parent_id,
+        elementId: token.element_id,
+        state: token.state,
+        wait: token.data?.wait ?? null,
+        variables: token.variables,
+      })),
+      tasks: tasks.map(normalizeTask),
+      incidents: await this.incidents({ instanceId: id, open: false }),
+    };
+  }
+
+  async history(instanceId: string): Promise<HistoryEvent[]> {
+    await this.instance(instanceId);
+    const rows = await this.db.query<{
+      id: number;
+      at: unknown;
+      element_id: string | null;
+      event: string;
+      actor: string | null;
+      data: Variables | null;
+    }>(
+      sql`SELECT id, at, element_id, event, actor, data FROM ${this.T.history} WHERE instance_id = ${instanceId} ORDER BY id`,
+    );
+    return rows.map((row) => ({
+      id: Number(row.id),
+      at: timestampToIso(row.at) as string,
+      elementId: row.element_id,
+      event: row.event,
+      actor: row.actor,
+      data: row.data,
+    }));
+  }
+
+  async incidents(query: { instanceId?: string; open?: boolean } = {}): Promise<IncidentRow[]> {
+    const conditions: SQL[] = [];
+    if (query.instanceId) conditions.push(sql`instance_id = ${query.instanceId}`);
+    if (query.open !== false) conditions.push(sql`resolved_at IS NULL`);
+    const where = conditions.length > 0 ? sql`WHERE ${sql.join(conditions, sql` AND `)}` : sql``;
+    const rows = await this.db.query<IncidentRow>(
+      sql`SELECT * FROM ${this.T.incidents} ${where} ORDER BY created_at, id LIMIT 500`,
+    );
+    return rows.map((row) => ({
+      ...row,
+      created_at: timestampToIso(row.created_at) as string,
+      resolved_at: timestampToIso(row.resolved_at),
+    }));
+  }
+
+  /** Open tasks `userId` may work on: assigned to them, or unassigned with them or one of `groups` as candidates. */
+  async tasksFor(userId: string, groups: string[] = []): Promise<TaskRow[]> {
+    const rows = await this.db.query<TaskRow>(
+      sql`SELECT ${TASK_COLUMNS} FROM ${this.T.tasks} WHERE state = 'open' AND (assignee = ${userId}
+        OR (assignee IS NULL AND (candidate_users @> ARRAY[${userId}]::text[]
+          OR candidate_groups && (SELECT coalesce(array_agg(g), '{}') FROM jsonb_array_elements_text(${JSON.stringify(groups)}::jsonb) g))))
+        ORDER BY created_at, id LIMIT 500`,
+    );
+    return rows.map(normalizeTask);
+  }
+
+  /** Work that is stuck or about to be: reported, not repaired (leases expire and are claimed again on their own). */
+  async sweep(now: Date, overdueMs = 300_000): Promise<StuckReport> {
+    const T = this.T;
+    const nowText = now.toISOString();
+    const orphans = await this.db.query<{
+      instance_id: string;
+      id: string;
+      element_id: string;
+      wait: string;
+    }>(
+      sql`SELECT t.instance_id, t.id, t.element_id, t.data->>'wait' AS wait FROM ${T.tokens} t
+        WHERE t.state = 'waiting' AND (
+          (t.data->>'wait' = 'task' AND NOT EXISTS (SELECT 1 FROM ${T.tasks} k WHERE k.token_id = t.id AND k.state = 'open'))
+          OR (t.data->>'wait' IN ('job', 'timer') AND NOT EXISTS (SELECT 1 FROM ${T.jobs} j WHERE j.token_id = t.id))
+          OR (t.data->>'wait' = 'message' AND NOT EXISTS (SELECT 1 FROM ${T.subscriptions} s WHERE s.token_id = t.id))
+          OR (t.data->>'wait' = 'event-gateway' AND NOT EXISTS (SELECT 1 FROM ${T.subscriptions} s WHERE s.token_id = t.id)
+              AND NOT EXISTS (SELECT 1 FROM ${T.jobs} j WHERE j.token_id = t.id))
+          OR (t.data->>'wait' = 'call' AND NOT EXISTS (SELECT 1 FROM ${T.instances} c
+              WHERE c.id = (t.data->>'calledInstance')::uuid AND c.state = 'active')
+              AND NOT EXISTS (SELECT 1 FROM ${T.jobs} j WHERE j.token_id = t.id)))
+        ORDER BY t.instance_id LIMIT 500`,
+    );
+    const leases = await this.db.query<{
+      id: string;
+      instance_id: string | null;
+      kind: string;
+      locked_by: string | null;
+      locked_until: unknown;
+    }>(
+      sql`SELECT id, instance_id, kind, locked_by, locked_until FROM ${T.jobs}
+        WHERE locked_until IS NOT NULL AND locked_until < ${nowText} ORDER BY locked_until LIMIT 500`,
+    );
+    const overdue = await this.db.query<{
+      id: string;
+      instance_id: string | null;
+      kind: string;
+      due_at: unknown;
+    }>(
+      sql`SELECT id, instance_id, kind, due_at FROM ${T.jobs} WHERE locked_until IS NULL
+        AND due_at < ${new Date(now.getTime() - overdueMs).toISOString()} ORDER BY due_at LIMIT 500`,
+    );
+    const empty = await this.db.query<{ id: string }>(
+      sql`SELECT i.id FROM ${T.instances} i WHERE i.state = 'active'
+        AND NOT EXISTS (SELECT 1 FROM ${T.tokens} t WHERE t.instance_id = i.id) LIMIT 500`,
+    );
+    return {
+      orphanTokens: orphans.map((row) => ({
+        instanceId: row.instance_id,
+        tokenId: row.id,
+        elementId: row.element_id,
+        wait: row.wait,
+      })),
+      expiredLeases: leases.map((row) => ({
+        jobId: row.id,
+        instanceId: row.instance_id,
+        kind: row.kind,
+        lockedBy: row.locked_by,
+        lockedUntil: timestampToIso(row.locked_until) as string,
+      })),
+      overdueJobs: overdue.map((row) => ({
+        jobId: row.id,
+        instanceId: row.instance_id,
+        kind: row.kind,
+        dueAt: timestampToIso(row.due_at) as string,
+      })),
+      emptyInstances: empty.map((row) => row.id),
+    };
+  }
+}

@@ -1,0 +1,869 @@
+import { sql } from 'drizzle-orm';
+import { uuidv7 } from 'uuidv7';
+import { EngineError, localizedError, notFound } from '../errors.ts';
+import { timestampToIso } from '../fields/shared.ts';
+import type { Clock } from '../identity/clock.ts';
+import type { Actor } from '../records/types.ts';
+import type { Db } from '../storage/db.ts';
+import { type ActionContext, ActionRegistry, BpmnError, type WorkflowAction } from './actions.ts';
+import { compileDefinitions } from './compile.ts';
+import type { Variables } from './expression.ts';
+import type { FlowNode, ProcessGraph } from './model.ts';
+import { parseBpmn } from './parse.ts';
+import { invalidDiagram } from './problems.ts';
+import { type StuckReport, WorkflowQueries } from './queries.ts';
+import type { InstanceRow, JobRow, TaskRow } from './rows.ts';
+import { type CandidateRequest, type CandidateResolution, Run, type RunServices } from './run.ts';
+import {
+  JOB_COLUMNS,
+  lockInstance,
+  normalizeInstance,
+  normalizeJob,
+  normalizeTask,
+  TASK_COLUMNS,
+  WorkflowTables,
+  writeChanges,
+} from './store.ts';
+import { firstDue, nextCycleDue } from './timers.ts';
+
+export type CandidateResolver = (request: CandidateRequest) => CandidateResolution;
+
+export interface WorkflowOptions {
+  /** The engine's clock: timers fall due by it, so tests step through time without waiting. */
+  clock?: Clock;
+  /** Attempts of a service task's job when its definition sets none (default 3). */
+  jobRetries?: number;
+  /** Wait before the next attempt after `attempt` failed ones (default 10 s doubling, at most 1 h). */
+  backoff?: (attempt: number) => number;
+  /** How long a claimed job is reserved for its runner before another may take it (default 5 min). */
+  leaseMs?: number;
+  /** Names this server's job runner in `locked_by`. */
+  workerId?: string;
+  /** Turns a user task's assignee/candidate settings into users and groups; approvals plug in here. */
+  resolveCandidates?: CandidateResolver;
+}
+
+export interface DeployedProcess {
+  processId: string;
+  version: number;
+  name: string | null;
+  /** True when the XML equals the latest version's, which is then returned instead of a new version. */
+  duplicate: boolean;
+}
+
+export interface StartOptions {
+  variables?: unknown;
+  businessKey?: string | null;
+  /** A specific version (default: the latest). */
+  version?: number;
+}
+
+export interface DueWorkResult {
+  /** Jobs (timers, service tasks, call completions) handled. */
+  handled: number;
+  failed: number;
+}
+
+const DEFAULT_BACKOFF = (attempt: number) => Math.min(3_600_000, 10_000 * 2 ** Math.max(0, attempt - 1));
+
+/** Assignee and candidates as given: text or lists of text (FEEL `=["a", "b"]` or "a, b"). */
+export const defaultCandidates: CandidateResolver = (request) => ({
+  assignee: request.assignee === null || request.assignee === '' ? null : String(request.assignee),
+  candidateUsers: textList(request.candidateUsers),
+  candidateGroups: textList(request.candidateGroups),
+});
+
+function textList(value: unknown): string[] {
+  if (value === null || value === undefined || value === '') return [];
+  if (Array.isArray(value)) return value.filter((item) => item !== null).map(String);
+  return String(value)
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+const conflict = (en: string, zh: string) => localizedError('conflict', '', 'conflict', { en, 'zh-CN': zh });
+
+function plainVariables(value: unknown, pointer = '/variables'): Variables {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw localizedError('invalid-input', pointer, 'type', {
+      en: 'variables must be an object',
+      'zh-CN': '变量必须是一个对象',
+    });
+  }
+  return JSON.parse(JSON.stringify(value)) as Variables;
+}
+
+/**
+ * Runs BPMN processes durably: deploy versions, start instances, complete tasks, correlate messages,
+ * fire due timers and jobs, cancel, retry incidents. Each command is one transaction that locks the
+ * instance row first, so commands on one instance serialize and any number of servers may run them.
+ */
+export class WorkflowService {
+  readonly actions = new ActionRegistry();
+  readonly tables: WorkflowTables;
+  /** Instances, tasks, history, incidents. */
+  readonly queries: WorkflowQueries;
+  readonly #graphs = new Map<string, Promise<ProcessGraph>>();
+  readonly #latest = new Map<string, number>();
+  readonly #clock: Clock;
+  readonly #retries: number;
+  readonly #backoff: (attempt: number) => number;
+  readonly #leaseMs: number;
+  readonly #workerId: string;
+  #resolveCandidates: CandidateResolver;
+
+  constructor(
+    private readonly db: Db,
+    readonly schema: string,
+    options: WorkflowOptions = {},
+  ) {
+    this.tables = new WorkflowTables(schema);
+    this.queries = new WorkflowQueries(db, this.tables);
+    this.#clock = options.clock ?? (() => new Date());
+    this.#retries = options.jobRetries ?? 3;
+    this.#backoff = options.backoff ?? DEFAULT_BACKOFF;
+    this.#leaseMs = options.leaseMs ?? 300_000;
+    this.#workerId = options.workerId ?? `worker-${uuidv7()}`;
+    this.#resolveCandidates = options.resolveCandidates ?? defaultCandidates;
+  }
+
+  /** Replaces how user task candidates are resolved (approvals install theirs). */
+  setCandidateResolver(resolver: CandidateResolver): void {
+    this.#resolveCandidates = resolver;
+  }
+
+  registerAction(action: WorkflowAction): void {
+    this.actions.register(action);
+  }
+
+  // Definitions ///////////////////////////////////////////////////////////////////////////////////
+
+  /**
+   * Checks and stores BPMN XML: each executable process in it becomes a new immutable version (the
+   * same XML as the latest version deploys nothing new). Refused as a whole when anything is invalid.
+   */
+  async deploy(xml: unknown, actor: Actor): Promise<DeployedProcess[]> {
+    if (typeof xml !== 'string' || xml.trim() === '') {
+      throw localizedError('invalid-input', '', 'required', {
+        en: 'the body must be BPMN 2.0 XML',
+        'zh-CN': '请求体必须是 BPMN 2.0 XML',
+      });
+    }
+    const parsed = await parseBpmn(xml);
+    if (parsed.problems.length > 0) throw invalidDiagram(parsed.problems);
+    const check = compileDefinitions(parsed.definitions, () => 0, {
+      isKnownJobType: (t) => this.actions.has(t),
+    });
+    if (check.problems.length > 0) throw invalidDiagram(check.problems);
+    const T = this.tables;
+    const now = this.#clock().toISOString();
+    const deployed = await this.db.transaction(async (tx) => {
+      const results: DeployedProcess[] = [];
+      for (const process of check.processes) {
+        await tx.run(
+          sql`SELECT pg_advisory_xact_lock(727004, hashtext(${`${this.schema}/${process.processId}`}))`,
+        );
+        const [latest] = await tx.query<{ version: number; xml: string }>(
+          sql`SELECT version, xml FROM ${T.definitions} WHERE process_id = ${process.processId}
+            ORDER BY version DESC LIMIT 1`,
+        );
+        if (latest && latest.xml === xml) {
+          results.push({
+            processId: process.processId,
+            version: Number(latest.version),
+            name: process.name,
+            duplicate: true,
+          });
+          continue;
+        }
+        const version = latest ? Number(latest.version) + 1 : 1;
+        await tx.run(
+          sql`INSERT INTO ${T.definitions} (process_id, version, name, xml, deployed_at, deployed_by)
+            VALUES (${process.processId}, ${version}, ${process.name}, ${xml}, ${now}, ${actor.userId})`,
+        );
+        await this.#replaceEventStarts(tx, { ...process, version }, now);
+        results.push({ processId: process.processId, version, name: process.name, duplicate: false });
+      }
+      return results;
+    });
+    for (const result of deployed) this.#noteLatest(result.processId, result.version);
+    return deployed;
+  }
+
+  /** Timer and message start events follow the latest version: the previous version's are dropped. */
+  async #replaceEventStarts(tx: Db, graph: ProcessGraph, now: string): Promise<void> {
+    const T = this.tables;
+    await tx.run(sql`DELETE FROM ${T.jobs} WHERE kind = 'start-timer' AND process_id = ${graph.processId}`);
+    await tx.run(
+      sql`DELETE FROM ${T.subscriptions} WHERE instance_id IS NULL AND process_id = ${graph.processId}`,
+    );
+    for (const start of graph.eventStarts) {
+      if (start.timer) {
+        const value = String(start.timer.value.evaluate({}) ?? '');
+        const due = firstDue(start.timer.kind, value, new Date(now));
+        if (!due) continue;
+        await tx.run(
+          sql`INSERT INTO ${T.jobs} (${JOB_COLUMNS}) VALUES (${uuidv7()}, NULL, NULL, ${start.id},
+            ${graph.processId}, ${graph.version}, 'start-timer', ${due.toISOString()}, 0, ${this.#retries},
+            NULL, NULL, NULL, ${JSON.stringify({ timer: value, kind: start.timer.kind, fired: 0 })}::jsonb, ${now})`,
+        );
+      } else if (start.message) {
+        const name = String(start.message.name.evaluate({}) ?? '');
+        await tx.run(
+          sql`INSERT INTO ${T.subscriptions} (id, instance_id, token_id, element_id, process_id, version,
+            message_name, correlation_key, created_at)
+            VALUES (${uuidv7()}, NULL, NULL, ${start.id}, ${graph.processId}, ${graph.version}, ${name}, NULL, ${now})`,
+        );
+      }
+    }
+  }
+
+  #noteLatest(processId: string, version: number): void {
+    if ((this.#latest.get(processId) ?? 0) < version) this.#latest.set(processId, version);
+  }
+
+  async latestVersion(processId: string, db: Db = this.db): Promise<number> {
+    const [row] = await db.query<{ version: number | null }>(
+      sql`SELECT max(version) AS version FROM ${this.tables.definitions} WHERE process_id = ${processId}`,
+    );
+    const version = row?.version === null || row?.version === undefined ? 0 : Number(row.version);
+    if (version === 0) {
+      throw localizedError('not-found', '', 'not-found', {
+        en: `process '${processId}' is not deployed`,
+        'zh-CN': `流程 '${processId}' 尚未部署`,
+      });
+    }
+    this.#noteLatest(processId, version);
+    return version;
+  }
+
+  /** The compiled graph of one version, compiled once and cached. */
+  graph(processId: string, version: number): Promise<ProcessGraph> {
+    const key = `${processId}@${version}`;
+    let graph = this.#graphs.get(key);
+    if (!graph) {
+      graph = this.#loadGraph(processId, version);
+      this.#graphs.set(key, graph);
+      graph.catch(() => this.#graphs.delete(key));
+    }
+    return graph;
+  }
+
+  async #loadGraph(processId: string, version: number): Promise<ProcessGraph> {
+    const [row] = await this.db.query<{ xml: string }>(
+      sql`SELECT xml FROM ${this.tables.definitions} WHERE process_id = ${processId} AND version = ${version}`,
+    );
+    if (!row) throw notFound(`process '${processId}' version ${version}`);
+    const parsed = await parseBpmn(row.xml);
+    // a stored version was valid when deployed; lint changes never take running versions away
+    const compiled = compileDefinitions(parsed.definitions, () => version, { isKnownJobType: () => true });
+    const graph = compiled.processes.find((process) => process.processId === processId);
+    if (!graph) throw invalidDiagram(compiled.problems);
+    return graph;
+  }
+
+  async definitions(): Promise<
+    { processId: string; name: string | null; latestVersion: number; deployedAt: string }[]
+  > {
+    const rows = await this.db.query<{
+      process_id: string;
+      name: string | null;
+      version: number;
+      deployed_at: unknown;
+    }>(
+      sql`SELECT DISTINCT ON (process_id) process_id, name, version, deployed_at FROM ${this.tables.definitions}
+        ORDER BY process_id, version DESC`,
+    );
+    return rows.map((row) => ({
+      processId: row.process_id,
+      name: row.name,
+      latestVersion: Number(row.version),
+      deployedAt: isoText(row.deployed_at),
+    }));
+  }
+
+  async versions(
+    processId: string,
+  ): Promise<
+    { version: number; name: string | null; deployedAt: string; deployedBy: string | null; xml: string }[]
+  > {
+    const rows = await this.db.query<{
+      version: number;
+      name: string | null;
+      deployed_at: unknown;
+      deployed_by: string | null;
+      xml: string;
+    }>(
+      sql`SELECT version, name, deployed_at, deployed_by, xml FROM ${this.tables.definitions}
+        WHERE process_id = ${processId} ORDER BY version`,
+    );
+    if (rows.length === 0) throw notFound(`process '${processId}'`);
+    return rows.map((row) => ({
+      version: Number(row.version),
+      name: row.name,
+      deployedAt: isoText(row.deployed_at),
+      deployedBy: row.deployed_by,
+      xml: row.xml,
+    }));
+  }
+
+  // Commands //////////////////////////////////////////////////////////////////////////////////////
+
+  #services(actor: string | null): RunServices {
+    return {
+      now: this.#clock(),
+      actor,
+      resolveCandidates: (request) => this.#resolveCandidates(request),
+      inlineAction: (type) => this.actions.get(type)?.inline,
+      jobRetries: this.#retries,
+    };
+  }
+
+  /** Starts an instance of the latest (or the given) version; it runs until every token waits. */
+  async start(processId: string, options: StartOptions, actor: Actor): Promise<InstanceRow> {
+    const variables = plainVariables(options.variables);
+    const version = options.version ?? (await this.latestVersion(processId));
+    const graph = await this.graph(processId, version);
+    if (!graph.startId) {
+      throw localizedError('invalid-input', '', 'no-none-start', {
+        en: `process '${processId}' starts only by timer or message`,
+        'zh-CN': `流程 '${processId}' 只能由定时器或消息启动`,
+      });
+    }
+    const services = this.#services(actor.userId);
+    const runs = await this.#startRuns(graph, graph.startId, variables, services, {
+      businessKey: options.businessKey ?? null,
+    });
+    if (runs.length === 1 && runs[0]) {
+      // one statement, atomic on its own: no transaction needed
+      await writeChanges(this.db, this.tables, runs[0].finish(), services.now.toISOString());
+    } else {
+      await this.db.transaction(async (tx) => {
+        for (const run of runs) await writeChanges(tx, this.tables, run.finish(), services.now.toISOString());
+      });
+    }
+    return (runs[0] as Run).instance;
+  }
+
+  /** A new instance run (and the runs of the processes it calls at once), not yet written. */
+  async #startRuns(
+    graph: ProcessGraph,
+    startId: string,
+    variables: Variables,
+    services: RunServices,
+    links: {
+      businessKey?: string | null;
+      instanceId?: string;
+      parentInstanceId?: string;
+      parentTokenId?: string;
+    },
+  ): Promise<Run[]> {
+    const instance: InstanceRow = {
+      id: links.instanceId ?? uuidv7(),
+      process_id: graph.processId,
+      version: graph.version,
+      state: 'active',
+      variables,
+      business_key: links.businessKey ?? null,
+      parent_instance_id: links.parentInstanceId ?? null,
+      parent_token_id: links.parentTokenId ?? null,
+      started_at: services.now.toISOString(),
+      started_by: services.actor,
+      ended_at: null,
+    };
+    const run = new Run(graph, instance, [], services, true);
+    run.record('instance-started', null, { processId: graph.processId, version: graph.version });
+    run.arrive(run.newToken(null, startId), startId);
+    await run.drain();
+    return [run, ...(await this.#childRuns(run, services))];
+  }
+
+  async #childRuns(run: Run, services: RunServices): Promise<Run[]> {
+    const runs: Run[] = [];
+    for (const child of run.children.splice(0)) {
+      const graph = await this.graph(child.processId, await this.latestVersion(child.processId));
+      if (!graph.startId) throw new Error(`process '${child.processId}' has no none start event`);
+      runs.push(
+        ...(await this.#startRuns(graph, graph.startId, child.variables, services, {
+          instanceId: child.instanceId,
+          parentInstanceId: run.instance.id,
+          parentTokenId: child.parentTokenId,
+        })),
+      );
+    }
+    return runs;
+  }
+
+  /**
+   * One command on an existing instance: lock it, let `work` move its tokens, run until every token
+   * waits, write the changes; called processes start and cancelled ones end in the same transaction.
+   */
+  async #command<T>(
+    instanceId: string,
+    actor: string | null,
+    work: (run: Run, tx: Db) => Promise<T> | T,
+    db: Db = this.db,
+  ): Promise<T> {
+    return db.transaction(async (tx) => {
+      const loaded = await lockInstance(tx, this.tables, instanceId);
+      if (!loaded) throw notFound(`workflow instance '${instanceId}'`);
+      const graph = await this.graph(loaded.instance.process_id, loaded.instance.version);
+      const services = this.#services(actor);
+      const run = new Run(graph, loaded.instance, loaded.tokens, services, false);
+      const result = await work(run, tx);
+      await run.drain();
+      const children = await this.#childRuns(run, services);
+      const now = services.now.toISOString();
+      await writeChanges(tx, this.tables, run.finish(), now);
+      for (const child of children) await writeChanges(tx, this.tables, child.finish(), now);
+      for (const cancelled of run.cancelledChildren) {
+        await this.#command(
+          cancelled,
+          actor,
+          (child) => {
+            if (child.instance.state === 'active') child.finishInstance('cancelled');
+          },
+          tx,
+        );
+      }
+      return result;
+    });
+  }
+
+  /** Completes an open user task with `variables`, as `actor` (the assignee, a candidate, or an admin). */
+  async completeTask(
+    taskId: string,
+    variables: unknown,
+    actor: Actor,
+    options: { asAdmin?: boolean; groups?: string[] } = {},
+  ): Promise<TaskRow> {
+    const result = plainVariables(variables);
+    const task = await this.task(taskId);
+    if (!options.asAdmin && !isCandidate(task, actor.userId, options.groups ?? [])) {
+      throw localizedError('forbidden', '', 'not-your-task', {
+        en: 'this task is not assigned to you',
+        'zh-CN': '该任务未分配给您',
+      });
+    }
+    return this.#command(task.instance_id, actor.userId, async (run, tx) => {
+      const current = await this.task(taskId, tx);
+      const token = run.tokens.get(current.token_id);
+      if (current.state !== 'open' || !token) {
+        throw conflict(
+          `the task is already ${current.state}`,
+          `该任务已${current.state === 'completed' ? '完成' : '取消'}`,
+        );
+      }
+      run.changes.taskComplete = { id: taskId, by: actor.userId, result };
+      run.record('task-completed', current.element_id, { taskId });
+      run.leave(token, result);
+      return {
+        ...current,
+        state: 'completed' as const,
+        result,
+        completed_by: actor.userId,
+        completed_at: run.now,
+      };
+    });
+  }
+
+  async task(taskId: string, db: Db = this.db): Promise<TaskRow> {
+    const [row] = await db.query<TaskRow>(
+      sql`SELECT ${TASK_COLUMNS} FROM ${this.tables.tasks} WHERE id = ${isUuid(taskId) ? taskId : null}`,
+    );
+    if (!row) throw notFound(`task '${taskId}'`);
+    return normalizeTask(row);
+  }
+
+  /**
+   * Delivers a message to every instance waiting for `name` with `correlationKey`, and starts the
+   * processes whose message start event has that name.
+   */
+  async correlateMessage(
+    name: string,
+    correlationKey: string | null,
+    variables: unknown,
+    actor: Actor,
+  ): Promise<{ correlated: string[]; started: string[] }> {
+    if (typeof name !== 'string' || name === '') {
+      throw localizedError('invalid-input', '/name', 'required', {
+        en: 'the message needs a name',
+        'zh-CN': '消息需要名称',
+      });
+    }
+    const values = plainVariables(variables);
+    const T = this.tables;
+    const waiting = await this.db.query<{
+      id: string;
+      instance_id: string | null;
+      process_id: string;
+      version: number;
+      element_id: string;
+    }>(
+      sql`SELECT id, instance_id, process_id, version, element_id FROM ${T.subscriptions}
+        WHERE message_name = ${name}
+          AND (instance_id IS NULL OR correlation_key IS NOT DISTINCT FROM ${correlationKey})
+        ORDER BY created_at, id`,
+    );
+    const correlated: string[] = [];
+    const started: string[] = [];
+    const seen = new Set<string>();
+    for (const subscription of waiting) {
+      if (subscription.instance_id === null) {
+        const graph = await this.graph(subscription.process_id, Number(subscription.version));
+        const instance = await this.#startAt(
+          graph,
+          subscription.element_id,
+          values,
+          actor.userId,
+          correlationKey,
+        );
+        started.push(instance.id);
+        continue;
+      }
+      if (seen.has(subscription.instance_id)) continue;
+      const delivered = await this.#command(subscription.instance_id, actor.userId, async (run, tx) => {
+        const [still] = await tx.query<{ token_id: string; element_id: string }>(
+          sql`SELECT token_id, element_id FROM ${T.subscriptions} WHERE id = ${subscription.id}`,
+        );
+        const token = still ? run.tokens.get(still.token_id) : undefined;
+        if (!still || !token) return false;
+        run.changes.subscriptionDeleteIds.push(subscription.id);
+        run.record('message-correlated', still.element_id, { name, correlationKey }, actor.userId);
+        this.#continueAt(run, token, run.node(still.element_id), values);
+        return true;
+      });
+      if (delivered) {
+        seen.add(subscription.instance_id);
+        correlated.push(subscription.instance_id);
+      }
+    }
+    return { correlated, started };
+  }
+
+  /** A token's wait at `node` ended (a message or timer): a catch event directly, or via an event gateway. */
+  #continueAt(run: Run, token: ReturnType<Run['newToken']>, node: FlowNode, result: Variables | null): void {
+    if (token.elementId !== node.id) {
+      // an event-based gateway: the first event wins, the others' waits go
+      run.clearWaits(token);
+      run.record('element-completed', token.elementId);
+      token.elementId = node.id;
+      run.record('element-activated', node.id);
+    }
+    run.leave(token, result);
+  }
+
+  async #startAt(
+    graph: ProcessGraph,
+    startId: string,
+    variables: Variables,
+    actor: string | null,
+    businessKey: string | null,
+  ): Promise<InstanceRow> {
+    const services = this.#services(actor);
+    const runs = await this.#startRuns(graph, startId, variables, services, { businessKey });
+    await this.db.transaction(async (tx) => {
+      for (const run of runs) await writeChanges(tx, this.tables, run.finish(), services.now.toISOString());
+    });
+    return (runs[0] as Run).instance;
+  }
+
+  /** Cancels an active instance: its tasks are cancelled, its timers and jobs dropped, called instances cancelled. */
+  async cancel(instanceId: string, actor: Actor): Promise<InstanceRow> {
+    return this.#command(instanceId, actor.userId, (run) => {
+      if (run.instance.state !== 'active') {
+        throw conflict(
+          `the instance is already ${run.instance.state}`,
+          `该实例已结束（${run.instance.state}）`,
+        );
+      }
+      run.finishInstance('cancelled');
+      return run.instance;
+    });
+  }
+
+  /** Retries the element an incident stopped at (a failed job gets its retries back). */
+  async retryIncident(incidentId: string, actor: Actor): Promise<void> {
+    const T = this.tables;
+    const [incident] = await this.db.query<{ instance_id: string }>(
+      sql`SELECT instance_id FROM ${T.incidents} WHERE id = ${isUuid(incidentId) ? incidentId : null}`,
+    );
+    if (!incident) throw notFound(`incident '${incidentId}'`);
+    await this.#command(incident.instance_id, actor.userId, async (run, tx) => {
+      const [current] = await tx.query<{
+        token_id: string | null;
+        job_id: string | null;
+        resolved_at: unknown;
+      }>(sql`SELECT token_id, job_id, resolved_at FROM ${T.incidents} WHERE id = ${incidentId}`);
+      if (!current || current.resolved_at !== null) {
+        throw conflict('the incident is already resolved', '该故障已处理');
+      }
+      await tx.run(
+        sql`UPDATE ${T.incidents} SET resolved_at = ${run.now}, resolved_by = ${actor.userId} WHERE id = ${incidentId}`,
+      );
+      const token = current.token_id ? run.tokens.get(current.token_id) : undefined;
+      if (!token) return;
+      run.record('incident-resolved', token.elementId, { incidentId }, actor.userId);
+      if (current.job_id) {
+        await tx.run(
+          sql`UPDATE ${T.jobs} SET attempts = 0, due_at = ${run.now}, locked_until = NULL, locked_by = NULL
+            WHERE id = ${current.job_id}`,
+        );
+        run.wait(token, 'job');
+      } else {
+        run.arrive(token, token.elementId);
+      }
+    });
+  }
+
+  /** Stuck work as of the engine clock: orphan tokens, expired leases, overdue jobs, empty instances. */
+  sweep(overdueMs?: number): Promise<StuckReport> {
+    return this.queries.sweep(this.#clock(), overdueMs);
+  }
+
+  // Due work: timers and jobs //////////////////////////////////////////////////////////////////////
+
+  /**
+   * Claims due jobs (timers, service tasks, call completions) with SKIP LOCKED, so any number of
+   * servers may run this, and handles each in its own transaction. Returns what was done.
+   */
+  async runDueWork(limit = 100): Promise<DueWorkResult> {
+    const now = this.#clock();
+    const T = this.tables;
+    const leaseEnd = new Date(now.getTime() + this.#leaseMs).toISOString();
+    const claimed = await this.db.query<JobRow>(
+      sql`UPDATE ${T.jobs} SET locked_until = ${leaseEnd}, locked_by = ${this.#workerId}
+        WHERE id IN (SELECT id FROM ${T.jobs}
+          WHERE due_at <= ${now.toISOString()} AND (locked_until IS NULL OR locked_until < ${now.toISOString()})
+          ORDER BY due_at LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+        RETURNING ${JOB_COLUMNS}`,
+    );
+    const result: DueWorkResult = { handled: 0, failed: 0 };
+    for (const raw of claimed.map(normalizeJob)) {
+      const ok = await this.#handleJob(raw);
+      if (ok) result.handled++;
+      else result.failed++;
+    }
+    return result;
+  }
+
+  async #handleJob(job: JobRow): Promise<boolean> {
+    switch (job.kind) {
+      case 'service':
+        return this.#runServiceJob(job);
+      case 'start-timer':
+        await this.#fireStartTimer(job);
+        return true;
+      default:
+        await this.#command(job.instance_id as string, null, async (run, tx) => {
+          if (!(await this.#stillMine(tx, job))) return;
+          const token = job.token_id ? run.tokens.get(job.token_id) : undefined;
+          if (!token) {
+            run.changes.jobDeleteIds.push(job.id);
+            return;
+          }
+          if (job.kind === 'call-done') {
+            run.changes.jobDeleteIds.push(job.id);
+            const node = run.node(token.elementId);
+            const childVariables = (job.payload?.variables ?? {}) as Variables;
+            run.record('call-completed', node.id, { childInstanceId: job.payload?.childInstanceId ?? null });
+            run.leave(token, node.called?.propagateAllChildVariables === false ? null : childVariables);
+            return;
+          }
+          this.#fireTimer(run, token, job);
+        }).catch((error) => {
+          if (error instanceof EngineError && error.kind === 'not-found') return;
+          throw error;
+        });
+        return true;
+    }
+  }
+
+  /** The job is still there and still claimed by this runner (read under the instance lock). */
+  async #stillMine(tx: Db, job: JobRow): Promise<boolean> {
+    const [row] = await tx.query<{ id: string }>(
+      sql`SELECT id FROM ${this.tables.jobs} WHERE id = ${job.id} AND locked_by = ${this.#workerId} FOR UPDATE`,
+    );
+    return row !== undefined;
+  }
+
+  #fireTimer(run: Run, token: ReturnType<Run['newToken']>, job: JobRow): void {
+    const node = run.node(job.element_id as string);
+    run.record('timer-fired', node.id);
+    if (node.type === 'boundaryEvent') {
+      const payload = job.payload ?? {};
+      const fired = Number(payload.fired ?? 0) + 1;
+      const next =
+        node.timer?.kind === 'cycle' && !node.cancelActivity
+          ? nextCycleDue(String(payload.timer), run.services.now, fired)
+          : null;
+      if (next) {
+        run.changes.jobUpdates.push({
+          ...job,
+          due_at: next.toISOString(),
+          locked_until: null,
+          locked_by: null,
+          payload: { ...payload, fired },
+        });
+      } else {
+        run.changes.jobDeleteIds.push(job.id);
+      }
+      run.triggerBoundary(token, node, null);
+      return;
+    }
+    run.changes.jobDeleteIds.push(job.id);
+    this.#continueAt(run, token, node, null);
+  }
+
+  async #fireStartTimer(job: JobRow): Promise<void> {
+    const graph = await this.graph(job.process_id, job.version);
+    const services = this.#services(null);
+    await this.db.transaction(async (tx) => {
+      if (!(await this.#stillMine(tx, job))) return;
+      const runs = await this.#startRuns(graph, job.element_id as string, {}, services, {});
+      const payload = job.payload ?? {};
+      const fired = Number(payload.fired ?? 0) + 1;
+      const next = payload.kind === 'cycle' ? nextCycleDue(String(payload.timer), services.now, fired) : null;
+      if (next) {
+        await tx.run(
+          sql`UPDATE ${this.tables.jobs} SET due_at = ${next.toISOString()}, locked_until = NULL, locked_by = NULL,
+            payload = ${JSON.stringify({ ...payload, fired })}::jsonb WHERE id = ${job.id}`,
+        );
+      } else {
+        await tx.run(sql`DELETE FROM ${this.tables.jobs} WHERE id = ${job.id}`);
+      }
+      for (const run of runs) await writeChanges(tx, this.tables, run.finish(), services.now.toISOString());
+    });
+  }
+
+  /**
+   * A service task's job: the action runs outside any transaction (it may call other systems), then
+   * its result is applied under the instance lock. A crash in between runs it again later with the
+   * same idempotency key: at least once.
+   */
+  async #runServiceJob(job: JobRow): Promise<boolean> {
+    const type = String(job.payload?.type ?? '');
+    const action = this.actions.get(type);
+    const context = await this.#actionContext(job);
+    if (!context) {
+      await this.db.run(
+        sql`DELETE FROM ${this.tables.jobs} WHERE id = ${job.id} AND locked_by = ${this.#workerId}`,
+      );
+      return true;
+    }
+    let outcome: { ok: true; result: Variables | undefined } | { ok: false; error: unknown };
+    try {
+      if (!action?.run) throw new Error(`no action is registered for the task type '${type}'`);
+      outcome = { ok: true, result: await action.run(context) };
+    } catch (error) {
+      outcome = { ok: false, error };
+    }
+    return this.#command(job.instance_id as string, null, async (run, tx) => {
+      if (!(await this.#stillMine(tx, job))) return outcome.ok;
+      const token = job.token_id ? run.tokens.get(job.token_id) : undefined;
+      if (!token) {
+        run.changes.jobDeleteIds.push(job.id);
+        return outcome.ok;
+      }
+      if (outcome.ok) {
+        run.changes.jobDeleteIds.push(job.id);
+        run.record('job-completed', token.elementId, { jobId: job.id });
+        run.leave(token, outcome.result ?? null);
+        return true;
+      }
+      const error = outcome.error;
+      const message = error instanceof Error ? error.message : String(error);
+      if (error instanceof BpmnError) {
+        run.changes.jobDeleteIds.push(job.id);
+        if (!run.throwError(token, error.code, message, true)) {
+          run.incident(
+            token,
+            'unhandled-error',
+            `no boundary event catches the error '${error.code}': ${message}`,
+          );
+        }
+        return false;
+      }
+      const attempts = job.attempts + 1;
+      run.record('job-failed', token.elementId, { jobId: job.id, attempt: attempts, error: message });
+      if (attempts >= job.retries) {
+        run.changes.jobUpdates.push({
+          ...job,
+          attempts,
+          due_at: null,
+          locked_until: null,
+          locked_by: null,
+          last_error: message,
+        });
+        run.incident(token, 'job-failed', `${type} failed after ${attempts} attempts: ${message}`, job.id);
+        token.data.wait = 'job';
+      } else {
+        const due = new Date(run.services.now.getTime() + this.#backoff(attempts)).toISOString();
+        run.changes.jobUpdates.push({
+          ...job,
+          attempts,
+          due_at: due,
+          locked_until: null,
+          locked_by: null,
+          last_error: message,
+        });
+      }
+      return false;
+    });
+  }
+
+  async #actionContext(job: JobRow): Promise<ActionContext | undefined> {
+    const T = this.tables;
+    const [instance] = await this.db.query<InstanceRow>(
+      sql`SELECT * FROM ${T.instances} WHERE id = ${job.instance_id}`,
+    );
+    if (instance?.state !== 'active') return undefined;
+    const tokens = await this.db.query<{
+      id: string;
+      parent_id: string | null;
+      element_id: string;
+      state: string;
+      variables: Variables | null;
+      data: Record<string, unknown>;
+      created_at: string;
+      instance_id: string;
+    }>(sql`SELECT * FROM ${T.tokens} WHERE instance_id = ${job.instance_id}`);
+    const normalized = normalizeInstance(instance);
+    const graph = await this.graph(normalized.process_id, normalized.version);
+    const view = new Run(graph, normalized, tokens, this.#services(null), false);
+    const token = job.token_id ? view.tokens.get(job.token_id) : undefined;
+    if (!token) return undefined;
+    const node = graph.nodes.get(token.elementId);
+    return {
+      instanceId: normalized.id,
+      processId: normalized.process_id,
+      elementId: token.elementId,
+      idempotencyKey: job.id,
+      attempt: job.attempts + 1,
+      input: { ...(token.variables ?? {}) },
+      headers: node?.job?.headers ?? {},
+      variables: view.variablesOf(token),
+      now: this.#clock(),
+    };
+  }
+}
+
+function isCandidate(task: TaskRow, userId: string | null, groups: string[]): boolean {
+  if (userId === null) return false;
+  if (task.assignee !== null) return task.assignee === userId;
+  return (
+    task.candidate_users.includes(userId) || task.candidate_groups.some((group) => groups.includes(group))
+  );
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}
+
+function isoText(value: unknown): string {
+  return timestampToIso(value) as string;
+}
