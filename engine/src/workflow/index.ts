@@ -5,6 +5,7 @@ export type { WorkflowProblem } from './problems.ts';
 export type { HistoryEvent, InstanceDetail, InstanceQuery, InstanceView, StuckReport } from './queries.ts';
 export type { HistoryRow, IncidentRow, InstanceRow, InstanceState, JobRow, TaskRow } from './rows.ts';
 export type { CandidateRequest, CandidateResolution } from './run.ts';
+export { type RunnerOptions, startWorkflowRunner } from './runner.ts';
 export {
   type CandidateResolver,
   type DeployedProcess,

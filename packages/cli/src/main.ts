@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Engine, openDatabase } from '@crm/engine';
+import { Engine, openDatabase, startWorkflowRunner } from '@crm/engine';
 import { createApp, serve } from '@crm/runtime';
 import { describeError, exportConfiguration, importConfiguration } from './configuration.ts';
 import { DEMO_CONFIGURATION } from './demo.ts';
@@ -53,12 +53,16 @@ async function start(demo: boolean) {
     );
   }
   const app = createApp({ engine, workspace, trustedProxies });
+  const stopWorkflows = startWorkflowRunner(workspace.workflows, {
+    onError: (error) => console.error('workflow runner:', error),
+  });
   const server = await serve(app, port, process.env.HOST || '0.0.0.0');
   console.log(`CRM server on ${server.url} (database: ${where})`);
   console.log(`API reference: ${server.url}/api/docs`);
   for (const line of firstStartMessage(firstStart, server.url, administrator.username !== undefined))
     console.log(line);
   const stop = async () => {
+    await stopWorkflows();
     await server.close();
     await engine.close();
     process.exit(0);

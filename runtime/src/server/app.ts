@@ -17,6 +17,7 @@ import { recordRoutes } from './records.ts';
 import { recycleBinRoutes } from './recycle-bin.ts';
 import { roleRoutes } from './roles.ts';
 import { shareRoutes } from './shares.ts';
+import { workflowRoutes } from './workflows.ts';
 
 /**
  * No module name or record id holds NUL, and PostgreSQL fails on text that does (rather than
@@ -84,6 +85,7 @@ export function createApp(options: AppOptions): Hono<ApiEnv> {
   app.route('/api/modules', recycleBinRoutes(workspace));
   app.route('/api/modules', recordRoutes(workspace));
   app.route('/api/roles', roleRoutes(workspace));
+  app.route('/api/workflows', workflowRoutes(workspace));
   app.route('/api/admin/operation-log', operationLogRoutes(workspace));
   app.route('/api/openapi.json', openApiRoutes(engine, workspace));
   app.route('/api/docs', docsRoutes());

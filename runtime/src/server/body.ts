@@ -46,6 +46,19 @@ export async function readJsonBody(
   return value;
 }
 
+/** Reads a BPMN/XML body (`application/xml`, `text/xml` or `application/bpmn+xml`): 415 for another media type. */
+export async function readXmlBody(c: Context<ApiEnv>): Promise<string> {
+  const contentType = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (!['application/xml', 'text/xml', 'application/bpmn+xml'].includes(contentType)) {
+    throw new HttpProblem(
+      'unsupported-media-type',
+      `send the BPMN as application/xml, not ${contentType || 'untyped'}`,
+      [{ pointer: '', code: 'content-type', detail: 'must be application/xml (BPMN 2.0 XML)' }],
+    );
+  }
+  return readText(c, c.var.bodyLimit);
+}
+
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,0 +1,141 @@
+import type { InstanceState, Workspace } from '@crm/engine';
+import { Hono } from 'hono';
+import { adminOnly } from './admin-only.ts';
+import { principalOf } from './auth.ts';
+import { isPlainObject, readJsonBody, readXmlBody } from './body.ts';
+import type { ApiEnv } from './env.ts';
+import { HttpProblem, httpProblem } from './problem.ts';
+
+function objectBody(value: unknown): Record<string, unknown> {
+  if (value === undefined) return {};
+  if (!isPlainObject(value))
+    throw httpProblem('invalid-request', '', 'type', 'the body must be a JSON object');
+  return value;
+}
+
+function optionalText(value: unknown, pointer: string): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string') throw httpProblem('invalid-request', pointer, 'type', 'must be text');
+  return value;
+}
+
+function positiveInteger(value: string | undefined, pointer: string): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) {
+    throw httpProblem('invalid-query', pointer, 'type', 'must be a whole number of at least 1');
+  }
+  return number;
+}
+
+/**
+ * `/api/workflows`: deploy BPMN, start instances, operate them (admins); `/tasks`: everyone's own
+ * open user tasks and their completion.
+ */
+export function workflowRoutes(workspace: Workspace): Hono<ApiEnv> {
+  const wf = workspace.workflows;
+  const app = new Hono<ApiEnv>();
+
+  // Tasks: for everyone, on their own tasks /////////////////////////////////////////////////////////
+
+  app.get('/tasks', async (c) => {
+    const principal = principalOf(c);
+    return c.json(await wf.queries.tasksFor(principal.user.id, principal.roles));
+  });
+
+  app.post('/tasks/:id/complete', async (c) => {
+    const principal = principalOf(c);
+    const body = objectBody(await readJsonBody(c, { optional: true }));
+    const task = await wf.completeTask(c.req.param('id'), body.variables, c.var.actor, {
+      asAdmin: principal.user.isAdmin,
+      groups: principal.roles,
+    });
+    return c.json(task);
+  });
+
+  // Everything else: administrators //////////////////////////////////////////////////////////////
+
+  app.use('/definitions/*', adminOnly);
+  app.use('/definitions', adminOnly);
+  app.use('/instances/*', adminOnly);
+  app.use('/instances', adminOnly);
+  app.use('/incidents/*', adminOnly);
+  app.use('/incidents', adminOnly);
+  app.use('/messages', adminOnly);
+  app.use('/stuck', adminOnly);
+
+  app.post('/definitions', async (c) => c.json(await wf.deploy(await readXmlBody(c), c.var.actor), 201));
+  app.get('/definitions', async (c) => c.json(await wf.definitions()));
+  app.get('/definitions/:processId/versions', async (c) =>
+    c.json(await wf.versions(c.req.param('processId'))),
+  );
+
+  app.post('/definitions/:processId/instances', async (c) => {
+    const body = objectBody(await readJsonBody(c, { optional: true }));
+    const version = body.version;
+    if (version !== undefined && (!Number.isInteger(version) || (version as number) < 1)) {
+      throw httpProblem('invalid-request', '/version', 'type', 'must be a version number');
+    }
+    const instance = await wf.start(
+      c.req.param('processId'),
+      {
+        variables: body.variables,
+        businessKey: optionalText(body.businessKey, '/businessKey'),
+        version: version as number | undefined,
+      },
+      c.var.actor,
+    );
+    return c.json(instance, 201, { Location: `/api/workflows/instances/${instance.id}` });
+  });
+
+  app.get('/instances', async (c) => {
+    const query = c.req.query();
+    return c.json(
+      await wf.queries.instances({
+        processId: query.processId,
+        state: query.state as InstanceState | undefined,
+        businessKey: query.businessKey,
+        limit: positiveInteger(query.limit, '/limit'),
+        before: query.before,
+      }),
+    );
+  });
+  app.get('/instances/:id', async (c) => c.json(await wf.queries.instance(c.req.param('id'))));
+  app.get('/instances/:id/history', async (c) => c.json(await wf.queries.history(c.req.param('id'))));
+  app.post('/instances/:id/cancel', async (c) => c.json(await wf.cancel(c.req.param('id'), c.var.actor)));
+
+  app.get('/incidents', async (c) =>
+    c.json(await wf.queries.incidents({ open: c.req.query('all') !== 'true' })),
+  );
+  app.post('/incidents/:id/retry', async (c) => {
+    await wf.retryIncident(c.req.param('id'), c.var.actor);
+    return c.body(null, 204);
+  });
+
+  app.post('/messages', async (c) => {
+    const body = objectBody(await readJsonBody(c));
+    if (typeof body.name !== 'string' || body.name === '') {
+      throw httpProblem('invalid-request', '/name', 'required', 'the message needs a name');
+    }
+    const key = body.correlationKey;
+    if (key !== undefined && key !== null && typeof key !== 'string' && typeof key !== 'number') {
+      throw httpProblem('invalid-request', '/correlationKey', 'type', 'must be text or a number');
+    }
+    const result = await wf.correlateMessage(
+      body.name,
+      key === undefined || key === null ? null : String(key),
+      body.variables,
+      c.var.actor,
+    );
+    if (result.correlated.length === 0 && result.started.length === 0) {
+      throw new HttpProblem(
+        'not-found',
+        `nothing waits for the message '${body.name}' with this correlation key`,
+      );
+    }
+    return c.json(result);
+  });
+
+  app.get('/stuck', async (c) => c.json(await wf.sweep()));
+  return app;
+}
