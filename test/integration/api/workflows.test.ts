@@ -134,4 +134,31 @@ forEachDatabase('REST API workflows', (handle) => {
     expectProblem(await admin.get('/api/workflows/instances/not-an-id'), 404);
     expectProblem(await admin.post('/api/workflows/messages', { correlationKey: 'x' }), 422, ['/name']);
   });
+
+  it('documents every workflow endpoint in the OpenAPI document', async () => {
+    const document = await admin.get<{ paths: Record<string, Record<string, { operationId: string }>> }>(
+      '/api/openapi.json',
+    );
+    const operations = Object.entries(document.body.paths)
+      .filter(([path]) => path.startsWith('/api/workflows'))
+      .flatMap(([, item]) => Object.values(item).map((operation) => operation.operationId))
+      .filter(Boolean)
+      .sort();
+    expect(operations).toEqual([
+      'cancelWorkflowInstance',
+      'completeWorkflowTask',
+      'correlateWorkflowMessage',
+      'deployWorkflow',
+      'findStuckWorkflowWork',
+      'getWorkflowHistory',
+      'getWorkflowInstance',
+      'listMyWorkflowTasks',
+      'listWorkflowDefinitions',
+      'listWorkflowIncidents',
+      'listWorkflowInstances',
+      'listWorkflowVersions',
+      'retryWorkflowIncident',
+      'startWorkflow',
+    ]);
+  });
 });
