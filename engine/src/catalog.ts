@@ -5,6 +5,7 @@ import type { LocaleText, ModuleDefinition } from './definitions/types.ts';
 import { notFound } from './errors.ts';
 import type { FieldTypeRegistry } from './fields/registry.ts';
 import { relationSettings } from './fields/relation.ts';
+import { type LinkList, linkListsOf } from './records/links.ts';
 import type { Db } from './storage/db.ts';
 import { modules, moduleVersions } from './storage/meta-tables.ts';
 import { constraintName, qualified } from './storage/naming.ts';
@@ -17,7 +18,10 @@ export async function announcePublish(tx: Db, workspaceId: string): Promise<void
   await tx.run(sql`SELECT pg_notify(${CATALOG_CHANNEL}, ${workspaceId})`);
 }
 
-/** The list of records of `source` pointing at a record of the target module. */
+/**
+ * The list of records of `source` pointing at a record of the target module: through a relation
+ * field, or linking to it through a many-relation field.
+ */
 export interface InverseRelation {
   name: string;
   label: LocaleText;
@@ -39,6 +43,7 @@ export class ModuleCatalog {
   #byName = new Map<string, CompiledModule>();
   #inverses = new Map<string, InverseRelation[]>();
   #constraints = new Map<string, ConstraintOwner>();
+  #links = new Map<string, Map<string, LinkList>>();
   #compiled = new Map<string, CompiledModule>();
 
   constructor(
@@ -74,14 +79,20 @@ export class ModuleCatalog {
     this.#byName = new Map(list.map((m) => [m.name, m]));
     this.#inverses = new Map();
     this.#constraints = new Map();
+    this.#links = new Map();
     for (const module of list) {
       for (const field of module.fields) {
         for (const kind of ['uq', 'fk'] as const) {
           this.#constraints.set(constraintName(kind, module.id, field.definition.id), { module, field });
         }
-        if (field.definition.type !== 'relation') continue;
         const { target, inverse } = relationSettings(field.definition);
-        if (!inverse) continue;
+        const targetModule = field.linkTable ? this.#byId.get(target) : undefined;
+        for (const link of targetModule ? linkListsOf(this.schema, module, field, targetModule) : []) {
+          const lists = this.#links.get(link.module.id) ?? new Map<string, LinkList>();
+          lists.set(link.name, link);
+          this.#links.set(link.module.id, lists);
+        }
+        if ((field.definition.type !== 'relation' && !targetModule) || !inverse) continue;
         const list = this.#inverses.get(target) ?? [];
         list.push({ name: inverse.name, label: inverse.label, source: module, field });
         this.#inverses.set(target, list);
@@ -106,6 +117,16 @@ export class ModuleCatalog {
   /** Lists on `moduleId`'s records made by relations pointing at it. */
   inverses(moduleId: string): InverseRelation[] {
     return this.#inverses.get(moduleId) ?? [];
+  }
+
+  /** The many-relation list `name` on `moduleId`'s records: one of its fields, or an inverse list. */
+  linkList(moduleId: string, name: string): LinkList | undefined {
+    return this.#links.get(moduleId)?.get(name);
+  }
+
+  /** Every many-relation list on `moduleId`'s records (its fields, then inverse lists). */
+  linkLists(moduleId: string): LinkList[] {
+    return [...(this.#links.get(moduleId)?.values() ?? [])];
   }
 
   /** Which field a unique or foreign-key constraint belongs to. */

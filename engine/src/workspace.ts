@@ -108,6 +108,7 @@ export class Engine {
     const control = new AccessControl(this.db, id, schema);
     this.#unfollow.push(await control.follow());
     const logs = {
+      schema,
       history: sql.raw(qualified(schema, HISTORY_TABLE)),
       operationLog: operationLogTable(schema),
       users: control.tables.users,

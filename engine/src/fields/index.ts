@@ -13,6 +13,7 @@ import { percentField } from './percent.ts';
 import { phoneField } from './phone.ts';
 import { FieldTypeRegistry } from './registry.ts';
 import { relationField } from './relation.ts';
+import { relationsField } from './relations.ts';
 import { selectField } from './select.ts';
 import { textField } from './text.ts';
 import { urlField } from './url.ts';
@@ -36,6 +37,7 @@ export const builtInFieldTypes = [
   userField,
   departmentField,
   relationField,
+  relationsField,
   formulaField,
 ];
 
@@ -50,3 +52,4 @@ export { formulaFilterFamily } from './formula.ts';
 export type { ColumnSpec, FieldType, FilterFamily, JsonSchema } from './registry.ts';
 export { FieldTypeRegistry } from './registry.ts';
 export { relationSettings } from './relation.ts';
+export { relationsSettings } from './relations.ts';

@@ -20,9 +20,11 @@ import { HISTORY_TABLE, OWNER_PATH_COLUMN, qualified } from '../storage/naming.t
 import { compileFilter } from './filter.ts';
 import { diffValues, readHistory } from './history.ts';
 import { InsertBatcher } from './insert-batcher.ts';
+import { changedLinkFields, linkColumns, writeLinks } from './links.ts';
 import { type LocatedRecord, locateRecord, type RecordTables } from './locate.ts';
 import { afterCursor, decodeCursor, encodeCursor, orderBy, parseSort } from './order.ts';
 import { prepareValues } from './prepare.ts';
+import { relatedList } from './related.ts';
 import { LIST_ALIAS, ownerPathOf, SYSTEM_COLUMNS, statementsOf, type WriteTables } from './statements.ts';
 import type { Actor, HistoryEntry, Page, RecordValues, StoredRecord } from './types.ts';
 import { fieldValues, rowToRecord, valuesToColumns } from './values.ts';
@@ -64,17 +66,26 @@ export class RecordService {
     private readonly access: AccessControl,
   ) {
     this.#logs = {
+      schema: catalog.schema,
       history: sql.raw(qualified(catalog.schema, HISTORY_TABLE)),
       operationLog: operationLogTable(catalog.schema),
       users: access.tables.users,
       departments: access.tables.departments,
     };
-    const insert = async (module: CompiledModule, rows: unknown[][]) => {
-      const statements = statementsOf(module, this.catalog.tableSql(module), this.#logs);
-      await this.#write('write', () => this.db.execute(statements.insert(rows.length), bindRows(rows)));
-    };
+    const insert = (module: CompiledModule, rows: unknown[][]) =>
+      this.#write('write', () => this.#insertRows(this.db, module, rows));
     this.#inserts = new InsertBatcher({ many: insert, one: (module, row) => insert(module, [row]) });
   }
+
+  async #insertRows(db: Db, module: CompiledModule, rows: unknown[][]): Promise<void> {
+    const statements = statementsOf(module, this.catalog.tableSql(module), this.#logs);
+    await db.execute(statements.insert(rows.length), bindRows(rows));
+  }
+
+  readonly #tableOf = (id: string) => {
+    const target = this.catalog.byId(id);
+    return target ? { module: target, table: this.catalog.tableSql(target) } : undefined;
+  };
 
   #tables(module: CompiledModule): RecordTables {
     return { table: this.catalog.tableSql(module), ...this.#logs, access: this.access.tables };
@@ -105,7 +116,17 @@ export class RecordService {
       JSON.stringify(changes),
       ...columns.values(),
     ];
-    await this.#inserts.insert(module, row);
+    const links = changedLinkFields(module, undefined, values);
+    if (links.length === 0) await this.#inserts.insert(module, row);
+    else {
+      // the record and its links are written together, or neither
+      await this.#write('write', () =>
+        this.db.transaction(async (tx) => {
+          await this.#insertRows(tx, module, [row]);
+          await writeLinks(tx, this.catalog.schema, links, this.#tableOf, id, values);
+        }),
+      );
+    }
     // Every stored value is known here: no need to read the row back.
     const record = {
       id,
@@ -166,11 +187,15 @@ export class RecordService {
     policy: Policy,
     options: WriteOptions,
   ): Promise<StoredRecord> {
-    const first = await this.#tryUpdate(this.db, module, id, patch, actor, policy, options, false);
+    // links are written by statements of their own: in a transaction, holding the row lock from the start
+    const links = patchesLinks(module, patch);
+    const first = links
+      ? undefined
+      : await this.#tryUpdate(this.db, module, id, patch, actor, policy, options, false);
     if (first) return first;
     // Someone wrote between our read and our write. With an expected version that is a conflict;
     // without one, try again holding the row lock, which no other writer can overtake.
-    if (options.expectedVersion === undefined) {
+    if (options.expectedVersion === undefined || links) {
       const locked = await this.db.transaction((tx) =>
         this.#tryUpdate(tx, module, id, patch, actor, policy, options, true),
       );
@@ -236,11 +261,16 @@ export class RecordService {
           };
     if (ownerChanged) changes.owner = { from: current.owner, to: newOwner };
 
+    const links = changedLinkFields(module, current, values);
+    if (links.length > 0) {
+      await this.#write('write', () => writeLinks(db, this.catalog.schema, links, this.#tableOf, id, values));
+    }
     const columns = valuesToColumns(module, values);
     const assignments = module.fields
       .filter((f) => f.name in changes)
       .flatMap((f) => f.columns)
       .map((c) => sql`${sql.identifier(c)} = ${param(columns.get(c))}`);
+    assignments.push(sql`version = version + 1`, sql`updated_at = ${now}`, sql`updated_by = ${actor.userId}`);
     if (ownerChanged) {
       assignments.push(sql`owner = ${newOwner}`);
       assignments.push(
@@ -250,8 +280,7 @@ export class RecordService {
     const rows = await this.#write('write', () =>
       db.query(
         sql`WITH r AS (
-              UPDATE ${this.catalog.tableSql(module)} SET ${sql.join(assignments, sql`, `)},
-                version = version + 1, updated_at = ${now}, updated_by = ${actor.userId}
+              UPDATE ${this.catalog.tableSql(module)} SET ${sql.join(assignments, sql`, `)}
               WHERE id = ${id} AND version = ${current.version} RETURNING *),
             h AS (
               INSERT INTO ${this.#logs.history} (module_id, record_id, version, op, actor, changes)
@@ -260,7 +289,7 @@ export class RecordService {
               INSERT INTO ${this.#logs.operationLog} (actor, ip, user_agent, action, module, record_id, details)
               SELECT ${actor.userId}::uuid, ${actor.ip ?? null}, ${actor.userAgent ?? null}, ${action}, ${module.id},
                 r.id, ${JSON.stringify(details)}::jsonb FROM r)
-            SELECT * FROM r`,
+            SELECT ${sql.join([sql`r.*`, ...linkColumns(module, 'r', this.catalog.schema)], sql`, `)} FROM r`,
       ),
     );
     return rows.length > 0 ? this.#visible(module, policy, rows[0]) : undefined;
@@ -321,7 +350,10 @@ export class RecordService {
     return (await this.access.policyOf(actor)).fields(this.catalog.byName(moduleName));
   }
 
-  /** Records of another module pointing at this record through the inverse list `inverseName`. */
+  /**
+   * Records of another module pointing at this record through the inverse list `inverseName`, or
+   * linked to it through a many-relation (by the field's name or its inverse name).
+   */
   async related(
     moduleName: string,
     id: string,
@@ -331,17 +363,12 @@ export class RecordService {
   ): Promise<Page<StoredRecord>> {
     const module = this.catalog.byName(moduleName);
     const policy = await this.access.policyOf(actor);
-    const inverse = this.catalog
-      .inverses(module.id)
-      .find((i) => i.name === inverseName && mayRead(policy.fields(i.source), i.field.name));
-    if (!inverse) throw notFound(`related list '${inverseName}' of module '${module.name}'`);
-    if (!(await this.#locate(module, id, policy))) throw notFound(`${module.name} record '${id}'`);
-    return this.#list(
-      inverse.source,
-      query,
-      policy,
-      sql`${sql.identifier(ALIAS)}.${sql.identifier(inverse.field.columns[0])} = ${id}`,
+    const list = relatedList(this.catalog, module, inverseName, (m, field) =>
+      mayRead(policy.fields(m), field),
     );
+    if (!list) throw notFound(`related list '${inverseName}' of module '${module.name}'`);
+    if (!(await this.#locate(module, id, policy))) throw notFound(`${module.name} record '${id}'`);
+    return this.#list(list.records, query, policy, list.where(ALIAS, id));
   }
 
   async history(
@@ -414,10 +441,8 @@ export class RecordService {
         compileFilter(query.filter, {
           module,
           alias: ALIAS,
-          tableOf: (id) => {
-            const target = this.catalog.byId(id);
-            return target ? { module: target, table: this.catalog.tableSql(target) } : undefined;
-          },
+          tableOf: this.#tableOf,
+          linkList: (m, name) => this.catalog.linkList(m.id, name),
           visible,
           readable: (target, alias) => accessPredicate(policy, target.id, 'read', alias, this.access.tables),
         }),
@@ -524,6 +549,12 @@ function ownerFrom(input: unknown): string | undefined {
     ]);
   }
   return owner;
+}
+
+/** Whether a patch names a many-relation field. */
+function patchesLinks(module: CompiledModule, patch: unknown): boolean {
+  if (typeof patch !== 'object' || patch === null) return false;
+  return Object.keys(patch).some((name) => module.byName.get(name)?.linkTable !== undefined);
 }
 
 /** A patch that names the owner and nothing else. */

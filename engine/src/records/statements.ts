@@ -3,6 +3,7 @@ import type { CompiledModule } from '../compile/module.ts';
 import { SYSTEM_FIELDS } from '../definitions/names.ts';
 import { type PreparedStatement, prepareStatement } from '../storage/db.ts';
 import { OWNER_PATH_COLUMN } from '../storage/naming.ts';
+import { linkColumns } from './links.ts';
 
 /** The columns every module table starts with (see storage/plan.ts): the system fields. */
 export const SYSTEM_COLUMNS: readonly string[] = SYSTEM_FIELDS;
@@ -33,6 +34,8 @@ const cache = new WeakMap<CompiledModule, ModuleStatements>();
 
 /** The workspace tables a module's statements use besides its own. */
 export interface WriteTables {
+  /** The workspace's schema (join tables of many-relation fields live there). */
+  schema: string;
   history: SQL;
   operationLog: SQL;
   users: SQL;
@@ -65,24 +68,21 @@ function render(module: CompiledModule, table: SQL, logs: WriteTables): ModuleSt
     OWNER_PATH_COLUMN,
     ...fieldColumns,
   ];
-  const identifiers = (names: string[]) =>
-    sql.join(
-      names.map((n) => sql.identifier(n)),
-      sql`, `,
-    );
-  const selectColumns = identifiers([...SYSTEM_COLUMNS, ...fieldColumns]);
-  const byId = sql`SELECT ${selectColumns} FROM ${table} WHERE id = ${sql.placeholder('id')}`;
+  const alias = sql.identifier(LIST_ALIAS);
+  const listColumns = sql.join(
+    [
+      ...[...SYSTEM_COLUMNS, ...fieldColumns].map((c) => sql`${alias}.${sql.identifier(c)}`),
+      ...linkColumns(module, LIST_ALIAS, logs.schema),
+    ],
+    sql`, `,
+  );
+  const byId = sql`SELECT ${listColumns} FROM ${table} ${alias} WHERE ${alias}.id = ${sql.placeholder('id')}`;
   return {
     fieldColumns,
     insert: memoized((rows) => prepareStatement(insertStatement(module, table, logs, insertColumns, rows))),
     byId: prepareStatement(byId),
-    byIdForUpdate: prepareStatement(sql`${byId} FOR UPDATE`),
-    listColumns: sql.join(
-      [...SYSTEM_COLUMNS, ...fieldColumns].map(
-        (c) => sql`${sql.identifier(LIST_ALIAS)}.${sql.identifier(c)}`,
-      ),
-      sql`, `,
-    ),
+    byIdForUpdate: prepareStatement(sql`${byId} FOR UPDATE OF ${alias}`),
+    listColumns,
   };
 }
 

@@ -3,6 +3,7 @@ import { type Problem, pointerOf } from '../errors.ts';
 import type { FieldTypeRegistry } from '../fields/registry.ts';
 import { relationSettings } from '../fields/relation.ts';
 import { losslessConversion } from './conversions.ts';
+import { type LinkStep, planLinkTables } from './link-plan.ts';
 import {
   archivedColumnName,
   constraintName,
@@ -35,7 +36,8 @@ export type StepKind =
   | 'alterColumnType'
   | 'addUnique'
   | 'addIndex'
-  | 'addForeignKey';
+  | 'addForeignKey'
+  | LinkStep['kind'];
 
 export interface MigrationStep {
   kind: StepKind;
@@ -69,12 +71,14 @@ const PHASES: StepKind[] = [
   'renameTable',
   'dropConstraint',
   'archiveColumn',
+  'archiveLinkTable',
   'renameColumn',
   'addColumn',
   'alterColumnType',
   'addUnique',
   'addIndex',
   'addForeignKey',
+  'createLinkTable',
 ];
 
 export interface ModuleChange {
@@ -152,6 +156,10 @@ export function planMigration(
         [`ALTER TABLE ${tableOf(before.name)} RENAME TO ${quoteIdent(after.name)}`],
       );
     }
+
+    const links = planLinkTables(schema, before, after, version, modulesAfter);
+    for (const { kind, description, sql, field } of links.steps) step(kind, description, sql, { field });
+    for (const a of links.archived) archived.push({ moduleId: after.id, ...a });
 
     const oldFields = new Map((before?.fields ?? []).map((f) => [f.id, f]));
     const newIds = new Set(after.fields.map((f) => f.id));
