@@ -32,6 +32,7 @@ export {
 } from './definitions/store.ts';
 export * from './identity/index.ts';
 export { type Filter, OPERATORS } from './records/filter.ts';
+export type { LinkList } from './records/links.ts';
 export {
   DEFAULT_PAGE,
   type ListQuery,
