@@ -1,5 +1,5 @@
-import type { ModuleDefinition } from '../definitions/types.ts';
-import type { FieldCheckProblem, FieldType, JsonSchema } from './registry.ts';
+import type { FieldDefinition } from '../definitions/types.ts';
+import type { FieldCheckContext, FieldCheckProblem, FieldType, JsonSchema } from './registry.ts';
 import { mainColumn } from './shared.ts';
 
 export interface RelationSettings {
@@ -29,21 +29,36 @@ export const relationSettingsSchema: Record<'target' | 'inverse', JsonSchema> = 
   },
 };
 
-/** The target must exist and the inverse list's name must not clash with a field of the target. */
+/**
+ * The target must exist, and the inverse list's name must clash neither with a field of the target
+ * nor with another relation's inverse list on it.
+ */
 export function targetAndInverseProblems(
-  field: { [k: string]: unknown },
-  modules: ReadonlyMap<string, ModuleDefinition>,
+  field: FieldDefinition,
+  { module, modules }: FieldCheckContext,
 ): FieldCheckProblem[] {
   const { target, inverse } = relationSettings(field);
   const targetModule = modules.get(target);
   if (!targetModule) return [{ pointer: '/target', message: `no module with id '${target}'` }];
-  if (inverse && targetModule.fields.some((f) => f.name === inverse.name)) {
-    return [
-      {
-        pointer: '/inverse/name',
-        message: `module '${targetModule.name}' already has a field named '${inverse.name}'`,
-      },
-    ];
+  if (!inverse) return [];
+  const clash = (message: string) => [{ pointer: '/inverse/name', message }];
+  if (targetModule.fields.some((f) => f.name === inverse.name)) {
+    return clash(`module '${targetModule.name}' already has a field named '${inverse.name}'`);
+  }
+  for (const other of modules.values()) {
+    const source = other.id === module.id ? module : other;
+    const taken = source.fields.find(
+      (f) =>
+        !(source === module && f.id === field.id) &&
+        (f.type === 'relation' || f.type === 'relations') &&
+        relationSettings(f).target === target &&
+        relationSettings(f).inverse?.name === inverse.name,
+    );
+    if (taken) {
+      return clash(
+        `${source.name}.${taken.name} already lists its records on '${targetModule.name}' as '${inverse.name}'`,
+      );
+    }
   }
   return [];
 }
@@ -63,7 +78,7 @@ export const relationField: FieldType = {
   feelType: () => 'string',
   columns: mainColumn('uuid'),
   valueSchema: () => ({ type: 'string', format: 'uuid' }),
-  check: (field, { modules }) => targetAndInverseProblems(field, modules),
+  check: targetAndInverseProblems,
   filter: 'reference',
   sortable: true,
 };

@@ -44,7 +44,7 @@ export const relationsField: FieldType = {
   normalize: (_field, value) =>
     Array.isArray(value) ? value.map((id) => (typeof id === 'string' ? id.toLowerCase() : id)) : value,
   fromColumns: (_field, [raw]) => (Array.isArray(raw) && raw.length > 0 ? raw.map(String) : null),
-  check: (field, { modules }) => targetAndInverseProblems(field, modules),
+  check: targetAndInverseProblems,
   filter: 'links',
   sortable: false,
 };

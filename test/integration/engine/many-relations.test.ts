@@ -311,6 +311,56 @@ forEachDatabase('many-to-many relations', (handle) => {
   });
 
   describe('definition changes', () => {
+    it('refuses a missing target, an inverse name taken on the target, and an index', async () => {
+      const bad = {
+        id: 'mod_m2m_bad',
+        name: 'bad',
+        label: { en: 'Bad' },
+        fields: [
+          { id: 'bd_nowhere', name: 'nowhere', type: 'relations', label: { en: 'N' }, target: 'mod_none' },
+          {
+            id: 'bd_field',
+            name: 'clash_field',
+            type: 'relations',
+            label: { en: 'F' },
+            target: TAG,
+            inverse: { name: 'name', label: { en: 'Name' } },
+          },
+          {
+            id: 'bd_inverse',
+            name: 'clash_inverse',
+            type: 'relation',
+            label: { en: 'I' },
+            target: TAG,
+            inverse: { name: 'articles', label: { en: 'Articles' } },
+          },
+          {
+            id: 'bd_unique',
+            name: 'unique_links',
+            type: 'relations',
+            label: { en: 'U' },
+            target: TAG,
+            unique: true,
+          },
+        ],
+      };
+      await workspace.definitions.saveDraft(bad);
+      const error = await engineError(workspace.definitions.publish(['bad']));
+      expect(error.kind).toBe('invalid-definition');
+      expect(error.problems.map((p) => p.pointer)).toEqual(['/modules/bad/fields/3/unique']);
+      await workspace.definitions.saveDraft({ ...bad, fields: bad.fields.slice(0, 3) });
+      const refused = await engineError(workspace.definitions.publish(['bad']));
+      expect(refused.problems.map((p) => [p.pointer, p.message])).toEqual([
+        ['/modules/bad/fields/0/target', "no module with id 'mod_none'"],
+        ['/modules/bad/fields/1/inverse/name', "module 'tag' already has a field named 'name'"],
+        [
+          '/modules/bad/fields/2/inverse/name',
+          "article.tags already lists its records on 'tag' as 'articles'",
+        ],
+      ]);
+      await workspace.definitions.discardDraft('bad');
+    });
+
     it('keeps the links when the modules and the field are renamed', async () => {
       const record = await create({ title: 'Rename', tags: [tags.red, tags.blue] });
       await workspace.definitions.saveDraft({ ...tag, name: 'label' });
