@@ -26,6 +26,8 @@ export interface ModuleStatements {
   insert(rows: number): PreparedStatement;
   byId: PreparedStatement;
   byIdForUpdate: PreparedStatement;
+  /** Takes the row lock of record `id`, reading nothing. */
+  lockById: PreparedStatement;
   /** `t."id", t."version", …`: the columns a list selects from alias `t`. */
   listColumns: SQL;
 }
@@ -82,6 +84,7 @@ function render(module: CompiledModule, table: SQL, logs: WriteTables): ModuleSt
     insert: memoized((rows) => prepareStatement(insertStatement(module, table, logs, insertColumns, rows))),
     byId: prepareStatement(byId),
     byIdForUpdate: prepareStatement(sql`${byId} FOR UPDATE OF ${alias}`),
+    lockById: prepareStatement(sql`SELECT 1 FROM ${table} WHERE id = ${sql.placeholder('id')} FOR UPDATE`),
     listColumns,
   };
 }

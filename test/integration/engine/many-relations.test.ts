@@ -174,6 +174,41 @@ forEachDatabase('many-to-many relations', (handle) => {
       expect(notList.problems[0]).toMatchObject({ pointer: '/tags', code: 'type' });
     });
 
+    it('serialises concurrent link changes of one record: each lands once, the history is a chain', async () => {
+      const record = await create({ title: 'Busy' });
+      const [r, g, b, s] = [tags.red, tags.green, tags.blue, tags.spare];
+      const lists = [
+        [r],
+        [g],
+        [b],
+        [s],
+        [r, g],
+        [g, r],
+        [b, s],
+        [s, b],
+        [r, g, b],
+        [b, g, r],
+        [s, r, g, b],
+        [g],
+      ];
+      // [g] comes twice: when the two land one after the other, the second changes nothing
+      await Promise.all(
+        lists.map((list) => workspace.records.update('article', record.id, { tags: list }, SYSTEM_ACTOR)),
+      );
+      const stored = await workspace.records.get('article', record.id, SYSTEM_ACTOR);
+      const history = (await workspace.records.history('article', record.id, SYSTEM_ACTOR)).reverse();
+      const updates = history.filter((h) => h.op === 'update');
+      expect(stored.version).toBe(1 + updates.length);
+      expect(updates.length).toBeGreaterThanOrEqual(lists.length - 1);
+      let previous: unknown = null;
+      for (const entry of updates) {
+        expect(entry.changes.tags.from).toEqual(previous);
+        previous = entry.changes.tags.to;
+      }
+      expect(stored.tags).toEqual(previous);
+      expect(await links(record.id)).toEqual(previous);
+    });
+
     it('links a module to itself, listed from both sides', async () => {
       const a = await create({ title: 'Self A' });
       const b = await create({ title: 'Self B', cites: [a.id] });
