@@ -277,7 +277,10 @@ forEachDatabase('many-to-many relations', (handle) => {
       expect(await tagNames({ field: 'articles', op: 'hasAny', value: [ids.rg] })).toEqual(['green', 'red']);
       expect(await tagNames({ field: 'articles', op: 'hasAll', value: [ids.rg, ids.g] })).toEqual(['green']);
       expect(await tagNames({ field: 'articles.title', op: 'eq', value: 'F-b' })).toEqual(['blue']);
-      expect(await tagNames({ field: 'articles', op: 'empty' })).toEqual(['spare']);
+      await workspace.records.create('tag', { name: 'lonely' }, SYSTEM_ACTOR);
+      const unlinked = await tagNames({ field: 'articles', op: 'empty' });
+      expect(unlinked).toContain('lonely');
+      expect(unlinked).not.toContain('green');
     });
 
     it('lists linked records from both sides', async () => {
@@ -342,6 +345,45 @@ forEachDatabase('many-to-many relations', (handle) => {
       expect((await engineError(workspace.records.related('article', foreign.id, 'tags', actor))).kind).toBe(
         'not-found',
       );
+    });
+    it('hides the links, their filters and related lists from an actor who may not read the field', async () => {
+      const org = organisation(handle());
+      const blind = await org.user('m2m_blind');
+      await org.role({
+        id: 'm2m_blind',
+        label: { en: 'Blind', 'zh-CN': '不可见' },
+        modules: { [TAG]: { read: 'all' }, [ARTICLE]: { read: 'all', fields: { tags: 'none' } } },
+      });
+      await org.grant(blind, 'm2m_blind');
+      const actor = { userId: blind.id };
+      const record = await create({ title: 'Hidden', tags: [tags.red] });
+      expect(await workspace.records.get('article', record.id, actor)).not.toHaveProperty('tags');
+      for (const [module, field] of [
+        ['article', 'tags'],
+        ['article', 'tags.name'],
+        ['tag', 'articles'],
+        ['tag', 'articles.title'],
+      ]) {
+        const error = await engineError(
+          workspace.records.list(module, actor, { filter: { field, op: 'notEmpty' } }),
+        );
+        expect(error.problems[0]).toMatchObject({ code: 'unknown-field' });
+      }
+      for (const [module, id, list] of [
+        ['article', record.id, 'tags'],
+        ['tag', tags.red, 'articles'],
+      ]) {
+        expect((await engineError(workspace.records.related(module, id, list, actor))).kind).toBe(
+          'not-found',
+        );
+      }
+      const write = await engineError(workspace.records.update('article', record.id, { tags: [] }, actor));
+      // a field the actor cannot read is answered as unknown, as any other hidden field
+      expect(write).toMatchObject({
+        kind: 'invalid-record',
+        problems: [expect.objectContaining({ pointer: '/tags' })],
+      });
+      expect(await links(record.id)).toEqual([tags.red]);
     });
   });
 
