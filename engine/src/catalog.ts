@@ -85,18 +85,24 @@ export class ModuleCatalog {
         for (const kind of ['uq', 'fk'] as const) {
           this.#constraints.set(constraintName(kind, module.id, field.definition.id), { module, field });
         }
+        if (field.definition.type !== 'relation' && !field.linkTable) continue;
         const { target, inverse } = relationSettings(field.definition);
-        const targetModule = field.linkTable ? this.#byId.get(target) : undefined;
-        for (const link of targetModule ? linkListsOf(this.schema, module, field, targetModule) : []) {
-          const lists = this.#links.get(link.module.id) ?? new Map<string, LinkList>();
-          lists.set(link.name, link);
-          this.#links.set(link.module.id, lists);
-        }
-        if ((field.definition.type !== 'relation' && !targetModule) || !inverse) continue;
+        const targetModule = this.#byId.get(target);
+        if (field.linkTable && targetModule)
+          this.#addLinkLists(linkListsOf(this.schema, module, field, targetModule));
+        if (!inverse) continue;
         const list = this.#inverses.get(target) ?? [];
         list.push({ name: inverse.name, label: inverse.label, source: module, field });
         this.#inverses.set(target, list);
       }
+    }
+  }
+
+  #addLinkLists(links: LinkList[]) {
+    for (const link of links) {
+      const lists = this.#links.get(link.module.id) ?? new Map<string, LinkList>();
+      lists.set(link.name, link);
+      this.#links.set(link.module.id, lists);
     }
   }
 
