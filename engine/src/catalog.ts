@@ -42,6 +42,7 @@ export class ModuleCatalog {
   #byId = new Map<string, CompiledModule>();
   #byName = new Map<string, CompiledModule>();
   #inverses = new Map<string, InverseRelation[]>();
+  #references = new Map<string, ConstraintOwner[]>();
   #constraints = new Map<string, ConstraintOwner>();
   #links = new Map<string, Map<string, LinkList>>();
   #compiled = new Map<string, CompiledModule>();
@@ -78,6 +79,7 @@ export class ModuleCatalog {
     this.#byId = new Map(list.map((m) => [m.id, m]));
     this.#byName = new Map(list.map((m) => [m.name, m]));
     this.#inverses = new Map();
+    this.#references = new Map();
     this.#constraints = new Map();
     this.#links = new Map();
     for (const module of list) {
@@ -87,6 +89,9 @@ export class ModuleCatalog {
         }
         if (field.definition.type !== 'relation' && !field.linkTable) continue;
         const { target, inverse } = relationSettings(field.definition);
+        if (field.definition.type === 'relation') {
+          this.#references.set(target, [...(this.#references.get(target) ?? []), { module, field }]);
+        }
         const targetModule = this.#byId.get(target);
         if (field.linkTable && targetModule)
           this.#addLinkLists(linkListsOf(this.schema, module, field, targetModule));
@@ -135,9 +140,20 @@ export class ModuleCatalog {
     return [...(this.#links.get(moduleId)?.values() ?? [])];
   }
 
+  /** Every relation field pointing at `moduleId`'s records, with or without an inverse list. */
+  references(moduleId: string): ConstraintOwner[] {
+    return this.#references.get(moduleId) ?? [];
+  }
+
   /** Which field a unique or foreign-key constraint belongs to. */
   constraintOwner(name: string | undefined): ConstraintOwner | undefined {
     return name ? this.#constraints.get(name) : undefined;
+  }
+
+  /** The qualified table of a published module, by id, as named now. */
+  tableName(moduleId: string): string | undefined {
+    const module = this.#byId.get(moduleId);
+    return module ? qualified(this.schema, module.name) : undefined;
   }
 
   tableSql(module: CompiledModule) {

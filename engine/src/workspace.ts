@@ -109,6 +109,7 @@ export class Engine {
     this.#unfollow.push(await control.follow());
     const logs = {
       schema,
+      moduleTable: (id: string) => catalog.tableName(id),
       history: sql.raw(qualified(schema, HISTORY_TABLE)),
       operationLog: operationLogTable(schema),
       users: control.tables.users,

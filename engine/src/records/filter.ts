@@ -94,7 +94,9 @@ export function compileFilter(filter: unknown, context: FilterContext, pointer =
         alias,
       });
       const scope = ctx.readable?.(target.module, alias);
-      const where = scope ? sql`${inner} AND ${scope}` : inner;
+      // a related record in the recycle bin counts as no related record
+      const live = sql`${sql.identifier(alias)}.deleted_at IS NULL`;
+      const where = scope ? sql`${inner} AND ${live} AND ${scope}` : sql`${inner} AND ${live}`;
       if (list) return linkStep(list, ctx.alias, target.table, alias, where, MATCH_EMPTY.has(record.op));
       const via = column(ctx.alias, queryField(ctx.module, path[0], `${at}/field`, ctx.visible).column);
       const related = sql`${via} IN (SELECT ${sql.identifier(alias)}.id FROM ${target.table} ${sql.identifier(alias)} WHERE ${where})`;

@@ -6,8 +6,10 @@ import { UUID } from './literals.ts';
 export const LINK_OPERATORS = ['hasAny', 'hasAll', 'hasNone', 'empty', 'notEmpty'] as const;
 const MAX_IDS = 1000;
 
+/** The live records linked to the record aliased `alias` (a record in the recycle bin counts as none). */
 const links = (list: LinkList, alias: string, extra: SQL = sql``) =>
-  sql`SELECT 1 FROM ${list.table} l WHERE l.${sql.identifier(list.self)} = ${sql.identifier(alias)}.id${extra}`;
+  sql`SELECT 1 FROM ${list.table} l JOIN ${list.otherTable} o ON o.id = l.${sql.identifier(list.others)}
+    AND o.deleted_at IS NULL WHERE l.${sql.identifier(list.self)} = ${sql.identifier(alias)}.id${extra}`;
 
 /**
  * A condition on a many-relation list of the record aliased `alias` (a field, or an inverse list on

@@ -22,7 +22,10 @@ export interface LinkList {
   /** The many-relation field (on the source module). */
   field: CompiledField;
   source: CompiledModule;
+  /** The join table. */
   table: SQL;
+  /** The table of the records listed. */
+  otherTable: SQL;
   self: 'source_id' | 'target_id';
   others: 'source_id' | 'target_id';
   forward: boolean;
@@ -38,6 +41,7 @@ export function linkListsOf(
   if (!field.linkTable) return [];
   const table = sql.raw(qualified(schema, field.linkTable));
   const common = { field, source, table };
+  const tableOf = (module: CompiledModule) => sql.raw(qualified(schema, module.name));
   const lists: LinkList[] = [
     {
       ...common,
@@ -45,6 +49,7 @@ export function linkListsOf(
       label: field.definition.label,
       module: source,
       other: target,
+      otherTable: tableOf(target),
       self: 'source_id',
       others: 'target_id',
       forward: true,
@@ -58,6 +63,7 @@ export function linkListsOf(
       label: inverse.label,
       module: target,
       other: source,
+      otherTable: tableOf(source),
       self: 'target_id',
       others: 'source_id',
       forward: false,
@@ -68,24 +74,36 @@ export function linkListsOf(
 
 const col = (alias: string, name: string) => sql`${sql.identifier(alias)}.${sql.identifier(name)}`;
 
-/** The ids a record of `list.module` (aliased `alias`) is linked to, as a sub-query. */
-export function linkedIds(list: LinkList, alias: string): SQL {
-  return sql`SELECT l.${sql.identifier(list.others)} FROM ${list.table} l WHERE l.${sql.identifier(list.self)} = ${col(alias, 'id')}`;
+/** What reading links needs: the workspace's schema and the tables of the modules linked to. */
+export interface LinkTables {
+  schema: string;
+  moduleTable(moduleId: string): string | undefined;
+}
+
+/** The qualified tables a module's many-relation fields link to, in field order. */
+export function linkTargetTables(module: CompiledModule, tables: LinkTables): string[] {
+  return module.fields.flatMap((field) =>
+    field.linkTable ? [tables.moduleTable(relationsSettings(field.definition).target) ?? ''] : [],
+  );
 }
 
 /**
  * The select-list entries reading a module's many-relation fields off the row aliased `alias`:
- * each an array of the linked ids in the user's order, named like the field.
+ * each an array of the ids of the live records linked, in the user's order, named like the field.
+ * Links to records in the recycle bin stay stored (a restore brings them back) but are not shown.
  */
-export function linkColumns(module: CompiledModule, alias: string, schema: string): SQL[] {
-  return module.fields.flatMap((field) =>
-    field.linkTable
-      ? [
-          sql`ARRAY(SELECT l.target_id::text FROM ${sql.raw(qualified(schema, field.linkTable))} l
-              WHERE l.source_id = ${col(alias, 'id')} ORDER BY l.position) AS ${sql.identifier(field.name)}`,
-        ]
-      : [],
-  );
+export function linkColumns(module: CompiledModule, alias: string, tables: LinkTables): SQL[] {
+  const targets = linkTargetTables(module, tables);
+  return module.fields
+    .filter((field) => field.linkTable)
+    .map((field, i) => {
+      const table = sql.raw(qualified(tables.schema, field.linkTable ?? ''));
+      const live = targets[i]
+        ? sql` JOIN ${sql.raw(targets[i])} x ON x.id = l.target_id AND x.deleted_at IS NULL`
+        : sql``;
+      return sql`ARRAY(SELECT l.target_id::text FROM ${table} l${live}
+        WHERE l.source_id = ${col(alias, 'id')} ORDER BY l.position, l.target_id) AS ${sql.identifier(field.name)}`;
+    });
 }
 
 /** The many-relation fields whose value differs between `before` (none for a create) and `after`. */
@@ -134,7 +152,8 @@ export async function writeLinks(
     const missing = target
       ? await tx.query<{ i: string | number }>(
           sql`SELECT x.i FROM unnest(${sql.param(ids)}::uuid[]) WITH ORDINALITY AS x(id, i)
-              WHERE NOT EXISTS (SELECT 1 FROM ${target.table} r WHERE r.id = x.id) ORDER BY x.i`,
+              WHERE NOT EXISTS (SELECT 1 FROM ${target.table} r WHERE r.id = x.id AND r.deleted_at IS NULL)
+              ORDER BY x.i`,
         )
       : ids.map((_, i) => ({ i: i + 1 }));
     const name = target?.module.name ?? 'related';
@@ -154,8 +173,13 @@ export async function writeLinks(
   }
   for (const field of fields) {
     const table = sql.raw(qualified(schema, field.linkTable ?? ''));
+    const target = tableOf(relationsSettings(field.definition).target);
     const ids = (values[field.name] as string[] | null | undefined) ?? [];
-    await tx.run(sql`DELETE FROM ${table} WHERE source_id = ${id}`);
+    // links to records in the recycle bin were not shown, so they are not replaced: a restore brings them back
+    const shown = target
+      ? sql` AND EXISTS (SELECT 1 FROM ${target.table} x WHERE x.id = l.target_id AND x.deleted_at IS NULL)`
+      : sql``;
+    await tx.run(sql`DELETE FROM ${table} l WHERE l.source_id = ${id}${shown}`);
     if (ids.length === 0) continue;
     await tx.run(
       sql`INSERT INTO ${table} (source_id, target_id, position)

@@ -3,7 +3,7 @@ import type { CompiledModule } from '../compile/module.ts';
 import { SYSTEM_FIELDS } from '../definitions/names.ts';
 import { type PreparedStatement, prepareStatement } from '../storage/db.ts';
 import { OWNER_PATH_COLUMN } from '../storage/naming.ts';
-import { linkColumns } from './links.ts';
+import { linkColumns, linkTargetTables } from './links.ts';
 
 /** The columns every module table starts with (see storage/plan.ts): the system fields. */
 export const SYSTEM_COLUMNS: readonly string[] = SYSTEM_FIELDS;
@@ -24,6 +24,7 @@ export interface ModuleStatements {
    * `r<k>_actor`, `r<k>_ip`, `r<k>_agent`, `r<k>_changes`, `r<k>_c<i>`.
    */
   insert(rows: number): PreparedStatement;
+  /** A live record (not in the recycle bin) by id. */
   byId: PreparedStatement;
   byIdForUpdate: PreparedStatement;
   /** Takes the row lock of record `id`, reading nothing. */
@@ -32,12 +33,14 @@ export interface ModuleStatements {
   listColumns: SQL;
 }
 
-const cache = new WeakMap<CompiledModule, ModuleStatements>();
+const cache = new WeakMap<CompiledModule, { targets: string; statements: ModuleStatements }>();
 
 /** The workspace tables a module's statements use besides its own. */
 export interface WriteTables {
   /** The workspace's schema (join tables of many-relation fields live there). */
   schema: string;
+  /** The qualified table of a published module, by id, as named now. */
+  moduleTable(moduleId: string): string | undefined;
   history: SQL;
   operationLog: SQL;
   users: SQL;
@@ -50,12 +53,14 @@ export function ownerPathOf(owner: SQL, tables: WriteTables): SQL {
 }
 
 export function statementsOf(module: CompiledModule, table: SQL, logs: WriteTables): ModuleStatements {
-  let statements = cache.get(module);
-  if (!statements) {
-    statements = render(module, table, logs);
-    cache.set(module, statements);
+  // the links' sub-queries name their targets' tables, which a rename of a target changes
+  const targets = linkTargetTables(module, logs).join();
+  let cached = cache.get(module);
+  if (cached?.targets !== targets) {
+    cached = { targets, statements: render(module, table, logs) };
+    cache.set(module, cached);
   }
-  return statements;
+  return cached.statements;
 }
 
 function render(module: CompiledModule, table: SQL, logs: WriteTables): ModuleStatements {
@@ -74,11 +79,11 @@ function render(module: CompiledModule, table: SQL, logs: WriteTables): ModuleSt
   const listColumns = sql.join(
     [
       ...[...SYSTEM_COLUMNS, ...fieldColumns].map((c) => sql`${alias}.${sql.identifier(c)}`),
-      ...linkColumns(module, LIST_ALIAS, logs.schema),
+      ...linkColumns(module, LIST_ALIAS, logs),
     ],
     sql`, `,
   );
-  const byId = sql`SELECT ${listColumns} FROM ${table} ${alias} WHERE ${alias}.id = ${sql.placeholder('id')}`;
+  const byId = sql`SELECT ${listColumns} FROM ${table} ${alias} WHERE ${alias}.id = ${sql.placeholder('id')} AND ${alias}.deleted_at IS NULL`;
   return {
     fieldColumns,
     insert: memoized((rows) => prepareStatement(insertStatement(module, table, logs, insertColumns, rows))),
