@@ -462,6 +462,15 @@ forEachDatabase('many-to-many relations', (handle) => {
         tags.red,
         tags.blue,
       ]);
+      // the target alone renamed: the article module's version stays, its statements follow the new name
+      await workspace.definitions.saveDraft({ ...tag, name: 'keyword' });
+      await workspace.definitions.publish();
+      expect((await workspace.records.get('article', record.id, SYSTEM_ACTOR)).tags).toEqual([
+        tags.red,
+        tags.blue,
+      ]);
+      await workspace.definitions.saveDraft(tag);
+      await workspace.definitions.publish();
     });
 
     it('hides links to records in the recycle bin, keeps them for a restore, and a purge removes them', async () => {
