@@ -140,12 +140,13 @@ export async function writeLinks(
     ids.forEach((value, i) => {
       const first = ids.indexOf(value);
       if (first === i) return;
-      const message = `the same record is linked twice (also at item ${first})`;
+      const earlier = pointerOf(field.name, first);
+      const message = `the same record is linked twice (also at ${earlier})`;
       problems.push({
         pointer: pointerOf(field.name, i),
         code: 'uniqueItems',
         message,
-        messages: { en: message, 'zh-CN': `同一记录重复关联（与第 ${first + 1} 项相同）` },
+        messages: { en: message, 'zh-CN': `同一记录重复关联（与 ${earlier} 相同）` },
       });
     });
     const target = tableOf(relationsSettings(field.definition).target);
