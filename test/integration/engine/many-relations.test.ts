@@ -115,6 +115,16 @@ forEachDatabase('many-to-many relations', (handle) => {
       expect(history[0].changes.tags).toBeUndefined();
     });
 
+    it('reverts the links to an earlier version with the rest of the record', async () => {
+      const record = await create({ title: 'V1', tags: [tags.red, tags.green] });
+      await workspace.records.update('article', record.id, { title: 'V2', tags: [tags.blue] }, SYSTEM_ACTOR);
+      const reverted = await workspace.records.revert('article', record.id, 1, SYSTEM_ACTOR);
+      expect(reverted).toMatchObject({ version: 3, title: 'V1', tags: [tags.red, tags.green] });
+      expect(await links(record.id)).toEqual([tags.red, tags.green]);
+      const [entry] = await workspace.records.history('article', record.id, SYSTEM_ACTOR);
+      expect(entry.changes.tags).toEqual({ from: [tags.blue], to: [tags.red, tags.green] });
+    });
+
     it('clears the links with null or an empty list, and the same list again changes nothing', async () => {
       const record = await create({ title: 'Clear', tags: [tags.red] });
       const same = await workspace.records.update('article', record.id, { tags: [tags.red] }, SYSTEM_ACTOR);
