@@ -3,7 +3,7 @@ import type { CompiledModule } from '../compile/module.ts';
 import type { FilterFamily } from '../fields/registry.ts';
 import { type FieldVisibility, type QueryField, queryField } from './fields.ts';
 import { fail } from './filter-error.ts';
-import { LINK_OPERATORS, linkCondition, linkStep } from './link-filter.ts';
+import { LINK_OPERATORS, LINKED_ALIAS, linkCondition, linkStep } from './link-filter.ts';
 import type { LinkList } from './links.ts';
 import { isIsoDate, isNumberLiteral, isTimestamp, UUID } from './literals.ts';
 
@@ -102,7 +102,12 @@ export function compileFilter(filter: unknown, context: FilterContext, pointer =
       const related = sql`${via} IN (SELECT ${sql.identifier(alias)}.id FROM ${target.table} ${sql.identifier(alias)} WHERE ${where})`;
       return MATCH_EMPTY.has(record.op) ? sql`(${related} OR ${via} IS NULL)` : related;
     }
-    if (list) return linkCondition(list, record.op, record.value, ctx.alias, at);
+    if (list) {
+      // the ids a record holds count whoever may read them (as a relation's id does); the records
+      // linking to it, an inverse list, only when the actor may read them (as in its related list)
+      const scope = list.forward ? undefined : ctx.readable?.(list.other, LINKED_ALIAS);
+      return linkCondition(list, record.op, record.value, ctx.alias, at, scope);
+    }
     const field = queryField(ctx.module, path[0], `${at}/field`, ctx.visible);
     return condition(field, record.op, record.value, ctx.alias, at);
   };

@@ -2,8 +2,9 @@
 // read as id lists, refused input naming the place, filters and related lists from both sides.
 import type { HistoryEntry, JsonSchema, Page, StoredRecord } from '@crm/engine';
 import { beforeAll, expect, it } from 'vitest';
-import { type ApiClient, apiClient, counts, expectProblem } from '../../support/api.ts';
+import { type ApiClient, apiClient, counts, expectProblem, tokenFor } from '../../support/api.ts';
 import { forEachDatabase } from '../../support/engines.ts';
+import { organisation } from '../../support/org.ts';
 
 const tag = {
   id: 'mod_api_m2m_tag',
@@ -171,6 +172,36 @@ forEachDatabase('REST API many-to-many relations', (handle) => {
     // deleting a tag removes its links
     expect((await api.delete(records('tag', `/${tags.red}`))).status).toBe(204);
     expect((await api.get<StoredRecord>(records('article', `/${both.id}`))).body.tags).toEqual([tags.green]);
+  });
+
+  it('keeps to the caller’s read scope on both modules', async () => {
+    const org = organisation(handle());
+    const rep = await org.user('api_m2m_rep');
+    await org.role({
+      id: 'api_m2m_rep',
+      label: { en: 'Rep', 'zh-CN': '销售' },
+      modules: { [tag.id]: { read: 'own' }, [article.id]: { read: 'own', create: 'own', update: 'own' } },
+    });
+    await org.grant(rep, 'api_m2m_rep');
+    const mine = (await api.post<StoredRecord>(records('tag'), { name: 'mine', owner: rep.id })).body.id;
+    const asRep = apiClient(handle(), { auth: { token: await tokenFor(handle(), rep.id) } });
+    // linking checks that the record exists, like a single relation; reading keeps to the scope
+    const created = await asRep.post<StoredRecord>(records('article'), {
+      title: 'Scoped',
+      tags: [mine, tags.green],
+    });
+    expect(created.status).toBe(201);
+    const related = await asRep.get<Page<StoredRecord>>(
+      records('article', `/${created.body.id}/related/tags`),
+    );
+    expect(related.body.data.map((r) => r.name)).toEqual(['mine']);
+    const through = await asRep.get<Page<StoredRecord>>(
+      filtered('article', { field: 'tags.name', op: 'eq', value: 'green' }),
+    );
+    expect(through.body.data).toEqual([]);
+    const back = await asRep.get<Page<StoredRecord>>(filtered('tag', { field: 'articles', op: 'notEmpty' }));
+    expect(back.body.data.map((r) => r.name)).toEqual(['mine']);
+    expect((await asRep.get(records('tag', `/${tags.green}/related/articles`))).status).toBe(404);
   });
 
   it('documents the field and the related lists in the OpenAPI document', async () => {

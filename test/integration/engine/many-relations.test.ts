@@ -346,6 +346,21 @@ forEachDatabase('many-to-many relations', (handle) => {
         filter: { field: 'articles.title', op: 'eq', value: 'S-foreign' },
       });
       expect(foreignTag.data).toEqual([]);
+      // an inverse list counts only the records linking here that the actor may read
+      const linkedByForeign = await workspace.records.list('tag', actor, {
+        filter: { field: 'articles', op: 'hasAny', value: [foreign.id] },
+      });
+      expect(linkedByForeign.data).toEqual([]);
+      const linkedByOwn = await workspace.records.list('tag', actor, {
+        filter: { field: 'articles', op: 'hasAny', value: [own.id, foreign.id] },
+      });
+      expect(linkedByOwn.data.map((r) => r.name)).toEqual(['mine']);
+      // the ids an article holds count whoever may read them, as its value shows them
+      const holding = await workspace.records.list('article', actor, {
+        filter: { field: 'tags', op: 'hasAll', value: [mine.id, theirs.id] },
+      });
+      expect(titles(holding.data)).toEqual(['S-own']);
+      expect((await workspace.records.get('article', own.id, actor)).tags).toEqual([mine.id, theirs.id]);
 
       expect(titles((await workspace.records.related('tag', mine.id, 'articles', actor)).data)).toEqual([
         'S-own',
