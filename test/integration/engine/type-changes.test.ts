@@ -16,9 +16,12 @@ const lossy = (value: unknown) => ({ lossy: value });
 
 type Expected = unknown | typeof LOST | { lossy: unknown };
 
+/** A field's type and settings. */
+type FieldShape = { type: string } & Record<string, unknown>;
+
 interface Case {
-  from: Omit<FieldDefinition, 'id' | 'name' | 'label'>;
-  to: Omit<FieldDefinition, 'id' | 'name' | 'label'>;
+  from: FieldShape;
+  to: FieldShape;
   /** Values stored under the old type, and what each becomes. */
   values: [unknown, Expected][];
 }
