@@ -356,7 +356,10 @@ export class DefinitionStore {
         });
       }
       for (const change of changes) {
-        const moduleSteps = steps.filter((s) => s.module === change.after.name);
+        // the version's plan is readable by every user: it keeps the counts, not the sampled values
+        const moduleSteps = steps
+          .filter((s) => s.module === change.after.name)
+          .map((s) => (s.conversion ? { ...s, conversion: { ...s.conversion, samples: [] } } : s));
         await tx.run(
           sql`INSERT INTO ${moduleVersions} (workspace_id, module_id, version, definition, plan, published_by)
               VALUES (${this.workspaceId}, ${change.after.id}, ${change.version}, ${JSON.stringify(change.after)}::jsonb,

@@ -344,7 +344,7 @@ export function planMigration(
           'alterColumnType',
           {
             en: `Change field ${field.name} from ${types} (no value is lost)`,
-            'zh-CN': `字段 ${field.name} 类型由 ${types}（不会丢失数据）`,
+            'zh-CN': `字段 ${field.name} 类型变更：${types}（不会丢失数据）`,
           },
           [`ALTER TABLE ${table} ALTER COLUMN ${quoteIdent(column)} TYPE ${to} USING ${using}`],
           { field: field.name, rewritesTable: true },

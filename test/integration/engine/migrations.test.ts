@@ -239,6 +239,15 @@ forEachDatabase('migrations', (handle) => {
     );
     expect(meta).toHaveLength(1);
     expect(meta[0]).toMatchObject({ field_id: 'c_legacy', version: 4, table_name: 'contact' });
+    expect(await workspace.definitions.archived.list('contact')).toMatchObject([
+      {
+        columns: ['_arch_v4_legacy'],
+        field: { id: 'c_legacy', name: 'legacy', type: 'text' },
+        version: 4,
+        reason: 'removed',
+        values: 3,
+      },
+    ]);
 
     const ann = await get('ann');
     expect(ann).not.toHaveProperty('legacy');

@@ -560,6 +560,25 @@ forEachDatabase('type changes', (handle) => {
       expect(duplicate.problems).toMatchObject([{ pointer: '/badge', code: 'unique' }]);
     });
 
+    it('renames and converts a field in one publish; the stored plan keeps the counts, not the values', async () => {
+      await draft('people', (d) => {
+        Object.assign(d.fields[5], { name: 'tag', type: 'select', options: letters(['b']) });
+      });
+      const result = await workspace.definitions.publish(['people'], SYSTEM_ACTOR, { confirmDataLoss: true });
+      const published = report(result.steps, 'tag');
+      expect(published).toMatchObject({ unconvertible: 3, archivedColumn: '_arch_v3_tag' });
+      expect(published.samples).toHaveLength(3);
+      expect(result.steps.map((s) => s.kind)).toEqual(['renameColumn', 'convertColumn']);
+      const columns = await tableColumns(engine, SCHEMA, 'people');
+      expect(columns).toEqual(expect.arrayContaining(['tag', '_arch_v3_tag']));
+      expect(columns).not.toContain('tags');
+      const [kept] = await rawRows(engine, `SELECT "_arch_v3_tag" AS tags FROM "${SCHEMA}".people LIMIT 1`);
+      expect(kept.tags).toEqual(['a']);
+      const { plan } = await workspace.definitions.version('people', 3);
+      const stored = (plan as { conversion?: ConversionReport }[]).find((s) => s.conversion)?.conversion;
+      expect(stored).toMatchObject({ field: 'tag', unconvertible: 3, samples: [] });
+    });
+
     it('says when a required field would be left empty', async () => {
       await draft('people', (d) => {
         Object.assign(d.fields[0], { type: 'integer' });
