@@ -334,8 +334,10 @@ export function typeChangeOf(
     if (losslessConversion(fromSql, toSql, 'x') !== undefined) return { kind: 'inPlace' };
     return NUMERIC.has(next.type) ? toDecimal(old, next) : REFUSED;
   }
-  if (NUMERIC.has(next.type) && losslessConversion(fromSql, toSql, 'x') !== undefined)
-    return { kind: 'inPlace' };
+  if (NUMERIC.has(next.type) && (old.type === 'integer' || NUMERIC.has(old.type))) {
+    if (fromSql === toSql) return UNCHANGED;
+    if (losslessConversion(fromSql, toSql, 'x') !== undefined) return { kind: 'inPlace' };
+  }
   switch (next.type) {
     case 'text':
     case 'longText':

@@ -44,6 +44,7 @@ const CASES: Record<string, Case> = {
       ['99999999999999999', LOST],
       ['12.5', LOST],
       [null, null],
+      ['+5', 5],
     ],
   },
   text_integer_bounded: {
@@ -65,6 +66,8 @@ const CASES: Record<string, Case> = {
       ['.5', 0.5],
       ['10000', LOST],
       ['9999.99', 9999.99],
+      ['+.5', 0.5],
+      ['5.', 5],
     ],
   },
   text_date: {
@@ -89,6 +92,8 @@ const CASES: Record<string, Case> = {
       ['2026-01-02T10:30:15.250', '2026-01-02T10:30:15.250Z'],
       ['2026-13-01T00:00', LOST],
       ['2026-01-02T24:00', LOST],
+      ['2026-01-02t10:00z', '2026-01-02T10:00:00.000Z'],
+      ['0000-01-01', LOST],
     ],
   },
   text_boolean: {
@@ -347,7 +352,7 @@ forEachDatabase('type changes', (handle) => {
     }
     const textInteger = report(preview.steps, 'text_integer');
     expect(textInteger.summary.en).toBe(
-      "changing field 'text_integer' from text to integer: 3 of 5 values cannot be converted and would become empty (the old values stay in _arch_v2_text_integer until purged)",
+      "changing field 'text_integer' from text to integer: 3 of 6 values cannot be converted and would become empty (the old values stay in _arch_v2_text_integer until purged)",
     );
     expect(textInteger.summary['zh-CN']).toContain('无法转换');
     expect(report(preview.steps, 'decimal_integer').summary.en).toContain('3 values would lose precision');
@@ -421,6 +426,47 @@ forEachDatabase('type changes', (handle) => {
       SYSTEM_ACTOR,
     );
     expect(written).toMatchObject({ text_integer: 8, text_select: 'lost', text_multi: ['won'] });
+  });
+
+  it('changes types whose values all fit without a conversion: in place or not at all', async () => {
+    const lossless: ModuleDefinition = {
+      id: 'mod_tc_lossless',
+      name: 'lossless',
+      label: { en: 'Lossless' },
+      fields: [
+        { id: 'l_price', name: 'price', type: 'decimal', label: { en: 'Price' } },
+        { id: 'l_mail', name: 'mail', type: 'email', label: { en: 'Mail' } },
+        { id: 'l_day', name: 'day', type: 'date', label: { en: 'Day' } },
+        { id: 'l_count', name: 'count', type: 'integer', label: { en: 'Count' } },
+      ],
+    };
+    await workspace.definitions.saveDraft(lossless);
+    await workspace.definitions.publish(['lossless']);
+    const { id } = await workspace.records.create(
+      'lossless',
+      { price: 12.5, mail: 'a@b.cn', day: '2026-05-06', count: 7 },
+      SYSTEM_ACTOR,
+    );
+    await draft('lossless', (d) => {
+      Object.assign(d.fields[0], { type: 'percent' }); // same numeric(15,2): nothing to do
+      Object.assign(d.fields[1], { type: 'text' }); // an address always fits 255 characters
+      Object.assign(d.fields[2], { type: 'datetime' }); // in place
+      Object.assign(d.fields[3], { type: 'text' }); // in place
+    });
+    const preview = await workspace.definitions.preview(['lossless']);
+    expect(preview.problems).toEqual([]);
+    expect(preview.steps.map((s) => [s.kind, s.field])).toEqual([
+      ['alterColumnType', 'day'],
+      ['alterColumnType', 'count'],
+    ]);
+    await workspace.definitions.publish(['lossless']);
+    expect(await workspace.records.get('lossless', id, SYSTEM_ACTOR)).toMatchObject({
+      price: 12.5,
+      mail: 'a@b.cn',
+      day: '2026-05-06T00:00:00.000Z',
+      count: '7',
+    });
+    expect(await workspace.definitions.archived.list('lossless')).toEqual([]);
   });
 
   it('purges archived data: one entry, then all, each logged', async () => {
