@@ -389,6 +389,7 @@ export class DefinitionStore {
                 to: s.conversion.to,
                 unconvertible: s.conversion.unconvertible,
                 lossy: s.conversion.lossy,
+                inRecycleBin: s.conversion.inRecycleBin,
                 archivedColumn: s.conversion.archivedColumn,
               },
             ]

@@ -3,7 +3,7 @@ import type { LocaleText } from '../definitions/types.ts';
 import type { Problem } from '../errors.ts';
 import type { Db } from './db.ts';
 import { qualified, quoteIdent } from './naming.ts';
-import type { ConversionCheck } from './plan.ts';
+import { type ConversionCheck, LIVE_ROWS } from './plan.ts';
 
 /** How many samples of lost values a preview shows per converted field. */
 export const CONVERSION_SAMPLES = 5;
@@ -18,7 +18,10 @@ export interface ConversionSample {
   problem: 'unconvertible' | 'lossy';
 }
 
-/** What a type change did to a field's values, counted over every record of the module. */
+/**
+ * What a type change did to a field's values, counted over the live records of the module; records in
+ * the recycle bin are converted too, and what they would lose is counted apart.
+ */
 export interface ConversionReport {
   field: string;
   from: string;
@@ -29,6 +32,8 @@ export interface ConversionReport {
   unconvertible: number;
   /** Values that converted but kept less (a fraction, a time of day). */
   lossy: number;
+  /** Unconvertible or lossy values of records in the recycle bin (restoring one finds the converted value). */
+  inRecycleBin: number;
   /** Whether the field is required: each unconvertible value leaves a record without one. */
   required: boolean;
   /** Where the old values stay until purged. */
@@ -41,8 +46,8 @@ export interface ConversionReport {
 const count = (value: unknown) => Number(value ?? 0);
 
 function summaryOf(report: Omit<ConversionReport, 'summary'>): LocaleText {
-  const { field, from, to, values, unconvertible, lossy, required, archivedColumn } = report;
-  if (unconvertible === 0 && lossy === 0) {
+  const { field, from, to, values, unconvertible, lossy, inRecycleBin, required, archivedColumn } = report;
+  if (unconvertible === 0 && lossy === 0 && inRecycleBin === 0) {
     return {
       en: `all ${values} values of field '${field}' convert from ${from} to ${to}`,
       'zh-CN': `字段 ${field} 的全部 ${values} 个值都能由 ${from} 转换为 ${to}`,
@@ -62,6 +67,10 @@ function summaryOf(report: Omit<ConversionReport, 'summary'>): LocaleText {
     en.push(`${lossy} values would lose precision`);
     zh.push(`${lossy} 个值将丢失精度`);
   }
+  if (inRecycleBin > 0) {
+    en.push(`${inRecycleBin} values of records in the recycle bin would be lost or lose precision`);
+    zh.push(`回收站中记录的 ${inRecycleBin} 个值将丢失或丢失精度`);
+  }
   return {
     en: `changing field '${field}' from ${from} to ${to}: ${en.join('; ')} (the old values stay in ${archivedColumn} until purged)`,
     'zh-CN': `字段 ${field} 由 ${from} 改为 ${to}：${zh.join('；')}（原值保留在 ${archivedColumn} 中，直到清除）`,
@@ -77,14 +86,16 @@ export async function measureConversion(
   const table = qualified(schema, check.table);
   const [totals] = await db.query<Record<string, unknown>>(
     sql.raw(
-      `SELECT count(*) FILTER (WHERE ${check.present}) AS present,
-              count(*) FILTER (WHERE ${check.unconvertible}) AS unconvertible,
-              count(*) FILTER (WHERE ${check.lossy}) AS lossy
+      `SELECT count(*) FILTER (WHERE ${LIVE_ROWS} AND ${check.present}) AS present,
+              count(*) FILTER (WHERE ${LIVE_ROWS} AND ${check.unconvertible}) AS unconvertible,
+              count(*) FILTER (WHERE ${LIVE_ROWS} AND ${check.lossy}) AS lossy,
+              count(*) FILTER (WHERE NOT ${LIVE_ROWS} AND (${check.unconvertible} OR ${check.lossy})) AS binned
        FROM ${table}`,
     ),
   );
   const unconvertible = count(totals?.unconvertible);
   const lossy = count(totals?.lossy);
+  const inRecycleBin = count(totals?.binned);
   const samples: ConversionSample[] = [];
   if (unconvertible + lossy > 0) {
     const old = quoteIdent(check.archivedColumn);
@@ -93,7 +104,7 @@ export async function measureConversion(
       sql.raw(
         `SELECT id::text AS id, to_jsonb(${old})::text AS value, to_jsonb(${now})::text AS converted,
                 ${now} IS NULL AS unconvertible
-         FROM ${table} WHERE (${check.unconvertible}) OR (${check.lossy})
+         FROM ${table} WHERE ${LIVE_ROWS} AND ((${check.unconvertible}) OR (${check.lossy}))
          ORDER BY created_at, id LIMIT ${CONVERSION_SAMPLES}`,
       ),
     );
@@ -113,6 +124,7 @@ export async function measureConversion(
     values: count(totals?.present),
     unconvertible,
     lossy,
+    inRecycleBin,
     required: check.required,
     archivedColumn: check.archivedColumn,
     samples,
@@ -127,7 +139,7 @@ function parseJson(value: unknown): unknown {
 
 /** The problem that stops a publish losing values nobody confirmed losing. */
 export function dataLossProblem(report: ConversionReport, check: ConversionCheck): Problem | undefined {
-  if (report.unconvertible === 0 && report.lossy === 0) return undefined;
+  if (report.unconvertible === 0 && report.lossy === 0 && report.inRecycleBin === 0) return undefined;
   const messages = {
     en: `${report.summary.en}; confirm the data loss to publish`,
     'zh-CN': `${report.summary['zh-CN']}；确认数据丢失后才能发布`,

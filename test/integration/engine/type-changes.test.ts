@@ -469,6 +469,40 @@ forEachDatabase('type changes', (handle) => {
     expect(await workspace.definitions.archived.list('lossless')).toEqual([]);
   });
 
+  it('counts what records in the recycle bin would lose apart, and converts them too', async () => {
+    await workspace.definitions.saveDraft({
+      id: 'mod_tc_binned',
+      name: 'binned',
+      label: { en: 'Binned' },
+      fields: [{ id: 'bn_size', name: 'size', type: 'text', label: { en: 'Size' } }],
+    });
+    await workspace.definitions.publish(['binned']);
+    const live = await workspace.records.create('binned', { size: '5' }, SYSTEM_ACTOR);
+    const binned = await workspace.records.create('binned', { size: 'large' }, SYSTEM_ACTOR);
+    await workspace.records.delete('binned', binned.id, SYSTEM_ACTOR);
+    await draft('binned', (d) => {
+      d.fields[0].type = 'integer';
+    });
+    const preview = await workspace.definitions.preview(['binned']);
+    expect(report(preview.steps, 'size')).toMatchObject({
+      values: 1,
+      unconvertible: 0,
+      lossy: 0,
+      inRecycleBin: 1,
+      samples: [],
+    });
+    expect(report(preview.steps, 'size').summary.en).toContain('1 values of records in the recycle bin');
+    expect(preview.problems).toMatchObject([{ code: 'data-loss' }]);
+    await workspace.definitions.publish(['binned'], SYSTEM_ACTOR, { confirmDataLoss: true });
+    expect(await workspace.records.get('binned', live.id, SYSTEM_ACTOR)).toMatchObject({ size: 5 });
+    expect(await workspace.records.restore('binned', binned.id, SYSTEM_ACTOR)).toMatchObject({ size: null });
+    const [kept] = await rawRows(
+      engine,
+      `SELECT "_arch_v2_size" AS size FROM "${SCHEMA}".binned WHERE id = '${binned.id}'`,
+    );
+    expect(kept.size).toBe('large');
+  });
+
   it('purges archived data: one entry, then all, each logged', async () => {
     const before = await workspace.definitions.archived.list('matrix');
     const purged = await workspace.definitions.archived.purge(

@@ -122,6 +122,11 @@ export function metaSchemas(fieldTypes: string[]): Record<string, JsonSchema> {
           description: 'Values that cannot be converted: they become empty (null)',
         },
         lossy: { type: 'integer', description: 'Values that convert but lose precision' },
+        inRecycleBin: {
+          type: 'integer',
+          description:
+            'Unconvertible or lossy values of records in the recycle bin (not in the counts above)',
+        },
         required: { type: 'boolean', description: 'Each unconvertible value leaves a required field empty' },
         archivedColumn: { type: 'string', description: 'Where the old values stay until purged' },
         samples: {
@@ -147,6 +152,7 @@ export function metaSchemas(fieldTypes: string[]): Record<string, JsonSchema> {
         'values',
         'unconvertible',
         'lossy',
+        'inRecycleBin',
         'required',
         'archivedColumn',
         'samples',
