@@ -46,7 +46,7 @@ const FALSE_WORDS = ['false', 'f', 'no', 'n', '0', 'off', '否', '假', '错'];
 // ajv-formats' full `email`, and an http(s) URL without spaces or characters a URI never holds.
 const EMAIL =
   "^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([a-z0-9]([a-z0-9-]*[a-z0-9])?\\.)+[a-z0-9]([a-z0-9-]*[a-z0-9])?$";
-const URL = '^https?://[^\\s/?#<>"{}|\\\\^`]+([/?#][^\\s<>"{}|\\\\^`]*)?$';
+const URL_TEXT = '^https?://[^\\s/?#<>"{}|\\\\^`]+([/?#][^\\s<>"{}|\\\\^`]*)?$';
 const INTEGER_TEXT = '^[+-]?[0-9]{1,16}$';
 const DECIMAL_TEXT = '^[+-]?([0-9]{1,30}(\\.[0-9]{0,30})?|\\.[0-9]{1,30})$';
 const DATE_TEXT = '^[0-9]{4}-[0-9]{2}-[0-9]{2}$';
@@ -347,7 +347,7 @@ export function typeChangeOf(
     case 'phone':
       return toFormatted(old, PHONE_PATTERN, 32);
     case 'url':
-      return toFormatted(old, URL, 2048);
+      return toFormatted(old, URL_TEXT, 2048);
     case 'integer':
       return toInteger(old, next);
     case 'decimal':
