@@ -8,6 +8,7 @@ import { createAjv } from './compile/ajv.ts';
 import { DefinitionChecker } from './definitions/check.ts';
 import { DefinitionStore } from './definitions/store.ts';
 import { createFieldTypeRegistry, type FieldTypeRegistry } from './fields/index.ts';
+import { type Clock, systemClock } from './identity/clock.ts';
 import { Identity, type IdentityOptions } from './identity/identity.ts';
 import { RecordService } from './records/service.ts';
 import type { Db } from './storage/db.ts';
@@ -56,6 +57,8 @@ export interface EngineOptions {
   registry?: FieldTypeRegistry;
   /** Clock and password hashing cost of the identity services (tests make both cheap to control). */
   identity?: IdentityOptions;
+  /** The time records are created and changed at (and autonumbers dated by); tests pass their own. */
+  clock?: Clock;
 }
 
 /** The metadata engine over one database; hands out workspaces. */
@@ -67,20 +70,28 @@ export class Engine {
   readonly #unfollow: (() => Promise<void>)[] = [];
 
   readonly #identityOptions: IdentityOptions;
+  readonly #clock: Clock;
 
   private constructor(
     readonly db: Db,
     registry: FieldTypeRegistry,
     identityOptions: IdentityOptions = {},
+    clock: Clock = systemClock,
   ) {
     this.registry = registry;
     this.#identityOptions = identityOptions;
+    this.#clock = clock;
     this.#checker = new DefinitionChecker(registry);
   }
 
   static async open(options: EngineOptions): Promise<Engine> {
     await migrateSystem(options.db);
-    return new Engine(options.db, options.registry ?? createFieldTypeRegistry(), options.identity);
+    return new Engine(
+      options.db,
+      options.registry ?? createFieldTypeRegistry(),
+      options.identity,
+      options.clock,
+    );
   }
 
   /** The workspace with this id, created on first use. */
@@ -120,7 +131,7 @@ export class Engine {
       operationLog: new OperationLog(this.db, schema, catalog),
     };
     const definitions = new DefinitionStore(this.db, id, schema, this.registry, this.#checker, catalog);
-    const records = new RecordService(this.db, catalog, control);
+    const records = new RecordService(this.db, catalog, control, this.#clock);
     const identity = new Identity(this.db, id, schema, this.#identityOptions);
     return new Workspace(id, schema, catalog, definitions, records, access, identity);
   }

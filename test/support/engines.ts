@@ -1,5 +1,6 @@
 // The engine on each database it supports: suites call `forEachDatabase` and run once per kind.
 import {
+  type Clock,
   Engine,
   type IdentityOptions,
   openPglite,
@@ -25,6 +26,8 @@ export const FAST_PASSWORD_HASHING: PasswordHashing = { memoryCost: 1024, timeCo
 export interface TestEngineOptions {
   /** A clock to step through lockouts and expiries; password hashing is cheap unless set here. */
   identity?: IdentityOptions;
+  /** The time records are created at (autonumbers are dated by it). */
+  clock?: Clock;
 }
 
 /** A fresh engine (own database) on `kind`; close it with `handle.engine.close()` and `drop()`. */
@@ -35,6 +38,7 @@ export async function openTestEngine(kind: DatabaseKind, name = 'engine', option
   const engine = await Engine.open({
     db,
     identity: { passwordHashing: FAST_PASSWORD_HASHING, ...options.identity },
+    clock: options.clock,
   });
   const workspace = await engine.workspace('default');
   return {

@@ -1,3 +1,4 @@
+import { autonumberField } from './autonumber.ts';
 import { booleanField } from './boolean.ts';
 import { dateField } from './date.ts';
 import { datetimeField } from './datetime.ts';
@@ -37,6 +38,7 @@ export const builtInFieldTypes = [
   departmentField,
   relationField,
   formulaField,
+  autonumberField,
 ];
 
 /** A registry holding the built-in field types; plugins register more on it. */

@@ -12,11 +12,13 @@ import { forbidden } from '../access/forbidden.ts';
 import { appendOperation, operationLogTable } from '../access/operation-log.ts';
 import type { FieldAccess, Policy } from '../access/policy.ts';
 import { accessPredicate } from '../access/predicate.ts';
+import { autonumberHook } from '../autonumber/counters.ts';
 import type { ModuleCatalog } from '../catalog.ts';
 import type { CompiledModule } from '../compile/module.ts';
 import { EngineError, localizedError, notFound } from '../errors.ts';
 import { type Db, dbErrorInfo, prepareStatement, SQLSTATE } from '../storage/db.ts';
 import { HISTORY_TABLE, OWNER_PATH_COLUMN, qualified } from '../storage/naming.ts';
+import { CreateHooks, type NewRecord } from './create-hooks.ts';
 import { compileFilter } from './filter.ts';
 import { diffValues, readHistory } from './history.ts';
 import { InsertBatcher } from './insert-batcher.ts';
@@ -56,12 +58,14 @@ const ALIAS = LIST_ALIAS;
  */
 export class RecordService {
   readonly #logs: WriteTables;
-  readonly #inserts: InsertBatcher<CompiledModule, unknown[]>;
+  readonly #inserts: InsertBatcher<CompiledModule, NewRecord>;
+  readonly #hooks: CreateHooks;
 
   constructor(
     private readonly db: Db,
     private readonly catalog: ModuleCatalog,
     private readonly access: AccessControl,
+    private readonly clock: () => Date = () => new Date(),
   ) {
     this.#logs = {
       history: sql.raw(qualified(catalog.schema, HISTORY_TABLE)),
@@ -69,9 +73,14 @@ export class RecordService {
       users: access.tables.users,
       departments: access.tables.departments,
     };
-    const insert = async (module: CompiledModule, rows: unknown[][]) => {
+    this.#hooks = new CreateHooks([autonumberHook(catalog.schema)]);
+    const insert = async (module: CompiledModule, records: NewRecord[]) => {
       const statements = statementsOf(module, this.catalog.tableSql(module), this.#logs);
-      await this.#write('write', () => this.db.execute(statements.insert(rows.length), bindRows(rows)));
+      await this.#write('write', () =>
+        this.#hooks.run(this.db, module, records, (db) =>
+          db.execute(statements.insert(records.length), bindRows(module, records)),
+        ),
+      );
     };
     this.#inserts = new InsertBatcher({ many: insert, one: (module, row) => insert(module, [row]) });
   }
@@ -91,21 +100,10 @@ export class RecordService {
       if (owner !== actor.userId) await this.#checkAssignee(module, policy, owner);
     }
     // the timestamps formulas see are the ones stored
-    const now = new Date().toISOString();
+    const now = this.clock().toISOString();
     const values = prepareValues(module, input, undefined, { id, owner, created_at: now, updated_at: now });
-    const columns = valuesToColumns(module, values);
     const changes = diffValues(module, undefined, fieldValues(module, values));
-    const row = [
-      id,
-      owner,
-      now,
-      actor.userId,
-      actor.ip ?? null,
-      actor.userAgent ?? null,
-      JSON.stringify(changes),
-      ...columns.values(),
-    ];
-    await this.#inserts.insert(module, row);
+    await this.#inserts.insert(module, { id, owner, now, actor, values, changes });
     // Every stored value is known here: no need to read the row back.
     const record = {
       id,
@@ -207,7 +205,7 @@ export class RecordService {
     if (options.expectedVersion !== undefined && current.version !== options.expectedVersion) {
       throw conflict(withoutHiddenFields(current, module, fields));
     }
-    const now = new Date().toISOString();
+    const now = this.clock().toISOString();
     const values = prepareValues(module, patch, current, {
       id,
       owner: newOwner ?? current.owner,
@@ -543,17 +541,18 @@ function conflict(current: StoredRecord): EngineError {
 }
 
 /** Placeholder values of an insert: row k as `r<k>_id`, `r<k>_owner`, … (see statements.ts). */
-function bindRows(rows: unknown[][]): Record<string, unknown> {
+function bindRows(module: CompiledModule, records: NewRecord[]): Record<string, unknown> {
   const bound: Record<string, unknown> = {};
-  for (const [k, [id, owner, now, actor, ip, agent, changes, ...columns]] of rows.entries()) {
+  for (const [k, { id, owner, now, actor, values, changes }] of records.entries()) {
     bound[`r${k}_id`] = id;
     bound[`r${k}_owner`] = owner;
     bound[`r${k}_now`] = now;
-    bound[`r${k}_actor`] = actor;
-    bound[`r${k}_ip`] = ip;
-    bound[`r${k}_agent`] = agent;
-    bound[`r${k}_changes`] = changes;
-    for (const [i, value] of columns.entries()) bound[`r${k}_c${i}`] = value ?? null;
+    bound[`r${k}_actor`] = actor.userId;
+    bound[`r${k}_ip`] = actor.ip ?? null;
+    bound[`r${k}_agent`] = actor.userAgent ?? null;
+    bound[`r${k}_changes`] = JSON.stringify(changes);
+    const columns = valuesToColumns(module, values).values();
+    for (const [i, value] of [...columns].entries()) bound[`r${k}_c${i}`] = value ?? null;
   }
   return bound;
 }

@@ -1,3 +1,4 @@
+import { autonumberBackfill } from '../autonumber/backfill.ts';
 import type { FieldDefinition, LocaleText, ModuleDefinition } from '../definitions/types.ts';
 import { type Problem, pointerOf } from '../errors.ts';
 import type { FieldTypeRegistry } from '../fields/registry.ts';
@@ -33,6 +34,7 @@ export type StepKind =
   | 'archiveColumn'
   | 'addColumn'
   | 'alterColumnType'
+  | 'backfill'
   | 'addUnique'
   | 'addIndex'
   | 'addForeignKey';
@@ -72,6 +74,7 @@ const PHASES: StepKind[] = [
   'renameColumn',
   'addColumn',
   'alterColumnType',
+  'backfill',
   'addUnique',
   'addIndex',
   'addForeignKey',
@@ -191,7 +194,26 @@ export function planMigration(
             { field: field.name },
           );
         }
+        if (before && field.type === 'autonumber') {
+          step(
+            'backfill',
+            {
+              en: `Number the existing records in field ${field.name}, in the order they were created`,
+              'zh-CN': `按创建顺序为现有记录编号（字段 ${field.name}）`,
+            },
+            autonumberBackfill(schema, table, after.id, field),
+            { field: field.name, rewritesTable: true },
+          );
+        }
         addConstraints(field, undefined, index);
+        return;
+      }
+      if (field.type === 'autonumber' && old.type !== 'autonumber') {
+        refusals.push({
+          pointer: pointerOf('modules', after.name, 'fields', index, 'type'),
+          code: 'type-change',
+          message: `field '${field.name}' cannot become an autonumber: its values would not be the engine's numbers; add a new autonumber field instead`,
+        });
         return;
       }
       const oldColumns = columnsOf(old);
@@ -270,8 +292,9 @@ export function planMigration(
       const isRelation = field.type === 'relation';
       const relation = isRelation ? relationSettings(field) : undefined;
       return {
-        uq: field.unique === true,
-        ix: !field.unique && (field.indexed === true || isRelation),
+        // an autonumber is always unique: never the same number twice, whatever happens
+        uq: field.unique === true || field.type === 'autonumber',
+        ix: !field.unique && field.type !== 'autonumber' && (field.indexed === true || isRelation),
         fk: relation ? `${relation.target}:${relation.onDelete ?? 'restrict'}` : undefined,
       };
     }
