@@ -2,6 +2,7 @@
 import {
   type Clock,
   Engine,
+  type FileOptions,
   type IdentityOptions,
   openPglite,
   openPostgres,
@@ -28,6 +29,8 @@ export interface TestEngineOptions {
   identity?: IdentityOptions;
   /** The time records are created at (autonumbers are dated by it). */
   clock?: Clock;
+  /** Where attachments are kept (a folder; the database by default). */
+  files?: FileOptions;
 }
 
 /** A fresh engine (own database) on `kind`; close it with `handle.engine.close()` and `drop()`. */
@@ -39,6 +42,7 @@ export async function openTestEngine(kind: DatabaseKind, name = 'engine', option
     db,
     identity: { passwordHashing: FAST_PASSWORD_HASHING, ...options.identity },
     clock: options.clock,
+    files: options.files,
   });
   const workspace = await engine.workspace('default');
   return {

@@ -5,6 +5,7 @@ import { datetimeField } from './datetime.ts';
 import { decimalField } from './decimal.ts';
 import { departmentField } from './department.ts';
 import { emailField } from './email.ts';
+import { fileField } from './file.ts';
 import { formulaField } from './formula.ts';
 import { integerField } from './integer.ts';
 import { longTextField } from './long-text.ts';
@@ -39,6 +40,7 @@ export const builtInFieldTypes = [
   relationField,
   formulaField,
   autonumberField,
+  fileField,
 ];
 
 /** A registry holding the built-in field types; plugins register more on it. */

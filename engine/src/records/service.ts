@@ -16,6 +16,7 @@ import { autonumberHook } from '../autonumber/counters.ts';
 import type { ModuleCatalog } from '../catalog.ts';
 import type { CompiledModule } from '../compile/module.ts';
 import { EngineError, localizedError, notFound } from '../errors.ts';
+import { FileReferences } from '../files/references.ts';
 import { type Db, dbErrorInfo, prepareStatement, SQLSTATE } from '../storage/db.ts';
 import { HISTORY_TABLE, OWNER_PATH_COLUMN, qualified } from '../storage/naming.ts';
 import { CreateHooks, type NewRecord } from './create-hooks.ts';
@@ -60,6 +61,7 @@ export class RecordService {
   readonly #logs: WriteTables;
   readonly #inserts: InsertBatcher<CompiledModule, NewRecord>;
   readonly #hooks: CreateHooks;
+  readonly #files: FileReferences;
 
   constructor(
     private readonly db: Db,
@@ -73,7 +75,8 @@ export class RecordService {
       users: access.tables.users,
       departments: access.tables.departments,
     };
-    this.#hooks = new CreateHooks([autonumberHook(catalog.schema)]);
+    this.#files = new FileReferences(catalog.schema, clock);
+    this.#hooks = new CreateHooks([autonumberHook(catalog.schema), this.#files.hook]);
     const insert = async (module: CompiledModule, records: NewRecord[]) => {
       const statements = statementsOf(module, this.catalog.tableSql(module), this.#logs);
       await this.#write('write', () =>
@@ -102,6 +105,7 @@ export class RecordService {
     // the timestamps formulas see are the ones stored
     const now = this.clock().toISOString();
     const values = prepareValues(module, input, undefined, { id, owner, created_at: now, updated_at: now });
+    await this.#files.resolve(this.db, module, values, actor, id);
     const changes = diffValues(module, undefined, fieldValues(module, values));
     await this.#inserts.insert(module, { id, owner, now, actor, values, changes });
     // Every stored value is known here: no need to read the row back.
@@ -212,6 +216,7 @@ export class RecordService {
       created_at: current.created_at,
       updated_at: now,
     });
+    await this.#files.resolve(db, module, values, actor, id);
     const before = fieldValues(module, current);
     const changes = diffValues(module, before, fieldValues(module, values));
     checkWritable(module, fields, patch, new Set(Object.keys(changes)));
@@ -245,8 +250,8 @@ export class RecordService {
         sql`${sql.identifier(OWNER_PATH_COLUMN)} = ${ownerPathOf(sql`${newOwner}::uuid`, this.#logs)}`,
       );
     }
-    const rows = await this.#write('write', () =>
-      db.query(
+    const write = (tx: Db) =>
+      tx.query(
         sql`WITH r AS (
               UPDATE ${this.catalog.tableSql(module)} SET ${sql.join(assignments, sql`, `)},
                 version = version + 1, updated_at = ${now}, updated_by = ${actor.userId}
@@ -259,7 +264,16 @@ export class RecordService {
               SELECT ${actor.userId}::uuid, ${actor.ip ?? null}, ${actor.userAgent ?? null}, ${action}, ${module.id},
                 r.id, ${JSON.stringify(details)}::jsonb FROM r)
             SELECT * FROM r`,
-      ),
+      );
+    const rows = await this.#write('write', () =>
+      this.#files.touches(module, changes)
+        ? db.transaction(async (tx) => {
+            const written = await write(tx);
+            const changed = new Set(Object.keys(changes));
+            if (written.length > 0) await this.#files.sync(tx, module, id, values, actor, changed);
+            return written;
+          })
+        : write(db),
     );
     return rows.length > 0 ? this.#visible(module, policy, rows[0]) : undefined;
   }

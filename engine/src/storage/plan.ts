@@ -3,6 +3,7 @@ import type { FieldDefinition, LocaleText, ModuleDefinition } from '../definitio
 import { type Problem, pointerOf } from '../errors.ts';
 import type { FieldTypeRegistry } from '../fields/registry.ts';
 import { relationSettings } from '../fields/relation.ts';
+import { releaseFilesTrigger } from '../files/release-trigger.ts';
 import { losslessConversion } from './conversions.ts';
 import {
   archivedColumnName,
@@ -190,7 +191,10 @@ export function planMigration(
               en: `Add field ${field.name} (${field.type})`,
               'zh-CN': `新增字段 ${field.name}（${field.type}）`,
             },
-            [`ALTER TABLE ${table} ADD COLUMN ${quoteIdent(name)} ${columns.sqlTypes[i]}`],
+            [
+              `ALTER TABLE ${table} ADD COLUMN ${quoteIdent(name)} ${columns.sqlTypes[i]}`,
+              ...(field.type === 'file' ? [releaseFilesTrigger(schema, table, after.id)] : []),
+            ],
             { field: field.name },
           );
         }
