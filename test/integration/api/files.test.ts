@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { CHUNK_SIZE, type FileOptions, type StoredRecord, SYSTEM_ACTOR } from '@crm/engine';
+import { serve } from '@crm/runtime';
 import { beforeAll, expect, it } from 'vitest';
 import { type ApiClient, apiClient, expectProblem, tokenFor } from '../../support/api.ts';
 import { type EngineHandle, forEachDatabase } from '../../support/engines.ts';
@@ -379,6 +380,39 @@ for (const storage of ['database', 'folder'] as const) {
         expect(left.files).toBe(kept.files - 1);
         if (storage === 'folder') expect(left.onDisk).toBe(kept.onDisk - 1);
         else expect(left.chunks).toBe(kept.chunks - 1);
+      });
+
+      it('streams uploads and downloads over a real HTTP connection', async () => {
+        const server = await serve(alice.app, 0, '127.0.0.1');
+        try {
+          const headers = (name: string) => ({
+            authorization: (alice as ApiClient & { token: string }).token,
+            'x-file-name': encodeURIComponent(name),
+          });
+          const send = (field: string, name: string, body: BodyInit) =>
+            fetch(`${server.url}/api/modules/contract/fields/${field}/files`, {
+              method: 'POST',
+              headers: headers(name),
+              body,
+              duplex: 'half',
+            } as RequestInit);
+          const ok = await send('big', '报价单.pdf', generated(3 * 1024 * 1024, 64 * 1024, undefined, PDF));
+          const file = (await ok.json()) as FileRef;
+          expect(ok.status, JSON.stringify(file)).toBe(201);
+          expect(file).toMatchObject({ name: '报价单.pdf', size: 3 * 1024 * 1024, type: 'application/pdf' });
+          const back = await fetch(`${server.url}/api/files/${file.id}`, { headers: headers('') });
+          expect(back.status).toBe(200);
+          expect((await back.arrayBuffer()).byteLength).toBe(3 * 1024 * 1024);
+          const before = await storedFiles(handle());
+          const tooBig = await send('scan', 'big.pdf', generated(3 * 1024 * 1024, 64 * 1024, undefined, PDF));
+          expect(tooBig.status).toBe(413);
+          expect(((await tooBig.json()) as { errors: { pointer: string }[] }).errors[0].pointer).toBe(
+            '/scan',
+          );
+          expect(await storedFiles(handle())).toEqual(before);
+        } finally {
+          await server.close();
+        }
       });
 
       it('needs the file name and the right to write the field', async () => {
