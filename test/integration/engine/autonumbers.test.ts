@@ -99,6 +99,10 @@ forEachDatabase(
       );
       expect(updated).toMatchObject({ title: 'renamed', number: 'QT-202601-0041' });
       expect((await records.get('quote', created.id, SYSTEM_ACTOR)).number).toBe('QT-202601-0041');
+      // forms show it read-only
+      const compiled = handle().workspace.catalog.byName('quote');
+      expect((compiled.uiSchema('en').number as Record<string, unknown>)['ui:readonly']).toBe(true);
+      expect(compiled.jsonSchema('en')).toMatchObject({ properties: { number: { readOnly: true } } });
     });
 
     it('starts again at 1 in a new period, and filters as text', async () => {
