@@ -17,6 +17,7 @@ interface FileRow {
   field_id: string;
   module_id: string;
   record_id: string | null;
+  last_record_id: string | null;
   uploaded_by: string;
   complete: boolean;
 }
@@ -35,7 +36,8 @@ function unusable(field: string, index: number, en: string, zh: string): Problem
 
 /**
  * How records reference uploaded files. A record may reference a file uploaded to that field by
- * the same user and not attached to any record yet, or one it already holds. Referencing attaches
+ * the same user and not attached to any record yet, one it already holds, or one it held before
+ * (reverting to an earlier version). Referencing attaches
  * the file to the record (in the write's transaction, so two records can never claim one file);
  * dropping the reference releases it (cleanup deletes released and never-attached files after a
  * grace period). Purging a record releases its files through a trigger on its table.
@@ -60,7 +62,8 @@ export class FileReferences {
       const ids = idsOf(values[field.name]);
       if (ids.length === 0) continue;
       const rows = await db.query<FileRow>(
-        sql`SELECT id, name, size, type, field_id, module_id, record_id, uploaded_by, complete FROM ${this.#table}
+        sql`SELECT id, name, size, type, field_id, module_id, record_id, last_record_id, uploaded_by, complete
+            FROM ${this.#table}
             WHERE id = ANY(${sql.param(ids)}::uuid[])`,
       );
       const byId = new Map(rows.map((r) => [r.id, r]));
@@ -91,7 +94,9 @@ export class FileReferences {
 
   #usable(row: FileRow, module: CompiledModule, field: CompiledField, actor: Actor, recordId: string) {
     if (row.module_id !== module.id || row.field_id !== field.definition.id || !row.complete) return false;
-    return row.record_id === recordId || (row.record_id === null && row.uploaded_by === actor.userId);
+    if (row.record_id !== null) return row.record_id === recordId;
+    // a released file can go back to its record (a revert) until cleanup deletes it
+    return row.uploaded_by === actor.userId || row.last_record_id === recordId;
   }
 
   /**
@@ -112,7 +117,7 @@ export class FileReferences {
       const ids = idsOf(values[field.name]);
       const fieldId = field.definition.id;
       await tx.run(
-        sql`UPDATE ${this.#table} SET record_id = NULL, released_at = ${now}
+        sql`UPDATE ${this.#table} SET record_id = NULL, released_at = ${now}, last_record_id = record_id
             WHERE module_id = ${module.id} AND record_id = ${recordId} AND field_id = ${fieldId}
               AND NOT (id = ANY(${sql.param(ids)}::uuid[]))`,
       );
@@ -120,7 +125,8 @@ export class FileReferences {
       const attached = await tx.run(
         sql`UPDATE ${this.#table} SET record_id = ${recordId}, attached_at = coalesce(attached_at, ${now}), released_at = NULL
             WHERE id = ANY(${sql.param(ids)}::uuid[]) AND module_id = ${module.id} AND field_id = ${fieldId}
-              AND (record_id = ${recordId} OR (record_id IS NULL AND uploaded_by = ${actor.userId}))`,
+              AND (record_id = ${recordId}
+                OR (record_id IS NULL AND (uploaded_by = ${actor.userId} OR last_record_id = ${recordId})))`,
       );
       if (attached !== ids.length) {
         const message = 'a file was attached to another record meanwhile';

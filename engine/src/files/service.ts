@@ -216,9 +216,11 @@ export class FileService {
     const fields = policy.fields(module);
     if (!fields.all && !fields.readable.has(field.name)) return false;
     const readable = accessPredicate(policy, module.id, 'read', 't', this.access.tables);
+    // files of records in the recycle bin: for those who may see the bin (admins)
+    const live = policy.unrestricted ? sql`` : sql` AND t.deleted_at IS NULL`;
     const [found] = await this.db.query(
       sql`SELECT 1 AS found FROM ${this.catalog.tableSql(module)} t
-          WHERE t.id = ${String(row.record_id)}${readable ? sql` AND ${readable}` : sql``}`,
+          WHERE t.id = ${String(row.record_id)}${live}${readable ? sql` AND ${readable}` : sql``}`,
     );
     return found !== undefined;
   }

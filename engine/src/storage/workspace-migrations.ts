@@ -151,13 +151,41 @@ const WORKSPACE_MIGRATIONS: ((S: string) => string[])[] = [
       PERFORM ${S}._repath_records(ARRAY(SELECT id FROM ${S}._users));
     END $$`,
   ],
-  // 4: autonumber counters, one row per (module, field, period); see autonumber/counters.ts
+  // 4: soft delete. Tables published before it get the recycle-bin columns, and their unique
+  // indexes become unique among live records (new tables are created so, see plan.ts). It also does
+  // what migration 3 meant to do for older tables, whose schema-name match missed (quote_ident
+  // leaves plain names unquoted).
+  (S) => {
+    const schemaName = S.replace(/'/g, "''");
+    // the schema's name as stored (S is quoted, which quote_ident leaves off plain names)
+    const storedName = S.slice(1, -1).replace(/""/g, '"').replace(/'/g, "''");
+    return [
+      `ALTER TABLE ${S}.${HISTORY_TABLE} ADD COLUMN reverted_to integer`,
+      `DO $$ DECLARE m record; i record; BEGIN
+        FOR m IN SELECT mo.id, mo.name FROM crm_meta.modules mo JOIN crm_meta.workspaces w ON w.id = mo.workspace_id
+          WHERE w.schema_name = '${storedName}' AND mo.published_version IS NOT NULL
+            AND to_regclass(format('%s.%I', '${schemaName}', mo.name)) IS NOT NULL LOOP
+          EXECUTE format('ALTER TABLE %s.%I ADD COLUMN IF NOT EXISTS deleted_at timestamptz,
+            ADD COLUMN IF NOT EXISTS deleted_by uuid, ADD COLUMN IF NOT EXISTS owner__path text', '${schemaName}', m.name);
+          EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %s.%I (owner, created_at, id)',
+            left('ix_' || m.id || '_owner', 63), '${schemaName}', m.name);
+        END LOOP;
+        PERFORM ${S}._repath_records(ARRAY(SELECT id FROM ${S}._users));
+        FOR i IN SELECT c.relname, pg_get_indexdef(c.oid) AS def FROM pg_class c JOIN pg_index x ON x.indexrelid = c.oid
+          WHERE c.relnamespace = '${schemaName}'::regnamespace AND c.relname LIKE 'uq_%' AND x.indpred IS NULL LOOP
+          EXECUTE format('DROP INDEX %s.%I', '${schemaName}', i.relname);
+          EXECUTE i.def || ' WHERE deleted_at IS NULL';
+        END LOOP;
+      END $$`,
+    ];
+  },
+  // 5: autonumber counters, one row per (module, field, period); see autonumber/counters.ts
   (S) => [
     `CREATE TABLE ${S}._autonumber_counters (
       module_id text NOT NULL, field_id text NOT NULL, period text NOT NULL, value bigint NOT NULL,
       PRIMARY KEY (module_id, field_id, period))`,
   ],
-  // 5: uploaded files (see files/): their metadata, their bytes when kept in the database, and the
+  // 6: uploaded files (see files/): their metadata, their bytes when kept in the database, and the
   // release of a record's files when the record is purged
   (S) => [
     `CREATE TABLE ${S}._files (
@@ -165,16 +193,16 @@ const WORKSPACE_MIGRATIONS: ((S: string) => string[])[] = [
       sha256 text, storage text NOT NULL CHECK (storage IN ('database', 'folder')),
       module_id text NOT NULL, field_id text NOT NULL, uploaded_by uuid NOT NULL,
       uploaded_at timestamptz NOT NULL, complete boolean NOT NULL DEFAULT false,
-      record_id uuid, attached_at timestamptz, released_at timestamptz)`,
+      record_id uuid, attached_at timestamptz, released_at timestamptz, last_record_id uuid)`,
     `CREATE INDEX _files_record ON ${S}._files (module_id, record_id)`,
     `CREATE INDEX _files_unattached ON ${S}._files (coalesce(released_at, uploaded_at)) WHERE record_id IS NULL`,
     `CREATE TABLE ${S}._file_chunks (
       file_id uuid NOT NULL REFERENCES ${S}._files (id) ON DELETE CASCADE, n integer NOT NULL,
       data bytea NOT NULL, PRIMARY KEY (file_id, n))`,
-    // statement trigger on module tables with file fields (see files/plan.ts): argument 0 is the module id
+    // statement trigger on module tables with file fields (see files/release-trigger.ts): argument 0 is the module id
     `CREATE FUNCTION ${S}._release_files() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        UPDATE ${S}._files SET record_id = NULL, released_at = now()
+        UPDATE ${S}._files SET record_id = NULL, released_at = now(), last_record_id = record_id
           WHERE module_id = TG_ARGV[0] AND record_id IN (SELECT id FROM old_rows);
         RETURN NULL;
       END $$`,

@@ -370,8 +370,12 @@ for (const storage of ['database', 'folder'] as const) {
         expect(await state(one.id)).toBeUndefined();
         expect((await download(alice, one.id)).status).toBe(404);
         expect((await download(alice, two.id)).status).toBe(200);
-        // deleting the record for good releases its files
+        // a soft delete keeps the files (attached, downloadable by admins only); a purge releases them
         expect((await alice.delete(`/api/modules/contract/records/${id}`)).status).toBe(204);
+        expect(await state(two.id)).toEqual({ record_id: id });
+        expect((await download(alice, two.id)).status).toBe(404);
+        expect((await download(admin, two.id)).status).toBe(200);
+        expect((await admin.delete(`/api/modules/contract/recycle-bin/${id}`)).status).toBe(204);
         expect(await state(two.id)).toEqual({ record_id: null });
         const kept = await storedFiles(h);
         await h.workspace.files.cleanup(0);
@@ -413,6 +417,23 @@ for (const storage of ['database', 'folder'] as const) {
         } finally {
           await server.close();
         }
+      });
+
+      it('gives a released file back to its record when the record is reverted', async () => {
+        const file = await uploaded(alice, 'docs', 'v1.pdf', PDF);
+        const created = await alice.post<StoredRecord>('/api/modules/contract/records', {
+          title: 'Versions',
+          docs: [{ id: file.id }],
+        });
+        const id = created.body.id;
+        await alice.patch(`/api/modules/contract/records/${id}`, { docs: null });
+        // another user (with the right to update) reverts: the file was this record's
+        const reverted = await admin.post<StoredRecord>(
+          `/api/modules/contract/records/${id}/history/1/revert`,
+        );
+        expect(reverted.status, JSON.stringify(reverted.body)).toBe(200);
+        expect(reverted.body.docs).toEqual([file]);
+        expect((await download(alice, file.id)).status).toBe(200);
       });
 
       it('needs the file name and the right to write the field', async () => {

@@ -128,7 +128,7 @@ forEachDatabase(
       const [row] = await rawRows(
         engine,
         `SELECT count(*)::int AS n FROM pg_indexes WHERE schemaname = 'ws_default' AND tablename = 'quote'
-           AND indexdef LIKE 'CREATE UNIQUE INDEX%(number)'`,
+           AND indexdef LIKE 'CREATE UNIQUE INDEX%(number)%'`,
       );
       expect(row.n).toBe(1);
     });
