@@ -219,10 +219,12 @@ export function planMigration(
         return;
       }
       if (field.type === 'autonumber' && old.type !== 'autonumber') {
+        const message = `field '${field.name}' cannot become an autonumber: its values would not be the engine's numbers; add a new autonumber field instead`;
         refusals.push({
           pointer: pointerOf('modules', after.name, 'fields', index, 'type'),
           code: 'type-change',
-          message: `field '${field.name}' cannot become an autonumber: its values would not be the engine's numbers; add a new autonumber field instead`,
+          message,
+          messages: { en: message, 'zh-CN': `字段 ${field.name} 不能改为自动编号：请新增一个自动编号字段` },
         });
         return;
       }
