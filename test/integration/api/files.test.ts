@@ -419,6 +419,47 @@ for (const storage of ['database', 'folder'] as const) {
         }
       });
 
+      it('lets only one of two concurrent records take the same file', async () => {
+        const file = await uploaded(alice, 'docs', 'contested.pdf', PDF);
+        const outcomes = await Promise.all(
+          ['first', 'second'].map((title) =>
+            alice.post<StoredRecord>('/api/modules/contract/records', { title, docs: [{ id: file.id }] }),
+          ),
+        );
+        expect(outcomes.map((o) => o.status).sort()).toEqual([201, 409]);
+        const loser = outcomes.find((o) => o.status === 409);
+        expectProblem(loser as NonNullable<typeof loser>, 409, ['/docs']);
+        const winner = outcomes.find((o) => o.status === 201)?.body.id;
+        const [row] = await rawRows(
+          handle().engine,
+          `SELECT record_id FROM ws_default._files WHERE id = '${file.id}'`,
+        );
+        expect(row.record_id).toBe(winner);
+      });
+
+      it('hides the files of a field the reader may not see', async () => {
+        const h = handle();
+        const org = organisation(h);
+        await org.role({
+          id: 'no_docs',
+          label: { en: 'No documents', 'zh-CN': '无附件' },
+          modules: { [contract.id]: { read: 'all', fields: { fl_docs: 'none' } } },
+        });
+        const carol = await org.user('carol');
+        await org.grant(carol, 'no_docs');
+        const token = await tokenFor(h, carol.id);
+        const reader = withToken(apiClient(h, { auth: { token } }), token);
+        const file = await uploaded(alice, 'docs', 'hidden.pdf', PDF);
+        const created = await alice.post<StoredRecord>('/api/modules/contract/records', {
+          title: 'Hidden docs',
+          docs: [{ id: file.id }],
+        });
+        expect(
+          (await reader.get<StoredRecord>(`/api/modules/contract/records/${created.body.id}`)).body,
+        ).not.toHaveProperty('docs');
+        expect((await download(reader, file.id)).status).toBe(404);
+      });
+
       it('gives a released file back to its record when the record is reverted', async () => {
         const file = await uploaded(alice, 'docs', 'v1.pdf', PDF);
         const created = await alice.post<StoredRecord>('/api/modules/contract/records', {

@@ -1,9 +1,10 @@
 // Autonumbers: consecutive, never duplicated, per period, under concurrent creates and failures.
-import { type ModuleDefinition, SYSTEM_ACTOR } from '@crm/engine';
+import { Engine, type ModuleDefinition, openPostgres, SYSTEM_ACTOR } from '@crm/engine';
 import { beforeAll, expect, it } from 'vitest';
 import { testClock } from '../../support/clock.ts';
 import { forEachDatabase } from '../../support/engines.ts';
 import { engineError } from '../../support/errors.ts';
+import { createTestDatabase } from '../../support/postgres.ts';
 import { rawRows } from '../../support/sql.ts';
 
 // local time (the process time zone is the workspace's): 31 January 2026, one minute to midnight;
@@ -181,3 +182,32 @@ forEachDatabase(
   },
   { clock: () => clock.now() },
 );
+
+it('numbers the creates of several servers on one PostgreSQL database without gaps or duplicates', async () => {
+  const database = await createTestDatabase('autonumber_servers');
+  const engines = await Promise.all(
+    [1, 2, 3].map(async () => Engine.open({ db: await openPostgres(database.url) })),
+  );
+  try {
+    const [first, ...others] = await Promise.all(engines.map((e) => e.workspace()));
+    await first.definitions.saveDraft({
+      ...ticket,
+      fields: [...ticket.fields, { id: 't_no', name: 'no', type: 'autonumber', label: { en: 'No.' } }],
+    });
+    await first.definitions.publish();
+    for (const other of others) await expect.poll(() => other.catalog.has('ticket')).toBe(true);
+    // each server batches its own creates; the servers' transactions contend for the counter row
+    const created = await Promise.all(
+      [first, ...others].flatMap((workspace, s) =>
+        Array.from({ length: 11 }, (_, i) =>
+          workspace.records.create('ticket', { title: `s${s}-${i}` }, SYSTEM_ACTOR),
+        ),
+      ),
+    );
+    const numbers = created.map((r) => r.no as string).sort();
+    expect(numbers).toEqual(Array.from({ length: 33 }, (_, i) => String(i + 1).padStart(6, '0')));
+  } finally {
+    for (const engine of engines) await engine.close();
+    await database.drop();
+  }
+});
