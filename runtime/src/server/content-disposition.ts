@@ -13,6 +13,6 @@ function encodeRfc5987(value: string): string {
  */
 export function attachmentDisposition(name: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it replaces
-  const ascii = name.replace(/[^\x20-\x7e]|["\\%]/g, '_').replace(/[\u0000-\u001f]/g, '_');
+  const ascii = name.replace(/[^\x20-\x7e]|["\\%;]/g, '_').replace(/[\u0000-\u001f]/g, '_');
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeRfc5987(name)}`;
 }
