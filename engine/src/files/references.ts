@@ -22,8 +22,16 @@ interface FileRow {
   complete: boolean;
 }
 
+const fileFieldsOf = new WeakMap<CompiledModule, CompiledField[]>();
+
+/** The module's file fields (looked up once per compiled version: every create asks). */
 function fileFields(module: CompiledModule): CompiledField[] {
-  return module.fields.filter((f) => f.definition.type === 'file');
+  let fields = fileFieldsOf.get(module);
+  if (!fields) {
+    fields = module.fields.filter((f) => f.definition.type === 'file');
+    fileFieldsOf.set(module, fields);
+  }
+  return fields;
 }
 
 function idsOf(value: unknown): string[] {
