@@ -1,8 +1,10 @@
+import { autonumberBackfill } from '../autonumber/backfill.ts';
 import type { FieldDefinition, LocaleText, ModuleDefinition } from '../definitions/types.ts';
 import { type Problem, pointerOf } from '../errors.ts';
 import type { FieldTypeRegistry } from '../fields/registry.ts';
 import { relationSettings } from '../fields/relation.ts';
 import type { ConversionReport } from './conversion-report.ts';
+import { releaseFilesTrigger } from '../files/release-trigger.ts';
 import { losslessConversion } from './conversions.ts';
 import {
   archivedColumnName,
@@ -37,6 +39,7 @@ export type StepKind =
   | 'addColumn'
   | 'alterColumnType'
   | 'convertColumn'
+  | 'backfill'
   | 'addUnique'
   | 'addIndex'
   | 'addForeignKey';
@@ -100,6 +103,7 @@ const PHASES: StepKind[] = [
   'addColumn',
   'alterColumnType',
   'convertColumn',
+  'backfill',
   'addUnique',
   'addIndex',
   'addForeignKey',
@@ -227,11 +231,35 @@ export function planMigration(
               en: `Add field ${field.name} (${field.type})`,
               'zh-CN': `新增字段 ${field.name}（${field.type}）`,
             },
-            [`ALTER TABLE ${table} ADD COLUMN ${quoteIdent(name)} ${columns.sqlTypes[i]}`],
+            [
+              `ALTER TABLE ${table} ADD COLUMN ${quoteIdent(name)} ${columns.sqlTypes[i]}`,
+              ...(field.type === 'file' ? [releaseFilesTrigger(schema, table, after.id)] : []),
+            ],
             { field: field.name },
           );
         }
+        if (before && field.type === 'autonumber') {
+          step(
+            'backfill',
+            {
+              en: `Number the existing records in field ${field.name}, in the order they were created`,
+              'zh-CN': `按创建顺序为现有记录编号（字段 ${field.name}）`,
+            },
+            autonumberBackfill(schema, table, after.id, field),
+            { field: field.name, rewritesTable: true },
+          );
+        }
         addConstraints(field, undefined, index);
+        return;
+      }
+      if (field.type === 'autonumber' && old.type !== 'autonumber') {
+        const message = `field '${field.name}' cannot become an autonumber: its values would not be the engine's numbers; add a new autonumber field instead`;
+        refusals.push({
+          pointer: pointerOf('modules', after.name, 'fields', index, 'type'),
+          code: 'type-change',
+          message,
+          messages: { en: message, 'zh-CN': `字段 ${field.name} 不能改为自动编号：请新增一个自动编号字段` },
+        });
         return;
       }
       const oldColumns = columnsOf(old);
@@ -401,8 +429,9 @@ export function planMigration(
       const isRelation = field.type === 'relation';
       const relation = isRelation ? relationSettings(field) : undefined;
       return {
-        uq: field.unique === true,
-        ix: !field.unique && (field.indexed === true || isRelation),
+        // an autonumber is always unique: never the same number twice, whatever happens
+        uq: field.unique === true || field.type === 'autonumber',
+        ix: !field.unique && field.type !== 'autonumber' && (field.indexed === true || isRelation),
         fk: relation ? `${relation.target}:${relation.onDelete ?? 'restrict'}` : undefined,
       };
     }

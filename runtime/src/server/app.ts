@@ -9,6 +9,7 @@ import { payloadTooLarge } from './body.ts';
 import { docsRoutes } from './docs.ts';
 import type { ApiEnv } from './env.ts';
 import { exportRoutes } from './export.ts';
+import { fileRoutes, UPLOAD_PATH } from './files.ts';
 import { metaRoutes } from './meta.ts';
 import { openApiRoutes } from './openapi.ts';
 import { operationLogRoutes } from './operation-log.ts';
@@ -70,7 +71,8 @@ export function createApp(options: AppOptions): Hono<ApiEnv> {
   app.use('/api/*', async (c, next) => {
     c.set('bodyLimit', maxSize);
     const declared = Number(c.req.header('content-length'));
-    if (declared > maxSize) throw payloadTooLarge(maxSize);
+    // an upload's limit is its field's (see files.ts)
+    if (declared > maxSize && !UPLOAD_PATH.test(c.req.path)) throw payloadTooLarge(maxSize);
     await next();
   });
   app.use('/api/*', refuseNulInPath);
@@ -85,6 +87,9 @@ export function createApp(options: AppOptions): Hono<ApiEnv> {
   app.route('/api/modules', shareRoutes(workspace));
   app.route('/api/modules', recycleBinRoutes(workspace));
   app.route('/api/modules', recordRoutes(workspace));
+  const files = fileRoutes(workspace);
+  app.route('/api/modules', files.uploads);
+  app.route('/api/files', files.downloads);
   app.route('/api/roles', roleRoutes(workspace));
   app.route('/api/admin/operation-log', operationLogRoutes(workspace));
   app.route('/api/openapi.json', openApiRoutes(engine, workspace));
