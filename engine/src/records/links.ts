@@ -5,6 +5,7 @@ import { EngineError, type Problem, pointerOf } from '../errors.ts';
 import { relationsSettings } from '../fields/relations.ts';
 import type { Db } from '../storage/db.ts';
 import { qualified } from '../storage/naming.ts';
+import type { CreateHook } from './create-hooks.ts';
 import type { RecordValues } from './types.ts';
 
 /**
@@ -119,6 +120,26 @@ export function changedLinkFields(
   );
 }
 
+type TableOf = (moduleId: string) => { module: CompiledModule; table: SQL } | undefined;
+
+/** Writes the links of new records in their create's transaction, after their rows. */
+export function linksHook(
+  schema: string,
+  tableOf: TableOf,
+): (module: CompiledModule) => CreateHook | undefined {
+  return (module) =>
+    module.fields.some((f) => f.linkTable)
+      ? {
+          async afterInsert(tx, _module, records) {
+            for (const record of records) {
+              const fields = changedLinkFields(module, undefined, record.values);
+              if (fields.length > 0) await writeLinks(tx, schema, fields, tableOf, record.id, record.values);
+            }
+          },
+        }
+      : undefined;
+}
+
 /**
  * Replaces the links of record `id` for each field of `fields` with `values` (in their order),
  * inside the caller's transaction. Every id must name an existing record of the field's target:
@@ -128,7 +149,7 @@ export async function writeLinks(
   tx: Db,
   schema: string,
   fields: CompiledField[],
-  tableOf: (moduleId: string) => { module: CompiledModule; table: SQL } | undefined,
+  tableOf: TableOf,
   id: string,
   values: RecordValues,
 ): Promise<void> {

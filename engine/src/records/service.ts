@@ -12,16 +12,19 @@ import { forbidden } from '../access/forbidden.ts';
 import { appendOperation, operationLogTable } from '../access/operation-log.ts';
 import type { FieldAccess, Policy } from '../access/policy.ts';
 import { accessPredicate } from '../access/predicate.ts';
+import { autonumberHook } from '../autonumber/counters.ts';
 import type { ModuleCatalog } from '../catalog.ts';
 import type { CompiledModule } from '../compile/module.ts';
 import { EngineError, localizedError, notFound } from '../errors.ts';
 import { timestampToIso } from '../fields/shared.ts';
+import { FileReferences } from '../files/references.ts';
 import { type Db, dbErrorInfo, prepareStatement, SQLSTATE } from '../storage/db.ts';
 import { HISTORY_TABLE, OWNER_PATH_COLUMN, qualified } from '../storage/naming.ts';
+import { CreateHooks, type NewRecord } from './create-hooks.ts';
 import { compileFilter } from './filter.ts';
 import { diffValues, readHistory } from './history.ts';
 import { InsertBatcher } from './insert-batcher.ts';
-import { changedLinkFields, linkColumns, writeLinks } from './links.ts';
+import { changedLinkFields, linkColumns, linksHook, writeLinks } from './links.ts';
 import { isTimestamp } from './literals.ts';
 import { type LocatedRecord, liveness, locateRecord, type RecordTables } from './locate.ts';
 import { afterCursor, decodeCursor, encodeCursor, orderBy, parseSort } from './order.ts';
@@ -67,12 +70,15 @@ const ALIAS = LIST_ALIAS;
  */
 export class RecordService {
   readonly #logs: WriteTables;
-  readonly #inserts: InsertBatcher<CompiledModule, unknown[]>;
+  readonly #inserts: InsertBatcher<CompiledModule, NewRecord>;
+  readonly #hooks: CreateHooks;
+  readonly #files: FileReferences;
 
   constructor(
     private readonly db: Db,
     private readonly catalog: ModuleCatalog,
     private readonly access: AccessControl,
+    private readonly clock: () => Date = () => new Date(),
   ) {
     this.#logs = {
       schema: catalog.schema,
@@ -82,14 +88,21 @@ export class RecordService {
       users: access.tables.users,
       departments: access.tables.departments,
     };
-    const insert = (module: CompiledModule, rows: unknown[][]) =>
-      this.#write('write', () => this.#insertRows(this.db, module, rows));
+    this.#files = new FileReferences(catalog.schema, clock);
+    this.#hooks = new CreateHooks([
+      autonumberHook(catalog.schema),
+      this.#files.hook,
+      linksHook(catalog.schema, this.#tableOf),
+    ]);
+    const insert = async (module: CompiledModule, records: NewRecord[]) => {
+      const statements = statementsOf(module, this.catalog.tableSql(module), this.#logs);
+      await this.#write('write', () =>
+        this.#hooks.run(this.db, module, records, (db) =>
+          db.execute(statements.insert(records.length), bindRows(module, records)),
+        ),
+      );
+    };
     this.#inserts = new InsertBatcher({ many: insert, one: (module, row) => insert(module, [row]) });
-  }
-
-  async #insertRows(db: Db, module: CompiledModule, rows: unknown[][]): Promise<void> {
-    const statements = statementsOf(module, this.catalog.tableSql(module), this.#logs);
-    await db.execute(statements.insert(rows.length), bindRows(rows));
   }
 
   readonly #tableOf = (id: string) => {
@@ -112,31 +125,11 @@ export class RecordService {
       if (owner !== actor.userId) await this.#checkAssignee(module, policy, owner);
     }
     // the timestamps formulas see are the ones stored
-    const now = new Date().toISOString();
+    const now = this.clock().toISOString();
     const values = prepareValues(module, input, undefined, { id, owner, created_at: now, updated_at: now });
-    const columns = valuesToColumns(module, values);
+    await this.#files.resolve(this.db, module, values, actor, id);
     const changes = diffValues(module, undefined, fieldValues(module, values));
-    const row = [
-      id,
-      owner,
-      now,
-      actor.userId,
-      actor.ip ?? null,
-      actor.userAgent ?? null,
-      JSON.stringify(changes),
-      ...columns.values(),
-    ];
-    const links = changedLinkFields(module, undefined, values);
-    if (links.length === 0) await this.#inserts.insert(module, row);
-    else {
-      // the record and its links are written together, or neither
-      await this.#write('write', () =>
-        this.db.transaction(async (tx) => {
-          await this.#insertRows(tx, module, [row]);
-          await writeLinks(tx, this.catalog.schema, links, this.#tableOf, id, values);
-        }),
-      );
-    }
+    await this.#inserts.insert(module, { id, owner, now, actor, values, changes });
     // Every stored value is known here: no need to read the row back.
     const record = {
       id,
@@ -244,13 +237,14 @@ export class RecordService {
     if (options.expectedVersion !== undefined && current.version !== options.expectedVersion) {
       throw conflict(withoutHiddenFields(current, module, fields));
     }
-    const now = new Date().toISOString();
+    const now = this.clock().toISOString();
     const values = prepareValues(module, patch, current, {
       id,
       owner: newOwner ?? current.owner,
       created_at: current.created_at,
       updated_at: now,
     });
+    await this.#files.resolve(db, module, values, actor, id);
     const before = fieldValues(module, current);
     const changes = diffValues(module, before, fieldValues(module, values));
     checkWritable(module, fields, patch, new Set(Object.keys(changes)));
@@ -295,8 +289,8 @@ export class RecordService {
         sql`${sql.identifier(OWNER_PATH_COLUMN)} = ${ownerPathOf(sql`${newOwner}::uuid`, this.#logs)}`,
       );
     }
-    const rows = await this.#write('write', () =>
-      db.query(
+    const write = (tx: Db) =>
+      tx.query(
         sql`WITH r AS (
               UPDATE ${this.catalog.tableSql(module)} SET ${sql.join(assignments, sql`, `)}
               WHERE id = ${id} AND version = ${current.version} AND deleted_at IS NULL RETURNING *),
@@ -309,7 +303,16 @@ export class RecordService {
               SELECT ${actor.userId}::uuid, ${actor.ip ?? null}, ${actor.userAgent ?? null}, ${action}, ${module.id},
                 r.id, ${JSON.stringify(details)}::jsonb FROM r)
             SELECT ${sql.join([sql`r.*`, ...linkColumns(module, 'r', this.#logs)], sql`, `)} FROM r`,
-      ),
+      );
+    const rows = await this.#write('write', () =>
+      this.#files.touches(module, changes)
+        ? db.transaction(async (tx) => {
+            const written = await write(tx);
+            const changed = new Set(Object.keys(changes));
+            if (written.length > 0) await this.#files.sync(tx, module, id, values, actor, changed);
+            return written;
+          })
+        : write(db),
     );
     return rows.length > 0 ? this.#visible(module, policy, rows[0]) : undefined;
   }
@@ -735,17 +738,18 @@ function conflict(current: StoredRecord): EngineError {
 }
 
 /** Placeholder values of an insert: row k as `r<k>_id`, `r<k>_owner`, … (see statements.ts). */
-function bindRows(rows: unknown[][]): Record<string, unknown> {
+function bindRows(module: CompiledModule, records: NewRecord[]): Record<string, unknown> {
   const bound: Record<string, unknown> = {};
-  for (const [k, [id, owner, now, actor, ip, agent, changes, ...columns]] of rows.entries()) {
+  for (const [k, { id, owner, now, actor, values, changes }] of records.entries()) {
     bound[`r${k}_id`] = id;
     bound[`r${k}_owner`] = owner;
     bound[`r${k}_now`] = now;
-    bound[`r${k}_actor`] = actor;
-    bound[`r${k}_ip`] = ip;
-    bound[`r${k}_agent`] = agent;
-    bound[`r${k}_changes`] = changes;
-    for (const [i, value] of columns.entries()) bound[`r${k}_c${i}`] = value ?? null;
+    bound[`r${k}_actor`] = actor.userId;
+    bound[`r${k}_ip`] = actor.ip ?? null;
+    bound[`r${k}_agent`] = actor.userAgent ?? null;
+    bound[`r${k}_changes`] = JSON.stringify(changes);
+    const columns = valuesToColumns(module, values).values();
+    for (const [i, value] of [...columns].entries()) bound[`r${k}_c${i}`] = value ?? null;
   }
   return bound;
 }

@@ -3,9 +3,6 @@ import { relationSettings } from '../fields/relation.ts';
 import { relationsSettings } from '../fields/relations.ts';
 import { archivedColumnName, constraintName, linkTableName, qualified, quoteIdent } from './naming.ts';
 
-/** The columns of every join table of a many-relation field. */
-export const LINK_COLUMNS = ['source_id', 'target_id', 'position'];
-
 export interface LinkStep {
   kind: 'archiveLinkTable' | 'createLinkTable';
   field: string;
@@ -58,7 +55,8 @@ export function planLinkTables(
         `ALTER INDEX ${qualified(schema, `${table}_target`)} RENAME TO ${quoteIdent(`${archivedTable}_target`.slice(0, 63))}`,
       ],
     });
-    archived.push({ field: old, table: archivedTable, columns: LINK_COLUMNS });
+    // the entry's one "column" is the archived table: purging the entry drops it
+    archived.push({ field: old, table: archivedTable, columns: [archivedTable] });
   }
 
   for (const field of after.fields) {

@@ -556,8 +556,19 @@ forEachDatabase('many-to-many relations', (handle) => {
         handle().engine,
         `SELECT table_name, columns FROM crm_meta.archived_columns WHERE module_id = '${ARTICLE}' AND field_id = 'ar_tags'`,
       );
-      expect(meta.map((r) => r.table_name)).toEqual([`_arch_v${version}_${table}`]);
+      const archivedTable = `_arch_v${version}_${table}`;
+      expect(meta.map((r) => r.table_name)).toEqual([archivedTable]);
       expect((await workspace.records.get('article', record.id, SYSTEM_ACTOR)).tags).toBeUndefined();
+      const entry = (await workspace.definitions.archived.list('article')).find(
+        (e) => e.columns[0] === archivedTable,
+      );
+      expect(entry).toMatchObject({ reason: 'removed', field: { id: 'ar_tags', name: 'tags' } });
+      const linkCount = await rawRows(
+        handle().engine,
+        `SELECT count(*) AS n FROM ${SCHEMA}."${archivedTable}"`,
+      );
+      expect(entry?.values).toBe(Number(linkCount[0].n));
+      expect(entry?.values).toBeGreaterThanOrEqual(2);
 
       // the field comes back as a single relation, then becomes many: the one value becomes one link
       await workspace.definitions.saveDraft({
@@ -584,6 +595,19 @@ forEachDatabase('many-to-many relations', (handle) => {
         tags.green,
         tags.blue,
       ]);
+
+      // purging the archived links drops their table and nothing of the module's own
+      const purged = await workspace.definitions.archived.purge('article', archivedTable, SYSTEM_ACTOR);
+      expect(purged.map((p) => p.columns)).toEqual([[archivedTable]]);
+      const left = await rawRows(
+        handle().engine,
+        `SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = '${SCHEMA}' AND table_name = '${archivedTable}'`,
+      );
+      expect(Number(left[0].n)).toBe(0);
+      expect(await workspace.records.get('article', record.id, SYSTEM_ACTOR)).toMatchObject({
+        title: 'Archive',
+        main: [tags.green, tags.blue],
+      });
     });
   });
 });
