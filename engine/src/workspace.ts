@@ -8,6 +8,8 @@ import { createAjv } from './compile/ajv.ts';
 import { DefinitionChecker } from './definitions/check.ts';
 import { DefinitionStore } from './definitions/store.ts';
 import { createFieldTypeRegistry, type FieldTypeRegistry } from './fields/index.ts';
+import { type FileOptions, FileService } from './files/service.ts';
+import { type Clock, systemClock } from './identity/clock.ts';
 import { Identity, type IdentityOptions } from './identity/identity.ts';
 import { RecordService } from './records/service.ts';
 import type { Db } from './storage/db.ts';
@@ -33,6 +35,8 @@ export interface WorkspaceAccess {
 export class Workspace {
   readonly definitions: DefinitionStore;
   readonly records: RecordService;
+  /** Attachment uploads and downloads. */
+  readonly files: FileService;
   readonly access: WorkspaceAccess;
   /** Departments, positions, people and their roles; logins, sessions and tokens. */
   readonly identity: Identity;
@@ -47,11 +51,13 @@ export class Workspace {
     records: RecordService,
     access: WorkspaceAccess,
     identity: Identity,
+    files: FileService,
     workflows: WorkflowService,
   ) {
     this.workflows = workflows;
     this.definitions = definitions;
     this.records = records;
+    this.files = files;
     this.access = access;
     this.identity = identity;
   }
@@ -64,6 +70,10 @@ export interface EngineOptions {
   identity?: IdentityOptions;
   /** Clock, retries and lease of the workflow engine (tests pass a clock they move). */
   workflow?: WorkflowOptions;
+  /** The time records are created and changed at (and autonumbers dated by); tests pass their own. */
+  clock?: Clock;
+  /** Where attachment bytes are kept (a folder, or the database) and the cap on any one file. */
+  files?: FileOptions;
 }
 
 /** The metadata engine over one database; hands out workspaces. */
@@ -76,16 +86,22 @@ export class Engine {
 
   readonly #identityOptions: IdentityOptions;
   readonly #workflowOptions: WorkflowOptions;
+  readonly #clock: Clock;
+  readonly #files: FileOptions;
 
   private constructor(
     readonly db: Db,
     registry: FieldTypeRegistry,
     identityOptions: IdentityOptions = {},
+    clock: Clock = systemClock,
+    files: FileOptions = {},
     workflowOptions: WorkflowOptions = {},
   ) {
     this.#workflowOptions = workflowOptions;
+    this.#files = files;
     this.registry = registry;
     this.#identityOptions = identityOptions;
+    this.#clock = clock;
     this.#checker = new DefinitionChecker(registry);
   }
 
@@ -95,6 +111,8 @@ export class Engine {
       options.db,
       options.registry ?? createFieldTypeRegistry(),
       options.identity,
+      options.clock,
+      options.files,
       options.workflow,
     );
   }
@@ -124,6 +142,8 @@ export class Engine {
     const control = new AccessControl(this.db, id, schema);
     this.#unfollow.push(await control.follow());
     const logs = {
+      schema,
+      moduleTable: (id: string) => catalog.tableName(id),
       history: sql.raw(qualified(schema, HISTORY_TABLE)),
       operationLog: operationLogTable(schema),
       users: control.tables.users,
@@ -136,11 +156,12 @@ export class Engine {
       operationLog: new OperationLog(this.db, schema, catalog),
     };
     const definitions = new DefinitionStore(this.db, id, schema, this.registry, this.#checker, catalog);
-    const records = new RecordService(this.db, catalog, control);
+    const records = new RecordService(this.db, catalog, control, this.#clock);
     const identity = new Identity(this.db, id, schema, this.#identityOptions);
-    const workflows = new WorkflowService(this.db, schema, this.#workflowOptions);
+    const files = new FileService(this.db, catalog, control, this.#files, this.#clock);
+    const workflows = new WorkflowService(this.db, schema, { clock: this.#clock, ...this.#workflowOptions });
     for (const action of builtInActions(records)) workflows.registerAction(action);
-    return new Workspace(id, schema, catalog, definitions, records, access, identity, workflows);
+    return new Workspace(id, schema, catalog, definitions, records, access, identity, files, workflows);
   }
 
   async close(): Promise<void> {

@@ -41,9 +41,9 @@ interface ModdleLoader {
 
 /** bpmn-engine from a pre-parsed moddle context (its fastest path) to the user task's wait. */
 async function bpmnEngineStarter(): Promise<() => Promise<void>> {
-  const moddleContext = await (new BpmnEngine({ name: 'parse', source: DIAGRAM }) as unknown as ModdleLoader)._getModdleContext(
-    DIAGRAM,
-  );
+  const moddleContext = await (
+    new BpmnEngine({ name: 'parse', source: DIAGRAM }) as unknown as ModdleLoader
+  )._getModdleContext(DIAGRAM);
   return async () => {
     const engine = new BpmnEngine({ name: 'bench', moddleContext: moddleContext as never });
     const listener = new EventEmitter();
@@ -65,7 +65,9 @@ async function main() {
   const admin = postgres(cluster.url, { max: 1, onnotice: () => {} });
   await admin.unsafe('CREATE DATABASE bench');
   await admin.end();
-  const engine = await Engine.open({ db: await openPostgres(cluster.url.replace(/\/postgres$/, '/bench'), { max: 20 }) });
+  const engine = await Engine.open({
+    db: await openPostgres(cluster.url.replace(/\/postgres$/, '/bench'), { max: 20 }),
+  });
   try {
     const workspace = await engine.workspace('default');
     const wf = workspace.workflows;
@@ -90,13 +92,23 @@ async function main() {
     const ours16 = median(rates.ours16 ?? []);
     const theirs1 = median(rates.theirs1 ?? []);
     const theirs16 = median(rates.theirs16 ?? []);
-    console.log(`\nStart to the first user task (median of ${ROUNDS} rounds, ${STARTS} starts at 16, ${STARTS / 4} at 1):`);
-    console.log(`  concurrency  1: ${fmt(ours1, 0)} durable/s vs bpmn-engine in memory ${fmt(theirs1, 0)}/s = ${fmt(ours1 / theirs1, 2)}x`);
-    console.log(`  concurrency 16: ${fmt(ours16, 0)} durable/s vs bpmn-engine in memory ${fmt(theirs16, 0)}/s = ${fmt(ours16 / theirs16, 2)}x (target 2.5x)`);
+    console.log(
+      `\nStart to the first user task (median of ${ROUNDS} rounds, ${STARTS} starts at 16, ${STARTS / 4} at 1):`,
+    );
+    console.log(
+      `  concurrency  1: ${fmt(ours1, 0)} durable/s vs bpmn-engine in memory ${fmt(theirs1, 0)}/s = ${fmt(ours1 / theirs1, 2)}x`,
+    );
+    console.log(
+      `  concurrency 16: ${fmt(ours16, 0)} durable/s vs bpmn-engine in memory ${fmt(theirs16, 0)}/s = ${fmt(ours16 / theirs16, 2)}x (target 2.5x)`,
+    );
 
     const sample = (await wf.queries.tasksFor(USER)).map((task) => task.id);
-    const completed = await runConcurrent(sample.length, 16, (i) => wf.completeTask(sample[i] as string, { ok: true }, actor));
-    console.log(`\nUser tasks completed (each ends its instance), 16 concurrent: ${fmt(completed.perSecond, 0)}/s, p50 ${fmt(completed.p50)} ms, p95 ${fmt(completed.p95)} ms (${sample.length} tasks)`);
+    const completed = await runConcurrent(sample.length, 16, (i) =>
+      wf.completeTask(sample[i] as string, { ok: true }, actor),
+    );
+    console.log(
+      `\nUser tasks completed (each ends its instance), 16 concurrent: ${fmt(completed.perSecond, 0)}/s, p50 ${fmt(completed.p50)} ms, p95 ${fmt(completed.p95)} ms (${sample.length} tasks)`,
+    );
   } finally {
     await engine.close();
     cluster.stop();

@@ -1,6 +1,8 @@
 // The engine on each database it supports: suites call `forEachDatabase` and run once per kind.
 import {
+  type Clock,
   Engine,
+  type FileOptions,
   type IdentityOptions,
   openPglite,
   openPostgres,
@@ -28,6 +30,10 @@ export interface TestEngineOptions {
   identity?: IdentityOptions;
   /** The workflow engine's clock, retries and lease. */
   workflow?: WorkflowOptions;
+  /** The time records are created at (autonumbers are dated by it). */
+  clock?: Clock;
+  /** Where attachments are kept (a folder; the database by default). */
+  files?: FileOptions;
 }
 
 /** A fresh engine (own database) on `kind`; close it with `handle.engine.close()` and `drop()`. */
@@ -39,6 +45,8 @@ export async function openTestEngine(kind: DatabaseKind, name = 'engine', option
     db,
     identity: { passwordHashing: FAST_PASSWORD_HASHING, ...options.identity },
     workflow: options.workflow,
+    clock: options.clock,
+    files: options.files,
   });
   const workspace = await engine.workspace('default');
   return {
