@@ -12,7 +12,7 @@ import postgres from 'postgres';
 import { startCluster } from '../support/postgres-server.ts';
 import { fmt, runConcurrent } from './stats.ts';
 
-const STARTS = Number(process.env.BENCH_STARTS ?? 3000);
+const STARTS = Number(process.env.BENCH_STARTS ?? 2000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const USER = '00000000-0000-7000-8000-0000000000be';
 const actor: Actor = { userId: USER, via: 'token' };
