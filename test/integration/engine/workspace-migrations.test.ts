@@ -33,6 +33,14 @@ it('servers starting together migrate a workspace once, with its organisation an
       '_shares',
       '_user_roles',
       '_users',
+      '_wf_definitions',
+      '_wf_history',
+      '_wf_incidents',
+      '_wf_instances',
+      '_wf_jobs',
+      '_wf_subscriptions',
+      '_wf_tasks',
+      '_wf_tokens',
     ]);
   } finally {
     await sql.end();
