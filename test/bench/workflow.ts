@@ -47,7 +47,10 @@ async function bpmnEngineStarter(): Promise<() => Promise<void>> {
   return async () => {
     const engine = new BpmnEngine({ name: 'bench', moddleContext: moddleContext as never });
     const listener = new EventEmitter();
-    const waiting = new Promise((resolve) => listener.once('wait', resolve));
+    const waiting = new Promise((resolve, reject) => {
+      listener.once('wait', resolve);
+      engine.once('error', reject);
+    });
     await engine.execute({ variables: { amount: 10, approver: USER }, listener });
     await waiting;
     await engine.stop();
@@ -114,6 +117,10 @@ async function main() {
     cluster.stop();
   }
 }
+
+// stop the PostgreSQL cluster (an exit handler) when interrupted too
+process.once('SIGINT', () => process.exit(130));
+process.once('SIGTERM', () => process.exit(143));
 
 main().catch((error) => {
   console.error(error);
