@@ -31,6 +31,16 @@ export {
   type PublishResult,
 } from './definitions/store.ts';
 export * from './identity/index.ts';
+export type { PackageChange } from './packages/changes.ts';
+export {
+  MANIFEST_FILE,
+  PACKAGE_FORMAT,
+  type PackageFiles,
+  type PackageManifest,
+  splitFilePointer,
+} from './packages/format.ts';
+export { type ExportOptions, PackageService } from './packages/service.ts';
+export type { PackageImportResult, PackageItemPreview, PackagePreview } from './packages/types.ts';
 export { type Filter, OPERATORS } from './records/filter.ts';
 export {
   DEFAULT_PAGE,

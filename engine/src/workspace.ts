@@ -9,6 +9,7 @@ import { DefinitionChecker } from './definitions/check.ts';
 import { DefinitionStore } from './definitions/store.ts';
 import { createFieldTypeRegistry, type FieldTypeRegistry } from './fields/index.ts';
 import { Identity, type IdentityOptions } from './identity/identity.ts';
+import { PackageService } from './packages/service.ts';
 import { RecordService } from './records/service.ts';
 import type { Db } from './storage/db.ts';
 import { workspaces } from './storage/meta-tables.ts';
@@ -34,6 +35,8 @@ export class Workspace {
   readonly access: WorkspaceAccess;
   /** Departments, positions, people and their roles; logins, sessions and tokens. */
   readonly identity: Identity;
+  /** The configuration as an app package: export, preview, import. */
+  readonly packages: PackageService;
 
   constructor(
     readonly id: string,
@@ -43,11 +46,13 @@ export class Workspace {
     records: RecordService,
     access: WorkspaceAccess,
     identity: Identity,
+    packages: PackageService,
   ) {
     this.definitions = definitions;
     this.records = records;
     this.access = access;
     this.identity = identity;
+    this.packages = packages;
   }
 }
 
@@ -115,14 +120,23 @@ export class Engine {
     };
     const access: WorkspaceAccess = {
       control,
-      roles: new RoleStore(this.db, id, schema, catalog),
+      roles: new RoleStore(this.db, id, schema, (moduleId) => catalog.byId(moduleId)?.definition),
       shares: new ShareService(this.db, catalog, control, logs),
       operationLog: new OperationLog(this.db, schema, catalog),
     };
     const definitions = new DefinitionStore(this.db, id, schema, this.registry, this.#checker, catalog);
     const records = new RecordService(this.db, catalog, control);
     const identity = new Identity(this.db, id, schema, this.#identityOptions);
-    return new Workspace(id, schema, catalog, definitions, records, access, identity);
+    const packages = new PackageService(
+      this.db,
+      id,
+      schema,
+      catalog,
+      definitions,
+      access.roles,
+      this.#checker,
+    );
+    return new Workspace(id, schema, catalog, definitions, records, access, identity, packages);
   }
 
   async close(): Promise<void> {

@@ -42,7 +42,8 @@ class Rollback extends Error {
   }
 }
 
-const PUBLISH_LOCK = 727_002;
+/** Advisory lock (with the workspace) that serializes publishes; a package import takes it too. */
+export const PUBLISH_LOCK = 727_002;
 
 /** A workspace's module definitions: one editable draft per module, immutable published versions. */
 export class DefinitionStore {
@@ -56,6 +57,14 @@ export class DefinitionStore {
     private readonly checker: DefinitionChecker,
     private readonly catalog: ModuleCatalog,
   ) {}
+
+  /**
+   * This store working inside the caller's transaction `tx`: everything it writes commits or rolls
+   * back with the caller's work, and reloading the catalog after a publish is left to the caller.
+   */
+  within(tx: Db): DefinitionStore {
+    return new DefinitionStore(tx, this.workspaceId, this.schema, this.registry, this.checker, this.catalog);
+  }
 
   async list(): Promise<ModuleSummary[]> {
     const rows = await this.db.query<Record<string, unknown>>(
@@ -207,7 +216,8 @@ export class DefinitionStore {
   /** Publishes the drafts of `ids` (all drafts when omitted): tables change and versions are written together. */
   async publish(ids?: string[], actor: Actor = SYSTEM_ACTOR): Promise<PublishResult> {
     const result = await this.#publish(ids, actor, false);
-    await this.catalog.reload();
+    // inside a caller's transaction the catalog would read what is not committed yet (PGlite: wait for it)
+    if (!this.db.inTransaction) await this.catalog.reload();
     return { ...result, published: true };
   }
 
