@@ -12,6 +12,7 @@ import { metaRoutes } from './meta.ts';
 import { openApiRoutes } from './openapi.ts';
 import { operationLogRoutes } from './operation-log.ts';
 import { orgRoutes } from './org.ts';
+import { PACKAGE_BODY_LIMIT, packageRoutes } from './packages.ts';
 import { HttpProblem, problemResponse } from './problem.ts';
 import { recordRoutes } from './records.ts';
 import { roleRoutes } from './roles.ts';
@@ -66,9 +67,10 @@ export function createApp(options: AppOptions): Hono<ApiEnv> {
     }),
   );
   app.use('/api/*', async (c, next) => {
-    c.set('bodyLimit', maxSize);
+    const limit = c.req.path.startsWith('/api/package/') ? Math.max(maxSize, PACKAGE_BODY_LIMIT) : maxSize;
+    c.set('bodyLimit', limit);
     const declared = Number(c.req.header('content-length'));
-    if (declared > maxSize) throw payloadTooLarge(maxSize);
+    if (declared > limit) throw payloadTooLarge(limit);
     await next();
   });
   app.use('/api/*', refuseNulInPath);
@@ -82,6 +84,7 @@ export function createApp(options: AppOptions): Hono<ApiEnv> {
   app.route('/api/modules', shareRoutes(workspace));
   app.route('/api/modules', recordRoutes(workspace));
   app.route('/api/roles', roleRoutes(workspace));
+  app.route('/api/package', packageRoutes(workspace));
   app.route('/api/admin/operation-log', operationLogRoutes(workspace));
   app.route('/api/openapi.json', openApiRoutes(engine, workspace));
   app.route('/api/docs', docsRoutes());

@@ -11,6 +11,7 @@ import {
 import { metaPaths, metaSchemas } from './meta.ts';
 import { moduleNames, modulePaths, moduleSchemas } from './modules.ts';
 import { moduleSchemaName } from './names.ts';
+import { packagePaths, packageSchemas, packagesTag } from './packages.ts';
 
 export interface DocumentSource {
   modules: CompiledModule[];
@@ -28,8 +29,14 @@ export function buildOpenApiDocument(source: DocumentSource): JsonSchema {
     ...metaSchemas(source.fieldTypes),
     ...identitySchemas,
     ...accessSchemas,
+    ...packageSchemas,
   };
-  const paths: Record<string, JsonSchema> = { ...metaPaths, ...identityPaths, ...accessPaths };
+  const paths: Record<string, JsonSchema> = {
+    ...metaPaths,
+    ...identityPaths,
+    ...accessPaths,
+    ...packagePaths,
+  };
   for (const module of modules) {
     const own = moduleNames(module, taken);
     Object.assign(schemas, moduleSchemas(module, own));
@@ -58,6 +65,7 @@ export function buildOpenApiDocument(source: DocumentSource): JsonSchema {
         description: 'Departments, positions, users, roles, login history, security (admins)',
       },
       accessTag,
+      packagesTag,
       ...modules.map((m) => ({ name: m.name, description: m.definition.label.en ?? m.name })),
     ],
     // every operation wants a session cookie or a bearer token, but the few that hand them out
