@@ -1,7 +1,8 @@
 // The package endpoints: admins only, files as { path: text } both ways, problems pointing into them.
 import type { PackageFiles, PackageImportResult, PackagePreview } from '@crm/engine';
+import { unzipPackage, zipPackage } from '@crm/runtime';
 import { beforeAll, expect, it } from 'vitest';
-import { apiClient, expectProblem, tokenFor } from '../../support/api.ts';
+import { apiClient, expectProblem, testAdmin, tokenFor } from '../../support/api.ts';
 import { forEachDatabase } from '../../support/engines.ts';
 import { buildConfiguration, fieldsOf, withJson } from './package-fixtures.ts';
 
@@ -83,5 +84,46 @@ forEachDatabase('package API', (handle) => {
     expect(JSON.stringify(current).length).toBeGreaterThan(2048);
     expect((await api.post('/api/package/preview', current)).status).toBe(200);
     expectProblem(await api.post('/api/meta/publish/preview', { modules: ['x'.repeat(3000)] }), 413);
+  });
+
+  it('downloads the package as a zip (the same bytes each time) and takes one back', async () => {
+    const api = apiClient(handle());
+    const authorization = `Bearer ${(await testAdmin(handle())).token}`;
+    const download = () => api.app.request('/api/package?format=zip', { headers: { authorization } });
+    const first = await download();
+    expect(first.status).toBe(200);
+    expect(first.headers.get('content-type')).toBe('application/zip');
+    expect(first.headers.get('content-disposition')).toMatch(/^attachment; filename="crm-app-3\.0\.0\.zip"$/);
+    const bytes = new Uint8Array(await first.arrayBuffer());
+    expect(new Uint8Array(await (await download()).arrayBuffer())).toEqual(bytes);
+    const files = (await api.get<PackageFiles>('/api/package')).body;
+    expect(unzipPackage(bytes)).toEqual(files);
+
+    const upload = (body: Uint8Array<ArrayBuffer>, path = '/api/package/preview') =>
+      api.app.request(path, {
+        method: 'POST',
+        headers: { authorization, 'content-type': 'application/zip' },
+        body,
+      });
+    const preview = (await (await upload(bytes)).json()) as PackagePreview;
+    expect(preview.summary).toEqual({ added: 0, changed: 0, unchanged: 3 });
+    // a zip of the package's folder, as an archiver makes it, reads the same
+    const inFolder = Object.fromEntries(Object.entries(files).map(([p, text]) => [`crm-app/${p}`, text]));
+    const changed = withJson(inFolder, 'crm-app/roles/rep.json', (role) => {
+      (role.label as Record<string, string>).en = 'Account manager';
+    });
+    const imported = await upload(zipPackage(changed), '/api/package/import');
+    expect(imported.status).toBe(200);
+    expect(((await imported.json()) as PackageImportResult).summary).toEqual({
+      added: 0,
+      changed: 1,
+      unchanged: 2,
+    });
+    expect((await handle().workspace.access.roles.get('rep')).definition.label.en).toBe('Account manager');
+
+    const notZip = await upload(new TextEncoder().encode('not a zip'));
+    expect(notZip.status).toBe(422);
+    expect(((await notZip.json()) as { errors: { code: string }[] }).errors[0].code).toBe('zip');
+    expectProblem(await api.get('/api/package?format=tar'), 400, ['/format']);
   });
 });

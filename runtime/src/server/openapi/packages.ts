@@ -125,7 +125,12 @@ export const packageSchemas: Record<string, JsonSchema> = {
   },
 };
 
-const filesBody = { required: true, content: json(ref('PackageFiles')) };
+const zip = { 'application/zip': { schema: { type: 'string', contentMediaType: 'application/zip' } } };
+const filesBody = {
+  required: true,
+  description: 'The files as JSON, or a zip archive of them (at its root or in one folder)',
+  content: { ...json(ref('PackageFiles')), ...zip },
+};
 
 export const packagePaths: Record<string, JsonSchema> = {
   '/api/package': {
