@@ -101,6 +101,7 @@ forEachDatabase('app packages', (handle) => {
     let changed = withJson(exported, 'modules/contact.json', (contact) => {
       const fields = fieldsOf(contact);
       fields[2].name = 'mobile'; // rename (same id)
+      fields[2].type = 'longText';
       fields[2].maxLength = 40;
       fields.push({
         id: 'fld_con_email',
@@ -149,6 +150,7 @@ forEachDatabase('app packages', (handle) => {
     expect(describe('modules/contact.json')).toEqual([
       'Add field email (email)',
       'Rename field phone to mobile',
+      'Change the type of field mobile from text to longText',
       'Change field mobile: maxLength',
       'Change rule rule_con_reach: phone != null → mobile != null or email != null',
     ]);
