@@ -15,6 +15,7 @@ import { orgRoutes } from './org.ts';
 import { PACKAGE_BODY_LIMIT, packageRoutes } from './packages.ts';
 import { HttpProblem, problemResponse } from './problem.ts';
 import { recordRoutes } from './records.ts';
+import { recycleBinRoutes } from './recycle-bin.ts';
 import { roleRoutes } from './roles.ts';
 import { shareRoutes } from './shares.ts';
 
@@ -82,6 +83,7 @@ export function createApp(options: AppOptions): Hono<ApiEnv> {
   app.route('/api/meta', metaRoutes(engine, workspace));
   app.route('/api/modules', exportRoutes(workspace)); // before the records: 'export' is no record id
   app.route('/api/modules', shareRoutes(workspace));
+  app.route('/api/modules', recycleBinRoutes(workspace));
   app.route('/api/modules', recordRoutes(workspace));
   app.route('/api/roles', roleRoutes(workspace));
   app.route('/api/package', packageRoutes(workspace));
