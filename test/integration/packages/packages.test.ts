@@ -132,9 +132,18 @@ forEachDatabase('app packages', (handle) => {
       modules.mod_pkg_contact.fields = { mobile: 'read' };
     });
 
+    // an admin's unpublished draft of a module the package changes: the package's definition replaces it
+    const published = (await target.workspace.definitions.get('contact')).published;
+    await target.workspace.definitions.saveDraft({ ...published, label: { en: 'Draft label' } });
+
     const preview = await target.workspace.packages.preview(changed);
     expect(preview.problems).toEqual([]);
     expect(preview.summary).toEqual({ added: 0, changed: 3, unchanged: 0 });
+    expect(preview.items.map((i) => [i.file, i.replacesDraft ?? false])).toEqual([
+      ['modules/contact.json', true],
+      ['modules/customer.json', false],
+      ['roles/rep.json', false],
+    ]);
     const byFile = Object.fromEntries(preview.items.map((i) => [i.file, i]));
     const describe = (file: string) => byFile[file].changes.map((c) => c.description.en);
     expect(byFile['modules/customer.json']).toMatchObject({
@@ -169,6 +178,15 @@ forEachDatabase('app packages', (handle) => {
 
     await target.workspace.packages.import(changed, SYSTEM_ACTOR);
     expect(await versions(target.workspace)).toEqual({ customer: 2, contact: 2 });
+    expect((await target.workspace.definitions.get('contact')).draft).toBeNull();
+    const logged = await rawRows(
+      target.engine,
+      `SELECT details FROM ws_default._operation_log WHERE action = 'package.import' ORDER BY id`,
+    );
+    expect(logged.map((r) => r.details)).toEqual([
+      { package: 'sales-app', version: '2.1.0', added: 3, changed: 0, unchanged: 0 },
+      { package: 'sales-app', version: '2.1.0', added: 0, changed: 3, unchanged: 0 },
+    ]);
     const record = await target.workspace.records.list('customer', SYSTEM_ACTOR, {});
     expect(record.data.map((r) => r.name)).toEqual(['ACME']); // a rename kept the table and its rows
     expect(await target.workspace.packages.export({ name: 'sales-app', version: '2.1.0' })).toEqual(changed);
