@@ -141,46 +141,9 @@ export class PackageService {
     return this.db.transaction(async (tx) => {
       await tx.run(sql`SELECT pg_advisory_xact_lock(${PUBLISH_LOCK}, hashtext(${this.workspaceId}))`);
       const installed = await this.#installed(tx);
-
-      const problems: Problem[] = [];
-      const prepared: { kind: PackageKind; items: PackageItem[]; current: Map<string, PackageItem> }[] = [];
-      for (const kind of this.#kinds) {
-        const current = new Map((await kind.current(tx)).map((item) => [item.id, item]));
-        const items = (read.items.get(kind.folder) ?? []).map((item) => {
-          const { value, problems: found } = kind.prepare(item.value, current.get(item.id)?.value);
-          problems.push(...found.map((p) => inFile(item.file, p)));
-          const name = (value as { name?: unknown }).name;
-          return { ...item, value, name: typeof name === 'string' ? name : item.name };
-        });
-        prepared.push({ kind, items, current });
-      }
-      if (problems.length > 0) throw invalidPackage(problems);
-
-      const modulesAfter = new Map<string, ModuleDefinition>();
-      for (const { kind, items, current } of prepared) {
-        if (kind.folder !== 'modules') continue;
-        for (const item of [...current.values(), ...items])
-          modulesAfter.set(item.id, item.value as ModuleDefinition);
-      }
-      const moduleName = (id: string) => modulesAfter.get(id)?.name ?? id;
-
-      const previews: PackageItemPreview[] = [];
-      const untouched: PackagePreview['untouched'] = [];
-      const plans: KindPlan[] = [];
-      for (const { kind, items, current } of prepared) {
-        const updates: ItemUpdate<unknown>[] = [];
-        for (const item of items) {
-          const before = current.get(item.id);
-          const status = !before ? 'added' : sameJson(before.value, item.value) ? 'unchanged' : 'changed';
-          if (status !== 'unchanged') updates.push({ item, before });
-          previews.push(itemPreview(kind, item, before, status, moduleName));
-        }
-        const named = new Set(items.map((i) => i.id));
-        for (const item of current.values()) {
-          if (!named.has(item.id)) untouched.push({ kind: kind.folder, id: item.id, name: item.name });
-        }
-        plans.push({ kind, updates });
-      }
+      const prepared = await prepareItems(tx, this.#kinds, read.items);
+      const modulesAfter = modulesAfterImport(prepared);
+      const { previews, untouched, plans } = compare(prepared, (id) => modulesAfter.get(id)?.name ?? id);
 
       const ctx: KindContext = {
         tx,
@@ -191,6 +154,7 @@ export class PackageService {
         dryRun,
       };
       const steps: PackagePreview['steps'] = [];
+      const problems: Problem[] = [];
       let refused = false;
       for (const { kind, updates } of plans) {
         const outcome = await kind.apply(ctx, updates);
@@ -201,14 +165,12 @@ export class PackageService {
         if (!dryRun && problems.length > 0) break;
       }
 
+      const count = (status: PackageItemPreview['status']) =>
+        previews.filter((p) => p.status === status).length;
       const preview: PackagePreview = {
         manifest: read.manifest,
         installed,
-        summary: {
-          added: previews.filter((p) => p.status === 'added').length,
-          changed: previews.filter((p) => p.status === 'changed').length,
-          unchanged: previews.filter((p) => p.status === 'unchanged').length,
-        },
+        summary: { added: count('added'), changed: count('changed'), unchanged: count('unchanged') },
         items: previews,
         untouched,
         steps,
@@ -221,21 +183,90 @@ export class PackageService {
           steps,
         });
       }
-      if (!sameJson(installed, read.manifest)) {
-        await tx.run(
-          sql`INSERT INTO ${this.#settings} (key, value, updated_at)
-              VALUES (${INSTALLED_KEY}, ${JSON.stringify(read.manifest)}::jsonb, now())
-              ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at`,
-        );
-      }
-      if (preview.summary.added + preview.summary.changed > 0 || !sameJson(installed, read.manifest)) {
-        await appendOperation(tx, this.schema, actor, 'package.import', {
-          details: { package: read.manifest.name, version: read.manifest.version, ...preview.summary },
-        });
-      }
+      await this.#remember(tx, installed, preview, actor);
       return preview;
     });
   }
+
+  /** Keeps the manifest of the package imported (what exports name themselves after) and logs the import. */
+  async #remember(tx: Db, installed: PackageManifest | null, preview: PackagePreview, actor: Actor) {
+    const { manifest, summary } = preview;
+    const newManifest = !sameJson(installed, manifest);
+    if (newManifest) {
+      await tx.run(
+        sql`INSERT INTO ${this.#settings} (key, value, updated_at)
+            VALUES (${INSTALLED_KEY}, ${JSON.stringify(manifest)}::jsonb, now())
+            ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at`,
+      );
+    }
+    if (summary.added + summary.changed > 0 || newManifest) {
+      await appendOperation(tx, this.schema, actor, 'package.import', {
+        details: { package: manifest.name, version: manifest.version, ...summary },
+      });
+    }
+  }
+}
+
+interface PreparedKind {
+  kind: PackageKind;
+  /** The package's items, checked and completed. */
+  items: PackageItem[];
+  /** The workspace's items, by id. */
+  current: Map<string, PackageItem>;
+}
+
+/** Each kind's items checked and completed against the workspace's; any problem refuses the package. */
+async function prepareItems(
+  tx: Db,
+  kinds: PackageKind[],
+  read: Map<string, PackageItem[]>,
+): Promise<PreparedKind[]> {
+  const problems: Problem[] = [];
+  const prepared: PreparedKind[] = [];
+  for (const kind of kinds) {
+    const current = new Map((await kind.current(tx)).map((item) => [item.id, item]));
+    const items = (read.get(kind.folder) ?? []).map((item) => {
+      const { value, problems: found } = kind.prepare(item.value, current.get(item.id)?.value);
+      problems.push(...found.map((p) => inFile(item.file, p)));
+      const name = (value as { name?: unknown }).name;
+      return { ...item, value, name: typeof name === 'string' ? name : item.name };
+    });
+    prepared.push({ kind, items, current });
+  }
+  if (problems.length > 0) throw invalidPackage(problems);
+  return prepared;
+}
+
+/** Every module as it will be after the import: the published ones overlaid with the package's. */
+function modulesAfterImport(prepared: PreparedKind[]): Map<string, ModuleDefinition> {
+  const modules = new Map<string, ModuleDefinition>();
+  for (const { kind, items, current } of prepared) {
+    if (kind.folder !== 'modules') continue;
+    for (const item of [...current.values(), ...items]) modules.set(item.id, item.value as ModuleDefinition);
+  }
+  return modules;
+}
+
+/** What the package adds, changes and leaves, item by item, and the updates each kind will apply. */
+function compare(prepared: PreparedKind[], moduleName: (id: string) => string) {
+  const previews: PackageItemPreview[] = [];
+  const untouched: PackagePreview['untouched'] = [];
+  const plans: KindPlan[] = [];
+  for (const { kind, items, current } of prepared) {
+    const updates: ItemUpdate<unknown>[] = [];
+    for (const item of items) {
+      const before = current.get(item.id);
+      const status = !before ? 'added' : sameJson(before.value, item.value) ? 'unchanged' : 'changed';
+      if (status !== 'unchanged') updates.push({ item, before });
+      previews.push(itemPreview(kind, item, before, status, moduleName));
+    }
+    const named = new Set(items.map((i) => i.id));
+    for (const item of current.values()) {
+      if (!named.has(item.id)) untouched.push({ kind: kind.folder, id: item.id, name: item.name });
+    }
+    plans.push({ kind, updates });
+  }
+  return { previews, untouched, plans };
 }
 
 function itemPreview(
