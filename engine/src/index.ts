@@ -24,9 +24,12 @@ export { RoleStore, type StoredRole } from './access/roles.ts';
 export { type PrincipalType, type Share, type ShareAccess, ShareService } from './access/shares.ts';
 export * from './browser.ts';
 export { type InverseRelation, ModuleCatalog } from './catalog.ts';
+export { ArchivedColumnStore, type ArchivedData } from './definitions/archive.ts';
 export {
   DefinitionStore,
   type ModuleState,
+  type PublicStep,
+  type PublishOptions,
   type PublishPreview,
   type PublishResult,
 } from './definitions/store.ts';
@@ -51,6 +54,7 @@ export {
 } from './records/service.ts';
 export type { Actor, ActorVia, HistoryEntry, Page, StoredRecord } from './records/types.ts';
 export { SYSTEM_ACTOR } from './records/types.ts';
+export type { ConversionReport, ConversionSample } from './storage/conversion-report.ts';
 export { type Db, dbErrorInfo } from './storage/db.ts';
 export { openPglite } from './storage/pglite.ts';
 export type { MigrationStep } from './storage/plan.ts';

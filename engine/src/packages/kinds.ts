@@ -1,5 +1,5 @@
 import type { RoleStore } from '../access/roles.ts';
-import type { DefinitionStore } from '../definitions/store.ts';
+import type { DefinitionStore, PublishOptions } from '../definitions/store.ts';
 import type { LocaleText, ModuleDefinition } from '../definitions/types.ts';
 import type { Problem } from '../errors.ts';
 import type { Actor } from '../records/types.ts';
@@ -31,6 +31,8 @@ export interface KindContext {
   /** Every module as it will be after the import, by id. */
   modulesAfter: ReadonlyMap<string, ModuleDefinition>;
   actor: Actor;
+  /** How the publish treats values a type change would lose. */
+  publishOptions: PublishOptions;
   /** Try only: report the steps and problems, and leave rolling back to the caller. */
   dryRun: boolean;
 }

@@ -104,11 +104,11 @@ async function applyModules(ctx: KindContext, updates: ItemUpdate<ModuleDefiniti
   };
   const ids = updates.map(({ item }) => item.id);
   if (ctx.dryRun) {
-    const preview = await ctx.definitions.preview(ids);
+    const preview = await ctx.definitions.preview(ids, ctx.publishOptions);
     return { steps: preview.steps, problems: preview.problems.map(relocate) };
   }
   try {
-    const result = await ctx.definitions.publish(ids, ctx.actor);
+    const result = await ctx.definitions.publish(ids, ctx.actor, ctx.publishOptions);
     return { steps: result.steps, problems: [] };
   } catch (error) {
     if (!(error instanceof EngineError) || error.kind === 'not-found') throw error;

@@ -3,11 +3,12 @@ import { appendOperation } from '../access/operation-log.ts';
 import type { RoleStore } from '../access/roles.ts';
 import type { ModuleCatalog } from '../catalog.ts';
 import type { DefinitionChecker } from '../definitions/check.ts';
-import { type DefinitionStore, PUBLISH_LOCK } from '../definitions/store.ts';
+import type { DefinitionStore, PublishOptions } from '../definitions/store.ts';
 import type { LocaleText, ModuleDefinition } from '../definitions/types.ts';
 import { EngineError, type Problem } from '../errors.ts';
 import { type Actor, SYSTEM_ACTOR } from '../records/types.ts';
 import type { Db } from '../storage/db.ts';
+import { PUBLISH_LOCK } from '../storage/execute.ts';
 import { qualified } from '../storage/naming.ts';
 import { canonicalJson, sameJson } from './canonical-json.ts';
 import { text } from './changes.ts';
@@ -98,9 +99,9 @@ export class PackageService {
   }
 
   /** What importing the package would add, change and leave, the migration plan and its problems; changes nothing. */
-  async preview(files: unknown): Promise<PackagePreview> {
+  async preview(files: unknown, options: PublishOptions = {}): Promise<PackagePreview> {
     try {
-      await this.#run(files, SYSTEM_ACTOR, true);
+      await this.#run(files, SYSTEM_ACTOR, true, options);
     } catch (error) {
       if (error instanceof PreviewRollback) return error.preview;
       throw error;
@@ -111,11 +112,15 @@ export class PackageService {
   /**
    * Imports the package in one transaction: modules published together, then roles. Items equal to
    * the workspace's are not touched (a second import of the same package changes nothing); any
-   * problem refuses the whole package.
+   * problem refuses the whole package. `confirmDataLoss` lets type changes that lose values go ahead.
    */
-  async import(files: unknown, actor: Actor = SYSTEM_ACTOR): Promise<PackageImportResult> {
+  async import(
+    files: unknown,
+    actor: Actor = SYSTEM_ACTOR,
+    options: PublishOptions = {},
+  ): Promise<PackageImportResult> {
     try {
-      const preview = await this.#run(files, actor, false);
+      const preview = await this.#run(files, actor, false, options);
       return { ...preview, imported: true };
     } finally {
       // committed or not, this server's catalog must show what the database holds
@@ -135,7 +140,12 @@ export class PackageService {
     return sql.raw(qualified(this.schema, '_settings'));
   }
 
-  async #run(input: unknown, actor: Actor, dryRun: boolean): Promise<PackagePreview> {
+  async #run(
+    input: unknown,
+    actor: Actor,
+    dryRun: boolean,
+    publishOptions: PublishOptions,
+  ): Promise<PackagePreview> {
     const { read, problems: readProblems } = readPackage(input, this.#kinds);
     if (!read) throw invalidPackage(readProblems);
     return this.db.transaction(async (tx) => {
@@ -151,6 +161,7 @@ export class PackageService {
         roles: this.roles.within(tx, (id) => modulesAfter.get(id)),
         modulesAfter,
         actor,
+        publishOptions,
         dryRun,
       };
       const steps: PackagePreview['steps'] = [];

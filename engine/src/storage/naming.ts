@@ -54,3 +54,14 @@ export function ownerIndexName(moduleId: string): string {
 export function archivedColumnName(column: string, version: number): string {
   return `_arch_v${version}_${column}`.slice(0, MAX_IDENTIFIER);
 }
+
+/** A SQL string literal (standard_conforming_strings is on in both databases). */
+export function quoteLiteral(text: string): string {
+  if (text.includes('\0')) throw new Error('a SQL literal cannot hold the NUL character');
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+/** Where a type change writes its converted values before they take the field's column name. */
+export function conversionColumnName(column: string): string {
+  return `_conv_${column}`.slice(0, MAX_IDENTIFIER);
+}

@@ -24,10 +24,17 @@ export interface ImportResult {
 export async function importConfiguration(
   workspace: Workspace,
   dir: string,
-  options: { seed?: boolean; dryRun?: boolean; onPreview?: (preview: PackagePreview) => void } = {},
+  options: {
+    seed?: boolean;
+    dryRun?: boolean;
+    /** Let type changes that lose the values they cannot convert go ahead. */
+    confirmDataLoss?: boolean;
+    onPreview?: (preview: PackagePreview) => void;
+  } = {},
 ): Promise<ImportResult> {
   const files = await readPackageFolder(dir);
-  const preview = await workspace.packages.preview(files);
+  const publishOptions = { confirmDataLoss: options.confirmDataLoss === true };
+  const preview = await workspace.packages.preview(files, publishOptions);
   options.onPreview?.(preview);
   if (preview.problems.length > 0) {
     throw new EngineError(
@@ -37,7 +44,7 @@ export async function importConfiguration(
     );
   }
   if (options.dryRun) return { preview, records: 0 };
-  const imported = await workspace.packages.import(files, SYSTEM_ACTOR);
+  const imported = await workspace.packages.import(files, SYSTEM_ACTOR, publishOptions);
   const records = options.seed ? await seedRecords(workspace, dir) : 0;
   return { preview, imported, records };
 }

@@ -12,9 +12,10 @@ const USAGE = `Usage: crm <command> [options]
 
 Commands:
   start [--demo]        start the server (PORT, default 3000); --demo loads the demo package on first start
-  import <dir> [--seed] [--dry-run]
+  import <dir> [--seed] [--dry-run] [--confirm-data-loss]
                         show what the app package in <dir> adds and changes, then import it all or
-                        nothing (--dry-run: only show; --seed: then create the records of <dir>/seed.json)
+                        nothing (--dry-run: only show; --seed: then create the records of <dir>/seed.json;
+                        --confirm-data-loss: let type changes drop the values they cannot convert)
   export <dir> [--name <name>] [--package-version <x.y.z>]
                         write the workspace's configuration (modules, roles) to <dir> as an app package
 
@@ -104,6 +105,7 @@ async function main(argv: string[]) {
       demo: { type: 'boolean' },
       seed: { type: 'boolean' },
       'dry-run': { type: 'boolean' },
+      'confirm-data-loss': { type: 'boolean' },
       name: { type: 'string' },
       'package-version': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -129,6 +131,7 @@ async function main(argv: string[]) {
       const result = await importConfiguration(workspace, resolve(dir), {
         seed: values.seed === true,
         dryRun,
+        confirmDataLoss: values['confirm-data-loss'] === true,
         onPreview: (preview) => {
           for (const line of previewLines(preview, terminalLocale())) console.log(line);
           shown = preview.problems.length > 0;

@@ -2,6 +2,7 @@ import type { Engine, Workspace } from '@crm/engine';
 import { Hono } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { methodNotAllowed } from 'hono/method-not-allowed';
+import { archivedColumnRoutes } from './archived-columns.ts';
 import { authentication } from './auth.ts';
 import { authRoutes } from './auth-routes.ts';
 import { payloadTooLarge } from './body.ts';
@@ -80,6 +81,7 @@ export function createApp(options: AppOptions): Hono<ApiEnv> {
   app.get('/api/health', (c) => c.json({ status: 'ok', database: engine.db.kind }));
   app.route('/api/auth', authRoutes(workspace, trust));
   app.route('/api/org', orgRoutes(workspace));
+  app.route('/api/meta', archivedColumnRoutes(workspace));
   app.route('/api/meta', metaRoutes(engine, workspace));
   app.route('/api/modules', exportRoutes(workspace)); // before the records: 'export' is no record id
   app.route('/api/modules', shareRoutes(workspace));

@@ -5,7 +5,7 @@ import { adminOnly } from './admin-only.ts';
 import { payloadTooLarge, readJsonBody } from './body.ts';
 import type { ApiEnv } from './env.ts';
 import { unzipPackage, ZIP_CONTENT_TYPE, zipPackage } from './package-zip.ts';
-import { queryParams } from './params.ts';
+import { booleanParam, queryParams } from './params.ts';
 import { httpProblem, toApiError } from './problem.ts';
 
 /** Largest package body the import endpoints take (a package is bigger than a record). */
@@ -13,6 +13,12 @@ export const PACKAGE_BODY_LIMIT = 16 * 1024 * 1024;
 
 function previewBody<T extends PackagePreview>(preview: T) {
   return { ...preview, problems: preview.problems.map(toApiError) };
+}
+
+/** `?confirmDataLoss=true`: type changes in the package may lose the values they cannot convert. */
+function publishOptions(c: Context<ApiEnv>) {
+  const { confirmDataLoss } = queryParams(c, ['confirmDataLoss']);
+  return { confirmDataLoss: booleanParam(confirmDataLoss, 'confirmDataLoss') === true };
 }
 
 /** The package of a request: `{ path: text }` as JSON, or a zip archive of the files. */
@@ -48,11 +54,15 @@ export function packageRoutes(workspace: Workspace): Hono<ApiEnv> {
     });
   });
 
-  app.post('/preview', async (c) => c.json(previewBody(await packages.preview(await packageBody(c)))));
+  app.post('/preview', async (c) => {
+    const options = publishOptions(c);
+    return c.json(previewBody(await packages.preview(await packageBody(c), options)));
+  });
 
-  app.post('/import', async (c) =>
-    c.json(previewBody(await packages.import(await packageBody(c), c.var.actor))),
-  );
+  app.post('/import', async (c) => {
+    const options = publishOptions(c);
+    return c.json(previewBody(await packages.import(await packageBody(c), c.var.actor, options)));
+  });
 
   return app;
 }

@@ -75,6 +75,9 @@ forEachDatabase('package API', (handle) => {
       '/crm-package.json',
     ]);
     expectProblem(await api.post('/api/package/import', ['not', 'files']), 422, ['']);
+    expectProblem(await api.post('/api/package/import?confirmDataLoss=maybe', current), 400, [
+      '/confirmDataLoss',
+    ]);
     expect((await api.get('/api/package')).body).toEqual(current);
   });
 

@@ -273,6 +273,29 @@ forEachDatabase('app packages', (handle) => {
     expect(await versions(workspace)).toEqual(before);
   });
 
+  it('refuses a type change that would lose values unless the import confirms it', async () => {
+    const { workspace } = target;
+    await workspace.records.create('contact', { name: 'Wang', mobile: 'call me' }, SYSTEM_ACTOR);
+    const before = await versions(workspace);
+    const files = withJson(await workspace.packages.export(), 'modules/contact.json', (contact) => {
+      const mobile = fieldsOf(contact).find((f) => f.name === 'mobile') as Json;
+      mobile.type = 'integer';
+      delete mobile.maxLength;
+    });
+    const preview = await workspace.packages.preview(files);
+    expect(preview.problems.map((p) => p.pointer)).toEqual(['/modules~1contact.json/fields/2/type']);
+    await engineError(workspace.packages.import(files, SYSTEM_ACTOR));
+    expect(await versions(workspace)).toEqual(before);
+
+    expect((await workspace.packages.preview(files, { confirmDataLoss: true })).problems).toEqual([]);
+    await workspace.packages.import(files, SYSTEM_ACTOR, { confirmDataLoss: true });
+    expect(await versions(workspace)).toEqual({ ...before, contact: (before.contact ?? 0) + 1 });
+    const wang = await workspace.records.list('contact', SYSTEM_ACTOR, {
+      filter: { field: 'name', op: 'eq', value: 'Wang' },
+    });
+    expect(wang.data[0].mobile ?? null).toBeNull();
+  });
+
   it('refuses kinds it does not know, files out of place, modules without ids and a newer format', async () => {
     const files = await target.workspace.packages.export();
     const error = await engineError(

@@ -126,6 +126,13 @@ export const packageSchemas: Record<string, JsonSchema> = {
 };
 
 const zip = { 'application/zip': { schema: { type: 'string', contentMediaType: 'application/zip' } } };
+const confirmDataLoss = {
+  name: 'confirmDataLoss',
+  in: 'query',
+  schema: { type: 'boolean' },
+  description:
+    'Let type changes in the package drop the values they cannot convert (kept in an archived column)',
+};
 const filesBody = {
   required: true,
   description: 'The files as JSON, or a zip archive of them (at its root or in one folder)',
@@ -164,6 +171,7 @@ export const packagePaths: Record<string, JsonSchema> = {
       tags,
       operationId: 'previewPackage',
       summary: 'What importing the package would add, change and leave, its migration plan and problems',
+      parameters: [confirmDataLoss],
       requestBody: filesBody,
       responses: {
         200: ok('The preview (nothing is changed)', ref('PackagePreview')),
@@ -177,6 +185,7 @@ export const packagePaths: Record<string, JsonSchema> = {
       tags,
       operationId: 'importPackage',
       summary: 'Import the package all or nothing; what equals the workspace already is left untouched',
+      parameters: [confirmDataLoss],
       requestBody: filesBody,
       responses: {
         200: ok('Imported', ref('PackageImportResult')),
