@@ -33,6 +33,16 @@ export {
   type PublishPreview,
   type PublishResult,
 } from './definitions/store.ts';
+export {
+  cleanFileName,
+  DEFAULT_PLATFORM_MAX_SIZE,
+  type FileDownload,
+  type FileOptions,
+  FileService,
+  type StoredFile,
+  UNATTACHED_GRACE_MS,
+} from './files/service.ts';
+export { type ByteRange, CHUNK_SIZE, type StorageKind } from './files/stores.ts';
 export * from './identity/index.ts';
 export type { PackageChange } from './packages/changes.ts';
 export {
@@ -45,6 +55,7 @@ export {
 export { type ExportOptions, PackageService } from './packages/service.ts';
 export type { PackageImportResult, PackageItemPreview, PackagePreview } from './packages/types.ts';
 export { type Filter, OPERATORS } from './records/filter.ts';
+export type { LinkList } from './records/links.ts';
 export {
   DEFAULT_PAGE,
   type ListQuery,

@@ -28,6 +28,7 @@ export interface ArchivedData {
 
 interface ArchiveRow {
   field_id: string;
+  table_name: string;
   version: number;
   field: FieldDefinition;
   columns: string[];
@@ -69,7 +70,10 @@ export class ArchivedColumnStore {
       }
       const purged = await this.#describe(tx, name, fieldIds, chosen);
       for (const row of chosen) {
-        for (const c of row.columns) {
+        if (isLinkArchive(row)) {
+          await tx.run(sql.raw(`DROP TABLE IF EXISTS ${qualified(this.schema, row.table_name)}`));
+        }
+        for (const c of isLinkArchive(row) ? [] : row.columns) {
           await tx.run(
             sql.raw(`ALTER TABLE ${qualified(this.schema, name)} DROP COLUMN IF EXISTS ${quoteIdent(c)}`),
           );
@@ -106,7 +110,7 @@ export class ArchivedColumnStore {
 
   async #rows(db: Db, moduleId: string, lock = false): Promise<ArchiveRow[]> {
     const rows = await db.query<ArchiveRow>(
-      sql`SELECT field_id, version, field, columns, archived_at::text AS archived_at FROM ${archivedColumns}
+      sql`SELECT field_id, table_name, version, field, columns, archived_at::text AS archived_at FROM ${archivedColumns}
           WHERE workspace_id = ${this.workspaceId} AND module_id = ${moduleId} AND purged_at IS NULL
           ORDER BY version DESC, field_id ${lock ? sql`FOR UPDATE` : sql``}`,
     );
@@ -124,7 +128,11 @@ export class ArchivedColumnStore {
       ).map((r) => r.column_name),
     );
     const sizes: string[] = [];
+    const links = await Promise.all(
+      rows.map((row) => (isLinkArchive(row) ? this.#linkSize(db, row) : undefined)),
+    );
     rows.forEach((row, i) => {
+      if (isLinkArchive(row)) return;
       const columns = row.columns.filter((c) => existing.has(c)).map(quoteIdent);
       if (columns.length === 0) return;
       sizes.push(
@@ -144,8 +152,29 @@ export class ArchivedColumnStore {
       version: row.version,
       archivedAt: timestampToIso(row.archived_at) ?? '',
       reason: fieldIds.has(row.field_id) ? 'typeChange' : 'removed',
-      values: Number(size?.[`values_${i}`] ?? 0),
-      bytes: Number(size?.[`bytes_${i}`] ?? 0),
+      values: links[i]?.values ?? Number(size?.[`values_${i}`] ?? 0),
+      bytes: links[i]?.bytes ?? Number(size?.[`bytes_${i}`] ?? 0),
     }));
   }
+
+  /** The links an archived join table holds (its rows) and the bytes it takes. */
+  async #linkSize(db: Db, row: ArchiveRow): Promise<{ values: number; bytes: number }> {
+    const [found] = await db.query<{ n: string | number }>(
+      sql`SELECT count(*) AS n FROM information_schema.tables
+          WHERE table_schema = ${this.schema} AND table_name = ${row.table_name}`,
+    );
+    if (Number(found.n) === 0) return { values: 0, bytes: 0 };
+    const table = qualified(this.schema, row.table_name);
+    const [size] = await db.query<{ n: string | number; bytes: string | number }>(
+      sql.raw(
+        `SELECT count(*) AS n, pg_total_relation_size('${table.replace(/'/g, "''")}') AS bytes FROM ${table}`,
+      ),
+    );
+    return { values: Number(size.n), bytes: Number(size.bytes) };
+  }
+}
+
+/** An entry keeping a many relation's links: a whole join table (`_arch_v<n>__links_…`), not columns. */
+function isLinkArchive(row: ArchiveRow): boolean {
+  return row.table_name.startsWith('_arch_');
 }

@@ -40,6 +40,14 @@ export function constraintName(kind: ConstraintKind, moduleId: string, fieldId: 
 }
 
 /**
+ * The join table of a many-relation field: named by the module's and field's stable ids, so renaming
+ * either needs no step.
+ */
+export function linkTableName(moduleId: string, fieldId: string): string {
+  return `_links_${fnv64(`${moduleId}/${fieldId}`)}`;
+}
+
+/**
  * The path of the owner's department, kept on each record (by the record statements and by triggers
  * on users and departments) so department scopes are a condition on the row itself. `__` keeps it
  * apart from field columns.

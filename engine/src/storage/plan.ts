@@ -1,9 +1,12 @@
+import { autonumberBackfill } from '../autonumber/backfill.ts';
 import type { FieldDefinition, LocaleText, ModuleDefinition } from '../definitions/types.ts';
 import { type Problem, pointerOf } from '../errors.ts';
 import type { FieldTypeRegistry } from '../fields/registry.ts';
 import { relationSettings } from '../fields/relation.ts';
+import { releaseFilesTrigger } from '../files/release-trigger.ts';
 import type { ConversionReport } from './conversion-report.ts';
 import { losslessConversion } from './conversions.ts';
+import { type LinkStep, planLinkTables } from './link-plan.ts';
 import {
   archivedColumnName,
   constraintName,
@@ -37,9 +40,11 @@ export type StepKind =
   | 'addColumn'
   | 'alterColumnType'
   | 'convertColumn'
+  | 'backfill'
   | 'addUnique'
   | 'addIndex'
-  | 'addForeignKey';
+  | 'addForeignKey'
+  | LinkStep['kind'];
 
 export interface MigrationStep {
   kind: StepKind;
@@ -96,13 +101,16 @@ const PHASES: StepKind[] = [
   'renameTable',
   'dropConstraint',
   'archiveColumn',
+  'archiveLinkTable',
   'renameColumn',
   'addColumn',
   'alterColumnType',
   'convertColumn',
+  'backfill',
   'addUnique',
   'addIndex',
   'addForeignKey',
+  'createLinkTable',
 ];
 
 export interface ModuleChange {
@@ -193,6 +201,10 @@ export function planMigration(
       );
     }
 
+    const links = planLinkTables(schema, before, after, version, modulesAfter);
+    for (const { kind, description, sql, field } of links.steps) step(kind, description, sql, { field });
+    for (const a of links.archived) archived.push({ moduleId: after.id, ...a });
+
     const oldFields = new Map((before?.fields ?? []).map((f) => [f.id, f]));
     const newIds = new Set(after.fields.map((f) => f.id));
 
@@ -227,11 +239,35 @@ export function planMigration(
               en: `Add field ${field.name} (${field.type})`,
               'zh-CN': `新增字段 ${field.name}（${field.type}）`,
             },
-            [`ALTER TABLE ${table} ADD COLUMN ${quoteIdent(name)} ${columns.sqlTypes[i]}`],
+            [
+              `ALTER TABLE ${table} ADD COLUMN ${quoteIdent(name)} ${columns.sqlTypes[i]}`,
+              ...(field.type === 'file' ? [releaseFilesTrigger(schema, table, after.id)] : []),
+            ],
             { field: field.name },
           );
         }
+        if (before && field.type === 'autonumber') {
+          step(
+            'backfill',
+            {
+              en: `Number the existing records in field ${field.name}, in the order they were created`,
+              'zh-CN': `按创建顺序为现有记录编号（字段 ${field.name}）`,
+            },
+            autonumberBackfill(schema, table, after.id, field),
+            { field: field.name, rewritesTable: true },
+          );
+        }
         addConstraints(field, undefined, index);
+        return;
+      }
+      if (field.type === 'autonumber' && old.type !== 'autonumber') {
+        const message = `field '${field.name}' cannot become an autonumber: its values would not be the engine's numbers; add a new autonumber field instead`;
+        refusals.push({
+          pointer: pointerOf('modules', after.name, 'fields', index, 'type'),
+          code: 'type-change',
+          message,
+          messages: { en: message, 'zh-CN': `字段 ${field.name} 不能改为自动编号：请新增一个自动编号字段` },
+        });
         return;
       }
       const oldColumns = columnsOf(old);
@@ -401,8 +437,9 @@ export function planMigration(
       const isRelation = field.type === 'relation';
       const relation = isRelation ? relationSettings(field) : undefined;
       return {
-        uq: field.unique === true,
-        ix: !field.unique && (field.indexed === true || isRelation),
+        // an autonumber is always unique: never the same number twice, whatever happens
+        uq: field.unique === true || field.type === 'autonumber',
+        ix: !field.unique && field.type !== 'autonumber' && (field.indexed === true || isRelation),
         fk: relation ? `${relation.target}:${relation.onDelete ?? 'restrict'}` : undefined,
       };
     }

@@ -9,6 +9,7 @@ import { payloadTooLarge } from './body.ts';
 import { docsRoutes } from './docs.ts';
 import type { ApiEnv } from './env.ts';
 import { exportRoutes } from './export.ts';
+import { fileRoutes, UPLOAD_PATH } from './files.ts';
 import { metaRoutes } from './meta.ts';
 import { openApiRoutes } from './openapi.ts';
 import { operationLogRoutes } from './operation-log.ts';
@@ -72,7 +73,8 @@ export function createApp(options: AppOptions): Hono<ApiEnv> {
     const limit = c.req.path.startsWith('/api/package/') ? Math.max(maxSize, PACKAGE_BODY_LIMIT) : maxSize;
     c.set('bodyLimit', limit);
     const declared = Number(c.req.header('content-length'));
-    if (declared > limit) throw payloadTooLarge(limit);
+    // an upload's limit is its field's (see files.ts)
+    if (declared > limit && !UPLOAD_PATH.test(c.req.path)) throw payloadTooLarge(limit);
     await next();
   });
   app.use('/api/*', refuseNulInPath);
@@ -87,6 +89,9 @@ export function createApp(options: AppOptions): Hono<ApiEnv> {
   app.route('/api/modules', shareRoutes(workspace));
   app.route('/api/modules', recycleBinRoutes(workspace));
   app.route('/api/modules', recordRoutes(workspace));
+  const files = fileRoutes(workspace);
+  app.route('/api/modules', files.uploads);
+  app.route('/api/files', files.downloads);
   app.route('/api/roles', roleRoutes(workspace));
   app.route('/api/package', packageRoutes(workspace));
   app.route('/api/admin/operation-log', operationLogRoutes(workspace));
