@@ -1,10 +1,16 @@
 import type { Ajv } from 'ajv';
 import { sql } from 'drizzle-orm';
-import { type CompiledField, type CompiledModule, compileModule } from './compile/module.ts';
+import {
+  type CompiledField,
+  type CompiledModule,
+  type CompiledSubtable,
+  compileModule,
+} from './compile/module.ts';
 import type { LocaleText, ModuleDefinition } from './definitions/types.ts';
 import { notFound } from './errors.ts';
 import type { FieldTypeRegistry } from './fields/registry.ts';
 import { relationSettings } from './fields/relation.ts';
+import { type RollupFeed, rollupFeeds } from './rollups/feeds.ts';
 import type { Db } from './storage/db.ts';
 import { modules, moduleVersions } from './storage/meta-tables.ts';
 import { constraintName, qualified } from './storage/naming.ts';
@@ -28,6 +34,8 @@ export interface InverseRelation {
 export interface ConstraintOwner {
   module: CompiledModule;
   field: CompiledField;
+  /** Set when `field` is a field of this sub-table's rows. */
+  subtable?: CompiledSubtable;
 }
 
 /**
@@ -40,6 +48,8 @@ export class ModuleCatalog {
   #inverses = new Map<string, InverseRelation[]>();
   #constraints = new Map<string, ConstraintOwner>();
   #compiled = new Map<string, CompiledModule>();
+  #feeds = new Map<string, RollupFeed[]>();
+  #rollups = new Map<string, RollupFeed[]>();
 
   constructor(
     private readonly db: Db,
@@ -74,7 +84,21 @@ export class ModuleCatalog {
     this.#byName = new Map(list.map((m) => [m.name, m]));
     this.#inverses = new Map();
     this.#constraints = new Map();
+    const feeds = rollupFeeds(list);
+    this.#feeds = feeds.bySource;
+    this.#rollups = feeds.byTarget;
     for (const module of list) {
+      for (const sub of module.subtables) {
+        for (const field of sub.fields) {
+          for (const kind of ['uq', 'fk'] as const) {
+            this.#constraints.set(constraintName(kind, sub.ownerId, field.definition.id), {
+              module,
+              field,
+              subtable: sub,
+            });
+          }
+        }
+      }
       for (const field of module.fields) {
         for (const kind of ['uq', 'fk'] as const) {
           this.#constraints.set(constraintName(kind, module.id, field.definition.id), { module, field });
@@ -106,6 +130,16 @@ export class ModuleCatalog {
   /** Lists on `moduleId`'s records made by relations pointing at it. */
   inverses(moduleId: string): InverseRelation[] {
     return this.#inverses.get(moduleId) ?? [];
+  }
+
+  /** The rollups that aggregate records of `moduleId` or rows of its sub-tables. */
+  feeds(moduleId: string): readonly RollupFeed[] {
+    return this.#feeds.get(moduleId) ?? [];
+  }
+
+  /** The rollups of module `moduleId`, with their sources. */
+  rollupsOf(moduleId: string): readonly RollupFeed[] {
+    return this.#rollups.get(moduleId) ?? [];
   }
 
   /** Which field a unique or foreign-key constraint belongs to. */

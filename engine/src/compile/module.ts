@@ -6,6 +6,7 @@ import { formulaResultType } from '../fields/formula.ts';
 import type { FieldType, FieldTypeRegistry, JsonSchema } from '../fields/registry.ts';
 import { recordJsonSchema } from './json-schema.ts';
 import { feelScopeOf } from './scope.ts';
+import { type CompiledSubtable, compileSubtable, formulasAfter } from './subtable.ts';
 import { recordUiSchema } from './ui-schema.ts';
 
 export interface CompiledField {
@@ -48,11 +49,17 @@ export interface CompiledModule {
   formulas: CompiledFormula[];
   defaults: { field: CompiledField; expression: CompiledFeel }[];
   rules: CompiledRule[];
+  /** Sub-table fields with their rows' compiled fields, formulas and rules. */
+  subtables: CompiledSubtable[];
+  /** Rollup fields (kept current by rollups/maintain.ts). */
+  rollups: CompiledField[];
+  /** Formulas reading rollups (directly or through other formulas): computed again after them. */
+  afterRollups: CompiledFormula[];
   jsonSchema(locale: string): JsonSchema;
   uiSchema(locale: string): JsonSchema;
 }
 
-function compileField(definition: FieldDefinition, registry: FieldTypeRegistry): CompiledField {
+export function compileField(definition: FieldDefinition, registry: FieldTypeRegistry): CompiledField {
   const type = registry.require(definition.type);
   const specs = type.columns(definition);
   return {
@@ -68,7 +75,7 @@ function compileField(definition: FieldDefinition, registry: FieldTypeRegistry):
   };
 }
 
-function compileExpression(
+export function compileExpression(
   source: string,
   scope: ReturnType<typeof feelScopeOf>,
   pointer: string,
@@ -88,7 +95,11 @@ function compileExpression(
 }
 
 /** Orders formulas so each one runs after the formulas it reads; a cycle is a definition error. */
-function orderFormulas(formulas: CompiledFormula[], module: ModuleDefinition): CompiledFormula[] {
+export function orderFormulas(
+  formulas: CompiledFormula[],
+  module: Pick<ModuleDefinition, 'fields'>,
+  pointer: (index: number) => string = (index) => pointerOf('fields', index, 'expression'),
+): CompiledFormula[] {
   const byName = new Map(formulas.map((f) => [f.field.name, f]));
   const ordered: CompiledFormula[] = [];
   const state = new Map<string, 'visiting' | 'done'>();
@@ -99,7 +110,7 @@ function orderFormulas(formulas: CompiledFormula[], module: ModuleDefinition): C
       const index = module.fields.findIndex((f) => f.name === name);
       throw new EngineError('invalid-definition', 'formulas refer to each other in a cycle', [
         {
-          pointer: pointerOf('fields', index, 'expression'),
+          pointer: pointer(index),
           code: 'cycle',
           message: `formula cycle: ${[...path, name].join(' → ')}`,
         },
@@ -169,6 +180,11 @@ export function compileModule(
     ...(rule.when ? { when: compileExpression(rule.when, scope, pointerOf('rules', i, 'when')) } : {}),
   }));
 
+  const subtables = fields
+    .filter((f) => f.definition.type === 'subtable')
+    .map((f) => compileSubtable(f, definition, registry));
+  const rollups = fields.filter((f) => f.definition.type === 'rollup');
+
   const schemas = new Map<string, JsonSchema>();
   const uiSchemas = new Map<string, JsonSchema>();
   return {
@@ -182,6 +198,9 @@ export function compileModule(
     formulas,
     defaults,
     rules,
+    subtables,
+    rollups,
+    afterRollups: formulasAfter(rollups, formulas),
     jsonSchema: (locale) => memo(schemas, locale, () => recordJsonSchema(definition, registry, locale)),
     uiSchema: (locale) => memo(uiSchemas, locale, () => recordUiSchema(definition, registry, locale)),
   };
@@ -196,4 +215,4 @@ function memo<T>(cache: Map<string, T>, key: string, make: () => T): T {
   return value;
 }
 
-export type { Problem };
+export type { CompiledSubtable, Problem };

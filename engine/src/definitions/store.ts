@@ -7,6 +7,8 @@ import { EngineError, notFound, type Problem } from '../errors.ts';
 import type { FieldTypeRegistry } from '../fields/registry.ts';
 import { findNul } from '../json-text.ts';
 import { type Actor, SYSTEM_ACTOR } from '../records/types.ts';
+import { backfillRollups } from '../rollups/backfill.ts';
+import { RollupUpkeep } from '../rollups/maintain.ts';
 import type { Db } from '../storage/db.ts';
 import { executePlan } from '../storage/execute.ts';
 import { archivedColumns, modules, moduleVersions } from '../storage/meta-tables.ts';
@@ -47,6 +49,7 @@ const PUBLISH_LOCK = 727_002;
 /** A workspace's module definitions: one editable draft per module, immutable published versions. */
 export class DefinitionStore {
   readonly #ajv = createAjv();
+  readonly #upkeep: RollupUpkeep;
 
   constructor(
     private readonly db: Db,
@@ -55,7 +58,9 @@ export class DefinitionStore {
     private readonly registry: FieldTypeRegistry,
     private readonly checker: DefinitionChecker,
     private readonly catalog: ModuleCatalog,
-  ) {}
+  ) {
+    this.#upkeep = new RollupUpkeep(catalog);
+  }
 
   async list(): Promise<ModuleSummary[]> {
     const rows = await this.db.query<Record<string, unknown>>(
@@ -304,6 +309,12 @@ export class DefinitionStore {
           : { steps: [], refusals: [], archived: [] };
       problems.push(...plan.refusals);
       if (problems.length === 0) problems.push(...(await executePlan(tx, this.schema, plan)));
+      if (problems.length === 0) {
+        await backfillRollups(tx, this.#upkeep, changes, modulesAfter, (definition) =>
+          compileModule(definition, 0, this.registry, this.#ajv),
+        );
+        this.#ajv.removeSchema();
+      }
 
       const preview: PublishPreview = {
         modules: changes.map((c) => ({

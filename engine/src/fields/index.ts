@@ -13,7 +13,9 @@ import { percentField } from './percent.ts';
 import { phoneField } from './phone.ts';
 import { FieldTypeRegistry } from './registry.ts';
 import { relationField } from './relation.ts';
+import { rollupField } from './rollup.ts';
 import { selectField } from './select.ts';
+import { subtableField } from './subtable.ts';
 import { textField } from './text.ts';
 import { urlField } from './url.ts';
 import { userField } from './user.ts';
@@ -37,12 +39,15 @@ export const builtInFieldTypes = [
   departmentField,
   relationField,
   formulaField,
+  rollupField,
 ];
 
 /** A registry holding the built-in field types; plugins register more on it. */
 export function createFieldTypeRegistry(): FieldTypeRegistry {
   const registry = new FieldTypeRegistry();
   for (const type of builtInFieldTypes) registry.register(type);
+  // rows are checked and validated with the field types of the same registry
+  registry.register(subtableField(registry));
   return registry;
 }
 
@@ -50,3 +55,5 @@ export { formulaFilterFamily } from './formula.ts';
 export type { ColumnSpec, FieldType, FilterFamily, JsonSchema } from './registry.ts';
 export { FieldTypeRegistry } from './registry.ts';
 export { relationSettings } from './relation.ts';
+export { rollupSettings } from './rollup.ts';
+export { subtableSettings } from './subtable.ts';

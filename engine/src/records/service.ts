@@ -17,6 +17,7 @@ import type { CompiledModule } from '../compile/module.ts';
 import { EngineError, localizedError, notFound } from '../errors.ts';
 import { type Db, dbErrorInfo, prepareStatement, SQLSTATE } from '../storage/db.ts';
 import { HISTORY_TABLE, OWNER_PATH_COLUMN, qualified } from '../storage/naming.ts';
+import { DependentWrites } from './dependent-writes.ts';
 import { compileFilter } from './filter.ts';
 import { diffValues, readHistory } from './history.ts';
 import { InsertBatcher } from './insert-batcher.ts';
@@ -57,6 +58,8 @@ const ALIAS = LIST_ALIAS;
 export class RecordService {
   readonly #logs: WriteTables;
   readonly #inserts: InsertBatcher<CompiledModule, unknown[]>;
+  /** Sub-table rows and rollups: what some writes carry besides the record's own row. */
+  readonly #dependents: DependentWrites;
 
   constructor(
     private readonly db: Db,
@@ -74,6 +77,7 @@ export class RecordService {
       await this.#write('write', () => this.db.execute(statements.insert(rows.length), bindRows(rows)));
     };
     this.#inserts = new InsertBatcher({ many: insert, one: (module, row) => insert(module, [row]) });
+    this.#dependents = new DependentWrites(catalog);
   }
 
   #tables(module: CompiledModule): RecordTables {
@@ -105,6 +109,18 @@ export class RecordService {
       JSON.stringify(changes),
       ...columns.values(),
     ];
+    if (this.#dependents.needed(module)) {
+      const statements = statementsOf(module, this.catalog.tableSql(module), this.#logs);
+      const stored = await this.#write('write', () =>
+        this.db.transaction(async (tx) => {
+          const touched = await this.#dependents.prepare(tx, module, id, undefined, values);
+          await tx.execute(statements.insert(1), bindRows([row]));
+          await this.#dependents.finish(tx, module, id, undefined, values, touched);
+          return this.#reread(tx, module, id);
+        }),
+      );
+      return withoutHiddenFields(stored, module, policy.fields(module));
+    }
     await this.#inserts.insert(module, row);
     // Every stored value is known here: no need to read the row back.
     const record = {
@@ -125,7 +141,105 @@ export class RecordService {
     const policy = await this.access.policyOf(actor);
     const found = await this.#locate(module, id, policy);
     if (!found) throw notFound(`${module.name} record '${id}'`);
-    return this.#visible(module, policy, found.row);
+    const [record] = await this.#dependents.attachRows(this.db, module, [rowToRecord(module, found.row)]);
+    return withoutHiddenFields(record, module, policy.fields(module));
+  }
+
+  /** Appends a row to sub-table `subtable` of the record: a change of the record, like any other. */
+  async appendRow(
+    moduleName: string,
+    id: string,
+    subtable: string,
+    row: unknown,
+    actor: Actor,
+    options: WriteOptions = {},
+  ): Promise<StoredRecord> {
+    const module = this.catalog.byName(moduleName);
+    const sub = this.#dependents.subtable(module, subtable);
+    if (typeof row !== 'object' || row === null || Array.isArray(row) || 'id' in row) {
+      throw localizedError('invalid-record', '', 'type', {
+        en: 'a new row must be a JSON object without an id',
+        'zh-CN': '新行必须是不含 id 的 JSON 对象',
+      });
+    }
+    const policy = await this.access.policyOf(actor);
+    return this.#update(
+      module,
+      id,
+      (current: StoredRecord) => ({ [sub.name]: [...rowsOf(current, sub.name), row] }),
+      actor,
+      policy,
+      options,
+    );
+  }
+
+  /** Changes the fields `patch` names in row `rowId` of sub-table `subtable` of the record. */
+  async updateRow(
+    moduleName: string,
+    id: string,
+    subtable: string,
+    rowId: string,
+    patch: unknown,
+    actor: Actor,
+    options: WriteOptions = {},
+  ): Promise<StoredRecord> {
+    const module = this.catalog.byName(moduleName);
+    const sub = this.#dependents.subtable(module, subtable);
+    if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
+      throw localizedError('invalid-record', '', 'type', {
+        en: 'the row changes must be a JSON object',
+        'zh-CN': '行的修改必须是 JSON 对象',
+      });
+    }
+    const policy = await this.access.policyOf(actor);
+    return this.#update(
+      module,
+      id,
+      (current: StoredRecord) => ({
+        [sub.name]: rowsOf(current, sub.name).map((row) =>
+          row.id === rowId ? { ...row, ...patch, id: rowId } : row,
+        ),
+      }),
+      actor,
+      policy,
+      options,
+      (current) => rowsOf(current, sub.name).some((row) => row.id === rowId),
+      `row '${rowId}' of ${module.name}.${sub.name}`,
+    );
+  }
+
+  /** Removes row `rowId` from sub-table `subtable` of the record. */
+  async deleteRow(
+    moduleName: string,
+    id: string,
+    subtable: string,
+    rowId: string,
+    actor: Actor,
+    options: WriteOptions = {},
+  ): Promise<StoredRecord> {
+    const module = this.catalog.byName(moduleName);
+    const sub = this.#dependents.subtable(module, subtable);
+    const policy = await this.access.policyOf(actor);
+    return this.#update(
+      module,
+      id,
+      (current: StoredRecord) => ({
+        [sub.name]: rowsOf(current, sub.name).filter((row) => row.id !== rowId),
+      }),
+      actor,
+      policy,
+      options,
+      (current) => rowsOf(current, sub.name).some((row) => row.id === rowId),
+      `row '${rowId}' of ${module.name}.${sub.name}`,
+    );
+  }
+
+  /** A record as stored, with its sub-table rows (inside the writing transaction). */
+  async #reread(db: Db, module: CompiledModule, id: string): Promise<StoredRecord> {
+    const statements = statementsOf(module, this.catalog.tableSql(module), this.#logs);
+    const [row] = await db.execute(statements.byId, { id });
+    const [record] = await this.#dependents.attachRows(db, module, [rowToRecord(module, row)]);
+    return record;
   }
 
   async update(
@@ -161,18 +275,23 @@ export class RecordService {
   async #update(
     module: CompiledModule,
     id: string,
-    patch: unknown,
+    patch: Patch,
     actor: Actor,
     policy: Policy,
     options: WriteOptions,
+    exists?: (current: StoredRecord) => boolean,
+    what?: string,
   ): Promise<StoredRecord> {
-    const first = await this.#tryUpdate(this.db, module, id, patch, actor, policy, options, false);
+    const args = [module, id, patch, actor, policy, options] as const;
+    // A write with rows or rollups runs in a transaction holding the record's lock from the read on.
+    const dependent = this.#dependents.needed(module);
+    const first = dependent ? undefined : await this.#tryUpdate(this.db, ...args, false);
     if (first) return first;
     // Someone wrote between our read and our write. With an expected version that is a conflict;
     // without one, try again holding the row lock, which no other writer can overtake.
-    if (options.expectedVersion === undefined) {
-      const locked = await this.db.transaction((tx) =>
-        this.#tryUpdate(tx, module, id, patch, actor, policy, options, true),
+    if (options.expectedVersion === undefined || dependent) {
+      const locked = await this.#write('write', () =>
+        this.db.transaction((tx) => this.#tryUpdate(tx, ...args, true, exists, what)),
       );
       if (locked) return locked;
     }
@@ -189,19 +308,24 @@ export class RecordService {
     db: Db,
     module: CompiledModule,
     id: string,
-    patch: unknown,
+    input: Patch,
     actor: Actor,
     policy: Policy,
     options: WriteOptions,
     lock: boolean,
+    exists?: (current: StoredRecord) => boolean,
+    what?: string,
   ): Promise<StoredRecord | undefined> {
-    const newOwner = ownerFrom(patch);
     const fields = policy.fields(module);
     // before anything is read: a field the actor cannot see must not show through a type error
-    checkWritable(module, fields, patch, new Set());
+    if (typeof input !== 'function') checkWritable(module, fields, input, new Set());
     const found = await this.#locate(module, id, policy, ['update', 'assign'], db, lock);
     if (!found) throw notFound(`${module.name} record '${id}'`);
-    const current = rowToRecord(module, found.row);
+    const [current] = await this.#dependents.attachRows(db, module, [rowToRecord(module, found.row)]);
+    if (exists && !exists(current)) throw notFound(what ?? `${module.name} record '${id}'`);
+    const patch = typeof input === 'function' ? (input as PatchOf)(current) : input;
+    if (typeof input === 'function') checkWritable(module, fields, patch, new Set());
+    const newOwner = ownerFrom(patch);
     const onlyOwner = isOnlyOwner(patch);
     if (!onlyOwner && !found.allowed.update) throw forbidden('update', `this ${module.name} record`);
     if (options.expectedVersion !== undefined && current.version !== options.expectedVersion) {
@@ -236,11 +360,14 @@ export class RecordService {
           };
     if (ownerChanged) changes.owner = { from: current.owner, to: newOwner };
 
+    const dependent = this.#dependents.needed(module);
+    const touched = dependent ? await this.#dependents.prepare(db, module, id, current, values) : undefined;
     const columns = valuesToColumns(module, values);
     const assignments = module.fields
       .filter((f) => f.name in changes)
       .flatMap((f) => f.columns)
       .map((c) => sql`${sql.identifier(c)} = ${param(columns.get(c))}`);
+    assignments.push(sql`version = version + 1`);
     if (ownerChanged) {
       assignments.push(sql`owner = ${newOwner}`);
       assignments.push(
@@ -251,7 +378,7 @@ export class RecordService {
       db.query(
         sql`WITH r AS (
               UPDATE ${this.catalog.tableSql(module)} SET ${sql.join(assignments, sql`, `)},
-                version = version + 1, updated_at = ${now}, updated_by = ${actor.userId}
+                updated_at = ${now}, updated_by = ${actor.userId}
               WHERE id = ${id} AND version = ${current.version} RETURNING *),
             h AS (
               INSERT INTO ${this.#logs.history} (module_id, record_id, version, op, actor, changes)
@@ -263,7 +390,10 @@ export class RecordService {
             SELECT * FROM r`,
       ),
     );
-    return rows.length > 0 ? this.#visible(module, policy, rows[0]) : undefined;
+    if (rows.length === 0) return undefined;
+    if (!touched) return this.#visible(module, policy, rows[0]);
+    await this.#dependents.finish(db, module, id, current, values, touched);
+    return withoutHiddenFields(await this.#reread(db, module, id), module, fields);
   }
 
   async delete(moduleName: string, id: string, actor: Actor, options: WriteOptions = {}): Promise<void> {
@@ -275,11 +405,13 @@ export class RecordService {
         const found = await this.#locate(module, id, policy, ['delete'], tx, true);
         if (!found) throw notFound(`${module.name} record '${id}'`);
         if (!found.allowed.delete) throw forbidden('delete', `this ${module.name} record`);
-        const current = rowToRecord(module, found.row);
+        const [current] = await this.#dependents.attachRows(tx, module, [rowToRecord(module, found.row)]);
         if (options.expectedVersion !== undefined && current.version !== options.expectedVersion) {
           throw conflict(withoutHiddenFields(current, module, policy.fields(module)));
         }
+        const touched = await this.#dependents.prepare(tx, module, id, current, undefined);
         await tx.run(sql`DELETE FROM ${this.catalog.tableSql(module)} WHERE id = ${id}`);
+        await this.#dependents.finish(tx, module, id, current, undefined, touched);
         const changes = diffValues(module, fieldValues(module, current), undefined);
         await tx.run(
           sql`INSERT INTO ${this.#logs.history} (module_id, record_id, version, op, actor, changes)
@@ -440,8 +572,12 @@ export class RecordService {
     );
     const more = rows.length > limit;
     const page = more ? rows.slice(0, limit) : rows;
+    const records = page.map((row) => rowToRecord(module, row, only));
+    // sub-tables only when asked for by name
+    const subs = module.subtables.filter((s) => only?.has(s.name) && mayRead(fieldAccess, s.name));
+    await this.#dependents.attachRows(this.db, module, records, subs);
     const result: Page<StoredRecord> = {
-      data: page.map((row) => withoutHiddenFields(rowToRecord(module, row, only), module, fieldAccess)),
+      data: records.map((record) => withoutHiddenFields(record, module, fieldAccess)),
       nextCursor: more ? encodeCursor(keys, page[page.length - 1]) : null,
     };
     if (query.count) {
@@ -465,11 +601,15 @@ export class RecordService {
       const info = dbErrorInfo(error);
       if (!info) throw error;
       const owner = this.catalog.constraintOwner(info.constraint);
+      const named = owner?.subtable ? `${owner.subtable.name}.${owner.field.name}` : owner?.field.name;
+      const at = owner?.subtable ? `/${owner.subtable.name}` : `/${owner?.field.name}`;
       if (info.code === SQLSTATE.uniqueViolation && owner) {
-        const message = 'another record already has this value';
-        throw new EngineError('conflict', `${owner.field.name}: ${message}`, [
+        const message = owner.subtable
+          ? `another row of this record already has this ${owner.field.name}`
+          : 'another record already has this value';
+        throw new EngineError('conflict', `${named}: ${message}`, [
           {
-            pointer: `/${owner.field.name}`,
+            pointer: at,
             code: 'unique',
             message,
             messages: { en: message, 'zh-CN': '该值已被其他记录使用' },
@@ -480,16 +620,16 @@ export class RecordService {
         if (op === 'write') {
           const target = this.catalog.byId(String(owner.field.definition.target));
           const message = `no ${target?.name ?? 'related'} record has this id`;
-          throw new EngineError('invalid-record', `${owner.field.name}: ${message}`, [
+          throw new EngineError('invalid-record', `${named}: ${message}`, [
             {
-              pointer: `/${owner.field.name}`,
+              pointer: at,
               code: 'relation',
               message,
               messages: { en: message, 'zh-CN': '关联的记录不存在' },
             },
           ]);
         }
-        const message = `the record is still referenced by ${owner.module.name}.${owner.field.name}`;
+        const message = `the record is still referenced by ${owner.module.name}.${named}`;
         throw localizedError('conflict', '', 'referenced', {
           en: message,
           'zh-CN': `该记录仍被 ${owner.module.name} 引用`,
@@ -502,6 +642,14 @@ export class RecordService {
       throw error;
     }
   }
+}
+
+/** A patch, or (row-level changes) a function making it from the current record, read under its lock. */
+type Patch = unknown;
+type PatchOf = (current: StoredRecord) => Record<string, unknown>;
+
+function rowsOf(record: StoredRecord, subtable: string): Record<string, unknown>[] {
+  return (record[subtable] as Record<string, unknown>[] | null | undefined) ?? [];
 }
 
 /** Values go in as parameters; arrays (multi-select) as one array parameter. */

@@ -11,10 +11,20 @@ import {
   qualified,
   quoteIdent,
 } from './naming.ts';
+import { planSubtables } from './plan-subtables.ts';
 
 /** A check against existing data that a step needs to succeed; run by the preview and by the apply. */
 export type PlanCheck =
-  | { kind: 'duplicates'; table: string; column: string; module: string; field: string; pointer: string }
+  | {
+      kind: 'duplicates';
+      table: string;
+      column: string;
+      /** Duplicates count only within groups of this column (the parent of sub-table rows). */
+      within?: string;
+      module: string;
+      field: string;
+      pointer: string;
+    }
   | {
       kind: 'orphans';
       table: string;
@@ -116,14 +126,6 @@ export function planMigration(
   const steps: MigrationStep[] = [];
   const refusals: Problem[] = [];
   const archived: ArchivedColumns[] = [];
-  const columnsOf = (field: FieldDefinition): Columns => {
-    const specs = registry.require(field.type).columns(field);
-    return {
-      names: specs.map((s) => field.name + s.suffix),
-      sqlTypes: specs.map((s) => s.sqlType),
-      suffixes: specs.map((s) => s.suffix),
-    };
-  };
   const tableOf = (moduleName: string) => qualified(schema, moduleName);
 
   for (const { before, after, version } of changes) {
@@ -152,225 +154,291 @@ export function planMigration(
         [`ALTER TABLE ${tableOf(before.name)} RENAME TO ${quoteIdent(after.name)}`],
       );
     }
-
-    const oldFields = new Map((before?.fields ?? []).map((f) => [f.id, f]));
-    const newIds = new Set(after.fields.map((f) => f.id));
-
-    for (const old of oldFields.values()) {
-      if (newIds.has(old.id)) continue;
-      const columns = columnsOf(old);
-      dropConstraints(old, undefined);
-      if (columns.names.length === 0) continue;
-      const archivedNames = columns.names.map((c) => archivedColumnName(c, version));
-      step(
-        'archiveColumn',
-        {
-          en: `Archive field ${old.name}: its data is kept in ${archivedNames.join(', ')} until purged`,
-          'zh-CN': `归档字段 ${old.name}：数据保留在 ${archivedNames.join('、')} 中，直到清除`,
-        },
-        columns.names.map(
-          (c, i) => `ALTER TABLE ${table} RENAME COLUMN ${quoteIdent(c)} TO ${quoteIdent(archivedNames[i])}`,
-        ),
-        { field: old.name },
-      );
-      archived.push({ moduleId: after.id, field: old, table: after.name, columns: archivedNames });
-    }
-
-    after.fields.forEach((field, index) => {
-      const old = oldFields.get(field.id);
-      const columns = columnsOf(field);
-      if (!old) {
-        for (const [i, name] of columns.names.entries()) {
-          step(
-            'addColumn',
-            {
-              en: `Add field ${field.name} (${field.type})`,
-              'zh-CN': `新增字段 ${field.name}（${field.type}）`,
-            },
-            [`ALTER TABLE ${table} ADD COLUMN ${quoteIdent(name)} ${columns.sqlTypes[i]}`],
-            { field: field.name },
-          );
-        }
-        addConstraints(field, undefined, index);
-        return;
-      }
-      const oldColumns = columnsOf(old);
-      dropConstraints(old, field);
-      if (old.name !== field.name) {
-        oldColumns.suffixes.forEach((suffix, i) => {
-          if (!columns.suffixes.includes(suffix)) return;
-          step(
-            'renameColumn',
-            {
-              en: `Rename field ${old.name} to ${field.name}`,
-              'zh-CN': `字段 ${old.name} 重命名为 ${field.name}`,
-            },
-            [
-              `ALTER TABLE ${table} RENAME COLUMN ${quoteIdent(oldColumns.names[i])} TO ${quoteIdent(field.name + suffix)}`,
-            ],
-            { field: field.name },
-          );
-        });
-      }
-      columns.suffixes.forEach((suffix, i) => {
-        const oldIndex = oldColumns.suffixes.indexOf(suffix);
-        const column = columns.names[i];
-        if (oldIndex < 0) {
-          step(
-            'addColumn',
-            {
-              en: `Add column ${column} for field ${field.name}`,
-              'zh-CN': `为字段 ${field.name} 新增列 ${column}`,
-            },
-            [`ALTER TABLE ${table} ADD COLUMN ${quoteIdent(column)} ${columns.sqlTypes[i]}`],
-            { field: field.name },
-          );
-          return;
-        }
-        const from = oldColumns.sqlTypes[oldIndex];
-        const to = columns.sqlTypes[i];
-        if (from === to) return;
-        const using = losslessConversion(from, to, quoteIdent(column));
-        if (using === undefined) {
-          refusals.push({
-            pointer: pointerOf('modules', after.name, 'fields', index, 'type'),
-            code: 'type-change',
-            message: `changing field '${field.name}' from ${old.type} (${from}) to ${field.type} (${to}) could lose data and is not supported`,
-          });
-          return;
-        }
-        step(
-          'alterColumnType',
-          {
-            en: `Change field ${field.name} from ${from} to ${to} (no value is lost)`,
-            'zh-CN': `字段 ${field.name} 类型由 ${from} 改为 ${to}（不会丢失数据）`,
-          },
-          [`ALTER TABLE ${table} ALTER COLUMN ${quoteIdent(column)} TYPE ${to} USING ${using}`],
-          { field: field.name, rewritesTable: true },
-        );
-      });
-      oldColumns.suffixes.forEach((suffix, i) => {
-        if (columns.suffixes.includes(suffix)) return;
-        const archivedName = archivedColumnName(oldColumns.names[i], version);
-        step(
-          'archiveColumn',
-          { en: `Archive column ${oldColumns.names[i]}`, 'zh-CN': `归档列 ${oldColumns.names[i]}` },
-          [
-            `ALTER TABLE ${table} RENAME COLUMN ${quoteIdent(oldColumns.names[i])} TO ${quoteIdent(archivedName)}`,
-          ],
-          { field: field.name },
-        );
-        archived.push({ moduleId: after.id, field: old, table: after.name, columns: [archivedName] });
-      });
-      addConstraints(field, old, index);
+    const context = { schema, version, registry, modulesAfter, step, refusals, archived, moduleId: after.id };
+    planFields(context, {
+      table: after.name,
+      ownerId: after.id,
+      what: '',
+      pointer: (index) => pointerOf('modules', after.name, 'fields', index),
+      before: before?.fields ?? [],
+      after: after.fields,
     });
-
-    function wanted(field: FieldDefinition | undefined) {
-      if (!field) return { uq: false, ix: false, fk: undefined as string | undefined };
-      const isRelation = field.type === 'relation';
-      const relation = isRelation ? relationSettings(field) : undefined;
-      return {
-        uq: field.unique === true,
-        ix: !field.unique && (field.indexed === true || isRelation),
-        fk: relation ? `${relation.target}:${relation.onDelete ?? 'restrict'}` : undefined,
-      };
-    }
-
-    /** Drops what `old` had that `next` no longer wants (or all of it when the field goes away). */
-    function dropConstraints(old: FieldDefinition, next: FieldDefinition | undefined) {
-      const had = wanted(old);
-      const wants = wanted(next);
-      const typeChanged =
-        next !== undefined && columnsOf(old).sqlTypes.join() !== columnsOf(next).sqlTypes.join();
-      const drops: string[] = [];
-      if (had.fk && (had.fk !== wants.fk || typeChanged)) {
-        drops.push(
-          `ALTER TABLE ${table} DROP CONSTRAINT IF EXISTS ${quoteIdent(constraintName('fk', after.id, old.id))}`,
-        );
-      }
-      if (had.uq && (!wants.uq || typeChanged))
-        drops.push(`DROP INDEX IF EXISTS ${qualified(schema, constraintName('uq', after.id, old.id))}`);
-      if (had.ix && (!wants.ix || typeChanged))
-        drops.push(`DROP INDEX IF EXISTS ${qualified(schema, constraintName('ix', after.id, old.id))}`);
-      if (drops.length > 0) {
-        step(
-          'dropConstraint',
-          {
-            en: `Remove index or constraint of field ${old.name}`,
-            'zh-CN': `移除字段 ${old.name} 的索引或约束`,
-          },
-          drops,
-          { field: old.name },
-        );
-      }
-    }
-
-    function addConstraints(field: FieldDefinition, old: FieldDefinition | undefined, index: number) {
-      const pointer = pointerOf('modules', after.name, 'fields', index);
-      const had = wanted(old);
-      const wants = wanted(field);
-      const typeChanged =
-        old !== undefined && columnsOf(old).sqlTypes.join() !== columnsOf(field).sqlTypes.join();
-      const column = quoteIdent(field.name);
-      if (wants.uq && (!had.uq || typeChanged)) {
-        step(
-          'addUnique',
-          { en: `Make field ${field.name} unique`, 'zh-CN': `字段 ${field.name} 设为唯一` },
-          [
-            `CREATE UNIQUE INDEX ${quoteIdent(constraintName('uq', after.id, field.id))} ON ${table} (${column})`,
-          ],
-          {
-            field: field.name,
-            check: {
-              kind: 'duplicates',
-              table: after.name,
-              column: field.name,
-              module: after.name,
-              field: field.name,
-              pointer,
-            },
-          },
-        );
-      }
-      if (wants.ix && (!had.ix || typeChanged)) {
-        step(
-          'addIndex',
-          { en: `Index field ${field.name}`, 'zh-CN': `为字段 ${field.name} 建立索引` },
-          [`CREATE INDEX ${quoteIdent(constraintName('ix', after.id, field.id))} ON ${table} (${column})`],
-          { field: field.name },
-        );
-      }
-      if (wants.fk && (wants.fk !== had.fk || typeChanged)) {
-        const relation = relationSettings(field);
-        const target = modulesAfter.get(relation.target);
-        if (!target) return;
-        const onDelete = relation.onDelete === 'setNull' ? 'SET NULL' : 'RESTRICT';
-        step(
-          'addForeignKey',
-          {
-            en: `Link field ${field.name} to ${target.name}`,
-            'zh-CN': `字段 ${field.name} 关联到 ${target.name}`,
-          },
-          [
-            `ALTER TABLE ${table} ADD CONSTRAINT ${quoteIdent(constraintName('fk', after.id, field.id))} FOREIGN KEY (${column}) REFERENCES ${tableOf(target.name)} (id) ON DELETE ${onDelete}`,
-          ],
-          {
-            field: field.name,
-            check: {
-              kind: 'orphans',
-              table: after.name,
-              column: field.name,
-              targetTable: target.name,
-              module: after.name,
-              field: field.name,
-              pointer,
-            },
-          },
-        );
-      }
-    }
+    planSubtables(context, before, after);
   }
 
   steps.sort((a, b) => PHASES.indexOf(a.kind) - PHASES.indexOf(b.kind));
   return { steps, refusals, archived };
+}
+
+/** What planning the fields of one table needs from the plan being built. */
+export interface PlanContext {
+  schema: string;
+  version: number;
+  registry: FieldTypeRegistry;
+  modulesAfter: ReadonlyMap<string, ModuleDefinition>;
+  /** Adds a step to the plan, on behalf of the module being published. */
+  step: (kind: StepKind, description: LocaleText, sql: string[], extra?: Partial<MigrationStep>) => void;
+  refusals: Problem[];
+  archived: ArchivedColumns[];
+  moduleId: string;
+}
+
+/** One table whose columns follow a list of fields: a module's table or a sub-table's child table. */
+export interface FieldTable {
+  /** Table name in the workspace schema. */
+  table: string;
+  /** Stable id constraint names hang on (the module's, or module/sub-table field for rows). */
+  ownerId: string;
+  /** '' for the module's own fields, `lines.` for the rows of sub-table `lines` (in descriptions). */
+  what: string;
+  /** Pointer of field `index` in the publish request. */
+  pointer: (index: number) => string;
+  before: FieldDefinition[];
+  after: FieldDefinition[];
+  /** Unique values are unique per parent record (the rows of one record), not in the whole table. */
+  uniqueWithin?: string;
+}
+
+/**
+ * Steps for the columns of one table: fields matched by their stable ids (a changed name is a
+ * rename), removed fields archived, type changes converted when lossless and refused otherwise,
+ * unique/index/foreign-key constraints following the settings.
+ */
+export function planFields(ctx: PlanContext, target: FieldTable): void {
+  const { schema, version, registry, modulesAfter, step, refusals, archived } = ctx;
+  const table = qualified(schema, target.table);
+  const tableOf = (moduleName: string) => qualified(schema, moduleName);
+  const columnsOf = (field: FieldDefinition): Columns => {
+    const specs = registry.require(field.type).columns(field);
+    return {
+      names: specs.map((s) => field.name + s.suffix),
+      sqlTypes: specs.map((s) => s.sqlType),
+      suffixes: specs.map((s) => s.suffix),
+    };
+  };
+  const named = (field: FieldDefinition | string) =>
+    target.what + (typeof field === 'string' ? field : field.name);
+  const oldFields = new Map(target.before.map((f) => [f.id, f]));
+  const newIds = new Set(target.after.map((f) => f.id));
+
+  for (const old of oldFields.values()) {
+    if (newIds.has(old.id)) continue;
+    const columns = columnsOf(old);
+    dropConstraints(old, undefined);
+    if (columns.names.length === 0) continue;
+    const archivedNames = columns.names.map((c) => archivedColumnName(c, version));
+    step(
+      'archiveColumn',
+      {
+        en: `Archive field ${named(old)}: its data is kept in ${archivedNames.join(', ')} until purged`,
+        'zh-CN': `归档字段 ${named(old)}：数据保留在 ${archivedNames.join('、')} 中，直到清除`,
+      },
+      columns.names.map(
+        (c, i) => `ALTER TABLE ${table} RENAME COLUMN ${quoteIdent(c)} TO ${quoteIdent(archivedNames[i])}`,
+      ),
+      { field: named(old) },
+    );
+    archived.push({ moduleId: ctx.moduleId, field: old, table: target.table, columns: archivedNames });
+  }
+
+  target.after.forEach((field, index) => {
+    const old = oldFields.get(field.id);
+    const columns = columnsOf(field);
+    if (!old) {
+      for (const [i, name] of columns.names.entries()) {
+        step(
+          'addColumn',
+          {
+            en: `Add field ${named(field)} (${field.type})`,
+            'zh-CN': `新增字段 ${named(field)}（${field.type}）`,
+          },
+          [`ALTER TABLE ${table} ADD COLUMN ${quoteIdent(name)} ${columns.sqlTypes[i]}`],
+          { field: named(field) },
+        );
+      }
+      addConstraints(field, undefined, index);
+      return;
+    }
+    const oldColumns = columnsOf(old);
+    dropConstraints(old, field);
+    if (old.name !== field.name) {
+      oldColumns.suffixes.forEach((suffix, i) => {
+        if (!columns.suffixes.includes(suffix)) return;
+        step(
+          'renameColumn',
+          {
+            en: `Rename field ${named(old)} to ${named(field)}`,
+            'zh-CN': `字段 ${named(old)} 重命名为 ${named(field)}`,
+          },
+          [
+            `ALTER TABLE ${table} RENAME COLUMN ${quoteIdent(oldColumns.names[i])} TO ${quoteIdent(field.name + suffix)}`,
+          ],
+          { field: named(field) },
+        );
+      });
+    }
+    columns.suffixes.forEach((suffix, i) => {
+      const oldIndex = oldColumns.suffixes.indexOf(suffix);
+      const column = columns.names[i];
+      if (oldIndex < 0) {
+        step(
+          'addColumn',
+          {
+            en: `Add column ${column} for field ${named(field)}`,
+            'zh-CN': `为字段 ${named(field)} 新增列 ${column}`,
+          },
+          [`ALTER TABLE ${table} ADD COLUMN ${quoteIdent(column)} ${columns.sqlTypes[i]}`],
+          { field: named(field) },
+        );
+        return;
+      }
+      const from = oldColumns.sqlTypes[oldIndex];
+      const to = columns.sqlTypes[i];
+      if (from === to) return;
+      const using = losslessConversion(from, to, quoteIdent(column));
+      if (using === undefined) {
+        refusals.push({
+          pointer: `${target.pointer(index)}/type`,
+          code: 'type-change',
+          message: `changing field '${named(field)}' from ${old.type} (${from}) to ${field.type} (${to}) could lose data and is not supported`,
+        });
+        return;
+      }
+      step(
+        'alterColumnType',
+        {
+          en: `Change field ${named(field)} from ${from} to ${to} (no value is lost)`,
+          'zh-CN': `字段 ${named(field)} 类型由 ${from} 改为 ${to}（不会丢失数据）`,
+        },
+        [`ALTER TABLE ${table} ALTER COLUMN ${quoteIdent(column)} TYPE ${to} USING ${using}`],
+        { field: named(field), rewritesTable: true },
+      );
+    });
+    oldColumns.suffixes.forEach((suffix, i) => {
+      if (columns.suffixes.includes(suffix)) return;
+      const archivedName = archivedColumnName(oldColumns.names[i], version);
+      step(
+        'archiveColumn',
+        { en: `Archive column ${oldColumns.names[i]}`, 'zh-CN': `归档列 ${oldColumns.names[i]}` },
+        [
+          `ALTER TABLE ${table} RENAME COLUMN ${quoteIdent(oldColumns.names[i])} TO ${quoteIdent(archivedName)}`,
+        ],
+        { field: named(field) },
+      );
+      archived.push({ moduleId: ctx.moduleId, field: old, table: target.table, columns: [archivedName] });
+    });
+    addConstraints(field, old, index);
+  });
+
+  function wanted(field: FieldDefinition | undefined) {
+    if (!field) return { uq: false, ix: false, fk: undefined as string | undefined };
+    const isRelation = field.type === 'relation';
+    const relation = isRelation ? relationSettings(field) : undefined;
+    return {
+      uq: field.unique === true,
+      ix: !field.unique && (field.indexed === true || isRelation),
+      fk: relation ? `${relation.target}:${relation.onDelete ?? 'restrict'}` : undefined,
+    };
+  }
+
+  /** Drops what `old` had that `next` no longer wants (or all of it when the field goes away). */
+  function dropConstraints(old: FieldDefinition, next: FieldDefinition | undefined) {
+    const had = wanted(old);
+    const wants = wanted(next);
+    const typeChanged =
+      next !== undefined && columnsOf(old).sqlTypes.join() !== columnsOf(next).sqlTypes.join();
+    const drops: string[] = [];
+    if (had.fk && (had.fk !== wants.fk || typeChanged)) {
+      drops.push(
+        `ALTER TABLE ${table} DROP CONSTRAINT IF EXISTS ${quoteIdent(constraintName('fk', target.ownerId, old.id))}`,
+      );
+    }
+    if (had.uq && (!wants.uq || typeChanged))
+      drops.push(`DROP INDEX IF EXISTS ${qualified(schema, constraintName('uq', target.ownerId, old.id))}`);
+    if (had.ix && (!wants.ix || typeChanged))
+      drops.push(`DROP INDEX IF EXISTS ${qualified(schema, constraintName('ix', target.ownerId, old.id))}`);
+    if (drops.length > 0) {
+      step(
+        'dropConstraint',
+        {
+          en: `Remove index or constraint of field ${named(old)}`,
+          'zh-CN': `移除字段 ${named(old)} 的索引或约束`,
+        },
+        drops,
+        { field: named(old) },
+      );
+    }
+  }
+
+  function addConstraints(field: FieldDefinition, old: FieldDefinition | undefined, index: number) {
+    const pointer = target.pointer(index);
+    const had = wanted(old);
+    const wants = wanted(field);
+    const typeChanged =
+      old !== undefined && columnsOf(old).sqlTypes.join() !== columnsOf(field).sqlTypes.join();
+    const column = quoteIdent(field.name);
+    const within = target.uniqueWithin;
+    if (wants.uq && (!had.uq || typeChanged)) {
+      step(
+        'addUnique',
+        {
+          en: `Make field ${named(field)} unique${within ? ' within each record' : ''}`,
+          'zh-CN': `字段 ${named(field)} 设为唯一${within ? '（每条记录内）' : ''}`,
+        },
+        [
+          `CREATE UNIQUE INDEX ${quoteIdent(constraintName('uq', target.ownerId, field.id))} ON ${table} (${within ? `${quoteIdent(within)}, ` : ''}${column})`,
+        ],
+        {
+          field: named(field),
+          check: {
+            kind: 'duplicates',
+            table: target.table,
+            column: field.name,
+            ...(within ? { within } : {}),
+            module: target.table,
+            field: named(field),
+            pointer,
+          },
+        },
+      );
+    }
+    if (wants.ix && (!had.ix || typeChanged)) {
+      step(
+        'addIndex',
+        { en: `Index field ${named(field)}`, 'zh-CN': `为字段 ${named(field)} 建立索引` },
+        [
+          `CREATE INDEX ${quoteIdent(constraintName('ix', target.ownerId, field.id))} ON ${table} (${column})`,
+        ],
+        { field: named(field) },
+      );
+    }
+    if (wants.fk && (wants.fk !== had.fk || typeChanged)) {
+      const relation = relationSettings(field);
+      const targetModule = modulesAfter.get(relation.target);
+      if (!targetModule) return;
+      const onDelete = relation.onDelete === 'setNull' ? 'SET NULL' : 'RESTRICT';
+      step(
+        'addForeignKey',
+        {
+          en: `Link field ${named(field)} to ${targetModule.name}`,
+          'zh-CN': `字段 ${named(field)} 关联到 ${targetModule.name}`,
+        },
+        [
+          `ALTER TABLE ${table} ADD CONSTRAINT ${quoteIdent(constraintName('fk', target.ownerId, field.id))} FOREIGN KEY (${column}) REFERENCES ${tableOf(targetModule.name)} (id) ON DELETE ${onDelete}`,
+        ],
+        {
+          field: named(field),
+          check: {
+            kind: 'orphans',
+            table: target.table,
+            column: field.name,
+            targetTable: targetModule.name,
+            module: target.table,
+            field: named(field),
+            pointer,
+          },
+        },
+      );
+    }
+  }
 }
