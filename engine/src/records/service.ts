@@ -145,6 +145,19 @@ export class RecordService {
     return withoutHiddenFields(record, module, policy.fields(module));
   }
 
+  /** The rows of sub-table `subtable` of a record, in order. */
+  async rows(
+    moduleName: string,
+    id: string,
+    subtable: string,
+    actor: Actor,
+  ): Promise<Record<string, unknown>[]> {
+    const sub = this.#dependents.subtable(this.catalog.byName(moduleName), subtable);
+    const record = await this.get(moduleName, id, actor);
+    if (!(sub.name in record)) throw notFound(`sub-table '${subtable}' of module '${moduleName}'`);
+    return rowsOf(record, sub.name);
+  }
+
   /** Appends a row to sub-table `subtable` of the record: a change of the record, like any other. */
   async appendRow(
     moduleName: string,
