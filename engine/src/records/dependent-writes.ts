@@ -21,6 +21,11 @@ export class DependentWrites {
     this.upkeep = new RollupUpkeep(catalog);
   }
 
+  /** Whether a write changes values of the record besides those given (rows ids, rollups): read it back. */
+  rereads(module: CompiledModule): boolean {
+    return module.subtables.length > 0 || module.rollups.length > 0;
+  }
+
   /** Whether writing `module`'s records involves more than their own row (so needs a transaction). */
   needed(module: CompiledModule): boolean {
     return module.subtables.length > 0 || this.upkeep.concerns(module);
@@ -58,7 +63,9 @@ export class DependentWrites {
   ): Promise<Touched> {
     if (after) await this.#checkRowTargets(tx, module, after);
     const touched = this.upkeep.touched(module, id, before, after);
-    await this.upkeep.lock(tx, touched);
+    // the record itself is locked already (an update, a delete) or not there yet (a create)
+    const others = new Map([...touched].map(([m, ids]) => [m, new Set([...ids].filter((i) => i !== id))]));
+    await this.upkeep.lock(tx, others);
     // the record's own rollups (and formulas reading them) follow from what was just written
     if (after && module.rollups.length > 0) {
       const own = touched.get(module.id) ?? new Set<string>();

@@ -116,12 +116,13 @@ export class RecordService {
           const touched = await this.#dependents.prepare(tx, module, id, undefined, values);
           await tx.execute(statements.insert(1), bindRows([row]));
           await this.#dependents.finish(tx, module, id, undefined, values, touched);
-          return this.#reread(tx, module, id);
+          return this.#dependents.rereads(module) ? this.#reread(tx, module, id) : undefined;
         }),
       );
-      return withoutHiddenFields(stored, module, policy.fields(module));
+      if (stored) return withoutHiddenFields(stored, module, policy.fields(module));
+    } else {
+      await this.#inserts.insert(module, row);
     }
-    await this.#inserts.insert(module, row);
     // Every stored value is known here: no need to read the row back.
     const record = {
       id,
@@ -406,6 +407,7 @@ export class RecordService {
     if (rows.length === 0) return undefined;
     if (!touched) return this.#visible(module, policy, rows[0]);
     await this.#dependents.finish(db, module, id, current, values, touched);
+    if (!this.#dependents.rereads(module)) return this.#visible(module, policy, rows[0]);
     return withoutHiddenFields(await this.#reread(db, module, id), module, fields);
   }
 

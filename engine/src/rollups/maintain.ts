@@ -17,7 +17,7 @@ import { derivedFields } from '../records/history.ts';
 import { feelInput } from '../records/prepare.ts';
 import type { RecordValues } from '../records/types.ts';
 import { rowToRecord, valuesToColumns } from '../records/values.ts';
-import type { Db } from '../storage/db.ts';
+import type { Db, Row as TableRow } from '../storage/db.ts';
 import { qualified } from '../storage/naming.ts';
 import { diffRows } from '../subtables/diff-rows.ts';
 import type { Row } from '../subtables/prepare-rows.ts';
@@ -113,9 +113,12 @@ export class RollupUpkeep {
       const module = this.catalog.byId(moduleId);
       const ids = [...(touched.get(moduleId) ?? [])].sort();
       if (!module || ids.length === 0 || module.rollups.length === 0) continue;
-      await tx.run(sql`${this.#update(module)} WHERE t.id = ANY(${sql.param(ids)}::uuid[])`);
-      await this.#formulas(tx, module, ids);
-      const next = await this.#cascade(tx, module, ids);
+      // the new values come back with the rows: formulas and the cascade need no second read
+      const rows = await tx.query(
+        sql`${this.#update(module)} WHERE t.id = ANY(${sql.param(ids)}::uuid[]) RETURNING t.*`,
+      );
+      await this.#formulas(tx, module, rows);
+      const next = this.#cascade(module, rows);
       if (next.size > 0) {
         await this.lock(tx, next);
         await this.recompute(tx, next, depth + 1);
@@ -130,17 +133,12 @@ export class RollupUpkeep {
     if (module.afterRollups.length === 0) return;
     const table = sql.raw(qualified(this.catalog.schema, module.name));
     for (let after = '00000000-0000-0000-0000-000000000000'; ; ) {
-      const rows = await tx.query<{ id: string }>(
-        sql`SELECT id FROM ${table} WHERE id > ${after}::uuid ORDER BY id LIMIT 500`,
+      const rows = await tx.query(
+        sql`SELECT * FROM ${table} WHERE id > ${after}::uuid ORDER BY id LIMIT 500`,
       );
       if (rows.length === 0) return;
-      await this.#formulas(
-        tx,
-        module,
-        rows.map((r) => r.id),
-        table,
-      );
-      after = rows[rows.length - 1].id;
+      await this.#formulas(tx, module, rows, table);
+      after = String(rows[rows.length - 1].id);
     }
   }
 
@@ -168,10 +166,10 @@ export class RollupUpkeep {
     return statement;
   }
 
-  /** The formulas that read rollups, computed again for records `ids` and stored where they changed. */
-  async #formulas(tx: Db, module: CompiledModule, ids: string[], table = this.catalog.tableSql(module)) {
-    if (module.afterRollups.length === 0) return;
-    const rows = await tx.query(sql`SELECT * FROM ${table} WHERE id = ANY(${sql.param(ids)}::uuid[])`);
+  /** The formulas that read rollups, computed again for the table rows `rows` and stored where they changed. */
+  async #formulas(tx: Db, module: CompiledModule, rows: TableRow[], table = this.catalog.tableSql(module)) {
+    if (module.afterRollups.length === 0 || rows.length === 0) return;
+    const ids = rows.map((row) => String(row.id));
     const reads = new Set(module.afterRollups.flatMap((f) => f.expression.references));
     const subs = module.subtables.filter((s) => reads.has(s.name));
     const rowsOf = subs.length > 0 ? await loadRows(tx, this.catalog.schema, module, ids, subs) : undefined;
@@ -195,21 +193,13 @@ export class RollupUpkeep {
     }
   }
 
-  /** The records whose rollups aggregate fields of `module` that follow from its rollups. */
-  async #cascade(tx: Db, module: CompiledModule, ids: string[]): Promise<Touched> {
+  /** The records whose rollups aggregate fields of `module`'s records (table `rows`) that follow from their rollups. */
+  #cascade(module: CompiledModule, rows: TableRow[]): Touched {
     const derived = derivedFields(module);
     const next: Touched = new Map();
     const feeds = this.catalog
       .feeds(module.id)
       .filter((f) => !f.source.subtable && f.relevant.some((name) => derived.has(name)));
-    if (feeds.length === 0) return next;
-    const links = [...new Set(feeds.map((f) => (f.source.link as { name: string }).name))];
-    const rows = await tx.query<Record<string, unknown>>(
-      sql`SELECT ${sql.join(
-        links.map((l) => sql.identifier(l)),
-        sql`, `,
-      )} FROM ${this.catalog.tableSql(module)} WHERE id = ANY(${sql.param(ids)}::uuid[])`,
-    );
     for (const feed of feeds) {
       const link = (feed.source.link as { name: string }).name;
       for (const row of rows) add(next, feed.target.id, row[link]);
