@@ -15,9 +15,10 @@ import type { CompiledModule } from '../compile/module.ts';
 import { fromFeelValue } from '../expressions/index.ts';
 import { derivedFields } from '../records/history.ts';
 import { feelInput } from '../records/prepare.ts';
+import { SYSTEM_COLUMNS } from '../records/statements.ts';
 import type { RecordValues } from '../records/types.ts';
 import { rowToRecord, valuesToColumns } from '../records/values.ts';
-import type { Db, Row as TableRow } from '../storage/db.ts';
+import { type Db, type PreparedStatement, prepareStatement, type Row as TableRow } from '../storage/db.ts';
 import { qualified } from '../storage/naming.ts';
 import { diffRows } from '../subtables/diff-rows.ts';
 import type { Row } from '../subtables/prepare-rows.ts';
@@ -46,7 +47,11 @@ function differs(before: RecordValues, after: RecordValues, names: string[]): bo
 }
 
 export class RollupUpkeep {
-  readonly #statements = new WeakMap<CompiledModule, SQL>();
+  /** Per module version, prepared: its rollups' recompute for records `ids`, and the lock of records `ids`. */
+  readonly #statements = new WeakMap<
+    CompiledModule,
+    { recompute: PreparedStatement; lock: PreparedStatement }
+  >();
 
   constructor(private readonly catalog: ModuleCatalog) {}
 
@@ -96,10 +101,7 @@ export class RollupUpkeep {
       const module = this.catalog.byId(moduleId);
       const ids = [...(touched.get(moduleId) ?? [])].sort();
       if (!module || ids.length === 0) continue;
-      await tx.query(
-        sql`SELECT id FROM ${this.catalog.tableSql(module)} WHERE id = ANY(${sql.param(ids)}::uuid[])
-            ORDER BY id FOR UPDATE`,
-      );
+      await tx.execute(this.#prepared(module).lock, { ids });
     }
   }
 
@@ -114,9 +116,7 @@ export class RollupUpkeep {
       const ids = [...(touched.get(moduleId) ?? [])].sort();
       if (!module || ids.length === 0 || module.rollups.length === 0) continue;
       // the new values come back with the rows: formulas and the cascade need no second read
-      const rows = await tx.query(
-        sql`${this.#update(module)} WHERE t.id = ANY(${sql.param(ids)}::uuid[]) RETURNING t.*`,
-      );
+      const rows = await tx.execute(this.#prepared(module).recompute, { ids });
       await this.#formulas(tx, module, rows);
       const next = this.#cascade(module, rows);
       if (next.size > 0) {
@@ -142,28 +142,42 @@ export class RollupUpkeep {
     }
   }
 
-  /** `UPDATE <module> t SET <rollup> = (<aggregate>), …` for the given feeds (all the module's by default). */
-  #update(module: CompiledModule, feeds?: readonly RollupFeed[]): SQL {
-    const build = (list: readonly RollupFeed[]) => {
-      const assignments = list.map(
-        (feed) =>
-          sql`${sql.identifier(feed.rollup.columns[0])} = ${rollupSubquery(
-            this.catalog.schema,
-            feed.rollup.definition,
-            feed.source,
-            sql`t`,
+  /** `UPDATE <module> t SET <rollup> = (<aggregate>), …` for the given feeds. */
+  #update(module: CompiledModule, feeds: readonly RollupFeed[]): SQL {
+    const assignments = feeds.map(
+      (feed) =>
+        sql`${sql.identifier(feed.rollup.columns[0])} = ${rollupSubquery(
+          this.catalog.schema,
+          feed.rollup.definition,
+          feed.source,
+          sql`t`,
+        )}`,
+    );
+    const table = sql.raw(qualified(this.catalog.schema, module.name));
+    return sql`UPDATE ${table} t SET ${sql.join(assignments, sql`, `)}`;
+  }
+
+  #prepared(module: CompiledModule) {
+    let statements = this.#statements.get(module);
+    if (!statements) {
+      const ids = sql`ANY(${sql.placeholder('ids')}::uuid[])`;
+      statements = {
+        recompute: prepareStatement(
+          // columns by name, never `*`: a publish changing the columns must change the text (plan caches)
+          sql`${this.#update(module, this.catalog.rollupsOf(module.id))} WHERE t.id = ${ids} RETURNING ${sql.join(
+            [...SYSTEM_COLUMNS, ...module.fields.flatMap((f) => f.columns)].map(
+              (c) => sql`t.${sql.identifier(c)}`,
+            ),
+            sql`, `,
           )}`,
-      );
-      const table = sql.raw(qualified(this.catalog.schema, module.name));
-      return sql`UPDATE ${table} t SET ${sql.join(assignments, sql`, `)}`;
-    };
-    if (feeds) return build(feeds);
-    let statement = this.#statements.get(module);
-    if (!statement) {
-      statement = build(this.catalog.rollupsOf(module.id));
-      this.#statements.set(module, statement);
+        ),
+        lock: prepareStatement(
+          sql`SELECT id FROM ${this.catalog.tableSql(module)} WHERE id = ${ids} ORDER BY id FOR UPDATE`,
+        ),
+      };
+      this.#statements.set(module, statements);
     }
-    return statement;
+    return statements;
   }
 
   /** The formulas that read rollups, computed again for the table rows `rows` and stored where they changed. */
