@@ -46,6 +46,7 @@ export class ModuleCatalog {
   #byId = new Map<string, CompiledModule>();
   #byName = new Map<string, CompiledModule>();
   #inverses = new Map<string, InverseRelation[]>();
+  #references = new Map<string, ConstraintOwner[]>();
   #constraints = new Map<string, ConstraintOwner>();
   #compiled = new Map<string, CompiledModule>();
   #feeds = new Map<string, RollupFeed[]>();
@@ -83,6 +84,7 @@ export class ModuleCatalog {
     this.#byId = new Map(list.map((m) => [m.id, m]));
     this.#byName = new Map(list.map((m) => [m.name, m]));
     this.#inverses = new Map();
+    this.#references = new Map();
     this.#constraints = new Map();
     const feeds = rollupFeeds(list);
     this.#feeds = feeds.bySource;
@@ -97,6 +99,10 @@ export class ModuleCatalog {
               subtable: sub,
             });
           }
+          if (field.definition.type !== 'relation') continue;
+          const { target } = relationSettings(field.definition);
+          const owner = { module, field, subtable: sub };
+          this.#references.set(target, [...(this.#references.get(target) ?? []), owner]);
         }
       }
       for (const field of module.fields) {
@@ -105,6 +111,7 @@ export class ModuleCatalog {
         }
         if (field.definition.type !== 'relation') continue;
         const { target, inverse } = relationSettings(field.definition);
+        this.#references.set(target, [...(this.#references.get(target) ?? []), { module, field }]);
         if (!inverse) continue;
         const list = this.#inverses.get(target) ?? [];
         list.push({ name: inverse.name, label: inverse.label, source: module, field });
@@ -140,6 +147,11 @@ export class ModuleCatalog {
   /** The rollups of module `moduleId`, with their sources. */
   rollupsOf(moduleId: string): readonly RollupFeed[] {
     return this.#rollups.get(moduleId) ?? [];
+  }
+
+  /** Every relation field pointing at `moduleId`'s records, with or without an inverse list. */
+  references(moduleId: string): ConstraintOwner[] {
+    return this.#references.get(moduleId) ?? [];
   }
 
   /** Which field a unique or foreign-key constraint belongs to. */

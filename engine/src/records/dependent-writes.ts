@@ -88,6 +88,19 @@ export class DependentWrites {
     await this.upkeep.recompute(tx, touched);
   }
 
+  /**
+   * A record back from the recycle bin counts again for the rollups over it: lock what it touches
+   * (like a create) before it is restored, recompute after (`recompute`). Its rows never left.
+   */
+  async prepareRestore(tx: Db, module: CompiledModule, id: string, record: RecordValues): Promise<Touched> {
+    const [withRows] = await this.attachRows(tx, module, [{ ...record }]);
+    return this.prepare(tx, module, id, undefined, withRows);
+  }
+
+  async recompute(tx: Db, touched: Touched): Promise<void> {
+    await this.upkeep.recompute(tx, touched);
+  }
+
   /** Relations inside rows must point at existing records: checked first so the error names the row. */
   async #checkRowTargets(tx: Db, module: CompiledModule, values: RecordValues): Promise<void> {
     const problems: Problem[] = [];

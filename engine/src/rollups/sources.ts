@@ -1,5 +1,4 @@
 import { type SQL, sql } from 'drizzle-orm';
-import { SYSTEM_FIELDS } from '../definitions/names.ts';
 import type { FieldDefinition, ModuleDefinition } from '../definitions/types.ts';
 import { relationSettings } from '../fields/relation.ts';
 import { rollupSettings } from '../fields/rollup.ts';
@@ -46,9 +45,6 @@ export function resolveRollupSource(
   return undefined;
 }
 
-/** Soft delete (deleted_at) counts only live records once the module tables have it. */
-const SOFT_DELETE = (SYSTEM_FIELDS as readonly string[]).includes('deleted_at');
-
 /** The table of the source rows. */
 export function sourceTable(schema: string, source: RollupSource): SQL {
   return sql.raw(
@@ -81,15 +77,13 @@ export function rollupSubquery(
     if (!compiled.ok) throw new Error(`rollup ${rollup.name}: ${compiled.problem}`);
     conditions.push(compiled.sql);
   }
-  if (SOFT_DELETE) {
-    if (source.kind === 'records') conditions.push(sql`${s}.deleted_at IS NULL`);
-    else if (source.link) {
-      // rows of another module's records: only those of its live records
-      const parent = sql.raw(qualified(schema, source.module.name));
-      conditions.push(
-        sql`EXISTS (SELECT 1 FROM ${parent} p WHERE p.id = ${s}.parent_id AND p.deleted_at IS NULL)`,
-      );
-    }
+  // records in the recycle bin count for nothing, nor do the rows of another module's records there
+  if (source.kind === 'records') conditions.push(sql`${s}.deleted_at IS NULL`);
+  else if (source.link) {
+    const parent = sql.raw(qualified(schema, source.module.name));
+    conditions.push(
+      sql`EXISTS (SELECT 1 FROM ${parent} p WHERE p.id = ${s}.parent_id AND p.deleted_at IS NULL)`,
+    );
   }
   const column = field ? sql`${s}.${sql.identifier(field)}` : sql`NULL`;
   const value =

@@ -105,7 +105,13 @@ export const SYSTEM_COLUMNS_DDL = [
   'updated_at timestamptz NOT NULL DEFAULT now()',
   'updated_by uuid',
   `${OWNER_PATH_COLUMN} text`,
+  // soft delete: a record in the recycle bin keeps its row until purged
+  'deleted_at timestamptz',
+  'deleted_by uuid',
 ];
+
+/** Unique values are unique among live records: the recycle bin does not hold a value hostage. */
+export const LIVE_ROWS = 'deleted_at IS NULL';
 
 interface Columns {
   names: string[];
@@ -386,7 +392,10 @@ export function planFields(ctx: PlanContext, target: FieldTable): void {
           'zh-CN': `字段 ${named(field)} 设为唯一${within ? '（每条记录内）' : ''}`,
         },
         [
-          `CREATE UNIQUE INDEX ${quoteIdent(constraintName('uq', target.ownerId, field.id))} ON ${table} (${within ? `${quoteIdent(within)}, ` : ''}${column})`,
+          // a record's rows: unique among them; records: unique among live ones (the recycle bin holds no value)
+          within
+            ? `CREATE UNIQUE INDEX ${quoteIdent(constraintName('uq', target.ownerId, field.id))} ON ${table} (${quoteIdent(within)}, ${column})`
+            : `CREATE UNIQUE INDEX ${quoteIdent(constraintName('uq', target.ownerId, field.id))} ON ${table} (${column}) WHERE ${LIVE_ROWS}`,
         ],
         {
           field: named(field),

@@ -151,6 +151,34 @@ const WORKSPACE_MIGRATIONS: ((S: string) => string[])[] = [
       PERFORM ${S}._repath_records(ARRAY(SELECT id FROM ${S}._users));
     END $$`,
   ],
+  // 4: soft delete. Tables published before it get the recycle-bin columns, and their unique
+  // indexes become unique among live records (new tables are created so, see plan.ts). It also does
+  // what migration 3 meant to do for older tables, whose schema-name match missed (quote_ident
+  // leaves plain names unquoted).
+  (S) => {
+    const schemaName = S.replace(/'/g, "''");
+    // the schema's name as stored (S is quoted, which quote_ident leaves off plain names)
+    const storedName = S.slice(1, -1).replace(/""/g, '"').replace(/'/g, "''");
+    return [
+      `ALTER TABLE ${S}.${HISTORY_TABLE} ADD COLUMN reverted_to integer`,
+      `DO $$ DECLARE m record; i record; BEGIN
+        FOR m IN SELECT mo.id, mo.name FROM crm_meta.modules mo JOIN crm_meta.workspaces w ON w.id = mo.workspace_id
+          WHERE w.schema_name = '${storedName}' AND mo.published_version IS NOT NULL
+            AND to_regclass(format('%s.%I', '${schemaName}', mo.name)) IS NOT NULL LOOP
+          EXECUTE format('ALTER TABLE %s.%I ADD COLUMN IF NOT EXISTS deleted_at timestamptz,
+            ADD COLUMN IF NOT EXISTS deleted_by uuid, ADD COLUMN IF NOT EXISTS owner__path text', '${schemaName}', m.name);
+          EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %s.%I (owner, created_at, id)',
+            left('ix_' || m.id || '_owner', 63), '${schemaName}', m.name);
+        END LOOP;
+        PERFORM ${S}._repath_records(ARRAY(SELECT id FROM ${S}._users));
+        FOR i IN SELECT c.relname, pg_get_indexdef(c.oid) AS def FROM pg_class c JOIN pg_index x ON x.indexrelid = c.oid
+          WHERE c.relnamespace = '${schemaName}'::regnamespace AND c.relname LIKE 'uq_%' AND x.indpred IS NULL LOOP
+          EXECUTE format('DROP INDEX %s.%I', '${schemaName}', i.relname);
+          EXECUTE i.def || ' WHERE deleted_at IS NULL';
+        END LOOP;
+      END $$`,
+    ];
+  },
 ];
 
 /** Arbitrary constant: the advisory lock that serializes a workspace's migrations across servers. */

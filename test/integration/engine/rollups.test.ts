@@ -87,6 +87,12 @@ forEachDatabase('rollups', (handle) => {
       expect(await get('account', globex.id)).toMatchObject({ open_amount: cny(50.5), opportunity_count: 1 });
 
       await workspace.records.delete('opportunity', b.id, SYSTEM_ACTOR);
+      expect(await get('account', globex.id)).toMatchObject({ open_amount: cny(0), opportunity_count: 0 });
+      // back from the recycle bin it counts again; in the bin, and purged, it does not
+      await workspace.records.restore('opportunity', b.id, SYSTEM_ACTOR);
+      expect(await get('account', globex.id)).toMatchObject({ open_amount: cny(50.5), opportunity_count: 1 });
+      await workspace.records.delete('opportunity', b.id, SYSTEM_ACTOR);
+      await workspace.records.purge('opportunity', SYSTEM_ACTOR, { id: b.id });
       const after = await get('account', globex.id);
       expect(after).toMatchObject({
         open_amount: cny(0),
@@ -157,6 +163,10 @@ forEachDatabase('rollups', (handle) => {
       await workspace.records.delete('stock_movement', receipt.id, SYSTEM_ACTOR);
       expect(await get('product', bolt.id)).toMatchObject({ stock: 0, receipts: 0 });
       expect(await get('product', nut.id)).toMatchObject({ stock: -15, receipts: 0 });
+      // the lines of a movement in the recycle bin count again once it is restored
+      await workspace.records.restore('stock_movement', receipt.id, SYSTEM_ACTOR);
+      expect(await get('product', bolt.id)).toMatchObject({ stock: 23, receipts: 2 });
+      await workspace.records.delete('stock_movement', receipt.id, SYSTEM_ACTOR);
       // a product still on lines cannot be deleted
       const refused = await engineError(workspace.records.delete('product', nut.id, SYSTEM_ACTOR));
       expect(refused.kind).toBe('conflict');
@@ -292,6 +302,7 @@ forEachDatabase('rollups', (handle) => {
       accounts.push(await create('account', { name, region: pick(regions).id }));
     const products = [await create('product', { name: 'P1' }), await create('product', { name: 'P2' })];
     const opportunities: StoredRecord[] = [];
+    const binned: StoredRecord[] = [];
     const movements: StoredRecord[] = [];
     const quotes: StoredRecord[] = [];
     const amount = () => (next() < 0.1 ? null : cny(Math.round(next() * 60000 - 5000) / 100));
@@ -348,6 +359,16 @@ forEachDatabase('rollups', (handle) => {
           if (opportunities.length === 0) return;
           const [gone] = opportunities.splice(Math.floor(next() * opportunities.length), 1);
           await workspace.records.delete('opportunity', gone.id, SYSTEM_ACTOR);
+          binned.push(gone);
+        },
+      ],
+      [
+        'restore opportunity',
+        async () => {
+          if (binned.length === 0) return;
+          const [back] = binned.splice(Math.floor(next() * binned.length), 1);
+          await workspace.records.restore('opportunity', back.id, SYSTEM_ACTOR);
+          opportunities.push(back);
         },
       ],
       [
@@ -375,6 +396,12 @@ forEachDatabase('rollups', (handle) => {
           if (movements.length === 0) return;
           const [gone] = movements.splice(Math.floor(next() * movements.length), 1);
           await workspace.records.delete('stock_movement', gone.id, SYSTEM_ACTOR);
+          if (next() < 0.4) {
+            await workspace.records.restore('stock_movement', gone.id, SYSTEM_ACTOR);
+            movements.push(gone);
+          } else if (next() < 0.5) {
+            await workspace.records.purge('stock_movement', SYSTEM_ACTOR, { id: gone.id });
+          }
         },
       ],
       ['create quote', async () => quotes.push(await create('quote', { title: 'Q', lines: quoteLines() }))],
