@@ -4,7 +4,9 @@ import type { CompiledField, CompiledModule, CompiledSubtable } from '../compile
 import { EngineError, localizedError } from '../errors.ts';
 import type { Db } from '../storage/db.ts';
 import { qualified } from '../storage/naming.ts';
-import type { Actor, RecordValues } from './types.ts';
+import { undoRowChanges } from '../subtables/diff-rows.ts';
+import type { Row } from '../subtables/prepare-rows.ts';
+import type { Actor, RecordValues, RowChanges } from './types.ts';
 
 /**
  * What deleting a record does to the live records pointing at it, run before it goes to the
@@ -111,10 +113,14 @@ export async function valuesAtVersion(
   for (const { changes } of rows) {
     const parsed = (typeof changes === 'string' ? JSON.parse(changes) : changes) as Record<
       string,
-      { from?: unknown }
+      { from?: unknown; rows?: RowChanges }
     >;
     for (const [name, change] of Object.entries(parsed)) {
       if (Object.hasOwn(values, name) && 'from' in change) values[name] = change.from ?? null;
+      // sub-tables: their rows' changes undone one entry at a time
+      if (Object.hasOwn(values, name) && change.rows) {
+        values[name] = undoRowChanges((values[name] as Row[] | null) ?? [], change.rows);
+      }
     }
   }
   return values;

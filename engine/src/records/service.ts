@@ -568,7 +568,7 @@ export class RecordService {
     const found = await this.#locate(module, id, policy, ['update']);
     if (!found) throw notFound(`${module.name} record '${id}'`);
     if (!found.allowed.update) throw forbidden('update', `this ${module.name} record`);
-    const current = rowToRecord(module, found.row);
+    const [current] = await this.#dependents.attachRows(this.db, module, [rowToRecord(module, found.row)]);
     if (!Number.isInteger(version) || version < 1 || version >= current.version) {
       throw localizedError('invalid-input', '/version', 'version', {
         en: `version must be an earlier version of the record (1 to ${current.version - 1})`,
@@ -582,6 +582,13 @@ export class RecordService {
       if (JSON.stringify(then[field.name] ?? null) !== JSON.stringify(current[field.name] ?? null)) {
         patch[field.name] = then[field.name] ?? null;
       }
+    }
+    // rows removed since come back as new rows (their old ids are no longer this record's)
+    for (const sub of module.subtables) {
+      const rows = patch[sub.name];
+      if (!Array.isArray(rows)) continue;
+      const known = new Set(rowsOf(current, sub.name).map((row) => row.id));
+      patch[sub.name] = rows.map(({ id, ...row }) => (known.has(id) ? { id, ...row } : row));
     }
     return this.#update(module, id, patch, actor, policy, options, { revertedTo: version });
   }

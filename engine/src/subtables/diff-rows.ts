@@ -43,7 +43,30 @@ export function diffRows(
       });
     }
   });
-  for (const row of old) if (!newIds.has(row.id)) changes.removed.push(values(row));
+  old.forEach((row, i) => {
+    if (!newIds.has(row.id)) changes.removed.push({ position: i, ...values(row) });
+  });
   const count = changes.added.length + changes.changed.length + changes.removed.length;
   return count > 0 ? changes : undefined;
+}
+
+/**
+ * The rows as they were before `changes` (a history entry's `rows`) was made to them: added rows
+ * taken out, changed fields set back, removed rows put back, each row at its former position.
+ */
+export function undoRowChanges(rows: Row[], changes: RowChanges): Row[] {
+  const added = new Set(changes.added.map((row) => row.id));
+  const changed = new Map(changes.changed.map((change) => [change.id, change]));
+  const slots: { at: number; row: Row }[] = [];
+  rows.forEach((row, i) => {
+    if (added.has(row.id)) return;
+    const change = changed.get(String(row.id));
+    const restored: Row = { ...row };
+    for (const [name, { from }] of Object.entries(change?.fields ?? {})) restored[name] = from;
+    slots.push({ at: change?.position?.from ?? i, row: restored });
+  });
+  for (const { position, ...row } of changes.removed) {
+    slots.push({ at: typeof position === 'number' ? position : slots.length, row });
+  }
+  return slots.sort((a, b) => a.at - b.at).map((slot) => slot.row);
 }

@@ -240,6 +240,30 @@ forEachDatabase('sub-tables', (handle) => {
     });
   });
 
+  describe('revert', () => {
+    it('sets the rows back to an earlier version: values, order and removed rows', async () => {
+      const quote = await create({ lines: [line('a', 1), line('b', 2), line('c', 3)] });
+      const [a, b, c] = rowsOf(quote);
+      await workspace.records.update(
+        'quote',
+        quote.id,
+        { lines: [{ ...c, quantity: 9 }, line('d', 4), a] },
+        SYSTEM_ACTOR,
+      );
+      await workspace.records.appendRow('quote', quote.id, 'lines', line('e', 5), SYSTEM_ACTOR);
+      const reverted = await workspace.records.revert('quote', quote.id, 1, SYSTEM_ACTOR);
+      const rows = rowsOf(reverted);
+      expect(rows.map((r) => [r.item, r.quantity])).toEqual([
+        ['a', 1],
+        ['b', 2],
+        ['c', 3],
+      ]);
+      expect([rows[0].id, rows[2].id]).toEqual([a.id, c.id]);
+      expect(rows[1].id).not.toBe(b.id);
+      expect(reverted).toMatchObject({ version: 4, rolled_total: 60 });
+    });
+  });
+
   describe('definitions', () => {
     it('checks row fields at publish with pointers into the sub-table', async () => {
       const draft = structuredClone(SUBTABLE_MODULES[2]) as { fields: Row[] };
