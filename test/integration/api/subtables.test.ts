@@ -40,6 +40,15 @@ forEachDatabase('REST API sub-tables and rollups', (handle) => {
     expect(rows.body.map((r) => r.item)).toEqual(['a', 'b']);
   });
 
+  it('exports rows when asked for by name, as JSON in a CSV cell', async () => {
+    const csv = await api.get<string>(url('/export?format=csv'));
+    expect(csv.status).toBe(200);
+    expect(csv.body.split('\n')[0].split(',')).not.toContain('lines');
+    const asked = await api.get<string>(url('/export?format=csv&fields=title,lines'));
+    expect(asked.body.split('\n')[0].split(',')).toEqual(expect.arrayContaining(['title', 'lines']));
+    expect(asked.body).toContain('""item"":""a""');
+  });
+
   it('refuses a bad row with pointers into the rows and writes nothing', async () => {
     const before = await counts(handle(), 'quote');
     const response = await api.post(url(), {
