@@ -1,9 +1,11 @@
+import { autonumberField } from './autonumber.ts';
 import { booleanField } from './boolean.ts';
 import { dateField } from './date.ts';
 import { datetimeField } from './datetime.ts';
 import { decimalField } from './decimal.ts';
 import { departmentField } from './department.ts';
 import { emailField } from './email.ts';
+import { fileField } from './file.ts';
 import { formulaField } from './formula.ts';
 import { integerField } from './integer.ts';
 import { longTextField } from './long-text.ts';
@@ -40,6 +42,8 @@ export const builtInFieldTypes = [
   relationField,
   formulaField,
   rollupField,
+  autonumberField,
+  fileField,
 ];
 
 /** A registry holding the built-in field types; plugins register more on it. */

@@ -1,8 +1,8 @@
 import type { FieldDefinition, RuleDefinition } from '../definitions/types.ts';
 import type { FieldType, FieldTypeRegistry, JsonSchema } from './registry.ts';
 
-/** Types a sub-table row may not hold: rows do not nest, and rollups belong to records. */
-export const NOT_IN_ROWS = new Set(['subtable', 'rollup']);
+/** Types a sub-table row may not hold: rows do not nest; rollups, autonumbers and files belong to records. */
+export const NOT_IN_ROWS = new Set(['subtable', 'rollup', 'autonumber', 'file']);
 
 /** Column names every child table has; child fields may not take them. */
 export const ROW_SYSTEM_COLUMNS = ['id', 'parent_id', 'position'] as const;

@@ -107,6 +107,17 @@ export function prepareValues(
     else values[field.name] = converted;
   }
 
+  // values the engine assigned once (autonumbers) stay as they are
+  if (current) {
+    const formulas = new Set(module.formulas.map((f) => f.field));
+    for (const field of module.fields) {
+      const value = current[field.name];
+      if (field.computed && !formulas.has(field) && value !== null && value !== undefined) {
+        values[field.name] = value;
+      }
+    }
+  }
+
   const context = feelInput(module, { ...system, ...values });
   for (const { rule, expression, when } of module.rules) {
     if (when && when.evaluate(context).value !== true) continue;

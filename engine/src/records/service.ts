@@ -12,12 +12,15 @@ import { forbidden } from '../access/forbidden.ts';
 import { appendOperation, operationLogTable } from '../access/operation-log.ts';
 import type { FieldAccess, Policy } from '../access/policy.ts';
 import { accessPredicate } from '../access/predicate.ts';
+import { autonumberHook } from '../autonumber/counters.ts';
 import type { ModuleCatalog } from '../catalog.ts';
 import type { CompiledModule } from '../compile/module.ts';
 import { EngineError, localizedError, notFound } from '../errors.ts';
 import { timestampToIso } from '../fields/shared.ts';
+import { FileReferences } from '../files/references.ts';
 import { type Db, dbErrorInfo, prepareStatement, SQLSTATE } from '../storage/db.ts';
 import { HISTORY_TABLE, OWNER_PATH_COLUMN, qualified } from '../storage/naming.ts';
+import { CreateHooks, type NewRecord } from './create-hooks.ts';
 import { DependentWrites } from './dependent-writes.ts';
 import { compileFilter } from './filter.ts';
 import { diffValues, readHistory } from './history.ts';
@@ -66,7 +69,9 @@ const ALIAS = LIST_ALIAS;
  */
 export class RecordService {
   readonly #logs: WriteTables;
-  readonly #inserts: InsertBatcher<CompiledModule, unknown[]>;
+  readonly #inserts: InsertBatcher<CompiledModule, NewRecord>;
+  readonly #hooks: CreateHooks;
+  readonly #files: FileReferences;
   /** Sub-table rows and rollups: what some writes carry besides the record's own row. */
   readonly #dependents: DependentWrites;
 
@@ -74,6 +79,7 @@ export class RecordService {
     private readonly db: Db,
     private readonly catalog: ModuleCatalog,
     private readonly access: AccessControl,
+    private readonly clock: () => Date = () => new Date(),
   ) {
     this.#logs = {
       history: sql.raw(qualified(catalog.schema, HISTORY_TABLE)),
@@ -81,9 +87,15 @@ export class RecordService {
       users: access.tables.users,
       departments: access.tables.departments,
     };
-    const insert = async (module: CompiledModule, rows: unknown[][]) => {
+    this.#files = new FileReferences(catalog.schema, clock);
+    this.#hooks = new CreateHooks([autonumberHook(catalog.schema), this.#files.hook]);
+    const insert = async (module: CompiledModule, records: NewRecord[]) => {
       const statements = statementsOf(module, this.catalog.tableSql(module), this.#logs);
-      await this.#write('write', () => this.db.execute(statements.insert(rows.length), bindRows(rows)));
+      await this.#write('write', () =>
+        this.#hooks.run(this.db, module, records, (db) =>
+          db.execute(statements.insert(records.length), bindRows(module, records)),
+        ),
+      );
     };
     this.#inserts = new InsertBatcher({ many: insert, one: (module, row) => insert(module, [row]) });
     this.#dependents = new DependentWrites(catalog);
@@ -104,33 +116,26 @@ export class RecordService {
       if (owner !== actor.userId) await this.#checkAssignee(module, policy, owner);
     }
     // the timestamps formulas see are the ones stored
-    const now = new Date().toISOString();
+    const now = this.clock().toISOString();
     const values = prepareValues(module, input, undefined, { id, owner, created_at: now, updated_at: now });
-    const columns = valuesToColumns(module, values);
+    await this.#files.resolve(this.db, module, values, actor, id);
     const changes = diffValues(module, undefined, fieldValues(module, values));
-    const row = [
-      id,
-      owner,
-      now,
-      actor.userId,
-      actor.ip ?? null,
-      actor.userAgent ?? null,
-      JSON.stringify(changes),
-      ...columns.values(),
-    ];
+    const fresh: NewRecord = { id, owner, now, actor, values, changes };
     if (this.#dependents.needed(module)) {
       const statements = statementsOf(module, this.catalog.tableSql(module), this.#logs);
       const stored = await this.#write('write', () =>
         this.db.transaction(async (tx) => {
           const touched = await this.#dependents.prepare(tx, module, id, undefined, values);
-          await tx.execute(statements.insert(1), bindRows([row]));
+          await this.#hooks.run(tx, module, [fresh], (db) =>
+            db.execute(statements.insert(1), bindRows(module, [fresh])),
+          );
           await this.#dependents.finish(tx, module, id, undefined, values, touched);
           return this.#dependents.rereads(module) ? this.#reread(tx, module, id) : undefined;
         }),
       );
       if (stored) return withoutHiddenFields(stored, module, policy.fields(module));
     } else {
-      await this.#inserts.insert(module, row);
+      await this.#inserts.insert(module, fresh);
     }
     // Every stored value is known here: no need to read the row back.
     const record = {
@@ -358,13 +363,14 @@ export class RecordService {
     if (options.expectedVersion !== undefined && current.version !== options.expectedVersion) {
       throw conflict(withoutHiddenFields(current, module, fields));
     }
-    const now = new Date().toISOString();
+    const now = this.clock().toISOString();
     const values = prepareValues(module, patch, current, {
       id,
       owner: newOwner ?? current.owner,
       created_at: current.created_at,
       updated_at: now,
     });
+    await this.#files.resolve(db, module, values, actor, id);
     const before = fieldValues(module, current);
     const changes = diffValues(module, before, fieldValues(module, values));
     checkWritable(module, fields, patch, new Set(Object.keys(changes)));
@@ -407,8 +413,8 @@ export class RecordService {
         sql`${sql.identifier(OWNER_PATH_COLUMN)} = ${ownerPathOf(sql`${newOwner}::uuid`, this.#logs)}`,
       );
     }
-    const rows = await this.#write('write', () =>
-      db.query(
+    const write = (tx: Db) =>
+      tx.query(
         sql`WITH r AS (
               UPDATE ${this.catalog.tableSql(module)} SET ${sql.join(assignments, sql`, `)},
                 updated_at = ${now}, updated_by = ${actor.userId}
@@ -422,7 +428,16 @@ export class RecordService {
               SELECT ${actor.userId}::uuid, ${actor.ip ?? null}, ${actor.userAgent ?? null}, ${action}, ${module.id},
                 r.id, ${JSON.stringify(details)}::jsonb FROM r)
             SELECT * FROM r`,
-      ),
+      );
+    const rows = await this.#write('write', () =>
+      this.#files.touches(module, changes)
+        ? db.transaction(async (tx) => {
+            const written = await write(tx);
+            const changed = new Set(Object.keys(changes));
+            if (written.length > 0) await this.#files.sync(tx, module, id, values, actor, changed);
+            return written;
+          })
+        : write(db),
     );
     if (rows.length === 0) return undefined;
     if (!touched) return this.#visible(module, policy, rows[0]);
@@ -878,17 +893,18 @@ function conflict(current: StoredRecord): EngineError {
 }
 
 /** Placeholder values of an insert: row k as `r<k>_id`, `r<k>_owner`, … (see statements.ts). */
-function bindRows(rows: unknown[][]): Record<string, unknown> {
+function bindRows(module: CompiledModule, records: NewRecord[]): Record<string, unknown> {
   const bound: Record<string, unknown> = {};
-  for (const [k, [id, owner, now, actor, ip, agent, changes, ...columns]] of rows.entries()) {
+  for (const [k, { id, owner, now, actor, values, changes }] of records.entries()) {
     bound[`r${k}_id`] = id;
     bound[`r${k}_owner`] = owner;
     bound[`r${k}_now`] = now;
-    bound[`r${k}_actor`] = actor;
-    bound[`r${k}_ip`] = ip;
-    bound[`r${k}_agent`] = agent;
-    bound[`r${k}_changes`] = changes;
-    for (const [i, value] of columns.entries()) bound[`r${k}_c${i}`] = value ?? null;
+    bound[`r${k}_actor`] = actor.userId;
+    bound[`r${k}_ip`] = actor.ip ?? null;
+    bound[`r${k}_agent`] = actor.userAgent ?? null;
+    bound[`r${k}_changes`] = JSON.stringify(changes);
+    const columns = valuesToColumns(module, values).values();
+    for (const [i, value] of [...columns].entries()) bound[`r${k}_c${i}`] = value ?? null;
   }
   return bound;
 }

@@ -67,3 +67,14 @@ export function subtableName(moduleId: string, fieldId: string): string {
 export function subtableOwnerId(moduleId: string, fieldId: string): string {
   return `${moduleId}/${fieldId}`;
 }
+
+/** A SQL string literal (standard_conforming_strings is on in both databases). */
+export function quoteLiteral(text: string): string {
+  if (text.includes('\0')) throw new Error('a SQL literal cannot hold the NUL character');
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+/** Where a type change writes its converted values before they take the field's column name. */
+export function conversionColumnName(column: string): string {
+  return `_conv_${column}`.slice(0, MAX_IDENTIFIER);
+}

@@ -34,7 +34,7 @@ export function planSubtables(
       [`ALTER TABLE ${qualified(schema, name)} RENAME TO ${quoteIdent(archivedName)}`],
       { field: field.name },
     );
-    ctx.archived.push({ moduleId: after.id, field, table: archivedName, columns: [] });
+    ctx.archive(after.id, field, archivedName, []);
   }
   for (const [id, field] of next) {
     const table = subtableName(after.id, id);
@@ -57,6 +57,8 @@ export function planSubtables(
     const index = after.fields.indexOf(field);
     planFields(ctx, {
       table,
+      moduleName: after.name,
+      existed: previous !== undefined,
       ownerId: subtableOwnerId(after.id, id),
       what: `${field.name}.`,
       pointer: (j) => pointerOf('modules', after.name, 'fields', index, 'fields', j),

@@ -1,17 +1,22 @@
+import { autonumberBackfill } from '../autonumber/backfill.ts';
 import type { FieldDefinition, LocaleText, ModuleDefinition } from '../definitions/types.ts';
 import { type Problem, pointerOf } from '../errors.ts';
 import type { FieldTypeRegistry } from '../fields/registry.ts';
 import { relationSettings } from '../fields/relation.ts';
+import { releaseFilesTrigger } from '../files/release-trigger.ts';
+import type { ConversionReport } from './conversion-report.ts';
 import { losslessConversion } from './conversions.ts';
 import {
   archivedColumnName,
   constraintName,
+  conversionColumnName,
   OWNER_PATH_COLUMN,
   ownerIndexName,
   qualified,
   quoteIdent,
 } from './naming.ts';
 import { planSubtables } from './plan-subtables.ts';
+import { type TypeChange, typeChangeOf } from './type-changes.ts';
 
 /** A check against existing data that a step needs to succeed; run by the preview and by the apply. */
 export type PlanCheck =
@@ -43,6 +48,8 @@ export type StepKind =
   | 'archiveColumn'
   | 'addColumn'
   | 'alterColumnType'
+  | 'convertColumn'
+  | 'backfill'
   | 'addUnique'
   | 'addIndex'
   | 'addForeignKey';
@@ -57,6 +64,29 @@ export interface MigrationStep {
   /** True when the step rewrites the table (takes time on large tables). */
   rewritesTable?: boolean;
   check?: PlanCheck;
+  /** What a conversion did to the field's values (in previews and publish results). */
+  conversion?: ConversionReport;
+  /** For a conversion into a new column: how to count what it could not convert, run after it. */
+  conversionCheck?: ConversionCheck;
+}
+
+/** What a `convertColumn` step is measured by once it ran: SQL predicates over the module's table. */
+export interface ConversionCheck {
+  table: string;
+  column: string;
+  archivedColumn: string;
+  module: string;
+  field: string;
+  from: string;
+  to: string;
+  required: boolean;
+  pointer: string;
+  /** True for rows whose non-empty old value did not convert. */
+  unconvertible: string;
+  /** True for rows whose value converted but kept less than before. */
+  lossy: string;
+  /** True for rows with a non-empty old value. */
+  present: string;
 }
 
 export interface ArchivedColumns {
@@ -82,6 +112,8 @@ const PHASES: StepKind[] = [
   'renameColumn',
   'addColumn',
   'alterColumnType',
+  'convertColumn',
+  'backfill',
   'addUnique',
   'addIndex',
   'addForeignKey',
@@ -133,6 +165,12 @@ export function planMigration(
   const refusals: Problem[] = [];
   const archived: ArchivedColumns[] = [];
   const tableOf = (moduleName: string) => qualified(schema, moduleName);
+  /** One archive entry per field and version, however many of its columns are archived. */
+  const archive = (moduleId: string, field: FieldDefinition, table: string, columns: string[]) => {
+    const entry = archived.find((a) => a.moduleId === moduleId && a.field.id === field.id);
+    if (entry) entry.columns.push(...columns);
+    else archived.push({ moduleId, field, table, columns: [...columns] });
+  };
 
   for (const { before, after, version } of changes) {
     const table = tableOf(after.name);
@@ -160,11 +198,23 @@ export function planMigration(
         [`ALTER TABLE ${tableOf(before.name)} RENAME TO ${quoteIdent(after.name)}`],
       );
     }
-    const context = { schema, version, registry, modulesAfter, step, refusals, archived, moduleId: after.id };
+
+    const context: PlanContext = {
+      schema,
+      version,
+      registry,
+      modulesAfter,
+      step,
+      refusals,
+      archive,
+      moduleId: after.id,
+    };
     planFields(context, {
       table: after.name,
+      moduleName: after.name,
       ownerId: after.id,
       what: '',
+      existed: before !== undefined,
       pointer: (index) => pointerOf('modules', after.name, 'fields', index),
       before: before?.fields ?? [],
       after: after.fields,
@@ -185,7 +235,8 @@ export interface PlanContext {
   /** Adds a step to the plan, on behalf of the module being published. */
   step: (kind: StepKind, description: LocaleText, sql: string[], extra?: Partial<MigrationStep>) => void;
   refusals: Problem[];
-  archived: ArchivedColumns[];
+  /** Records archived columns (one entry per field and version). */
+  archive: (moduleId: string, field: FieldDefinition, table: string, columns: string[]) => void;
   moduleId: string;
 }
 
@@ -193,10 +244,14 @@ export interface PlanContext {
 export interface FieldTable {
   /** Table name in the workspace schema. */
   table: string;
+  /** The module's name, as checks and messages name it. */
+  moduleName: string;
   /** Stable id constraint names hang on (the module's, or module/sub-table field for rows). */
   ownerId: string;
   /** '' for the module's own fields, `lines.` for the rows of sub-table `lines` (in descriptions). */
   what: string;
+  /** Whether the table existed before this publish (its rows may need a backfill). */
+  existed: boolean;
   /** Pointer of field `index` in the publish request. */
   pointer: (index: number) => string;
   before: FieldDefinition[];
@@ -207,11 +262,11 @@ export interface FieldTable {
 
 /**
  * Steps for the columns of one table: fields matched by their stable ids (a changed name is a
- * rename), removed fields archived, type changes converted when lossless and refused otherwise,
+ * rename), removed fields archived, type changes made in place or converted into a new column,
  * unique/index/foreign-key constraints following the settings.
  */
 export function planFields(ctx: PlanContext, target: FieldTable): void {
-  const { schema, version, registry, modulesAfter, step, refusals, archived } = ctx;
+  const { schema, version, registry, modulesAfter, step, refusals, archive } = ctx;
   const table = qualified(schema, target.table);
   const tableOf = (moduleName: string) => qualified(schema, moduleName);
   const columnsOf = (field: FieldDefinition): Columns => {
@@ -222,8 +277,8 @@ export function planFields(ctx: PlanContext, target: FieldTable): void {
       suffixes: specs.map((s) => s.suffix),
     };
   };
-  const named = (field: FieldDefinition | string) =>
-    target.what + (typeof field === 'string' ? field : field.name);
+  const named = (field: FieldDefinition) => target.what + field.name;
+
   const oldFields = new Map(target.before.map((f) => [f.id, f]));
   const newIds = new Set(target.after.map((f) => f.id));
 
@@ -244,7 +299,7 @@ export function planFields(ctx: PlanContext, target: FieldTable): void {
       ),
       { field: named(old) },
     );
-    archived.push({ moduleId: ctx.moduleId, field: old, table: target.table, columns: archivedNames });
+    archive(ctx.moduleId, old, target.table, archivedNames);
   }
 
   target.after.forEach((field, index) => {
@@ -258,15 +313,42 @@ export function planFields(ctx: PlanContext, target: FieldTable): void {
             en: `Add field ${named(field)} (${field.type})`,
             'zh-CN': `新增字段 ${named(field)}（${field.type}）`,
           },
-          [`ALTER TABLE ${table} ADD COLUMN ${quoteIdent(name)} ${columns.sqlTypes[i]}`],
+          [
+            `ALTER TABLE ${table} ADD COLUMN ${quoteIdent(name)} ${columns.sqlTypes[i]}`,
+            ...(field.type === 'file' ? [releaseFilesTrigger(schema, table, ctx.moduleId)] : []),
+          ],
           { field: named(field) },
+        );
+      }
+      if (target.existed && field.type === 'autonumber') {
+        step(
+          'backfill',
+          {
+            en: `Number the existing records in field ${named(field)}, in the order they were created`,
+            'zh-CN': `按创建顺序为现有记录编号（字段 ${named(field)}）`,
+          },
+          autonumberBackfill(schema, table, ctx.moduleId, field),
+          { field: named(field), rewritesTable: true },
         );
       }
       addConstraints(field, undefined, index);
       return;
     }
+    if (field.type === 'autonumber' && old.type !== 'autonumber') {
+      const message = `field '${field.name}' cannot become an autonumber: its values would not be the engine's numbers; add a new autonumber field instead`;
+      refusals.push({
+        pointer: `${target.pointer(index)}/type`,
+        code: 'type-change',
+        message,
+        messages: { en: message, 'zh-CN': `字段 ${named(field)} 不能改为自动编号：请新增一个自动编号字段` },
+      });
+      return;
+    }
     const oldColumns = columnsOf(old);
-    dropConstraints(old, field);
+    const mainChange = mainColumnChange(old, field);
+    // a field converted into a new column gets its index and constraints anew, on converted values
+    const replaced = oldColumns.sqlTypes.join() !== columns.sqlTypes.join() || mainChange?.kind === 'convert';
+    dropConstraints(old, field, replaced);
     if (old.name !== field.name) {
       oldColumns.suffixes.forEach((suffix, i) => {
         if (!columns.suffixes.includes(suffix)) return;
@@ -300,13 +382,17 @@ export function planFields(ctx: PlanContext, target: FieldTable): void {
       }
       const from = oldColumns.sqlTypes[oldIndex];
       const to = columns.sqlTypes[i];
+      if (suffix === '' && mainChange) {
+        changeMainColumn(old, field, index, mainChange, from, to);
+        return;
+      }
       if (from === to) return;
       const using = losslessConversion(from, to, quoteIdent(column));
       if (using === undefined) {
         refusals.push({
           pointer: `${target.pointer(index)}/type`,
           code: 'type-change',
-          message: `changing field '${named(field)}' from ${old.type} (${from}) to ${field.type} (${to}) could lose data and is not supported`,
+          message: `changing field '${field.name}' from ${old.type} (${from}) to ${field.type} (${to}) could lose data and is not supported`,
         });
         return;
       }
@@ -331,28 +417,110 @@ export function planFields(ctx: PlanContext, target: FieldTable): void {
         ],
         { field: named(field) },
       );
-      archived.push({ moduleId: ctx.moduleId, field: old, table: target.table, columns: [archivedName] });
+      archive(ctx.moduleId, old, target.table, [archivedName]);
     });
-    addConstraints(field, old, index);
+    addConstraints(field, old, index, replaced);
   });
+
+  /** The change of a kept field's main column, when its type or column type changes. */
+  function mainColumnChange(old: FieldDefinition, field: FieldDefinition): TypeChange | undefined {
+    const from = columnsOf(old);
+    const to = columnsOf(field);
+    const i = from.suffixes.indexOf('');
+    const j = to.suffixes.indexOf('');
+    if (i < 0 || j < 0) return undefined;
+    if (old.type === field.type && from.sqlTypes[i] === to.sqlTypes[j]) return undefined;
+    return typeChangeOf(old, field, from.sqlTypes[i], to.sqlTypes[j]);
+  }
+
+  function changeMainColumn(
+    old: FieldDefinition,
+    field: FieldDefinition,
+    index: number,
+    change: TypeChange,
+    from: string,
+    to: string,
+  ) {
+    const column = field.name;
+    const pointer = `${target.pointer(index)}/type`;
+    const types = old.type === field.type ? `${from} → ${to}` : `${old.type} → ${field.type}`;
+    if (change.kind === 'unchanged') return;
+    if (change.kind === 'refused') {
+      const messages = {
+        en: `field '${named(field)}' cannot change from ${old.type} (${from}) to ${field.type} (${to}): there is no conversion between these types`,
+        'zh-CN': `字段 ${named(field)} 不能由 ${old.type}（${from}）改为 ${field.type}（${to}）：这两种类型之间无法转换`,
+      };
+      refusals.push({ pointer, code: 'type-change', message: messages.en, messages });
+      return;
+    }
+    if (change.kind === 'inPlace') {
+      const using = losslessConversion(from, to, quoteIdent(column));
+      step(
+        'alterColumnType',
+        {
+          en: `Change field ${named(field)} from ${types} (no value is lost)`,
+          'zh-CN': `字段 ${named(field)} 类型变更：${types}（不会丢失数据）`,
+        },
+        [`ALTER TABLE ${table} ALTER COLUMN ${quoteIdent(column)} TYPE ${to} USING ${using}`],
+        { field: named(field), rewritesTable: true },
+      );
+      return;
+    }
+    const { conversion } = change;
+    const converted = quoteIdent(conversionColumnName(column));
+    const archivedName = archivedColumnName(column, version);
+    const kept = quoteIdent(archivedName);
+    const now = quoteIdent(column);
+    step(
+      'convertColumn',
+      {
+        en: `Convert field ${named(field)} (${types}) into a new column; the old values are kept in ${archivedName}`,
+        'zh-CN': `字段 ${named(field)}（${types}）转换到新列；原值保留在 ${archivedName} 中`,
+      },
+      [
+        `ALTER TABLE ${table} ADD COLUMN ${converted} ${to}`,
+        `UPDATE ${table} SET ${converted} = ${conversion.value(now)}`,
+        `ALTER TABLE ${table} RENAME COLUMN ${now} TO ${kept}`,
+        `ALTER TABLE ${table} RENAME COLUMN ${converted} TO ${now}`,
+      ],
+      {
+        field: named(field),
+        rewritesTable: true,
+        conversionCheck: {
+          table: target.table,
+          column,
+          archivedColumn: archivedName,
+          module: target.moduleName,
+          field: named(field),
+          from: old.type === field.type ? from : old.type,
+          to: old.type === field.type ? to : field.type,
+          required: field.required === true,
+          pointer,
+          unconvertible: `NOT ${conversion.empty(kept)} AND ${now} IS NULL`,
+          lossy: conversion.lossy ? `${now} IS NOT NULL AND ${conversion.lossy(kept, now)}` : 'false',
+          present: `NOT ${conversion.empty(kept)}`,
+        },
+      },
+    );
+    archive(ctx.moduleId, old, target.table, [archivedName]);
+  }
 
   function wanted(field: FieldDefinition | undefined) {
     if (!field) return { uq: false, ix: false, fk: undefined as string | undefined };
     const isRelation = field.type === 'relation';
     const relation = isRelation ? relationSettings(field) : undefined;
     return {
-      uq: field.unique === true,
-      ix: !field.unique && (field.indexed === true || isRelation),
+      // an autonumber is always unique: never the same number twice, whatever happens
+      uq: field.unique === true || field.type === 'autonumber',
+      ix: !field.unique && field.type !== 'autonumber' && (field.indexed === true || isRelation),
       fk: relation ? `${relation.target}:${relation.onDelete ?? 'restrict'}` : undefined,
     };
   }
 
   /** Drops what `old` had that `next` no longer wants (or all of it when the field goes away). */
-  function dropConstraints(old: FieldDefinition, next: FieldDefinition | undefined) {
+  function dropConstraints(old: FieldDefinition, next: FieldDefinition | undefined, typeChanged = false) {
     const had = wanted(old);
     const wants = wanted(next);
-    const typeChanged =
-      next !== undefined && columnsOf(old).sqlTypes.join() !== columnsOf(next).sqlTypes.join();
     const drops: string[] = [];
     if (had.fk && (had.fk !== wants.fk || typeChanged)) {
       drops.push(
@@ -376,25 +544,24 @@ export function planFields(ctx: PlanContext, target: FieldTable): void {
     }
   }
 
-  function addConstraints(field: FieldDefinition, old: FieldDefinition | undefined, index: number) {
+  function addConstraints(
+    field: FieldDefinition,
+    old: FieldDefinition | undefined,
+    index: number,
+    typeChanged = false,
+  ) {
     const pointer = target.pointer(index);
     const had = wanted(old);
     const wants = wanted(field);
-    const typeChanged =
-      old !== undefined && columnsOf(old).sqlTypes.join() !== columnsOf(field).sqlTypes.join();
     const column = quoteIdent(field.name);
-    const within = target.uniqueWithin;
     if (wants.uq && (!had.uq || typeChanged)) {
       step(
         'addUnique',
-        {
-          en: `Make field ${named(field)} unique${within ? ' within each record' : ''}`,
-          'zh-CN': `字段 ${named(field)} 设为唯一${within ? '（每条记录内）' : ''}`,
-        },
+        { en: `Make field ${named(field)} unique`, 'zh-CN': `字段 ${named(field)} 设为唯一` },
         [
           // a record's rows: unique among them; records: unique among live ones (the recycle bin holds no value)
-          within
-            ? `CREATE UNIQUE INDEX ${quoteIdent(constraintName('uq', target.ownerId, field.id))} ON ${table} (${quoteIdent(within)}, ${column})`
+          target.uniqueWithin
+            ? `CREATE UNIQUE INDEX ${quoteIdent(constraintName('uq', target.ownerId, field.id))} ON ${table} (${quoteIdent(target.uniqueWithin)}, ${column})`
             : `CREATE UNIQUE INDEX ${quoteIdent(constraintName('uq', target.ownerId, field.id))} ON ${table} (${column}) WHERE ${LIVE_ROWS}`,
         ],
         {
@@ -403,8 +570,8 @@ export function planFields(ctx: PlanContext, target: FieldTable): void {
             kind: 'duplicates',
             table: target.table,
             column: field.name,
-            ...(within ? { within } : {}),
-            module: target.table,
+            ...(target.uniqueWithin ? { within: target.uniqueWithin } : {}),
+            module: target.moduleName,
             field: named(field),
             pointer,
           },
@@ -442,7 +609,7 @@ export function planFields(ctx: PlanContext, target: FieldTable): void {
             table: target.table,
             column: field.name,
             targetTable: targetModule.name,
-            module: target.table,
+            module: target.moduleName,
             field: named(field),
             pointer,
           },

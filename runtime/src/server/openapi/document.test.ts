@@ -43,6 +43,8 @@ const everyType = {
       target: 'mod_every',
       inverse: { name: 'children', label: label('Children') },
     },
+    { name: 'ref_no', type: 'autonumber', label: label('No.'), pattern: 'R-{YYYY}-{0000}' },
+    { name: 'papers', type: 'file', label: label('Papers'), multiple: true, accept: ['.pdf'] },
     {
       name: 'double',
       type: 'formula',

@@ -1,6 +1,7 @@
 import type { CompiledModule, InverseRelation, JsonSchema } from '@crm/engine';
 import { accessPaths, accessSchemas, accessTag, moduleAccessPaths } from './access.ts';
 import { commonParameters, commonResponses, commonSchemas } from './common.ts';
+import { filePaths, fileSchemas, filesTag } from './files.ts';
 import {
   identityPaths,
   identityResponses,
@@ -28,8 +29,14 @@ export function buildOpenApiDocument(source: DocumentSource): JsonSchema {
     ...metaSchemas(source.fieldTypes),
     ...identitySchemas,
     ...accessSchemas,
+    ...fileSchemas,
   };
-  const paths: Record<string, JsonSchema> = { ...metaPaths, ...identityPaths, ...accessPaths };
+  const paths: Record<string, JsonSchema> = {
+    ...metaPaths,
+    ...identityPaths,
+    ...accessPaths,
+    ...filePaths,
+  };
   for (const module of modules) {
     const own = moduleNames(module, taken);
     Object.assign(schemas, moduleSchemas(module, own));
@@ -58,6 +65,7 @@ export function buildOpenApiDocument(source: DocumentSource): JsonSchema {
         description: 'Departments, positions, users, roles, login history, security (admins)',
       },
       accessTag,
+      filesTag,
       ...modules.map((m) => ({ name: m.name, description: m.definition.label.en ?? m.name })),
     ],
     // every operation wants a session cookie or a bearer token, but the few that hand them out
