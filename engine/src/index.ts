@@ -44,6 +44,16 @@ export {
 } from './files/service.ts';
 export { type ByteRange, CHUNK_SIZE, type StorageKind } from './files/stores.ts';
 export * from './identity/index.ts';
+export type { PackageChange } from './packages/changes.ts';
+export {
+  MANIFEST_FILE,
+  PACKAGE_FORMAT,
+  type PackageFiles,
+  type PackageManifest,
+  splitFilePointer,
+} from './packages/format.ts';
+export { type ExportOptions, PackageService } from './packages/service.ts';
+export type { PackageImportResult, PackageItemPreview, PackagePreview } from './packages/types.ts';
 export { type Filter, OPERATORS } from './records/filter.ts';
 export type { LinkList } from './records/links.ts';
 export {
@@ -53,10 +63,11 @@ export {
   RecordService,
   type WriteOptions,
 } from './records/service.ts';
-export type { Actor, ActorVia, HistoryEntry, Page, StoredRecord } from './records/types.ts';
+export type { Actor, ActorVia, HistoryEntry, Page, RowChanges, StoredRecord } from './records/types.ts';
 export { SYSTEM_ACTOR } from './records/types.ts';
 export type { ConversionReport, ConversionSample } from './storage/conversion-report.ts';
 export { type Db, dbErrorInfo } from './storage/db.ts';
+export { subtableName } from './storage/naming.ts';
 export { openPglite } from './storage/pglite.ts';
 export type { MigrationStep } from './storage/plan.ts';
 export { openPostgres } from './storage/postgres.ts';

@@ -11,6 +11,7 @@ import { createFieldTypeRegistry, type FieldTypeRegistry } from './fields/index.
 import { type FileOptions, FileService } from './files/service.ts';
 import { type Clock, systemClock } from './identity/clock.ts';
 import { Identity, type IdentityOptions } from './identity/identity.ts';
+import { PackageService } from './packages/service.ts';
 import { RecordService } from './records/service.ts';
 import type { Db } from './storage/db.ts';
 import { workspaces } from './storage/meta-tables.ts';
@@ -40,6 +41,8 @@ export class Workspace {
   readonly access: WorkspaceAccess;
   /** Departments, positions, people and their roles; logins, sessions and tokens. */
   readonly identity: Identity;
+  /** The configuration as an app package: export, preview, import. */
+  readonly packages: PackageService;
   /** BPMN processes: deploy, run, tasks, timers and jobs. */
   readonly workflows: WorkflowService;
 
@@ -52,6 +55,7 @@ export class Workspace {
     access: WorkspaceAccess,
     identity: Identity,
     files: FileService,
+    packages: PackageService,
     workflows: WorkflowService,
   ) {
     this.workflows = workflows;
@@ -60,6 +64,7 @@ export class Workspace {
     this.files = files;
     this.access = access;
     this.identity = identity;
+    this.packages = packages;
   }
 }
 
@@ -151,7 +156,7 @@ export class Engine {
     };
     const access: WorkspaceAccess = {
       control,
-      roles: new RoleStore(this.db, id, schema, catalog),
+      roles: new RoleStore(this.db, id, schema, (moduleId) => catalog.byId(moduleId)?.definition),
       shares: new ShareService(this.db, catalog, control, logs),
       operationLog: new OperationLog(this.db, schema, catalog),
     };
@@ -159,9 +164,29 @@ export class Engine {
     const records = new RecordService(this.db, catalog, control, this.#clock);
     const identity = new Identity(this.db, id, schema, this.#identityOptions);
     const files = new FileService(this.db, catalog, control, this.#files, this.#clock);
+    const packages = new PackageService(
+      this.db,
+      id,
+      schema,
+      catalog,
+      definitions,
+      access.roles,
+      this.#checker,
+    );
     const workflows = new WorkflowService(this.db, schema, { clock: this.#clock, ...this.#workflowOptions });
     for (const action of builtInActions(records)) workflows.registerAction(action);
-    return new Workspace(id, schema, catalog, definitions, records, access, identity, files, workflows);
+    return new Workspace(
+      id,
+      schema,
+      catalog,
+      definitions,
+      records,
+      access,
+      identity,
+      files,
+      packages,
+      workflows,
+    );
   }
 
   async close(): Promise<void> {

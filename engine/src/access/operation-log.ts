@@ -9,7 +9,7 @@ import { qualified } from '../storage/naming.ts';
 
 export const OPERATION_LOG_TABLE = '_operation_log';
 
-/** What the log records: record writes, sharing, exports, publishes and role changes. */
+/** What the log records: record writes, sharing, exports, publishes, role changes and package imports. */
 export const OPERATION_ACTIONS = [
   'create',
   'update',
@@ -26,6 +26,7 @@ export const OPERATION_ACTIONS = [
   'role.create',
   'role.update',
   'role.delete',
+  'package.import',
 ] as const;
 export type OperationAction = (typeof OPERATION_ACTIONS)[number];
 

@@ -1,5 +1,4 @@
 import { sql } from 'drizzle-orm';
-import type { ModuleCatalog } from '../catalog.ts';
 import { EngineError, notFound } from '../errors.ts';
 import { timestampToIso } from '../fields/shared.ts';
 import type { Actor } from '../records/types.ts';
@@ -7,7 +6,7 @@ import type { Db } from '../storage/db.ts';
 import { qualified } from '../storage/naming.ts';
 import { announceAccessChange } from './announce.ts';
 import { appendOperation } from './operation-log.ts';
-import { checkRole } from './role-check.ts';
+import { checkRole, type ModuleLookup } from './role-check.ts';
 import type { RoleDefinition } from './role-definition.ts';
 
 export interface StoredRole {
@@ -26,8 +25,16 @@ export class RoleStore {
     private readonly db: Db,
     private readonly workspaceId: string,
     private readonly schema: string,
-    private readonly catalog: ModuleCatalog,
+    private readonly modules: ModuleLookup,
   ) {}
+
+  /**
+   * This store working inside the caller's transaction, checking roles against `modules` (a package
+   * import checks them against the modules it is about to publish).
+   */
+  within(tx: Db, modules: ModuleLookup): RoleStore {
+    return new RoleStore(tx, this.workspaceId, this.schema, modules);
+  }
 
   get #table() {
     return sql.raw(qualified(this.schema, '_roles'));
@@ -106,7 +113,7 @@ export class RoleStore {
         { pointer: '', code: 'type', message: 'must be a JSON object' },
       ]);
     }
-    const problems = checkRole(input, this.catalog);
+    const problems = checkRole(input, this.modules);
     if (problems.length > 0) {
       throw new EngineError('invalid-definition', 'the role definition is not valid', problems);
     }

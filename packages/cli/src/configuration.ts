@@ -1,25 +1,52 @@
-import { EngineError, SYSTEM_ACTOR, type Workspace } from '@crm/engine';
-import { readModuleFiles, readSeedFile, writeModuleFiles } from './definition-files.ts';
+import {
+  EngineError,
+  type ExportOptions,
+  type PackageImportResult,
+  type PackagePreview,
+  SYSTEM_ACTOR,
+  splitFilePointer,
+  type Workspace,
+} from '@crm/engine';
+import { readPackageFolder, readSeedFile, writePackageFolder } from './package-folder.ts';
 
 export interface ImportResult {
-  modules: string[];
-  steps: number;
+  preview: PackagePreview;
+  /** The import's result; absent for a dry run. */
+  imported?: PackageImportResult;
   records: number;
 }
 
-/** Saves every module of a configuration folder as a draft and publishes them together. */
+/**
+ * Imports the app package in `dir`: previews it, then (unless `dryRun`) imports it all or nothing;
+ * `seed` then creates the sample records of `dir/seed.json`. A preview with problems imports nothing
+ * and throws them.
+ */
 export async function importConfiguration(
   workspace: Workspace,
   dir: string,
-  options: { seed?: boolean } = {},
+  options: {
+    seed?: boolean;
+    dryRun?: boolean;
+    /** Let type changes that lose the values they cannot convert go ahead. */
+    confirmDataLoss?: boolean;
+    onPreview?: (preview: PackagePreview) => void;
+  } = {},
 ): Promise<ImportResult> {
-  const definitions = await readModuleFiles(dir);
-  const saved = [];
-  for (const definition of definitions) saved.push(await workspace.definitions.saveDraft(definition));
-  const ids = saved.map((d) => d.id);
-  const result = await workspace.definitions.publish(ids);
+  const files = await readPackageFolder(dir);
+  const publishOptions = { confirmDataLoss: options.confirmDataLoss === true };
+  const preview = await workspace.packages.preview(files, publishOptions);
+  options.onPreview?.(preview);
+  if (preview.problems.length > 0) {
+    throw new EngineError(
+      'invalid-definition',
+      'the package cannot be imported; nothing was changed',
+      preview.problems,
+    );
+  }
+  if (options.dryRun) return { preview, records: 0 };
+  const imported = await workspace.packages.import(files, SYSTEM_ACTOR, publishOptions);
   const records = options.seed ? await seedRecords(workspace, dir) : 0;
-  return { modules: saved.map((d) => d.name), steps: result.steps.length, records };
+  return { preview, imported, records };
 }
 
 /** Creates the sample records of `seed.json` in order; `"@key"` values become the id of that record. */
@@ -43,19 +70,28 @@ async function seedRecords(workspace: Workspace, dir: string): Promise<number> {
   return count;
 }
 
-/** Writes every published module of the workspace to `dir/modules/<name>.json`. */
-export async function exportConfiguration(workspace: Workspace, dir: string): Promise<string[]> {
-  const modules = workspace.catalog
-    .all()
-    .map((m) => m.definition)
-    .sort((a, b) => a.name.localeCompare(b.name));
-  return writeModuleFiles(dir, modules);
+/** Writes the workspace's configuration as an app package into `dir`; returns the files written. */
+export async function exportConfiguration(
+  workspace: Workspace,
+  dir: string,
+  options: ExportOptions = {},
+): Promise<string[]> {
+  const files = await workspace.packages.export(options);
+  return writePackageFolder(dir, files, workspace.packages.kinds);
 }
 
-/** A readable account of an engine error for the terminal. */
+/**
+ * A readable account of an engine error for the terminal. A problem in a package file reads
+ * `modules/customer.json /fields/2/type: …`.
+ */
 export function describeError(error: unknown): string {
   if (error instanceof EngineError) {
-    return [error.message, ...error.problems.map((p) => `  ${p.pointer || '/'}: ${p.message}`)].join('\n');
+    const lines = error.problems.map((p) => {
+      const { file, pointer } = splitFilePointer(p.pointer);
+      const where = file.includes('.') ? `${file} ${pointer || '/'}` : p.pointer || '/';
+      return `  ${where}: ${p.message}`;
+    });
+    return [error.message, ...lines].join('\n');
   }
   return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }

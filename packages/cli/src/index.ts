@@ -4,5 +4,6 @@ export {
   type ImportResult,
   importConfiguration,
 } from './configuration.ts';
-export { readModuleFiles, readSeedFile, type SeedRecord, writeModuleFiles } from './definition-files.ts';
 export { DEMO_CONFIGURATION } from './demo.ts';
+export { readPackageFolder, readSeedFile, type SeedRecord, writePackageFolder } from './package-folder.ts';
+export { previewLines, terminalLocale } from './preview-text.ts';

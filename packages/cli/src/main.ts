@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Engine, type FileOptions, openDatabase, startWorkflowRunner } from '@crm/engine';
@@ -5,13 +6,18 @@ import { createApp, serve } from '@crm/runtime';
 import { describeError, exportConfiguration, importConfiguration } from './configuration.ts';
 import { DEMO_CONFIGURATION } from './demo.ts';
 import { adminFromEnvironment, environmentProblems, firstStartMessage, isInputError } from './first-admin.ts';
+import { previewLines, terminalLocale } from './preview-text.ts';
 
 const USAGE = `Usage: crm <command> [options]
 
 Commands:
-  start [--demo]        start the server (PORT, default 3000); --demo loads the demo modules on first start
-  import <dir> [--seed] save and publish the module definitions in <dir>/modules (and seed <dir>/seed.json)
-  export <dir>          write the published module definitions to <dir>/modules
+  start [--demo]        start the server (PORT, default 3000); --demo loads the demo package on first start
+  import <dir> [--seed] [--dry-run] [--confirm-data-loss]
+                        show what the app package in <dir> adds and changes, then import it all or
+                        nothing (--dry-run: only show; --seed: then create the records of <dir>/seed.json;
+                        --confirm-data-loss: let type changes drop the values they cannot convert)
+  export <dir> [--name <name>] [--package-version <x.y.z>]
+                        write the workspace's configuration (modules, roles) to <dir> as an app package
 
 Database: DATABASE_URL selects PostgreSQL; otherwise embedded PGlite with its data in CRM_DATA_DIR
 (default ./.crm-data).
@@ -26,6 +32,13 @@ autonumbers and today().`;
 
 /** A mistake in how the command was called: its message is all the user needs. */
 class UsageError extends Error {}
+
+async function isFolder(path: string): Promise<boolean> {
+  return stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+}
 
 async function openEngine() {
   const databaseUrl = process.env.DATABASE_URL || undefined;
@@ -53,9 +66,8 @@ async function start(demo: boolean) {
   const workspace = await engine.workspace('default');
   if (demo && workspace.catalog.all().length === 0) {
     const result = await importConfiguration(workspace, DEMO_CONFIGURATION, { seed: true });
-    console.log(
-      `Loaded the demo modules (${result.modules.join(', ')}) with ${result.records} sample records.`,
-    );
+    const modules = result.preview.items.filter((i) => i.kind === 'modules').map((i) => i.name);
+    console.log(`Loaded the demo modules (${modules.join(', ')}) with ${result.records} sample records.`);
   }
   const administrator = adminFromEnvironment();
   const firstStart = await workspace.identity.firstAdmin.prepare(administrator).catch((error: unknown) => {
@@ -109,7 +121,15 @@ async function main(argv: string[]) {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { demo: { type: 'boolean' }, seed: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      demo: { type: 'boolean' },
+      seed: { type: 'boolean' },
+      'dry-run': { type: 'boolean' },
+      'confirm-data-loss': { type: 'boolean' },
+      name: { type: 'string' },
+      'package-version': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   const [command, dir] = positionals;
   if (values.help || !command) {
@@ -120,17 +140,37 @@ async function main(argv: string[]) {
   if (command !== 'import' && command !== 'export')
     throw new UsageError(`unknown command '${command}'\n\n${USAGE}`);
   if (!dir) throw new UsageError(`crm ${command} needs a folder`);
+  if (command === 'import' && !(await isFolder(resolve(dir))))
+    throw new UsageError(`${resolve(dir)} is no folder`);
   const { engine } = await openEngine();
   try {
     const workspace = await engine.workspace('default');
     if (command === 'import') {
-      const result = await importConfiguration(workspace, resolve(dir), { seed: values.seed === true });
-      console.log(
-        `Published ${result.modules.join(', ')} (${result.steps} migration steps, ${result.records} records).`,
-      );
+      const dryRun = values['dry-run'] === true;
+      let shown = false;
+      const result = await importConfiguration(workspace, resolve(dir), {
+        seed: values.seed === true,
+        dryRun,
+        confirmDataLoss: values['confirm-data-loss'] === true,
+        onPreview: (preview) => {
+          for (const line of previewLines(preview, terminalLocale())) console.log(line);
+          shown = preview.problems.length > 0;
+        },
+      }).catch((error: unknown) => {
+        // the preview has listed the problems already
+        throw shown && error instanceof Error ? new UsageError(error.message) : error;
+      });
+      if (dryRun) console.log('Dry run: nothing was imported.');
+      else {
+        const seeded = values.seed ? ` and created ${result.records} sample records` : '';
+        console.log(`Imported ${result.preview.manifest.name} ${result.preview.manifest.version}${seeded}.`);
+      }
     } else {
-      const files = await exportConfiguration(workspace, resolve(dir));
-      console.log(`Wrote ${files.length} module files to ${resolve(dir)}.`);
+      const files = await exportConfiguration(workspace, resolve(dir), {
+        name: values.name,
+        version: values['package-version'],
+      });
+      console.log(`Wrote ${files.length} files to ${resolve(dir)}.`);
     }
   } finally {
     await engine.close();

@@ -14,6 +14,7 @@ import { metaRoutes } from './meta.ts';
 import { openApiRoutes } from './openapi.ts';
 import { operationLogRoutes } from './operation-log.ts';
 import { orgRoutes } from './org.ts';
+import { PACKAGE_BODY_LIMIT, packageRoutes } from './packages.ts';
 import { HttpProblem, problemResponse } from './problem.ts';
 import { recordRoutes } from './records.ts';
 import { recycleBinRoutes } from './recycle-bin.ts';
@@ -70,10 +71,11 @@ export function createApp(options: AppOptions): Hono<ApiEnv> {
     }),
   );
   app.use('/api/*', async (c, next) => {
-    c.set('bodyLimit', maxSize);
+    const limit = c.req.path.startsWith('/api/package/') ? Math.max(maxSize, PACKAGE_BODY_LIMIT) : maxSize;
+    c.set('bodyLimit', limit);
     const declared = Number(c.req.header('content-length'));
     // an upload's limit is its field's (see files.ts)
-    if (declared > maxSize && !UPLOAD_PATH.test(c.req.path)) throw payloadTooLarge(maxSize);
+    if (declared > limit && !UPLOAD_PATH.test(c.req.path)) throw payloadTooLarge(limit);
     await next();
   });
   app.use('/api/*', refuseNulInPath);
@@ -92,6 +94,7 @@ export function createApp(options: AppOptions): Hono<ApiEnv> {
   app.route('/api/modules', files.uploads);
   app.route('/api/files', files.downloads);
   app.route('/api/roles', roleRoutes(workspace));
+  app.route('/api/package', packageRoutes(workspace));
   app.route('/api/workflows', workflowRoutes(workspace));
   app.route('/api/admin/operation-log', operationLogRoutes(workspace));
   app.route('/api/openapi.json', openApiRoutes(engine, workspace));

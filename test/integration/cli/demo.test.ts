@@ -1,16 +1,27 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEMO_CONFIGURATION, exportConfiguration, importConfiguration, readSeedFile } from '@crm/cli';
+import {
+  DEMO_CONFIGURATION,
+  exportConfiguration,
+  importConfiguration,
+  readPackageFolder,
+  readSeedFile,
+} from '@crm/cli';
 import { SYSTEM_ACTOR } from '@crm/engine';
 import { expect, it } from 'vitest';
 import { forEachDatabase } from '../../support/engines.ts';
 
 forEachDatabase('demo configuration', (handle) => {
-  it('imports, publishes and seeds the demo modules', async () => {
+  it('imports, publishes and seeds the demo package', async () => {
     const { workspace } = handle();
     const result = await importConfiguration(workspace, DEMO_CONFIGURATION, { seed: true });
-    expect(result.modules.sort()).toEqual(['contact', 'customer', 'opportunity']);
+    expect(result.preview.items.map((i) => `${i.kind}/${i.name}:${i.status}`).sort()).toEqual([
+      'modules/contact:added',
+      'modules/customer:added',
+      'modules/opportunity:added',
+      'roles/sales:added',
+    ]);
     const seeds = await readSeedFile(DEMO_CONFIGURATION);
     expect(result.records).toBe(seeds.length);
 
@@ -31,19 +42,16 @@ forEachDatabase('demo configuration', (handle) => {
     }
   });
 
-  it('exports the published definitions as the files they came from', async () => {
+  it('exports the demo package as the very files it came from', async () => {
     const { workspace } = handle();
     const dir = await mkdtemp(join(tmpdir(), 'crm-export-'));
     try {
-      const files = await exportConfiguration(workspace, dir);
-      expect(files).toHaveLength(3);
-      for (const name of ['customer', 'contact', 'opportunity']) {
-        const exported = JSON.parse(await readFile(join(dir, 'modules', `${name}.json`), 'utf8'));
-        const original = JSON.parse(
-          await readFile(join(DEMO_CONFIGURATION, 'modules', `${name}.json`), 'utf8'),
-        );
-        expect(exported).toEqual(original);
-      }
+      const written = await exportConfiguration(workspace, dir);
+      const original = await readPackageFolder(DEMO_CONFIGURATION);
+      expect(written).toHaveLength(Object.keys(original).length);
+      expect(await readPackageFolder(dir)).toEqual(original);
+      const text = await readFile(join(dir, 'modules', 'customer.json'), 'utf8');
+      expect(text).toBe(await readFile(join(DEMO_CONFIGURATION, 'modules', 'customer.json'), 'utf8'));
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -12,6 +12,7 @@ import {
 import { metaPaths, metaSchemas } from './meta.ts';
 import { type ModuleNames, moduleNames, modulePaths, moduleSchemas, type RelatedPath } from './modules.ts';
 import { moduleSchemaName } from './names.ts';
+import { packagePaths, packageSchemas, packagesTag } from './packages.ts';
 import { workflowPaths, workflowSchemas, workflowTag } from './workflows.ts';
 
 export interface DocumentSource {
@@ -33,6 +34,7 @@ export function buildOpenApiDocument(source: DocumentSource): JsonSchema {
     ...identitySchemas,
     ...accessSchemas,
     ...fileSchemas,
+    ...packageSchemas,
     ...workflowSchemas,
   };
   const paths: Record<string, JsonSchema> = {
@@ -40,6 +42,7 @@ export function buildOpenApiDocument(source: DocumentSource): JsonSchema {
     ...identityPaths,
     ...accessPaths,
     ...filePaths,
+    ...packagePaths,
     ...workflowPaths,
   };
   for (const module of modules) {
@@ -67,6 +70,7 @@ export function buildOpenApiDocument(source: DocumentSource): JsonSchema {
       },
       accessTag,
       filesTag,
+      packagesTag,
       workflowTag,
       ...modules.map((m) => ({ name: m.name, description: m.definition.label.en ?? m.name })),
     ],

@@ -1,0 +1,77 @@
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { MANIFEST_FILE, type PackageFiles } from '@crm/engine';
+
+/**
+ * A package folder as the engine takes it: `crm-package.json` and every file under the folders
+ * (hidden ones, such as `.git`, left out). Other files at the root (README.md, seed.json) are not
+ * configuration and are not read.
+ */
+export async function readPackageFolder(dir: string): Promise<PackageFiles> {
+  const files: PackageFiles = {};
+  const entries = await readdir(dir, { withFileTypes: true });
+  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    if (entry.name.startsWith('.')) continue;
+    if (entry.isDirectory()) await readTree(dir, entry.name, files);
+    else if (entry.name === MANIFEST_FILE) files[entry.name] = await readFile(join(dir, entry.name), 'utf8');
+  }
+  return files;
+}
+
+async function readTree(root: string, folder: string, files: PackageFiles): Promise<void> {
+  const entries = await readdir(join(root, folder), { withFileTypes: true });
+  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    if (entry.name.startsWith('.')) continue;
+    const path = `${folder}/${entry.name}`;
+    if (entry.isDirectory()) await readTree(root, path, files);
+    else files[path] = await readFile(join(root, path), 'utf8');
+  }
+}
+
+/**
+ * Writes package files into `dir`, and removes the files an earlier export left in the folders of
+ * `kinds` that this package no longer has (a renamed module's old file), so the folder holds
+ * exactly the package. Nothing else in `dir` is touched.
+ */
+export async function writePackageFolder(
+  dir: string,
+  files: PackageFiles,
+  kinds: string[],
+): Promise<string[]> {
+  for (const kind of kinds) {
+    let names: string[];
+    try {
+      names = await readdir(join(dir, kind));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw error;
+    }
+    for (const name of names) {
+      if (name.endsWith('.json') && !(`${kind}/${name}` in files)) await rm(join(dir, kind, name));
+    }
+  }
+  const written: string[] = [];
+  for (const [path, text] of Object.entries(files)) {
+    const target = join(dir, ...path.split('/'));
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, text);
+    written.push(target);
+  }
+  return written;
+}
+
+/** One sample record: `key` names it so later records can point at it with `"@key"`. */
+export interface SeedRecord {
+  module: string;
+  key?: string;
+  values: Record<string, unknown>;
+}
+
+export async function readSeedFile(dir: string): Promise<SeedRecord[]> {
+  try {
+    return JSON.parse(await readFile(join(dir, 'seed.json'), 'utf8')) as SeedRecord[];
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+}
