@@ -41,6 +41,16 @@ export {
 } from './records/service.ts';
 export type { Actor, ActorVia, HistoryEntry, Page, StoredRecord } from './records/types.ts';
 export { SYSTEM_ACTOR } from './records/types.ts';
+export { MAX_SEARCH_LENGTH } from './search/query.ts';
+export { SEARCH_COLUMN } from './search/spec.ts';
+export {
+  gramsOf,
+  MAX_INDEXED_CHARS,
+  normalizeText,
+  phoneDigits,
+  type Token,
+  tokenize,
+} from './search/text.ts';
 export { type Db, dbErrorInfo } from './storage/db.ts';
 export { openPglite } from './storage/pglite.ts';
 export type { MigrationStep } from './storage/plan.ts';

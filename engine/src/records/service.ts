@@ -15,6 +15,7 @@ import { accessPredicate } from '../access/predicate.ts';
 import type { ModuleCatalog } from '../catalog.ts';
 import type { CompiledModule } from '../compile/module.ts';
 import { EngineError, localizedError, notFound } from '../errors.ts';
+import { parseSearch, searchCondition } from '../search/query.ts';
 import { type Db, dbErrorInfo, prepareStatement, SQLSTATE } from '../storage/db.ts';
 import { HISTORY_TABLE, OWNER_PATH_COLUMN, qualified } from '../storage/naming.ts';
 import { compileFilter } from './filter.ts';
@@ -37,6 +38,8 @@ export interface ListQuery {
   fields?: string[];
   /** Also count all matching records (costs a second query). */
   count?: boolean;
+  /** Keywords: records with every word (or Chinese text) in a searchable field the actor may read. */
+  q?: string;
 }
 
 export interface WriteOptions {
@@ -252,7 +255,8 @@ export class RecordService {
         sql`WITH r AS (
               UPDATE ${this.catalog.tableSql(module)} SET ${sql.join(assignments, sql`, `)},
                 version = version + 1, updated_at = ${now}, updated_by = ${actor.userId}
-              WHERE id = ${id} AND version = ${current.version} RETURNING *),
+              WHERE id = ${id} AND version = ${current.version}
+              RETURNING ${statementsOf(module, this.catalog.tableSql(module), this.#logs).recordColumns}),
             h AS (
               INSERT INTO ${this.#logs.history} (module_id, record_id, version, op, actor, changes)
               SELECT ${module.id}, r.id, r.version, 'update', ${actor.userId}, ${JSON.stringify(changes)}::jsonb FROM r),
@@ -307,7 +311,7 @@ export class RecordService {
     let page = await this.#list(module, { ...query, limit: MAX_PAGE }, policy);
     await appendOperation(this.db, this.catalog.schema, actor, 'export', {
       module: module.id,
-      details: { filter: query.filter ?? null, sort: query.sort ?? null },
+      details: { filter: query.filter ?? null, sort: query.sort ?? null, q: query.q ?? null },
     });
     for (;;) {
       yield page.data;
@@ -422,6 +426,10 @@ export class RecordService {
           readable: (target, alias) => accessPredicate(policy, target.id, 'read', alias, this.access.tables),
         }),
       );
+    }
+    const search = parseSearch(query.q);
+    if (search) {
+      conditions.push(searchCondition(module, search, ALIAS, (name) => mayRead(fieldAccess, name)));
     }
     const filtered = [...conditions];
     if (query.cursor) conditions.push(afterCursor(keys, decodeCursor(keys, query.cursor), ALIAS));

@@ -25,6 +25,8 @@ export interface ModuleStatements {
   insert(rows: number): PreparedStatement;
   byId: PreparedStatement;
   byIdForUpdate: PreparedStatement;
+  /** `"id", "version", …`: the columns a record reads back (not the search column). */
+  recordColumns: SQL;
   /** `t."id", t."version", …`: the columns a list selects from alias `t`. */
   listColumns: SQL;
 }
@@ -77,6 +79,7 @@ function render(module: CompiledModule, table: SQL, logs: WriteTables): ModuleSt
     insert: memoized((rows) => prepareStatement(insertStatement(module, table, logs, insertColumns, rows))),
     byId: prepareStatement(byId),
     byIdForUpdate: prepareStatement(sql`${byId} FOR UPDATE`),
+    recordColumns: selectColumns,
     listColumns: sql.join(
       [...SYSTEM_COLUMNS, ...fieldColumns].map(
         (c) => sql`${sql.identifier(LIST_ALIAS)}.${sql.identifier(c)}`,

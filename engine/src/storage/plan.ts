@@ -2,6 +2,7 @@ import type { FieldDefinition, LocaleText, ModuleDefinition } from '../definitio
 import { type Problem, pointerOf } from '../errors.ts';
 import type { FieldTypeRegistry } from '../fields/registry.ts';
 import { relationSettings } from '../fields/relation.ts';
+import { searchSteps, specOfDefinitions } from '../search/plan-steps.ts';
 import { losslessConversion } from './conversions.ts';
 import {
   archivedColumnName,
@@ -35,7 +36,9 @@ export type StepKind =
   | 'alterColumnType'
   | 'addUnique'
   | 'addIndex'
-  | 'addForeignKey';
+  | 'addForeignKey'
+  | 'dropSearch'
+  | 'addSearch';
 
 export interface MigrationStep {
   kind: StepKind;
@@ -67,6 +70,7 @@ export interface MigrationPlan {
 const PHASES: StepKind[] = [
   'createTable',
   'renameTable',
+  'dropSearch',
   'dropConstraint',
   'archiveColumn',
   'renameColumn',
@@ -75,6 +79,7 @@ const PHASES: StepKind[] = [
   'addUnique',
   'addIndex',
   'addForeignKey',
+  'addSearch',
 ];
 
 export interface ModuleChange {
@@ -151,6 +156,16 @@ export function planMigration(
         },
         [`ALTER TABLE ${tableOf(before.name)} RENAME TO ${quoteIdent(after.name)}`],
       );
+    }
+
+    for (const search of searchSteps(
+      schema,
+      table,
+      after.id,
+      before && specOfDefinitions(before.fields, registry),
+      specOfDefinitions(after.fields, registry),
+    )) {
+      step(search.kind, search.description, search.sql, { rewritesTable: search.kind === 'addSearch' });
     }
 
     const oldFields = new Map((before?.fields ?? []).map((f) => [f.id, f]));
