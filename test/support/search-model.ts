@@ -50,8 +50,22 @@ export function modelMatches(record: ModelRecord, q: string, fields: string[]): 
   );
 }
 
-/** Whether `q` occurs in one of the record's texts, after the same normalization (a plain scan). */
+const isWordChar = (c: string | undefined) => c !== undefined && tokenize(c).some((t) => t.kind === 'word');
+
+/**
+ * Whether `q` occurs in one of the record's texts, after the same normalization, and not starting
+ * inside a word (words are found by their start): a plain scan.
+ */
 export function containsSubstring(record: ModelRecord, q: string, fields: string[]): boolean {
   const needle = normalizeText(q);
-  return fields.some((f) => (record.texts[f] ?? []).some((t) => normalizeText(t).includes(needle)));
+  const first = [...needle][0];
+  return fields.some((f) =>
+    (record.texts[f] ?? []).some((t) => {
+      const hay = normalizeText(t);
+      for (let at = hay.indexOf(needle); at >= 0; at = hay.indexOf(needle, at + 1)) {
+        if (!(isWordChar(first) && isWordChar(hay[at - 1]))) return true;
+      }
+      return false;
+    }),
+  );
 }

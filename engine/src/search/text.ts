@@ -98,16 +98,23 @@ const TOKEN_PATTERN = new RegExp(
 /** Characters in FOLD_RANGE, in SQL: only text holding some goes through translate(). */
 export const FOLD_PATTERN_SQL = `[${sqlClass([FOLD_RANGE])}]`;
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
 export interface Token {
   kind: 'gram' | 'word';
   /** Normalized text; a word is cut to MAX_WORD characters. */
   text: string;
 }
 
-/** NFKC, then lower case as the SQL function does it. */
+/**
+ * NFKC, then lower case as the SQL function does it. Stored text never holds NUL or lone surrogates
+ * (the database refuses them): a query drops NUL and reads a lone surrogate as U+FFFD, as the
+ * database driver would.
+ */
 export function normalizeText(text: string): string {
   let result = '';
-  for (const char of text.normalize('NFKC')) {
+  const wellFormed = text.replaceAll('\u0000', '').replace(LONE_SURROGATE, '\ufffd');
+  for (const char of wellFormed.normalize('NFKC')) {
     const folded = FOLD.get(char);
     result += folded ?? (char >= 'A' && char <= 'Z' ? char.toLowerCase() : char);
   }
