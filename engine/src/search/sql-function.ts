@@ -1,10 +1,11 @@
 import {
   CASE_FOLD,
   FOLD_PATTERN_SQL,
+  GRAM_CLASS_SQL,
   MAX_INDEXED_CHARS,
   MAX_PHONE_DIGITS,
   MAX_WORD,
-  TOKEN_PATTERN_SQL,
+  SEPARATOR_CLASS_SQL,
 } from './text.ts';
 
 /**
@@ -31,8 +32,7 @@ DECLARE
   terms text[] := '{}';
   tag text;
   txt text;
-  m text[];
-  n integer;
+  piece text;
   digits text;
 BEGIN
   FOR i IN 1 .. coalesce(array_length(parts, 1), 0) / 2 LOOP
@@ -44,22 +44,26 @@ BEGIN
       txt := translate(txt, ${literal(CASE_FOLD.upper)}, ${literal(CASE_FOLD.lower)});
     END IF;
     txt := lower(txt COLLATE "C");
-    FOR m IN SELECT regexp_matches(txt, ${literal(TOKEN_PATTERN_SQL)}, 'g') LOOP
-      IF m[2] IS NOT NULL THEN
-        terms := terms || (tag || left(m[2], ${MAX_WORD}));
+    -- CJK runs set apart by spaces, then cut at separators: each piece is a CJK run or a word
+    txt := regexp_replace(txt, ${literal(`(${GRAM_CLASS_SQL}+)`)}, ' \\1 ', 'g');
+    FOREACH piece IN ARRAY regexp_split_to_array(txt, ${literal(`${SEPARATOR_CLASS_SQL}+`)}) LOOP
+      CONTINUE WHEN piece = '';
+      IF piece ~ ${literal(`^${GRAM_CLASS_SQL}`)} THEN
+        FOR k IN 1 .. char_length(piece) - 1 LOOP
+          terms := terms || (tag || substr(piece, k, 2));
+        END LOOP;
+        terms := terms || (tag || right(piece, 1));
       ELSE
-        n := char_length(m[1]);
-        IF n > 1 THEN
-          terms := terms || ARRAY(SELECT tag || substr(m[1], k, 2) FROM generate_series(1, n - 1) AS k);
-        END IF;
-        terms := terms || (tag || right(m[1], 1));
+        terms := terms || (tag || left(piece, ${MAX_WORD}));
       END IF;
     END LOOP;
   END LOOP;
   FOR i IN 1 .. coalesce(array_length(phones, 1), 0) / 2 LOOP
     digits := left(regexp_replace(normalize(coalesce(phones[2 * i], ''), NFKC), '[^0-9]', '', 'g'), ${MAX_PHONE_DIGITS});
     CONTINUE WHEN digits = '';
-    terms := terms || ARRAY(SELECT phones[2 * i - 1] || '#' || substr(digits, k) FROM generate_series(1, char_length(digits)) AS k);
+    FOR k IN 1 .. char_length(digits) LOOP
+      terms := terms || (phones[2 * i - 1] || '#' || substr(digits, k));
+    END LOOP;
   END LOOP;
   RETURN array_to_tsvector(terms);
 END

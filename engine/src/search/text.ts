@@ -82,15 +82,16 @@ function jsClass(ranges: readonly Range[]): string {
   return ranges.map(([a, b]) => (a === b ? hex(a) : `${hex(a)}-${hex(b)}`)).join('');
 }
 
-/** The same classes in PostgreSQL's regular expression syntax. */
-export function sqlClass(ranges: readonly Range[]): string {
+/** The same ranges in PostgreSQL's regular expression syntax. */
+function sqlClass(ranges: readonly Range[]): string {
   const hex = (cp: number) =>
     cp > 0xffff ? `\\U${cp.toString(16).padStart(8, '0')}` : `\\u${cp.toString(16).padStart(4, '0')}`;
   return ranges.map(([a, b]) => (a === b ? hex(a) : `${hex(a)}-${hex(b)}`)).join('');
 }
 
-/** A CJK run (group 1) or a word (group 2). */
-export const TOKEN_PATTERN_SQL = `([${sqlClass(GRAM_RANGES)}]+)|([^${sqlClass(SEPARATOR_RANGES)}${sqlClass(GRAM_RANGES)}]+)`;
+/** The classes in PostgreSQL's syntax: a CJK character; a separator (ASCII space included). */
+export const GRAM_CLASS_SQL = `[${sqlClass(GRAM_RANGES)}]`;
+export const SEPARATOR_CLASS_SQL = `[${sqlClass(SEPARATOR_RANGES)}]`;
 const TOKEN_PATTERN = new RegExp(
   `([${jsClass(GRAM_RANGES)}]+)|([^${jsClass(SEPARATOR_RANGES)}${jsClass(GRAM_RANGES)}]+)`,
   'gu',
