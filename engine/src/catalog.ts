@@ -38,6 +38,7 @@ export class ModuleCatalog {
   #byId = new Map<string, CompiledModule>();
   #byName = new Map<string, CompiledModule>();
   #inverses = new Map<string, InverseRelation[]>();
+  #references = new Map<string, ConstraintOwner[]>();
   #constraints = new Map<string, ConstraintOwner>();
   #compiled = new Map<string, CompiledModule>();
 
@@ -73,6 +74,7 @@ export class ModuleCatalog {
     this.#byId = new Map(list.map((m) => [m.id, m]));
     this.#byName = new Map(list.map((m) => [m.name, m]));
     this.#inverses = new Map();
+    this.#references = new Map();
     this.#constraints = new Map();
     for (const module of list) {
       for (const field of module.fields) {
@@ -81,6 +83,7 @@ export class ModuleCatalog {
         }
         if (field.definition.type !== 'relation') continue;
         const { target, inverse } = relationSettings(field.definition);
+        this.#references.set(target, [...(this.#references.get(target) ?? []), { module, field }]);
         if (!inverse) continue;
         const list = this.#inverses.get(target) ?? [];
         list.push({ name: inverse.name, label: inverse.label, source: module, field });
@@ -106,6 +109,11 @@ export class ModuleCatalog {
   /** Lists on `moduleId`'s records made by relations pointing at it. */
   inverses(moduleId: string): InverseRelation[] {
     return this.#inverses.get(moduleId) ?? [];
+  }
+
+  /** Every relation field pointing at `moduleId`'s records, with or without an inverse list. */
+  references(moduleId: string): ConstraintOwner[] {
+    return this.#references.get(moduleId) ?? [];
   }
 
   /** Which field a unique or foreign-key constraint belongs to. */

@@ -59,6 +59,22 @@ const SYSTEM_QUERY_FIELDS: Record<string, QueryField> = {
     sortable: true,
     notNull: false,
   },
+  // always empty on live records; what the recycle bin sorts and filters by
+  deleted_at: {
+    name: 'deleted_at',
+    column: 'deleted_at',
+    family: 'date',
+    temporal: 'datetime',
+    sortable: true,
+    notNull: false,
+  },
+  deleted_by: {
+    name: 'deleted_by',
+    column: 'deleted_by',
+    family: 'reference',
+    sortable: true,
+    notNull: false,
+  },
 };
 
 /** Whether the actor may read a module's field; a field they may not is answered as unknown. */

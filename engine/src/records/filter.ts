@@ -86,7 +86,9 @@ export function compileFilter(filter: unknown, context: FilterContext, pointer =
       });
       const via = column(ctx.alias, through.column);
       const scope = ctx.readable?.(target.module, alias);
-      const where = scope ? sql`${inner} AND ${scope}` : inner;
+      // a related record in the recycle bin counts as no related record
+      const live = sql`${sql.identifier(alias)}.deleted_at IS NULL`;
+      const where = scope ? sql`${inner} AND ${live} AND ${scope}` : sql`${inner} AND ${live}`;
       const related = sql`${via} IN (SELECT ${sql.identifier(alias)}.id FROM ${target.table} ${sql.identifier(alias)} WHERE ${where})`;
       return MATCH_EMPTY.has(record.op) ? sql`(${related} OR ${via} IS NULL)` : related;
     }

@@ -34,7 +34,7 @@ export async function readHistory(
   options: { beforeVersion?: number; limit: number },
 ): Promise<HistoryEntry[]> {
   const rows = await db.query<Record<string, unknown>>(
-    sql`SELECT version, op, at, actor, changes FROM ${historyTable}
+    sql`SELECT version, op, at, actor, changes, reverted_to FROM ${historyTable}
         WHERE module_id = ${moduleId} AND record_id = ${recordId}
         ${options.beforeVersion !== undefined ? sql`AND version < ${options.beforeVersion}` : sql``}
         ORDER BY version DESC, id DESC LIMIT ${options.limit}`,
@@ -45,5 +45,8 @@ export async function readHistory(
     at: timestampToIso(r.at) as string,
     actor: (r.actor as string | null) ?? null,
     changes: (typeof r.changes === 'string' ? JSON.parse(r.changes) : r.changes) as HistoryEntry['changes'],
+    ...(r.reverted_to === null || r.reverted_to === undefined
+      ? {}
+      : { revertedTo: toNumber(r.reverted_to) as number }),
   }));
 }

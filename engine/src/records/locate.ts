@@ -23,7 +23,8 @@ const ALIAS = LIST_ALIAS;
 /**
  * Reads record `id` if the policy lets the actor see it (undefined otherwise: to them it does not
  * exist) in one statement that also tells whether they may do each of `operations` to it.
- * `lock` takes the row lock (inside a transaction).
+ * `lock` takes the row lock (inside a transaction). Records in the recycle bin are found only with
+ * `inBin`, and then only they are.
  */
 export async function locateRecord(
   db: Db,
@@ -33,14 +34,16 @@ export async function locateRecord(
   tables: RecordTables,
   operations: Operation[] = [],
   lock = false,
+  inBin = false,
 ): Promise<LocatedRecord | undefined> {
   const statements = statementsOf(module, tables.table, tables);
-  if (policy.unrestricted) {
+  if (policy.unrestricted && !inBin) {
     const [row] = await db.execute(lock ? statements.byIdForUpdate : statements.byId, { id });
     return row ? { row, allowed: Object.fromEntries(operations.map((op) => [op, true])) } : undefined;
   }
   const predicate = (op: Operation) => accessPredicate(policy, module.id, op, ALIAS, tables.access);
-  const visible = predicate('read');
+  // the bin shows each actor what they could delete, so only they can restore it
+  const visible = predicate(inBin ? 'delete' : 'read');
   const flags = operations.map(
     (op, i) => sql`, (${predicate(op) ?? sql`TRUE`}) AS ${sql.identifier(`__may${i}`)}`,
   );
@@ -49,7 +52,7 @@ export async function locateRecord(
     prepareStatement(
       sql`SELECT ${statements.listColumns}${sql.join(flags, sql``)}
           FROM ${tables.table} ${sql.identifier(ALIAS)}
-          WHERE ${sql.identifier(ALIAS)}.id = ${id}${visible ? sql` AND ${visible}` : sql``}
+          WHERE ${sql.identifier(ALIAS)}.id = ${id} AND ${liveness(inBin)}${visible ? sql` AND ${visible}` : sql``}
           ${lock ? sql`FOR UPDATE OF ${sql.identifier(ALIAS)}` : sql``}`,
     ),
     {},
@@ -59,4 +62,11 @@ export async function locateRecord(
     row,
     allowed: Object.fromEntries(operations.map((op, i) => [op, row[`__may${i}`] === true])),
   };
+}
+
+/** The condition on alias `t` that keeps live records, or with `inBin` those in the recycle bin. */
+export function liveness(inBin = false, alias = ALIAS): SQL {
+  return inBin
+    ? sql`${sql.identifier(alias)}.deleted_at IS NOT NULL`
+    : sql`${sql.identifier(alias)}.deleted_at IS NULL`;
 }

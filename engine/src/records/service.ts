@@ -15,17 +15,20 @@ import { accessPredicate } from '../access/predicate.ts';
 import type { ModuleCatalog } from '../catalog.ts';
 import type { CompiledModule } from '../compile/module.ts';
 import { EngineError, localizedError, notFound } from '../errors.ts';
+import { timestampToIso } from '../fields/shared.ts';
 import { parseSearch, searchCondition } from '../search/query.ts';
 import { type Db, dbErrorInfo, prepareStatement, SQLSTATE } from '../storage/db.ts';
 import { HISTORY_TABLE, OWNER_PATH_COLUMN, qualified } from '../storage/naming.ts';
 import { compileFilter } from './filter.ts';
 import { diffValues, readHistory } from './history.ts';
 import { InsertBatcher } from './insert-batcher.ts';
-import { type LocatedRecord, locateRecord, type RecordTables } from './locate.ts';
+import { isTimestamp } from './literals.ts';
+import { type LocatedRecord, liveness, locateRecord, type RecordTables } from './locate.ts';
 import { afterCursor, decodeCursor, encodeCursor, orderBy, parseSort } from './order.ts';
 import { prepareValues } from './prepare.ts';
+import { checkTargetsLive, releaseReferences, valuesAtVersion } from './recycle-bin.ts';
 import { LIST_ALIAS, ownerPathOf, SYSTEM_COLUMNS, statementsOf, type WriteTables } from './statements.ts';
-import type { Actor, HistoryEntry, Page, RecordValues, StoredRecord } from './types.ts';
+import type { Actor, DeletedRecord, HistoryEntry, Page, RecordValues, StoredRecord } from './types.ts';
 import { fieldValues, rowToRecord, valuesToColumns } from './values.ts';
 
 export interface ListQuery {
@@ -45,6 +48,12 @@ export interface ListQuery {
 export interface WriteOptions {
   /** The version the caller last read; a different stored version is a conflict (409). */
   expectedVersion?: number;
+}
+
+/** What an update is, for the history and the operation log. */
+interface UpdateKind {
+  /** Set when the update sets the fields back to an earlier version. */
+  revertedTo?: number;
 }
 
 export const MAX_PAGE = 500;
@@ -168,14 +177,15 @@ export class RecordService {
     actor: Actor,
     policy: Policy,
     options: WriteOptions,
+    kind: UpdateKind = {},
   ): Promise<StoredRecord> {
-    const first = await this.#tryUpdate(this.db, module, id, patch, actor, policy, options, false);
+    const first = await this.#tryUpdate(this.db, module, id, patch, actor, policy, options, false, kind);
     if (first) return first;
     // Someone wrote between our read and our write. With an expected version that is a conflict;
     // without one, try again holding the row lock, which no other writer can overtake.
     if (options.expectedVersion === undefined) {
       const locked = await this.db.transaction((tx) =>
-        this.#tryUpdate(tx, module, id, patch, actor, policy, options, true),
+        this.#tryUpdate(tx, module, id, patch, actor, policy, options, true, kind),
       );
       if (locked) return locked;
     }
@@ -197,6 +207,7 @@ export class RecordService {
     policy: Policy,
     options: WriteOptions,
     lock: boolean,
+    kind: UpdateKind,
   ): Promise<StoredRecord | undefined> {
     const newOwner = ownerFrom(patch);
     const fields = policy.fields(module);
@@ -229,13 +240,19 @@ export class RecordService {
     }
     if (Object.keys(changes).length === 0 && !ownerChanged)
       return withoutHiddenFields(current, module, fields);
-    const action = ownerChanged && Object.keys(changes).length === 0 ? 'assign' : 'update';
+    const reverting = kind.revertedTo !== undefined;
+    const action = reverting
+      ? 'revert'
+      : ownerChanged && Object.keys(changes).length === 0
+        ? 'assign'
+        : 'update';
     const details =
       action === 'assign'
         ? { from: current.owner, to: newOwner }
         : {
             fields: Object.keys(changes),
             ...(ownerChanged ? { owner: { from: current.owner, to: newOwner } } : {}),
+            ...(reverting ? { revertedTo: kind.revertedTo } : {}),
           };
     if (ownerChanged) changes.owner = { from: current.owner, to: newOwner };
 
@@ -255,11 +272,12 @@ export class RecordService {
         sql`WITH r AS (
               UPDATE ${this.catalog.tableSql(module)} SET ${sql.join(assignments, sql`, `)},
                 version = version + 1, updated_at = ${now}, updated_by = ${actor.userId}
-              WHERE id = ${id} AND version = ${current.version}
+              WHERE id = ${id} AND version = ${current.version} AND deleted_at IS NULL
               RETURNING ${statementsOf(module, this.catalog.tableSql(module), this.#logs).recordColumns}),
             h AS (
-              INSERT INTO ${this.#logs.history} (module_id, record_id, version, op, actor, changes)
-              SELECT ${module.id}, r.id, r.version, 'update', ${actor.userId}, ${JSON.stringify(changes)}::jsonb FROM r),
+              INSERT INTO ${this.#logs.history} (module_id, record_id, version, op, actor, changes, reverted_to)
+              SELECT ${module.id}, r.id, r.version, ${reverting ? 'revert' : 'update'}, ${actor.userId},
+                ${JSON.stringify(changes)}::jsonb, ${kind.revertedTo ?? null}::integer FROM r),
             l AS (
               INSERT INTO ${this.#logs.operationLog} (actor, ip, user_agent, action, module, record_id, details)
               SELECT ${actor.userId}::uuid, ${actor.ip ?? null}, ${actor.userAgent ?? null}, ${action}, ${module.id},
@@ -270,6 +288,10 @@ export class RecordService {
     return rows.length > 0 ? this.#visible(module, policy, rows[0]) : undefined;
   }
 
+  /**
+   * Moves a record to the recycle bin (it keeps its row, history and files until purged). Live
+   * records pointing at it through a `restrict` relation refuse it; `setNull` relations are cleared.
+   */
   async delete(moduleName: string, id: string, actor: Actor, options: WriteOptions = {}): Promise<void> {
     const module = this.catalog.byName(moduleName);
     const policy = await this.access.policyOf(actor);
@@ -283,15 +305,137 @@ export class RecordService {
         if (options.expectedVersion !== undefined && current.version !== options.expectedVersion) {
           throw conflict(withoutHiddenFields(current, module, policy.fields(module)));
         }
-        await tx.run(sql`DELETE FROM ${this.catalog.tableSql(module)} WHERE id = ${id}`);
-        const changes = diffValues(module, fieldValues(module, current), undefined);
-        await tx.run(
-          sql`INSERT INTO ${this.#logs.history} (module_id, record_id, version, op, actor, changes)
-              VALUES (${module.id}, ${id}, ${current.version + 1}, 'delete', ${actor.userId}, ${JSON.stringify(changes)}::jsonb)`,
-        );
-        await appendOperation(tx, this.catalog.schema, actor, 'delete', { module: module.id, recordId: id });
+        await releaseReferences(tx, this.catalog, this.#logs.history, module, id, actor);
+        await this.#binMove(tx, module, id, actor, 'delete');
       }),
     );
+  }
+
+  /** Takes a record out of the recycle bin (needs the delete permission on it). */
+  async restore(moduleName: string, id: string, actor: Actor): Promise<StoredRecord> {
+    const module = this.catalog.byName(moduleName);
+    const policy = await this.access.policyOf(actor);
+    validId(module, id);
+    await this.#write('write', () =>
+      this.db.transaction(async (tx) => {
+        const found = await this.#locate(module, id, policy, ['delete'], tx, true, true);
+        if (!found) throw notFound(`${module.name} record '${id}' in the recycle bin`);
+        if (!found.allowed.delete) throw forbidden('restore', `this ${module.name} record`);
+        await checkTargetsLive(tx, this.catalog, module, rowToRecord(module, found.row));
+        await this.#binMove(tx, module, id, actor, 'restore');
+      }),
+    );
+    return this.get(moduleName, id, actor);
+  }
+
+  /** Deletes or restores: the row stays, its bin columns and version change, history and log follow. */
+  async #binMove(tx: Db, module: CompiledModule, id: string, actor: Actor, op: 'delete' | 'restore') {
+    const deleting = op === 'delete';
+    await tx.run(
+      sql`WITH r AS (
+            UPDATE ${this.catalog.tableSql(module)}
+            SET deleted_at = ${deleting ? sql`now()` : sql`NULL`}, deleted_by = ${deleting ? actor.userId : null}::uuid,
+              version = version + 1
+            WHERE id = ${id} RETURNING id, version)
+          INSERT INTO ${this.#logs.history} (module_id, record_id, version, op, actor, changes)
+          SELECT ${module.id}, r.id, r.version, ${op}, ${actor.userId}, '{}'::jsonb FROM r`,
+    );
+    await appendOperation(tx, this.catalog.schema, actor, op, { module: module.id, recordId: id });
+  }
+
+  /**
+   * Deletes records in the recycle bin for good, with their history (admins only): one record, or
+   * with `id` undefined every record deleted before `deletedBefore` (all when absent). The
+   * operation log keeps that it happened. Returns how many were purged.
+   */
+  async purge(
+    moduleName: string,
+    actor: Actor,
+    target: { id?: string; deletedBefore?: string } = {},
+  ): Promise<number> {
+    const module = this.catalog.byName(moduleName);
+    const policy = await this.access.policyOf(actor);
+    if (!policy.unrestricted) throw forbidden('purge', `${module.name} records`);
+    if (target.id !== undefined) validId(module, target.id);
+    if (target.deletedBefore !== undefined && !isTimestamp(target.deletedBefore)) {
+      throw localizedError('invalid-query', '/deletedBefore', 'type', {
+        en: 'deletedBefore must be an ISO 8601 date-time',
+        'zh-CN': 'deletedBefore 必须是 ISO 8601 日期时间',
+      });
+    }
+    const which = [sql`deleted_at IS NOT NULL`];
+    if (target.id !== undefined) which.push(sql`id = ${target.id}`);
+    if (target.deletedBefore !== undefined)
+      which.push(sql`deleted_at < ${target.deletedBefore}::timestamptz`);
+    return this.#write('delete', () =>
+      this.db.transaction(async (tx) => {
+        const purged = await tx.query<{ id: string }>(
+          sql`DELETE FROM ${this.catalog.tableSql(module)} WHERE ${sql.join(which, sql` AND `)} RETURNING id`,
+        );
+        if (target.id !== undefined && purged.length === 0) {
+          throw notFound(`${module.name} record '${target.id}' in the recycle bin`);
+        }
+        if (purged.length === 0) return 0;
+        const ids = purged.map((r) => r.id);
+        await tx.run(
+          sql`DELETE FROM ${this.#logs.history} WHERE module_id = ${module.id}
+              AND record_id = ANY(${sql.param(ids)}::uuid[])`,
+        );
+        await appendOperation(tx, this.catalog.schema, actor, 'purge', {
+          module: module.id,
+          recordId: target.id,
+          details: { count: ids.length, ...(target.id === undefined ? { ids } : {}) },
+        });
+        return ids.length;
+      }),
+    );
+  }
+
+  /** The records of a module in the recycle bin that the actor could delete (and so may restore). */
+  async listDeleted(moduleName: string, actor: Actor, query: ListQuery = {}): Promise<Page<DeletedRecord>> {
+    const module = this.catalog.byName(moduleName);
+    const page = await this.#list(
+      module,
+      { ...query, sort: query.sort ?? '-deleted_at' },
+      await this.access.policyOf(actor),
+      undefined,
+      true,
+    );
+    return page as Page<DeletedRecord>;
+  }
+
+  /**
+   * Sets a record's fields back to how they were at `version` of its history, as a new version
+   * (computed fields follow; fields removed since are left alone). Needs the update permission.
+   */
+  async revert(
+    moduleName: string,
+    id: string,
+    version: number,
+    actor: Actor,
+    options: WriteOptions = {},
+  ): Promise<StoredRecord> {
+    const module = this.catalog.byName(moduleName);
+    const policy = await this.access.policyOf(actor);
+    const found = await this.#locate(module, id, policy, ['update']);
+    if (!found) throw notFound(`${module.name} record '${id}'`);
+    if (!found.allowed.update) throw forbidden('update', `this ${module.name} record`);
+    const current = rowToRecord(module, found.row);
+    if (!Number.isInteger(version) || version < 1 || version >= current.version) {
+      throw localizedError('invalid-input', '/version', 'version', {
+        en: `version must be an earlier version of the record (1 to ${current.version - 1})`,
+        'zh-CN': `版本必须是该记录较早的版本（1 到 ${current.version - 1}）`,
+      });
+    }
+    const then = await valuesAtVersion(this.db, this.#logs.history, module, id, version, current);
+    const patch: RecordValues = {};
+    for (const field of module.fields) {
+      if (field.type.computed) continue;
+      if (JSON.stringify(then[field.name] ?? null) !== JSON.stringify(current[field.name] ?? null)) {
+        patch[field.name] = then[field.name] ?? null;
+      }
+    }
+    return this.#update(module, id, patch, actor, policy, options, { revertedTo: version });
   }
 
   async list(moduleName: string, actor: Actor, query: ListQuery = {}): Promise<Page<StoredRecord>> {
@@ -377,8 +521,18 @@ export class RecordService {
     operations: Parameters<typeof locateRecord>[5] = [],
     db: Db = this.db,
     lock = false,
+    inBin = false,
   ): Promise<LocatedRecord | undefined> {
-    return locateRecord(db, module, validId(module, id), policy, this.#tables(module), operations, lock);
+    return locateRecord(
+      db,
+      module,
+      validId(module, id),
+      policy,
+      this.#tables(module),
+      operations,
+      lock,
+      inBin,
+    );
   }
 
   #visible(module: CompiledModule, policy: Policy, row: Record<string, unknown>): StoredRecord {
@@ -397,11 +551,13 @@ export class RecordService {
     }
   }
 
+  /** A page of live records, or with `inBin` of the records in the recycle bin the actor may restore. */
   async #list(
     module: CompiledModule,
     query: ListQuery,
     policy: Policy,
     base?: SQL,
+    inBin = false,
   ): Promise<Page<StoredRecord>> {
     const limit = pageSize(query.limit);
     const fieldAccess = policy.fields(module);
@@ -409,9 +565,9 @@ export class RecordService {
       ? undefined
       : (m: CompiledModule, name: string) => mayRead(policy.fields(m), name);
     const keys = parseSort(module, query.sort, visible);
-    const conditions: SQL[] = [];
+    const conditions: SQL[] = [liveness(inBin)];
     if (base) conditions.push(base);
-    const readable = accessPredicate(policy, module.id, 'read', ALIAS, this.access.tables);
+    const readable = accessPredicate(policy, module.id, inBin ? 'delete' : 'read', ALIAS, this.access.tables);
     if (readable) conditions.push(readable);
     if (query.filter !== undefined && query.filter !== null) {
       conditions.push(
@@ -441,7 +597,8 @@ export class RecordService {
     // parameters), and postgres.js recycles connections (max_lifetime), which bounds its statement cache.
     const rows = await this.db.execute(
       prepareStatement(
-        sql`SELECT ${listColumns} FROM ${table} ${where(conditions)}
+        sql`SELECT ${listColumns}${inBin ? sql`, ${sql.identifier(ALIAS)}.deleted_at, ${sql.identifier(ALIAS)}.deleted_by` : sql``}
+            FROM ${table} ${where(conditions)}
             ORDER BY ${orderBy(keys, ALIAS)} LIMIT ${limit + 1}`,
       ),
       {},
@@ -449,7 +606,10 @@ export class RecordService {
     const more = rows.length > limit;
     const page = more ? rows.slice(0, limit) : rows;
     const result: Page<StoredRecord> = {
-      data: page.map((row) => withoutHiddenFields(rowToRecord(module, row, only), module, fieldAccess)),
+      data: page.map((row) => {
+        const record = withoutHiddenFields(rowToRecord(module, row, only), module, fieldAccess);
+        return inBin ? { ...record, ...binColumns(row) } : record;
+      }),
       nextCursor: more ? encodeCursor(keys, page[page.length - 1]) : null,
     };
     if (query.count) {
@@ -564,6 +724,13 @@ function bindRows(rows: unknown[][]): Record<string, unknown> {
     for (const [i, value] of columns.entries()) bound[`r${k}_c${i}`] = value ?? null;
   }
   return bound;
+}
+
+function binColumns(row: Record<string, unknown>): { deleted_at: string; deleted_by: string | null } {
+  return {
+    deleted_at: timestampToIso(row.deleted_at) as string,
+    deleted_by: (row.deleted_by as string) ?? null,
+  };
 }
 
 function pageSize(limit: number | undefined, fallback = DEFAULT_PAGE): number {

@@ -23,6 +23,7 @@ export interface ModuleStatements {
    * `r<k>_actor`, `r<k>_ip`, `r<k>_agent`, `r<k>_changes`, `r<k>_c<i>`.
    */
   insert(rows: number): PreparedStatement;
+  /** A live record (not in the recycle bin) by id. */
   byId: PreparedStatement;
   byIdForUpdate: PreparedStatement;
   /** `"id", "version", …`: the columns a record reads back (not the search column). */
@@ -73,7 +74,7 @@ function render(module: CompiledModule, table: SQL, logs: WriteTables): ModuleSt
       sql`, `,
     );
   const selectColumns = identifiers([...SYSTEM_COLUMNS, ...fieldColumns]);
-  const byId = sql`SELECT ${selectColumns} FROM ${table} WHERE id = ${sql.placeholder('id')}`;
+  const byId = sql`SELECT ${selectColumns} FROM ${table} WHERE id = ${sql.placeholder('id')} AND deleted_at IS NULL`;
   return {
     fieldColumns,
     insert: memoized((rows) => prepareStatement(insertStatement(module, table, logs, insertColumns, rows))),

@@ -11,6 +11,12 @@ export interface StoredRecord extends RecordValues {
   updated_by: string | null;
 }
 
+/** A record in the recycle bin: when and by whom it was deleted. */
+export interface DeletedRecord extends StoredRecord {
+  deleted_at: string;
+  deleted_by: string | null;
+}
+
 /** How an actor came in: a browser session, a personal API token, or the system itself (CLI, seeds). */
 export type ActorVia = 'session' | 'token' | 'system';
 
@@ -38,7 +44,12 @@ export interface Page<T> {
 
 export interface HistoryEntry {
   version: number;
-  op: 'create' | 'update' | 'delete';
+  /**
+   * `delete` moves the record to the recycle bin and `restore` takes it out (no field changes);
+   * `revert` sets the fields back to an earlier version (`revertedTo`).
+   */
+  op: 'create' | 'update' | 'delete' | 'restore' | 'revert';
+  revertedTo?: number;
   at: string;
   actor: string | null;
   /** Per field: the value before and after (absent `from` on create, absent `to` on delete). */

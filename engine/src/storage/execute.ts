@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Problem } from '../errors.ts';
 import type { Db } from './db.ts';
 import { qualified, quoteIdent } from './naming.ts';
-import type { MigrationPlan, PlanCheck } from './plan.ts';
+import { LIVE_ROWS, type MigrationPlan, type PlanCheck } from './plan.ts';
 
 /** Seconds a publish waits for a table lock before giving up instead of queueing users behind it. */
 export const PUBLISH_LOCK_TIMEOUT = '5s';
@@ -13,7 +13,7 @@ async function runCheck(db: Db, schema: string, check: PlanCheck): Promise<Probl
   if (check.kind === 'duplicates') {
     const rows = await db.query<{ value: unknown; n: string | number }>(
       sql.raw(
-        `SELECT ${column}::text AS value, count(*) AS n FROM ${table} WHERE ${column} IS NOT NULL
+        `SELECT ${column}::text AS value, count(*) AS n FROM ${table} WHERE ${column} IS NOT NULL AND ${LIVE_ROWS}
          GROUP BY ${column} HAVING count(*) > 1 ORDER BY count(*) DESC LIMIT 5`,
       ),
     );

@@ -100,7 +100,13 @@ export const SYSTEM_COLUMNS_DDL = [
   'updated_at timestamptz NOT NULL DEFAULT now()',
   'updated_by uuid',
   `${OWNER_PATH_COLUMN} text`,
+  // soft delete: a record in the recycle bin keeps its row until purged
+  'deleted_at timestamptz',
+  'deleted_by uuid',
 ];
+
+/** Unique values are unique among live records: the recycle bin does not hold a value hostage. */
+export const LIVE_ROWS = 'deleted_at IS NULL';
 
 interface Columns {
   names: string[];
@@ -332,7 +338,7 @@ export function planMigration(
           'addUnique',
           { en: `Make field ${field.name} unique`, 'zh-CN': `字段 ${field.name} 设为唯一` },
           [
-            `CREATE UNIQUE INDEX ${quoteIdent(constraintName('uq', after.id, field.id))} ON ${table} (${column})`,
+            `CREATE UNIQUE INDEX ${quoteIdent(constraintName('uq', after.id, field.id))} ON ${table} (${column}) WHERE ${LIVE_ROWS}`,
           ],
           {
             field: field.name,

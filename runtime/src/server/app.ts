@@ -14,6 +14,7 @@ import { operationLogRoutes } from './operation-log.ts';
 import { orgRoutes } from './org.ts';
 import { HttpProblem, problemResponse } from './problem.ts';
 import { recordRoutes } from './records.ts';
+import { recycleBinRoutes } from './recycle-bin.ts';
 import { roleRoutes } from './roles.ts';
 import { shareRoutes } from './shares.ts';
 
@@ -80,6 +81,7 @@ export function createApp(options: AppOptions): Hono<ApiEnv> {
   app.route('/api/meta', metaRoutes(engine, workspace));
   app.route('/api/modules', exportRoutes(workspace)); // before the records: 'export' is no record id
   app.route('/api/modules', shareRoutes(workspace));
+  app.route('/api/modules', recycleBinRoutes(workspace));
   app.route('/api/modules', recordRoutes(workspace));
   app.route('/api/roles', roleRoutes(workspace));
   app.route('/api/admin/operation-log', operationLogRoutes(workspace));

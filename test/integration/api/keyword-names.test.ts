@@ -80,6 +80,9 @@ forEachDatabase('REST API with SQL keywords as names', (handle) => {
     const history = await api.get<HistoryEntry[]>(`${base}/${ids[2]}/history`);
     expect(history.body[0].changes).toEqual({ order: { from: 2, to: 5 }, table: { from: 'drop', to: null } });
     expect((await api.delete(`${base}/${ids[2]}`)).status).toBe(204);
+    expect((await api.get<{ data: unknown[] }>(base)).body.data).toHaveLength(2);
+    // the deleted one waits in the recycle bin; purging it removes the row
+    expect((await api.delete(`/api/modules/select/recycle-bin/${ids[2]}`)).status).toBe(204);
     expect(await counts(handle(), 'select')).toMatchObject({ rows: 2 });
 
     const schema = await api.get<{ jsonSchema: { properties: Record<string, unknown> } }>(

@@ -12,7 +12,7 @@ it('servers starting together migrate a workspace once, with its organisation an
   try {
     await Promise.all(engines.map((engine) => engine.workspace('acme')));
     const applied = await sql`SELECT id FROM ws_acme._migrations ORDER BY id`;
-    expect(applied.map((r) => r.id)).toEqual([1, 2, 3]);
+    expect(applied.map((r) => r.id)).toEqual([1, 2, 3, 4]);
     const tables =
       await sql`SELECT table_name FROM information_schema.tables WHERE table_schema = 'ws_acme' ORDER BY 1`;
     expect(tables.map((t) => t.table_name)).toEqual([
@@ -34,6 +34,52 @@ it('servers starting together migrate a workspace once, with its organisation an
   } finally {
     await sql.end();
     for (const engine of engines) await engine.close();
+    await database.drop();
+  }
+});
+
+it('gives tables published before soft delete their recycle-bin columns and live-only unique indexes', async () => {
+  const database = await createTestDatabase('ws_soft_delete');
+  const sql = postgres(database.url, { max: 1, onnotice: () => {} });
+  let engine = await Engine.open({ db: await openPostgres(database.url) });
+  try {
+    const workspace = await engine.workspace('acme');
+    await workspace.definitions.saveDraft({
+      id: 'mod_old',
+      name: 'old',
+      label: { en: 'Old' },
+      fields: [{ id: 'o_code', name: 'code', type: 'text', label: { en: 'Code' }, unique: true }],
+    });
+    await workspace.definitions.publish();
+    // the table as it was before migration 4 (dropping the column drops the partial index)
+    const [index] =
+      await sql`SELECT indexname FROM pg_indexes WHERE schemaname = 'ws_acme' AND tablename = 'old'
+      AND indexname LIKE 'uq%'`;
+    await sql.unsafe(
+      `ALTER TABLE ws_acme.old DROP COLUMN deleted_at, DROP COLUMN deleted_by, DROP COLUMN owner__path`,
+    );
+    await sql.unsafe(`CREATE UNIQUE INDEX "${index.indexname}" ON ws_acme.old (code)`);
+    await sql.unsafe(`ALTER TABLE ws_acme._history DROP COLUMN reverted_to`);
+    await sql`DELETE FROM ws_acme._migrations WHERE id = 4`;
+    await engine.close();
+
+    engine = await Engine.open({ db: await openPostgres(database.url) });
+    const upgraded = await engine.workspace('acme');
+    const [definition] = await sql`SELECT indexdef FROM pg_indexes WHERE schemaname = 'ws_acme'
+      AND indexname = ${index.indexname}`;
+    expect(definition.indexdef).toContain('WHERE (deleted_at IS NULL)');
+    const columns = await sql`SELECT column_name FROM information_schema.columns
+      WHERE table_schema = 'ws_acme' AND table_name = 'old' AND column_name IN ('deleted_at', 'deleted_by', 'owner__path')`;
+    expect(columns.map((c) => c.column_name).sort()).toEqual(['deleted_at', 'deleted_by', 'owner__path']);
+    const first = await upgraded.records.create('old', { code: 'X' }, { userId: null });
+    await upgraded.records.delete('old', first.id, { userId: null });
+    await upgraded.records.create('old', { code: 'X' }, { userId: null });
+    expect((await upgraded.records.listDeleted('old', { userId: null })).data.map((r) => r.id)).toEqual([
+      first.id,
+    ]);
+  } finally {
+    await sql.end();
+    await engine.close();
     await database.drop();
   }
 });

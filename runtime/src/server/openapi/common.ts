@@ -73,12 +73,16 @@ const historyEntry: JsonSchema = {
   type: 'object',
   properties: {
     version: { type: 'integer' },
-    op: { enum: ['create', 'update', 'delete'] },
+    op: {
+      enum: ['create', 'update', 'delete', 'restore', 'revert'],
+      description: '`delete` moved the record to the recycle bin, `restore` took it out',
+    },
+    revertedTo: { type: 'integer', description: 'On `revert`: the version the fields were set back to' },
     at: { type: 'string', format: 'date-time' },
     actor: { type: ['string', 'null'], format: 'uuid' },
     changes: {
       type: 'object',
-      description: 'Per field: the value before and after (no `from` on create, no `to` on delete)',
+      description: 'Per field: the value before and after (no `from` on create)',
       additionalProperties: { type: 'object', properties: { from: {}, to: {} } },
     },
   },

@@ -16,6 +16,17 @@ const SYSTEM_PROPERTIES: Record<string, JsonSchema> = {
   updated_by: { type: ['string', 'null'], format: 'uuid', readOnly: true },
 };
 
+/** Only records listed from the recycle bin have these. */
+const BIN_PROPERTIES: Record<string, JsonSchema> = {
+  deleted_at: {
+    type: 'string',
+    format: 'date-time',
+    readOnly: true,
+    description: 'In the recycle bin since',
+  },
+  deleted_by: { type: ['string', 'null'], format: 'uuid', readOnly: true },
+};
+
 export interface ModuleNames {
   record: string;
   input: string;
@@ -62,6 +73,7 @@ export function moduleSchemas(module: CompiledModule, names: ModuleNames): Recor
         'A record as the API returns it; with `fields=` only the listed fields come (system fields always)',
       properties: {
         ...SYSTEM_PROPERTIES,
+        ...BIN_PROPERTIES,
         ...Object.fromEntries([...fields].map(([name, schema]) => [name, nullable(schema)])),
       },
       required: Object.keys(SYSTEM_PROPERTIES),
@@ -258,6 +270,7 @@ export function modulePaths(
       },
     },
   };
+  Object.assign(paths, binPaths(module, names, base, op));
   for (const { inverse, sourceNames } of inverses) {
     paths[`${base}/{id}/related/${inverse.name}`] = {
       parameters: [parameterRef('RecordId')],
@@ -275,4 +288,105 @@ export function modulePaths(
     };
   }
   return paths;
+}
+
+/** The module's recycle bin and reverting a record to an earlier version. */
+function binPaths(
+  module: CompiledModule,
+  names: ModuleNames,
+  base: string,
+  op: (verb: string) => string,
+): Record<string, JsonSchema> {
+  const tags = [module.name];
+  const bin = `/api/modules/${module.name}/recycle-bin`;
+  const record = { description: 'The record', headers: etagHeader, content: json(schemaRef(names.record)) };
+  return {
+    [bin]: {
+      get: {
+        tags,
+        operationId: op('binList'),
+        summary: `${module.name} records in the recycle bin (those you could delete), newest deletion first`,
+        parameters: listParameters(module),
+        responses: {
+          200: { description: 'A page of deleted records', content: json(schemaRef(names.page)) },
+          400: responseRef('BadRequest'),
+          404: responseRef('NotFound'),
+        },
+      },
+      delete: {
+        tags,
+        operationId: op('binEmpty'),
+        summary: `Purge the ${module.name} recycle bin for good (administrators)`,
+        parameters: [
+          {
+            name: 'deletedBefore',
+            in: 'query',
+            description: 'Only records deleted before this time',
+            schema: { type: 'string', format: 'date-time' },
+          },
+        ],
+        responses: {
+          200: {
+            description: 'How many records were purged',
+            content: json({
+              type: 'object',
+              properties: { purged: { type: 'integer' } },
+              required: ['purged'],
+            }),
+          },
+          403: responseRef('Forbidden'),
+          409: responseRef('Conflict'),
+          422: responseRef('UnprocessableContent'),
+        },
+      },
+    },
+    [`${bin}/{id}`]: {
+      parameters: [parameterRef('RecordId')],
+      delete: {
+        tags,
+        operationId: op('binPurge'),
+        summary: `Purge a deleted ${module.name} record and its history for good (administrators)`,
+        responses: {
+          204: { description: 'Purged' },
+          403: responseRef('Forbidden'),
+          404: responseRef('NotFound'),
+          409: responseRef('Conflict'),
+        },
+      },
+    },
+    [`${bin}/{id}/restore`]: {
+      parameters: [parameterRef('RecordId')],
+      post: {
+        tags,
+        operationId: op('binRestore'),
+        summary: `Restore a deleted ${module.name} record`,
+        responses: {
+          200: record,
+          403: responseRef('Forbidden'),
+          404: responseRef('NotFound'),
+          409: responseRef('Conflict'),
+        },
+      },
+    },
+    [`${base}/{id}/history/{version}/revert`]: {
+      parameters: [
+        parameterRef('RecordId'),
+        { name: 'version', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } },
+      ],
+      post: {
+        tags,
+        operationId: op('revert'),
+        summary: `Set a ${module.name} record's fields back to an earlier version (as a new version)`,
+        parameters: [parameterRef('IfMatch')],
+        responses: {
+          200: record,
+          400: responseRef('BadRequest'),
+          403: responseRef('Forbidden'),
+          404: responseRef('NotFound'),
+          409: staleConflict(names),
+          422: responseRef('UnprocessableContent'),
+        },
+      },
+    },
+  };
 }
