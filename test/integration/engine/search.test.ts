@@ -187,10 +187,19 @@ forEachDatabase('keyword search', (handle) => {
     expect(await search('科'.repeat(MAX_SEARCH_LENGTH))).toEqual([]);
   });
 
-  it('keeps the index current on update', async () => {
+  it('keeps the index current on update, revert, delete and restore', async () => {
     await workspace.records.update('firm', ids.moon, { note: '杭州西湖 office' }, SYSTEM_ACTOR);
     expect(await search('西湖')).toEqual(['moon']);
     expect(await search('shanghai trading')).toEqual([]);
+    const { version } = await workspace.records.update('firm', ids.moon, { note: '苏堤春晓' }, SYSTEM_ACTOR);
+    expect(await search('苏堤')).toEqual(['moon']);
+    await workspace.records.revert('firm', ids.moon, version - 1, SYSTEM_ACTOR);
+    expect(await search('苏堤')).toEqual([]);
+    expect(await search('西湖')).toEqual(['moon']);
+    await workspace.records.delete('firm', ids.moon, SYSTEM_ACTOR);
+    expect(await search('西湖')).toEqual([]);
+    await workspace.records.restore('firm', ids.moon, SYSTEM_ACTOR);
+    expect(await search('西湖')).toEqual(['moon']);
   });
 
   describe('access', () => {
