@@ -41,7 +41,7 @@ export {
 } from './records/service.ts';
 export type { Actor, ActorVia, HistoryEntry, Page, StoredRecord } from './records/types.ts';
 export { SYSTEM_ACTOR } from './records/types.ts';
-export { MAX_SEARCH_LENGTH } from './search/query.ts';
+export { FEW_MATCHES, MAX_SEARCH_LENGTH } from './search/query.ts';
 export { SEARCH_COLUMN } from './search/spec.ts';
 export {
   gramsOf,

@@ -79,7 +79,7 @@ const rowsSql = (table: string, from: number, to: number) => `
     ${pick(WORDS, 29)} || '.' || i || '@example' || (i % 97) || '.com',
     '1' || (30 + i % 70) || '-' || lpad((i * 7919 % 10000)::text, 4, '0') || '-' || lpad((i % 10000)::text, 4, '0'),
     i % 1000
-  FROM generate_series(${from}, ${to}) AS i`;
+  FROM generate_series(${from}::bigint, ${to}::bigint) AS i`;
 
 async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; result: T }> {
   const start = performance.now();

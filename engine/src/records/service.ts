@@ -585,7 +585,9 @@ export class RecordService {
     }
     const search = parseSearch(query.q);
     if (search) {
-      conditions.push(searchCondition(module, search, ALIAS, (name) => mayRead(fieldAccess, name)));
+      const table = this.catalog.tableSql(module);
+      const mayReadField = (name: string) => mayRead(fieldAccess, name);
+      conditions.push(await searchCondition(this.db, module, table, search, ALIAS, mayReadField));
     }
     const filtered = [...conditions];
     if (query.cursor) conditions.push(afterCursor(keys, decodeCursor(keys, query.cursor), ALIAS));

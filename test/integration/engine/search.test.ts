@@ -1,7 +1,7 @@
 // Keyword search: Chinese substrings, words, phone digits and email parts; combined with filters,
 // paging, counts and access rights; kept current by writes and by publishes that change which fields
 // are searchable; hostile queries are plain text.
-import { type Actor, MAX_SEARCH_LENGTH, SYSTEM_ACTOR, type Workspace } from '@crm/engine';
+import { type Actor, FEW_MATCHES, MAX_SEARCH_LENGTH, SYSTEM_ACTOR, type Workspace } from '@crm/engine';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { actorOf, role } from '../../support/access-fixtures.ts';
 import { forEachDatabase } from '../../support/engines.ts';
@@ -230,6 +230,67 @@ forEachDatabase('keyword search', (handle) => {
       const found = await workspace.records.list('firm', owner, { q: '科技', count: true });
       expect(found.total).toBe(1);
       expect(found.data[0].name).toBe('自有科技');
+    });
+  });
+
+  describe('many matches', () => {
+    const MANY = FEW_MATCHES + 100;
+
+    beforeAll(async () => {
+      await workspace.definitions.saveDraft({
+        id: 'mod_srch_bulk',
+        name: 'bulk',
+        label: { en: 'Bulk' },
+        fields: [
+          { id: 'bk_name', name: 'name', type: 'text', label: { en: 'Name' } },
+          { id: 'bk_n', name: 'n', type: 'integer', label: { en: 'N' } },
+        ],
+      });
+      await workspace.definitions.publish();
+      const names = [
+        ...Array.from({ length: MANY }, (_, i) => `华东科技 ${i}`),
+        ...Array.from({ length: 30 }, (_, i) => `西北贸易 ${i}`),
+      ];
+      for (let i = 0; i < names.length; i += 200) {
+        await Promise.all(
+          names
+            .slice(i, i + 200)
+            .map((name, k) => workspace.records.create('bulk', { name, n: i + k }, SYSTEM_ACTOR)),
+        );
+      }
+    }, 120_000);
+
+    it('pages through more matches than are looked up by id, and through few', async () => {
+      for (const [q, expected] of [
+        ['华东科技', MANY],
+        ['西北', 30],
+      ] as const) {
+        const seen = new Set<string>();
+        let cursor: string | undefined;
+        let total: number | undefined;
+        do {
+          const page = await workspace.records.list('bulk', SYSTEM_ACTOR, {
+            q,
+            limit: 500,
+            cursor,
+            count: true,
+          });
+          total ??= page.total;
+          for (const record of page.data) {
+            expect(String(record.name)).toContain(q);
+            seen.add(record.id);
+          }
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor);
+        expect(seen.size).toBe(expected);
+        expect(total).toBe(expected);
+      }
+      const filtered = await workspace.records.list('bulk', SYSTEM_ACTOR, {
+        q: '科技',
+        filter: { field: 'n', op: 'lt', value: 10 },
+        count: true,
+      });
+      expect(filtered.total).toBe(10);
     });
   });
 
