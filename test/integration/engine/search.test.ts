@@ -1,12 +1,21 @@
 // Keyword search: Chinese substrings, words, phone digits and email parts; combined with filters,
 // paging, counts and access rights; kept current by writes and by publishes that change which fields
 // are searchable; hostile queries are plain text.
-import { type Actor, FEW_MATCHES, MAX_SEARCH_LENGTH, SYSTEM_ACTOR, type Workspace } from '@crm/engine';
+import {
+  type Actor,
+  Engine,
+  FEW_MATCHES,
+  MAX_SEARCH_LENGTH,
+  SEARCH_COLUMN,
+  SYSTEM_ACTOR,
+  type Workspace,
+} from '@crm/engine';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { actorOf, role } from '../../support/access-fixtures.ts';
 import { forEachDatabase } from '../../support/engines.ts';
 import { engineError } from '../../support/errors.ts';
 import { organisation } from '../../support/org.ts';
+import { rawRows } from '../../support/sql.ts';
 
 const firm = {
   id: 'mod_srch_firm',
@@ -327,5 +336,23 @@ forEachDatabase('keyword search', (handle) => {
       const found = await workspace.records.list('firm', SYSTEM_ACTOR, { q: '北京星辰' });
       expect(found.data.map((r) => r.title)).toEqual(['北京星辰科技有限公司']);
     });
+  });
+
+  it('gives tables without an up-to-date search column one when the workspace opens', async () => {
+    const { engine } = handle();
+    const table = `"${workspace.schema}"."bulk"`;
+    await rawRows(engine, `ALTER TABLE ${table} DROP COLUMN ${SEARCH_COLUMN}`);
+    await rawRows(engine, `COMMENT ON COLUMN "${workspace.schema}"."firm".${SEARCH_COLUMN} IS 'stale'`);
+    // another server opening the same database
+    const other = await (await Engine.open({ db: engine.db })).workspace('default');
+    const found = await other.records.list('bulk', SYSTEM_ACTOR, { q: '西北', count: true });
+    expect(found.total).toBe(30);
+    expect((await other.records.list('firm', SYSTEM_ACTOR, { q: '星辰' })).data).toHaveLength(1);
+    const [comment] = await rawRows(
+      engine,
+      `SELECT col_description('${table}'::regclass, a.attnum) AS c FROM pg_attribute a
+       WHERE a.attrelid = '${table}'::regclass AND a.attname = '${SEARCH_COLUMN}'`,
+    );
+    expect(String(comment.c)).toContain('crm_search_vector_v1');
   });
 });
