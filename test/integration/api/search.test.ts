@@ -71,6 +71,12 @@ forEachDatabase('keyword search API', (handle) => {
     }
   });
 
+  it('tells which field types are searched', async () => {
+    const types = await admin.get<{ type: string; search: string | null }[]>('/api/meta/field-types');
+    const search = Object.fromEntries(types.body.map((t) => [t.type, t.search]));
+    expect(search).toMatchObject({ text: 'default', phone: 'default', select: 'default', integer: null });
+  });
+
   it('documents q in the OpenAPI document', async () => {
     const doc = await admin.get<{ components: { parameters: Record<string, { name: string }> } }>(
       '/api/openapi.json',
