@@ -1,14 +1,15 @@
 import { sql } from 'drizzle-orm';
 import type { CompiledModule } from '../compile/module.ts';
 import type { Db } from '../storage/db.ts';
-import { qualified, quoteIdent } from '../storage/naming.ts';
-import { addSearchColumnSql } from './plan-steps.ts';
+import { qualified } from '../storage/naming.ts';
+import { dropSearchSql, installSearchSql } from './plan-steps.ts';
 import { moduleSearchSpec } from './query.ts';
 import { SEARCH_COLUMN } from './spec.ts';
 
 /**
  * Brings the search columns of published module tables in step with their definitions where they
- * are not (tables published before keyword search existed): a publish keeps them in step after that.
+ * are not (tables published before keyword search existed, or by an older search function): column,
+ * index, trigger and every record's terms. A publish keeps them in step after that.
  * Run when a workspace opens; concurrent servers serialize on the table lock and the second finds
  * nothing to do.
  */
@@ -33,10 +34,11 @@ export async function ensureSearchColumns(db: Db, schema: string, modules: Compi
             LEFT JOIN pg_attribute a ON a.attrelid = ${table}::regclass AND a.attname = ${SEARCH_COLUMN} AND NOT a.attisdropped`,
       );
       if ((now ?? '') === spec.signature) return;
-      await tx.run(sql.raw(`ALTER TABLE ${table} DROP COLUMN IF EXISTS ${quoteIdent(SEARCH_COLUMN)}`));
-      if (spec.signature === '') return;
-      for (const statement of addSearchColumnSql(schema, table, module.id, spec))
-        await tx.run(sql.raw(statement));
+      const statements =
+        spec.signature === ''
+          ? dropSearchSql(schema, table, module.id)
+          : installSearchSql(schema, table, module.id, spec);
+      for (const statement of statements) await tx.run(sql.raw(statement));
     });
   }
 }

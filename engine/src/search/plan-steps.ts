@@ -1,64 +1,115 @@
 import type { FieldDefinition, LocaleText } from '../definitions/types.ts';
 import type { FieldTypeRegistry } from '../fields/registry.ts';
 import { MAX_IDENTIFIER, quoteIdent } from '../storage/naming.ts';
-import { SEARCH_COLUMN, type SearchSpec, searchSpec } from './spec.ts';
+import { newColumn, SEARCH_COLUMN, type SearchSpec, searchSpec } from './spec.ts';
 import { SEARCH_FUNCTION } from './sql-function.ts';
 
 export interface SearchStep {
-  kind: 'dropSearch' | 'addSearch';
+  kind: 'addSearch' | 'changeSearch' | 'dropSearch';
   description: LocaleText;
   sql: string[];
+  rewritesTable: boolean;
 }
 
 export function searchIndexName(moduleId: string): string {
   return `sx_${moduleId}`.slice(0, MAX_IDENTIFIER);
 }
 
+function triggerFunctionName(moduleId: string): string {
+  return `_search_${moduleId}`.slice(0, MAX_IDENTIFIER);
+}
+
 export function specOfDefinitions(fields: FieldDefinition[], registry: FieldTypeRegistry): SearchSpec {
   return searchSpec(fields.map((definition) => ({ definition, type: registry.require(definition.type) })));
 }
 
-/** The DDL that (re)builds a module table's search column and its index, with `spec` as its comment. */
-export function addSearchColumnSql(schema: string, table: string, moduleId: string, spec: SearchSpec) {
-  const column = quoteIdent(SEARCH_COLUMN);
+const column = quoteIdent(SEARCH_COLUMN);
+
+/** The trigger that fills the search column on every insert, and on updates of a searchable column. */
+function triggerSql(schema: string, table: string, moduleId: string, spec: SearchSpec): string[] {
+  const fn = `${quoteIdent(schema)}.${quoteIdent(triggerFunctionName(moduleId))}`;
+  const columns = spec.fields.map((f) => quoteIdent(f.name)).join(', ');
   return [
-    `ALTER TABLE ${table} ADD COLUMN ${column} tsvector GENERATED ALWAYS AS (${quoteIdent(schema)}.${SEARCH_FUNCTION}(${spec.arguments})) STORED`,
-    `CREATE INDEX ${quoteIdent(searchIndexName(moduleId))} ON ${table} USING gin (${column})`,
+    `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  NEW.${column} := ${quoteIdent(schema)}.${SEARCH_FUNCTION}(${spec.arguments(newColumn)});
+  RETURN NEW;
+END $fn$`,
+    `DROP TRIGGER IF EXISTS ${column} ON ${table}`,
+    `CREATE TRIGGER ${column} BEFORE INSERT OR UPDATE OF ${columns} ON ${table} FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
     `COMMENT ON COLUMN ${table}.${column} IS '${spec.signature.replace(/'/g, "''")}'`,
   ];
 }
 
+/** Computes every record's terms again (when what existing values are indexed as has changed). */
+function backfillSql(schema: string, table: string, spec: SearchSpec): string {
+  return `UPDATE ${table} SET ${column} = ${quoteIdent(schema)}.${SEARCH_FUNCTION}(${spec.arguments(quoteIdent)})`;
+}
+
+/** Everything a table needs for search: column, index, trigger, and the terms of the rows it holds. */
+export function installSearchSql(
+  schema: string,
+  table: string,
+  moduleId: string,
+  spec: SearchSpec,
+): string[] {
+  return [
+    `ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${column} tsvector`,
+    `CREATE INDEX IF NOT EXISTS ${quoteIdent(searchIndexName(moduleId))} ON ${table} USING gin (${column})`,
+    ...triggerSql(schema, table, moduleId, spec),
+    backfillSql(schema, table, spec),
+  ];
+}
+
+export function dropSearchSql(schema: string, table: string, moduleId: string): string[] {
+  return [
+    `DROP TRIGGER IF EXISTS ${column} ON ${table}`,
+    `DROP FUNCTION IF EXISTS ${quoteIdent(schema)}.${quoteIdent(triggerFunctionName(moduleId))}()`,
+    `ALTER TABLE ${table} DROP COLUMN IF EXISTS ${column}`,
+  ];
+}
+
 /**
- * Steps that keep a module's search column in step with its searchable fields: when what it indexes
- * changes, the column is dropped early in the publish and generated again at its end, which fills
- * it for every existing record (a table rewrite) so no record keeps stale terms.
+ * Steps that keep a module's search column in step with its searchable fields. Terms are tagged by
+ * field id, so a field added (empty in every record), removed (its tag is never asked for again) or
+ * renamed needs no more than a new trigger; only a field whose existing values are indexed
+ * differently (made searchable, options relabelled, type changed) makes every record's terms be
+ * computed again, and the step says it rewrites the table.
  */
 export function searchSteps(
   schema: string,
   table: string,
   moduleId: string,
-  before: SearchSpec | undefined,
+  before: { spec: SearchSpec; fieldIds: ReadonlySet<string> } | undefined,
   after: SearchSpec,
 ): SearchStep[] {
-  if (before && before.signature === after.signature) return [];
-  const steps: SearchStep[] = [];
-  if (before && before.signature !== '') {
-    steps.push({
-      kind: 'dropSearch',
-      description: { en: 'Remove the keyword search index', 'zh-CN': '移除关键词搜索索引' },
-      sql: [`ALTER TABLE ${table} DROP COLUMN IF EXISTS ${quoteIdent(SEARCH_COLUMN)}`],
-    });
-  }
-  if (after.signature !== '') {
-    const names = after.fields.map((f) => f.name).join(', ');
-    steps.push({
-      kind: 'addSearch',
-      description: {
-        en: `Build the keyword search index over ${names}`,
-        'zh-CN': `为 ${names} 建立关键词搜索索引`,
+  const had = before !== undefined && before.spec.signature !== '';
+  if (had && before.spec.signature === after.signature) return [];
+  const names = after.fields.map((f) => f.name).join(', ');
+  if (after.signature === '') {
+    if (!had) return [];
+    return [
+      {
+        kind: 'dropSearch',
+        description: { en: 'Remove the keyword search index', 'zh-CN': '移除关键词搜索索引' },
+        sql: dropSearchSql(schema, table, moduleId),
+        rewritesTable: false,
       },
-      sql: addSearchColumnSql(schema, table, moduleId, after),
-    });
+    ];
   }
-  return steps;
+  const oldTerms = new Map((had ? before.spec.fields : []).map((f) => [f.id, f.terms]));
+  const backfill = after.fields.some(
+    (f) => before?.fieldIds.has(f.id) === true && oldTerms.get(f.id) !== f.terms,
+  );
+  const description = {
+    en: `${had ? 'Update' : 'Build'} the keyword search index over ${names}${backfill ? ', for every record' : ''}`,
+    'zh-CN': `${had ? '更新' : '建立'} ${names} 的关键词搜索索引${backfill ? '（所有记录）' : ''}`,
+  };
+  const sql = had
+    ? [
+        ...triggerSql(schema, table, moduleId, after),
+        ...(backfill ? [backfillSql(schema, table, after)] : []),
+      ]
+    : installSearchSql(schema, table, moduleId, after).filter((s) => backfill || !s.startsWith('UPDATE'));
+  return [{ kind: had ? 'changeSearch' : 'addSearch', description, sql, rewritesTable: backfill }];
 }

@@ -3,27 +3,28 @@ import type { FieldType } from '../fields/registry.ts';
 import { quoteIdent } from '../storage/naming.ts';
 import { SEARCH_FUNCTION } from './sql-function.ts';
 
-/** The generated column holding a record's search terms, and its GIN index. */
+/** The column holding a record's search terms (kept by a trigger), and its GIN index. */
 export const SEARCH_COLUMN = '_search';
 
 export interface SearchField {
   id: string;
   name: string;
-  /** Prefixes the field's terms in the search column: `0_`, `1_`, … */
+  /** Prefixes the field's terms in the search column; from the field's id, so it never changes. */
   tag: string;
   digits: boolean;
+  /** What the field's terms are made of, independent of its name: a change needs a backfill. */
+  terms: string;
 }
 
 /** What a module's search column indexes, and how. */
 export interface SearchSpec {
   fields: SearchField[];
-  /** The search function's arguments in the column's generation expression; empty when nothing is searchable. */
-  arguments: string;
   /**
-   * Identifies what the column holds, by field ids rather than names: a rename keeps it, any other
-   * change (a field searchable or not, a type or option label changed, a new search function)
-   * changes it, and the column is rebuilt. Kept as the column's comment.
+   * The search function's arguments for a row whose columns `column(name)` gives; empty when
+   * nothing is searchable.
    */
+  arguments(column: (name: string) => string): string;
+  /** Identifies the whole spec (names included): kept as the column's comment. */
   signature: string;
 }
 
@@ -38,26 +39,47 @@ export function isSearchable({ definition, type }: FieldLike): boolean {
   return typeof definition.searchable === 'boolean' ? definition.searchable : type.search.byDefault;
 }
 
+/** FNV-1a 32-bit in base 36: a short tag from a field id. */
+function shortHash(text: string): string {
+  let hash = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(text)) {
+    hash ^= byte;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(36);
+}
+
 export function searchSpec(fields: readonly FieldLike[]): SearchSpec {
-  // tags by id order: they depend on which fields are searchable, not on the order fields are shown in
   const searchable = fields.filter(isSearchable).sort((a, b) => (a.definition.id < b.definition.id ? -1 : 1));
-  const parts: string[] = [];
-  const phones: string[] = [];
-  const identity: unknown[] = [SEARCH_FUNCTION];
-  const result: SearchField[] = searchable.map(({ definition, type }, i) => {
+  const used = new Set<string>();
+  const result = searchable.map(({ definition, type }) => {
+    let tag = `${shortHash(definition.id)}_`;
+    // two field ids of one module with the same hash: the later (by id) takes a salted one
+    for (let salt = 1; used.has(tag); salt++) tag = `${shortHash(`${definition.id}#${salt}`)}_`;
+    used.add(tag);
     const support = type.search;
-    const tag = `${i.toString(36)}_`;
-    const texts = support ? support.texts(definition, quoteIdent(definition.name)) : [];
-    for (const text of texts) parts.push(`'${tag}'`, text);
-    if (support?.digits) phones.push(`'${tag}'`, quoteIdent(definition.name));
-    const columnFree = support ? support.texts(definition, `$${definition.id}`) : [];
-    identity.push([definition.id, tag, columnFree, support?.digits === true]);
-    return { id: definition.id, name: definition.name, tag, digits: support?.digits === true };
+    const digits = support?.digits === true;
+    const texts = (column: string) => (support ? support.texts(definition, column) : []);
+    const terms = JSON.stringify([SEARCH_FUNCTION, tag, definition.type, texts(`$${definition.id}`), digits]);
+    return { field: { id: definition.id, name: definition.name, tag, digits, terms }, texts };
   });
   const array = (items: string[]) => (items.length > 0 ? `ARRAY[${items.join(', ')}]` : 'ARRAY[]::text[]');
   return {
-    fields: result,
-    arguments: result.length > 0 ? `${array(parts)}::text[], ${array(phones)}::text[]` : '',
-    signature: result.length > 0 ? JSON.stringify(identity) : '',
+    fields: result.map((r) => r.field),
+    arguments: (column) => {
+      if (result.length === 0) return '';
+      const parts: string[] = [];
+      const phones: string[] = [];
+      for (const { field, texts } of result) {
+        for (const text of texts(column(field.name))) parts.push(`'${field.tag}'`, text);
+        if (field.digits) phones.push(`'${field.tag}'`, column(field.name));
+      }
+      return `${array(parts)}::text[], ${array(phones)}::text[]`;
+    },
+    signature:
+      result.length > 0 ? JSON.stringify(result.map(({ field }) => [field.id, field.name, field.terms])) : '',
   };
 }
+
+/** A column of the row a trigger is writing. */
+export const newColumn = (name: string) => `NEW.${quoteIdent(name)}`;

@@ -37,8 +37,9 @@ export type StepKind =
   | 'addUnique'
   | 'addIndex'
   | 'addForeignKey'
-  | 'dropSearch'
-  | 'addSearch';
+  | 'addSearch'
+  | 'changeSearch'
+  | 'dropSearch';
 
 export interface MigrationStep {
   kind: StepKind;
@@ -70,7 +71,6 @@ export interface MigrationPlan {
 const PHASES: StepKind[] = [
   'createTable',
   'renameTable',
-  'dropSearch',
   'dropConstraint',
   'archiveColumn',
   'renameColumn',
@@ -80,6 +80,8 @@ const PHASES: StepKind[] = [
   'addIndex',
   'addForeignKey',
   'addSearch',
+  'changeSearch',
+  'dropSearch',
 ];
 
 export interface ModuleChange {
@@ -168,10 +170,13 @@ export function planMigration(
       schema,
       table,
       after.id,
-      before && specOfDefinitions(before.fields, registry),
+      before && {
+        spec: specOfDefinitions(before.fields, registry),
+        fieldIds: new Set(before.fields.map((f) => f.id)),
+      },
       specOfDefinitions(after.fields, registry),
     )) {
-      step(search.kind, search.description, search.sql, { rewritesTable: search.kind === 'addSearch' });
+      step(search.kind, search.description, search.sql, { rewritesTable: search.rewritesTable });
     }
 
     const oldFields = new Map((before?.fields ?? []).map((f) => [f.id, f]));

@@ -304,23 +304,36 @@ forEachDatabase('keyword search', (handle) => {
   });
 
   describe('publishing changes which fields are searched', () => {
-    it('a new searchable field and a field made searchable find existing records; one made unsearchable no longer does', async () => {
-      const current = (await workspace.definitions.get('mod_srch_firm')).published;
-      if (!current) throw new Error('not published');
-      const fields = current.fields.map((f) =>
-        f.name === 'code' ? { ...f, searchable: true } : f.name === 'note' ? { ...f, searchable: false } : f,
+    it('a new searchable field needs no backfill; a field made searchable finds existing records, one made unsearchable no longer does', async () => {
+      const draft = async (change: (fields: Record<string, unknown>[]) => Record<string, unknown>[]) => {
+        const current = (await workspace.definitions.get('mod_srch_firm')).published;
+        if (!current) throw new Error('not published');
+        await workspace.definitions.saveDraft({ ...current, fields: change(current.fields) });
+        return (await workspace.definitions.preview()).steps.filter((s) => s.kind.endsWith('Search'));
+      };
+      const added = await draft((fields) => [
+        ...fields,
+        { id: 'f_city', name: 'city', type: 'text', label: { en: 'City' } },
+      ]);
+      expect(added).toMatchObject([{ kind: 'changeSearch', rewritesTable: false }]);
+      await workspace.definitions.publish();
+      await workspace.records.update('firm', ids.moon, { city: '苏州' }, SYSTEM_ACTOR);
+      expect(await search('苏州')).toEqual(['moon']);
+
+      const changed = await draft((fields) =>
+        fields.map((f) =>
+          f.name === 'code'
+            ? { ...f, searchable: true }
+            : f.name === 'note'
+              ? { ...f, searchable: false }
+              : f,
+        ),
       );
-      fields.push({ id: 'f_city', name: 'city', type: 'text', label: { en: 'City' } });
-      await workspace.definitions.saveDraft({ ...current, fields });
-      const preview = await workspace.definitions.preview();
-      expect(preview.steps.map((s) => s.kind)).toEqual(
-        expect.arrayContaining(['dropSearch', 'addColumn', 'addSearch']),
-      );
+      expect(changed).toMatchObject([{ kind: 'changeSearch', rewritesTable: true }]);
       await workspace.definitions.publish();
       expect(await search('ZX-ALPHA')).toEqual(['acme']);
       expect(await search('海淀')).toEqual([]);
       expect(await search('西湖')).toEqual([]);
-      await workspace.records.update('firm', ids.moon, { city: '苏州' }, SYSTEM_ACTOR);
       expect(await search('苏州')).toEqual(['moon']);
       expect(await search('北京星辰')).toEqual(['star']);
     });
@@ -331,7 +344,9 @@ forEachDatabase('keyword search', (handle) => {
       const fields = current.fields.map((f) => (f.name === 'name' ? { ...f, name: 'title' } : f));
       await workspace.definitions.saveDraft({ ...current, fields });
       const preview = await workspace.definitions.preview();
-      expect(preview.steps.map((s) => s.kind)).not.toContain('addSearch');
+      expect(preview.steps.filter((s) => s.kind.endsWith('Search'))).toMatchObject([
+        { kind: 'changeSearch', rewritesTable: false },
+      ]);
       await workspace.definitions.publish();
       const found = await workspace.records.list('firm', SYSTEM_ACTOR, { q: '北京星辰' });
       expect(found.data.map((r) => r.title)).toEqual(['北京星辰科技有限公司']);
