@@ -25,18 +25,24 @@ export function specOfDefinitions(fields: FieldDefinition[], registry: FieldType
 
 const column = quoteIdent(SEARCH_COLUMN);
 
-/** The trigger that fills the search column on every insert, and on updates of a searchable column. */
+/**
+ * The trigger that fills the search column on every insert, and on updates that change a searchable
+ * column. It names no columns in its definition (`UPDATE OF …` would forbid changing their types).
+ */
 function triggerSql(schema: string, table: string, moduleId: string, spec: SearchSpec): string[] {
   const fn = `${quoteIdent(schema)}.${quoteIdent(triggerFunctionName(moduleId))}`;
-  const columns = spec.fields.map((f) => quoteIdent(f.name)).join(', ');
+  const row = (prefix: string) => spec.fields.map((f) => `${prefix}.${quoteIdent(f.name)}`).join(', ');
   return [
     `CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
+  IF TG_OP = 'UPDATE' AND ROW(${row('NEW')}, NULL) IS NOT DISTINCT FROM ROW(${row('OLD')}, NULL) THEN
+    RETURN NEW;
+  END IF;
   NEW.${column} := ${quoteIdent(schema)}.${SEARCH_FUNCTION}(${spec.arguments(newColumn)});
   RETURN NEW;
 END $fn$`,
     `DROP TRIGGER IF EXISTS ${column} ON ${table}`,
-    `CREATE TRIGGER ${column} BEFORE INSERT OR UPDATE OF ${columns} ON ${table} FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
+    `CREATE TRIGGER ${column} BEFORE INSERT OR UPDATE ON ${table} FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
     `COMMENT ON COLUMN ${table}.${column} IS '${spec.signature.replace(/'/g, "''")}'`,
   ];
 }
