@@ -1,4 +1,6 @@
 /** The engine's pure parts: safe to import in the browser (no database, no node: modules). */
+
+export { formatNumber, type ParsedPattern, parsePattern, periodKey } from './autonumber/pattern.ts';
 export { createAjv, problemsFromAjv } from './compile/ajv.ts';
 export { fieldJsonSchema, localize, recordJsonSchema } from './compile/json-schema.ts';
 export { type CompiledModule, compileModule } from './compile/module.ts';
@@ -12,5 +14,6 @@ export type * from './definitions/types.ts';
 export { SUPPORTED_LOCALES } from './definitions/types.ts';
 export { EngineError, type EngineErrorKind, type Problem, pointerOf } from './errors.ts';
 export * from './expressions/index.ts';
+export { type FileReference, type FileSettings, fileSettings } from './fields/file.ts';
 export type { ColumnSpec, FieldType, FilterFamily, JsonSchema } from './fields/index.ts';
 export { builtInFieldTypes, createFieldTypeRegistry, FieldTypeRegistry } from './fields/index.ts';

@@ -5,6 +5,7 @@ import type { LocaleText, ModuleDefinition } from './definitions/types.ts';
 import { notFound } from './errors.ts';
 import type { FieldTypeRegistry } from './fields/registry.ts';
 import { relationSettings } from './fields/relation.ts';
+import { type LinkList, linkListsOf } from './records/links.ts';
 import type { Db } from './storage/db.ts';
 import { modules, moduleVersions } from './storage/meta-tables.ts';
 import { constraintName, qualified } from './storage/naming.ts';
@@ -17,7 +18,10 @@ export async function announcePublish(tx: Db, workspaceId: string): Promise<void
   await tx.run(sql`SELECT pg_notify(${CATALOG_CHANNEL}, ${workspaceId})`);
 }
 
-/** The list of records of `source` pointing at a record of the target module. */
+/**
+ * The list of records of `source` pointing at a record of the target module: through a relation
+ * field, or linking to it through a many-relation field.
+ */
 export interface InverseRelation {
   name: string;
   label: LocaleText;
@@ -40,6 +44,7 @@ export class ModuleCatalog {
   #inverses = new Map<string, InverseRelation[]>();
   #references = new Map<string, ConstraintOwner[]>();
   #constraints = new Map<string, ConstraintOwner>();
+  #links = new Map<string, Map<string, LinkList>>();
   #compiled = new Map<string, CompiledModule>();
 
   constructor(
@@ -76,19 +81,33 @@ export class ModuleCatalog {
     this.#inverses = new Map();
     this.#references = new Map();
     this.#constraints = new Map();
+    this.#links = new Map();
     for (const module of list) {
       for (const field of module.fields) {
         for (const kind of ['uq', 'fk'] as const) {
           this.#constraints.set(constraintName(kind, module.id, field.definition.id), { module, field });
         }
-        if (field.definition.type !== 'relation') continue;
+        if (field.definition.type !== 'relation' && !field.linkTable) continue;
         const { target, inverse } = relationSettings(field.definition);
-        this.#references.set(target, [...(this.#references.get(target) ?? []), { module, field }]);
+        if (field.definition.type === 'relation') {
+          this.#references.set(target, [...(this.#references.get(target) ?? []), { module, field }]);
+        }
+        const targetModule = this.#byId.get(target);
+        if (field.linkTable && targetModule)
+          this.#addLinkLists(linkListsOf(this.schema, module, field, targetModule));
         if (!inverse) continue;
         const list = this.#inverses.get(target) ?? [];
         list.push({ name: inverse.name, label: inverse.label, source: module, field });
         this.#inverses.set(target, list);
       }
+    }
+  }
+
+  #addLinkLists(links: LinkList[]) {
+    for (const link of links) {
+      const lists = this.#links.get(link.module.id) ?? new Map<string, LinkList>();
+      lists.set(link.name, link);
+      this.#links.set(link.module.id, lists);
     }
   }
 
@@ -111,6 +130,16 @@ export class ModuleCatalog {
     return this.#inverses.get(moduleId) ?? [];
   }
 
+  /** The many-relation list `name` on `moduleId`'s records: one of its fields, or an inverse list. */
+  linkList(moduleId: string, name: string): LinkList | undefined {
+    return this.#links.get(moduleId)?.get(name);
+  }
+
+  /** Every many-relation list on `moduleId`'s records (its fields, then inverse lists). */
+  linkLists(moduleId: string): LinkList[] {
+    return [...(this.#links.get(moduleId)?.values() ?? [])];
+  }
+
   /** Every relation field pointing at `moduleId`'s records, with or without an inverse list. */
   references(moduleId: string): ConstraintOwner[] {
     return this.#references.get(moduleId) ?? [];
@@ -119,6 +148,12 @@ export class ModuleCatalog {
   /** Which field a unique or foreign-key constraint belongs to. */
   constraintOwner(name: string | undefined): ConstraintOwner | undefined {
     return name ? this.#constraints.get(name) : undefined;
+  }
+
+  /** The qualified table of a published module, by id, as named now. */
+  tableName(moduleId: string): string | undefined {
+    const module = this.#byId.get(moduleId);
+    return module ? qualified(this.schema, module.name) : undefined;
   }
 
   tableSql(module: CompiledModule) {

@@ -17,7 +17,11 @@ export type EngineErrorKind =
   | 'not-found'
   | 'conflict'
   | 'forbidden'
-  | 'migration-refused';
+  | 'migration-refused'
+  /** An upload larger than allowed. */
+  | 'too-large'
+  /** An upload whose content is not of a type allowed, or not what its name says. */
+  | 'invalid-file';
 
 /** Errors the engine raises for callers (HTTP maps `kind` to a status). Anything else is a bug. */
 export class EngineError extends Error {

@@ -24,14 +24,28 @@ export { RoleStore, type StoredRole } from './access/roles.ts';
 export { type PrincipalType, type Share, type ShareAccess, ShareService } from './access/shares.ts';
 export * from './browser.ts';
 export { type InverseRelation, ModuleCatalog } from './catalog.ts';
+export { ArchivedColumnStore, type ArchivedData } from './definitions/archive.ts';
 export {
   DefinitionStore,
   type ModuleState,
+  type PublicStep,
+  type PublishOptions,
   type PublishPreview,
   type PublishResult,
 } from './definitions/store.ts';
+export {
+  cleanFileName,
+  DEFAULT_PLATFORM_MAX_SIZE,
+  type FileDownload,
+  type FileOptions,
+  FileService,
+  type StoredFile,
+  UNATTACHED_GRACE_MS,
+} from './files/service.ts';
+export { type ByteRange, CHUNK_SIZE, type StorageKind } from './files/stores.ts';
 export * from './identity/index.ts';
 export { type Filter, OPERATORS } from './records/filter.ts';
+export type { LinkList } from './records/links.ts';
 export {
   DEFAULT_PAGE,
   type ListQuery,
@@ -51,6 +65,7 @@ export {
   type Token,
   tokenize,
 } from './search/text.ts';
+export type { ConversionReport, ConversionSample } from './storage/conversion-report.ts';
 export { type Db, dbErrorInfo } from './storage/db.ts';
 export { openPglite } from './storage/pglite.ts';
 export type { MigrationStep } from './storage/plan.ts';

@@ -8,6 +8,8 @@ import { createAjv } from './compile/ajv.ts';
 import { DefinitionChecker } from './definitions/check.ts';
 import { DefinitionStore } from './definitions/store.ts';
 import { createFieldTypeRegistry, type FieldTypeRegistry } from './fields/index.ts';
+import { type FileOptions, FileService } from './files/service.ts';
+import { type Clock, systemClock } from './identity/clock.ts';
 import { Identity, type IdentityOptions } from './identity/identity.ts';
 import { RecordService } from './records/service.ts';
 import { ensureSearchColumns } from './search/ensure.ts';
@@ -32,6 +34,8 @@ export interface WorkspaceAccess {
 export class Workspace {
   readonly definitions: DefinitionStore;
   readonly records: RecordService;
+  /** Attachment uploads and downloads. */
+  readonly files: FileService;
   readonly access: WorkspaceAccess;
   /** Departments, positions, people and their roles; logins, sessions and tokens. */
   readonly identity: Identity;
@@ -44,9 +48,11 @@ export class Workspace {
     records: RecordService,
     access: WorkspaceAccess,
     identity: Identity,
+    files: FileService,
   ) {
     this.definitions = definitions;
     this.records = records;
+    this.files = files;
     this.access = access;
     this.identity = identity;
   }
@@ -57,6 +63,10 @@ export interface EngineOptions {
   registry?: FieldTypeRegistry;
   /** Clock and password hashing cost of the identity services (tests make both cheap to control). */
   identity?: IdentityOptions;
+  /** The time records are created and changed at (and autonumbers dated by); tests pass their own. */
+  clock?: Clock;
+  /** Where attachment bytes are kept (a folder, or the database) and the cap on any one file. */
+  files?: FileOptions;
 }
 
 /** The metadata engine over one database; hands out workspaces. */
@@ -68,20 +78,32 @@ export class Engine {
   readonly #unfollow: (() => Promise<void>)[] = [];
 
   readonly #identityOptions: IdentityOptions;
+  readonly #clock: Clock;
+  readonly #files: FileOptions;
 
   private constructor(
     readonly db: Db,
     registry: FieldTypeRegistry,
     identityOptions: IdentityOptions = {},
+    clock: Clock = systemClock,
+    files: FileOptions = {},
   ) {
+    this.#files = files;
     this.registry = registry;
     this.#identityOptions = identityOptions;
+    this.#clock = clock;
     this.#checker = new DefinitionChecker(registry);
   }
 
   static async open(options: EngineOptions): Promise<Engine> {
     await migrateSystem(options.db);
-    return new Engine(options.db, options.registry ?? createFieldTypeRegistry(), options.identity);
+    return new Engine(
+      options.db,
+      options.registry ?? createFieldTypeRegistry(),
+      options.identity,
+      options.clock,
+      options.files,
+    );
   }
 
   /** The workspace with this id, created on first use. */
@@ -110,6 +132,8 @@ export class Engine {
     const control = new AccessControl(this.db, id, schema);
     this.#unfollow.push(await control.follow());
     const logs = {
+      schema,
+      moduleTable: (id: string) => catalog.tableName(id),
       history: sql.raw(qualified(schema, HISTORY_TABLE)),
       operationLog: operationLogTable(schema),
       users: control.tables.users,
@@ -122,9 +146,10 @@ export class Engine {
       operationLog: new OperationLog(this.db, schema, catalog),
     };
     const definitions = new DefinitionStore(this.db, id, schema, this.registry, this.#checker, catalog);
-    const records = new RecordService(this.db, catalog, control);
+    const records = new RecordService(this.db, catalog, control, this.#clock);
     const identity = new Identity(this.db, id, schema, this.#identityOptions);
-    return new Workspace(id, schema, catalog, definitions, records, access, identity);
+    const files = new FileService(this.db, catalog, control, this.#files, this.#clock);
+    return new Workspace(id, schema, catalog, definitions, records, access, identity, files);
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,8 @@
 // The engine on each database it supports: suites call `forEachDatabase` and run once per kind.
 import {
+  type Clock,
   Engine,
+  type FileOptions,
   type IdentityOptions,
   openPglite,
   openPostgres,
@@ -25,6 +27,10 @@ export const FAST_PASSWORD_HASHING: PasswordHashing = { memoryCost: 1024, timeCo
 export interface TestEngineOptions {
   /** A clock to step through lockouts and expiries; password hashing is cheap unless set here. */
   identity?: IdentityOptions;
+  /** The time records are created at (autonumbers are dated by it). */
+  clock?: Clock;
+  /** Where attachments are kept (a folder; the database by default). */
+  files?: FileOptions;
 }
 
 /** A fresh engine (own database) on `kind`; close it with `handle.engine.close()` and `drop()`. */
@@ -35,6 +41,8 @@ export async function openTestEngine(kind: DatabaseKind, name = 'engine', option
   const engine = await Engine.open({
     db,
     identity: { passwordHashing: FAST_PASSWORD_HASHING, ...options.identity },
+    clock: options.clock,
+    files: options.files,
   });
   const workspace = await engine.workspace('default');
   return {

@@ -22,6 +22,7 @@ export const OPERATION_ACTIONS = [
   'unshare',
   'export',
   'publish',
+  'archive.purge',
   'role.create',
   'role.update',
   'role.delete',

@@ -4,6 +4,7 @@ import { EngineError, type Problem, pointerOf } from '../errors.ts';
 import { type CompiledFeel, compileFeel, FeelCompileError, type ResultType } from '../expressions/index.ts';
 import { formulaResultType } from '../fields/formula.ts';
 import type { FieldType, FieldTypeRegistry, JsonSchema } from '../fields/registry.ts';
+import { linkTableName } from '../storage/naming.ts';
 import { recordJsonSchema } from './json-schema.ts';
 import { feelScopeOf } from './scope.ts';
 import { recordUiSchema } from './ui-schema.ts';
@@ -16,6 +17,8 @@ export interface CompiledField {
   columns: string[];
   sqlTypes: string[];
   computed: boolean;
+  /** For many-relation fields: the join table (unqualified) that holds the field's links. */
+  linkTable?: string;
   /** A validated non-null value as it will read back once stored (see `FieldType.normalize`). */
   normalize(value: unknown): unknown;
   toColumns(value: unknown): unknown[];
@@ -52,7 +55,11 @@ export interface CompiledModule {
   uiSchema(locale: string): JsonSchema;
 }
 
-function compileField(definition: FieldDefinition, registry: FieldTypeRegistry): CompiledField {
+function compileField(
+  definition: FieldDefinition,
+  moduleId: string,
+  registry: FieldTypeRegistry,
+): CompiledField {
   const type = registry.require(definition.type);
   const specs = type.columns(definition);
   return {
@@ -62,6 +69,7 @@ function compileField(definition: FieldDefinition, registry: FieldTypeRegistry):
     columns: specs.map((c) => definition.name + c.suffix),
     sqlTypes: specs.map((c) => c.sqlType),
     computed: type.computed === true,
+    ...(type.linkTable ? { linkTable: linkTableName(moduleId, definition.id) } : {}),
     normalize: (value) => (type.normalize ? type.normalize(definition, value) : value),
     toColumns: (value) => (type.toColumns ? type.toColumns(definition, value) : [value]),
     fromColumns: (raw) => (type.fromColumns ? type.fromColumns(definition, raw) : (raw[0] ?? null)),
@@ -123,7 +131,7 @@ export function compileModule(
   registry: FieldTypeRegistry,
   ajv: Ajv,
 ): CompiledModule {
-  const fields = definition.fields.map((f) => compileField(f, registry));
+  const fields = definition.fields.map((f) => compileField(f, definition.id, registry));
   const byName = new Map(fields.map((f) => [f.name, f]));
   const scope = feelScopeOf(definition, registry);
 

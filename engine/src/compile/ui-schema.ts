@@ -33,7 +33,8 @@ export function recordUiSchema(
       entry['ui:enumNames'] = options.map((o) => localize(o.label, locale) ?? o.value);
       entry['ui:options'] = { colors: Object.fromEntries(options.map((o) => [o.value, o.color ?? null])) };
     }
-    if (field.type === 'relation') entry['ui:options'] = { target: field.target };
+    if (field.type === 'relation' || field.type === 'relations')
+      entry['ui:options'] = { target: field.target };
     ui[field.name] = entry;
   }
   const sections = module.layout?.sections ?? [];

@@ -8,9 +8,10 @@ import type { FieldTypeRegistry } from '../fields/registry.ts';
 import { findNul } from '../json-text.ts';
 import { type Actor, SYSTEM_ACTOR } from '../records/types.ts';
 import type { Db } from '../storage/db.ts';
-import { executePlan } from '../storage/execute.ts';
+import { type ExecuteOptions, executePlan, PUBLISH_LOCK } from '../storage/execute.ts';
 import { archivedColumns, modules, moduleVersions } from '../storage/meta-tables.ts';
 import { type MigrationPlan, type MigrationStep, planMigration } from '../storage/plan.ts';
+import { ArchivedColumnStore } from './archive.ts';
 import type { DefinitionChecker } from './check.ts';
 import { assignIds } from './ids.ts';
 import type { ModuleDefinition, ModuleSummary } from './types.ts';
@@ -25,9 +26,12 @@ export interface ModuleState {
   draftProblems: Problem[];
 }
 
+export type PublicStep = Omit<MigrationStep, 'check' | 'conversionCheck'>;
+
 export interface PublishPreview {
   modules: { id: string; name: string; fromVersion: number | null; toVersion: number }[];
-  steps: Omit<MigrationStep, 'check'>[];
+  /** The migration plan; each type change converted into a new column carries its `conversion` counts. */
+  steps: PublicStep[];
   /** Why the publish cannot go ahead: definition problems, refused changes, data that blocks a step. */
   problems: Problem[];
 }
@@ -36,17 +40,24 @@ export interface PublishResult extends PublishPreview {
   published: true;
 }
 
+/** How a publish treats values a type change would lose. */
+export type PublishOptions = ExecuteOptions;
+
+function publicStep({ check: _check, conversionCheck: _conversion, ...step }: MigrationStep): PublicStep {
+  return step;
+}
+
 class Rollback extends Error {
   constructor(readonly preview: PublishPreview) {
     super('preview');
   }
 }
 
-const PUBLISH_LOCK = 727_002;
-
 /** A workspace's module definitions: one editable draft per module, immutable published versions. */
 export class DefinitionStore {
   readonly #ajv = createAjv();
+  /** Data of removed or converted fields, kept until an administrator purges it. */
+  readonly archived: ArchivedColumnStore;
 
   constructor(
     private readonly db: Db,
@@ -55,7 +66,9 @@ export class DefinitionStore {
     private readonly registry: FieldTypeRegistry,
     private readonly checker: DefinitionChecker,
     private readonly catalog: ModuleCatalog,
-  ) {}
+  ) {
+    this.archived = new ArchivedColumnStore(db, workspaceId, schema, this);
+  }
 
   async list(): Promise<ModuleSummary[]> {
     const rows = await this.db.query<Record<string, unknown>>(
@@ -194,9 +207,9 @@ export class DefinitionStore {
   }
 
   /** What publishing the drafts of `ids` (all drafts when omitted) would do, tried and rolled back. */
-  async preview(ids?: string[]): Promise<PublishPreview> {
+  async preview(ids?: string[], options: PublishOptions = {}): Promise<PublishPreview> {
     try {
-      await this.#publish(ids, SYSTEM_ACTOR, true);
+      await this.#publish(ids, SYSTEM_ACTOR, true, options);
     } catch (error) {
       if (error instanceof Rollback) return error.preview;
       throw error;
@@ -205,8 +218,12 @@ export class DefinitionStore {
   }
 
   /** Publishes the drafts of `ids` (all drafts when omitted): tables change and versions are written together. */
-  async publish(ids?: string[], actor: Actor = SYSTEM_ACTOR): Promise<PublishResult> {
-    const result = await this.#publish(ids, actor, false);
+  async publish(
+    ids?: string[],
+    actor: Actor = SYSTEM_ACTOR,
+    options: PublishOptions = {},
+  ): Promise<PublishResult> {
+    const result = await this.#publish(ids, actor, false, options);
     await this.catalog.reload();
     return { ...result, published: true };
   }
@@ -249,7 +266,12 @@ export class DefinitionStore {
     return all;
   }
 
-  async #publish(ids: string[] | undefined, actor: Actor, dryRun: boolean): Promise<PublishPreview> {
+  async #publish(
+    ids: string[] | undefined,
+    actor: Actor,
+    dryRun: boolean,
+    options: PublishOptions,
+  ): Promise<PublishPreview> {
     if (ids && ids.length === 0) {
       throw new EngineError('invalid-definition', 'name at least one module to publish', [
         { pointer: '/modules', code: 'minItems', message: 'must name at least one module' },
@@ -303,7 +325,12 @@ export class DefinitionStore {
           ? planMigration(this.schema, changes, modulesAfter, this.registry)
           : { steps: [], refusals: [], archived: [] };
       problems.push(...plan.refusals);
-      if (problems.length === 0) problems.push(...(await executePlan(tx, this.schema, plan)));
+      const execution = problems.length === 0 ? await executePlan(tx, this.schema, plan, options) : undefined;
+      if (execution) problems.push(...execution.problems);
+      const steps = plan.steps.map((step) => {
+        const conversion = execution?.conversions.get(step);
+        return conversion ? { ...publicStep(step), conversion } : publicStep(step);
+      });
 
       const preview: PublishPreview = {
         modules: changes.map((c) => ({
@@ -312,7 +339,7 @@ export class DefinitionStore {
           fromVersion: c.before ? c.version - 1 : null,
           toVersion: c.version,
         })),
-        steps: plan.steps.map(({ check: _check, ...step }) => step),
+        steps,
         problems,
       };
       if (dryRun) throw new Rollback(preview);
@@ -329,11 +356,14 @@ export class DefinitionStore {
         });
       }
       for (const change of changes) {
-        const moduleSteps = plan.steps.filter((s) => s.module === change.after.name);
+        // the version's plan is readable by every user: it keeps the counts, not the sampled values
+        const moduleSteps = steps
+          .filter((s) => s.module === change.after.name)
+          .map((s) => (s.conversion ? { ...s, conversion: { ...s.conversion, samples: [] } } : s));
         await tx.run(
           sql`INSERT INTO ${moduleVersions} (workspace_id, module_id, version, definition, plan, published_by)
               VALUES (${this.workspaceId}, ${change.after.id}, ${change.version}, ${JSON.stringify(change.after)}::jsonb,
-                      ${JSON.stringify(moduleSteps.map(({ check: _c, ...s }) => s))}::jsonb, ${actor.userId})`,
+                      ${JSON.stringify(moduleSteps)}::jsonb, ${actor.userId})`,
         );
         await tx.run(
           sql`UPDATE ${modules} SET draft = NULL, draft_updated_at = NULL, published_version = ${change.version},
@@ -349,7 +379,30 @@ export class DefinitionStore {
                       ${a.table}, ${sql.param(a.columns)}::text[])`,
         );
       }
-      await appendOperation(tx, this.schema, actor, 'publish', { details: { modules: preview.modules } });
+      const conversions = steps.flatMap((s) =>
+        s.conversion
+          ? [
+              {
+                module: s.module,
+                field: s.field,
+                from: s.conversion.from,
+                to: s.conversion.to,
+                unconvertible: s.conversion.unconvertible,
+                lossy: s.conversion.lossy,
+                inRecycleBin: s.conversion.inRecycleBin,
+                archivedColumn: s.conversion.archivedColumn,
+              },
+            ]
+          : [],
+      );
+      await appendOperation(tx, this.schema, actor, 'publish', {
+        details: {
+          modules: preview.modules,
+          ...(conversions.length > 0
+            ? { conversions, confirmDataLoss: options.confirmDataLoss === true }
+            : {}),
+        },
+      });
       await announcePublish(tx, this.workspaceId);
       return preview;
     });

@@ -1,9 +1,11 @@
+import { autonumberField } from './autonumber.ts';
 import { booleanField } from './boolean.ts';
 import { dateField } from './date.ts';
 import { datetimeField } from './datetime.ts';
 import { decimalField } from './decimal.ts';
 import { departmentField } from './department.ts';
 import { emailField } from './email.ts';
+import { fileField } from './file.ts';
 import { formulaField } from './formula.ts';
 import { integerField } from './integer.ts';
 import { longTextField } from './long-text.ts';
@@ -13,6 +15,7 @@ import { percentField } from './percent.ts';
 import { phoneField } from './phone.ts';
 import { FieldTypeRegistry } from './registry.ts';
 import { relationField } from './relation.ts';
+import { relationsField } from './relations.ts';
 import { selectField } from './select.ts';
 import { textField } from './text.ts';
 import { urlField } from './url.ts';
@@ -36,7 +39,10 @@ export const builtInFieldTypes = [
   userField,
   departmentField,
   relationField,
+  relationsField,
   formulaField,
+  autonumberField,
+  fileField,
 ];
 
 /** A registry holding the built-in field types; plugins register more on it. */
@@ -50,3 +56,4 @@ export { formulaFilterFamily } from './formula.ts';
 export type { ColumnSpec, FieldType, FilterFamily, JsonSchema } from './registry.ts';
 export { FieldTypeRegistry } from './registry.ts';
 export { relationSettings } from './relation.ts';
+export { relationsSettings } from './relations.ts';

@@ -23,7 +23,15 @@ export interface SearchSupport {
 }
 
 /** Operator families the filter language offers; each field type picks one. */
-export type FilterFamily = 'text' | 'number' | 'date' | 'boolean' | 'choice' | 'multi' | 'reference';
+export type FilterFamily =
+  | 'text'
+  | 'number'
+  | 'date'
+  | 'boolean'
+  | 'choice'
+  | 'multi'
+  | 'reference'
+  | 'links';
 
 /** What a field type may look up while being checked at publish time. */
 export interface FieldCheckContext {
@@ -55,6 +63,11 @@ export interface FieldType {
   columns(field: FieldDefinition): ColumnSpec[];
   /** JSON Schema of one non-null value, the one forms and the API validate against. */
   valueSchema(field: FieldDefinition): JsonSchema;
+  /**
+   * The values live in a join table of the field's own (many-to-many links), not in columns of the
+   * module's table: `columns()` is empty and the record service reads and writes the links.
+   */
+  linkTable?: boolean;
   /** Formula-like fields are computed by the engine, never written by users. */
   computed?: boolean;
   filter?: FilterFamily;

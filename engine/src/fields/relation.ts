@@ -1,4 +1,5 @@
-import type { FieldType } from './registry.ts';
+import type { FieldDefinition } from '../definitions/types.ts';
+import type { FieldCheckContext, FieldCheckProblem, FieldType, JsonSchema } from './registry.ts';
 import { mainColumn } from './shared.ts';
 
 export interface RelationSettings {
@@ -14,22 +15,61 @@ export function relationSettings(field: { [k: string]: unknown }): RelationSetti
   return field as unknown as RelationSettings;
 }
 
+/** The settings a relation and a many relation share: the target module and the inverse list. */
+export const relationSettingsSchema: Record<'target' | 'inverse', JsonSchema> = {
+  target: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' },
+  inverse: {
+    type: 'object',
+    properties: {
+      name: { $ref: '#/$defs/apiName' },
+      label: { $ref: '#/$defs/localeText' },
+    },
+    required: ['name', 'label'],
+    additionalProperties: false,
+  },
+};
+
+/**
+ * The target must exist, and the inverse list's name must clash neither with a field of the target
+ * nor with another relation's inverse list on it.
+ */
+export function targetAndInverseProblems(
+  field: FieldDefinition,
+  { module, modules }: FieldCheckContext,
+): FieldCheckProblem[] {
+  const { target, inverse } = relationSettings(field);
+  const targetModule = modules.get(target);
+  if (!targetModule) return [{ pointer: '/target', message: `no module with id '${target}'` }];
+  if (!inverse) return [];
+  const clash = (message: string) => [{ pointer: '/inverse/name', message }];
+  if (targetModule.fields.some((f) => f.name === inverse.name)) {
+    return clash(`module '${targetModule.name}' already has a field named '${inverse.name}'`);
+  }
+  for (const other of modules.values()) {
+    const source = other.id === module.id ? module : other;
+    const taken = source.fields.find(
+      (f) =>
+        !(source === module && f.id === field.id) &&
+        (f.type === 'relation' || f.type === 'relations') &&
+        relationSettings(f).target === target &&
+        relationSettings(f).inverse?.name === inverse.name,
+    );
+    if (taken) {
+      return clash(
+        `${source.name}.${taken.name} already lists its records on '${targetModule.name}' as '${inverse.name}'`,
+      );
+    }
+  }
+  return [];
+}
+
 /** Many-to-one lookup to another module's record, with an optional inverse list on the target. */
 export const relationField: FieldType = {
   type: 'relation',
   label: { en: 'Relation', 'zh-CN': '关联' },
   settings: {
     properties: {
-      target: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,64}$' },
-      inverse: {
-        type: 'object',
-        properties: {
-          name: { $ref: '#/$defs/apiName' },
-          label: { $ref: '#/$defs/localeText' },
-        },
-        required: ['name', 'label'],
-        additionalProperties: false,
-      },
+      ...relationSettingsSchema,
       onDelete: { enum: ['restrict', 'setNull'] },
     },
     required: ['target'],
@@ -38,20 +78,7 @@ export const relationField: FieldType = {
   feelType: () => 'string',
   columns: mainColumn('uuid'),
   valueSchema: () => ({ type: 'string', format: 'uuid' }),
-  check: (field, { modules }) => {
-    const { target, inverse } = relationSettings(field);
-    const targetModule = modules.get(target);
-    if (!targetModule) return [{ pointer: '/target', message: `no module with id '${target}'` }];
-    if (inverse && targetModule.fields.some((f) => f.name === inverse.name)) {
-      return [
-        {
-          pointer: '/inverse/name',
-          message: `module '${targetModule.name}' already has a field named '${inverse.name}'`,
-        },
-      ];
-    }
-    return [];
-  },
+  check: targetAndInverseProblems,
   filter: 'reference',
   sortable: true,
 };

@@ -1,8 +1,10 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { CompiledModule } from '../compile/module.ts';
-import { EngineError } from '../errors.ts';
 import type { FilterFamily } from '../fields/registry.ts';
 import { type FieldVisibility, type QueryField, queryField } from './fields.ts';
+import { fail } from './filter-error.ts';
+import { LINK_OPERATORS, LINKED_ALIAS, linkCondition, linkStep } from './link-filter.ts';
+import type { LinkList } from './links.ts';
 import { isIsoDate, isNumberLiteral, isTimestamp, UUID } from './literals.ts';
 
 /**
@@ -24,6 +26,7 @@ export const OPERATORS: Record<FilterFamily, readonly string[]> = {
   choice: ['eq', 'ne', 'in', 'nin', 'empty', 'notEmpty'],
   multi: ['hasAny', 'hasAll', 'hasNone', 'empty', 'notEmpty'],
   reference: ['eq', 'ne', 'in', 'nin', 'empty', 'notEmpty'],
+  links: LINK_OPERATORS,
 };
 
 const LIMITS = { conditions: 100, depth: 6, list: 1000, text: 1000 };
@@ -40,10 +43,15 @@ export interface FilterContext {
   visible?: FieldVisibility;
   /** The records of a related module the actor may read, as a condition on `alias` (all when undefined). */
   readable?(module: CompiledModule, alias: string): SQL | undefined;
+  /** The many-relation list `name` on a module's records (a field or an inverse list), if any. */
+  linkList?(module: CompiledModule, name: string): LinkList | undefined;
 }
 
-function fail(pointer: string, message: string, code = 'invalid-filter'): never {
-  throw new EngineError('invalid-query', `invalid filter: ${message}`, [{ pointer, code, message }]);
+/** The many-relation list `name` of the context's module, if the actor may read its field. */
+function linkListOf(ctx: FilterContext, name: string): LinkList | undefined {
+  const list = ctx.linkList?.(ctx.module, name);
+  if (!list || (ctx.visible && !ctx.visible(list.source, list.field.name))) return undefined;
+  return list;
 }
 
 /** Compiles a filter into a SQL condition; every value becomes a parameter. */
@@ -73,10 +81,11 @@ export function compileFilter(filter: unknown, context: FilterContext, pointer =
 
     const path = record.field.split('.');
     if (path.length > 2) fail(`${at}/field`, 'can go at most one step through a relation');
+    const list = linkListOf(ctx, path[0]);
     if (path.length === 2) {
-      const through = queryField(ctx.module, path[0], `${at}/field`, ctx.visible);
-      if (!through.target) fail(`${at}/field`, `'${path[0]}' is not a relation`);
-      const target = ctx.tableOf(through.target);
+      const targetId = list?.other.id ?? queryField(ctx.module, path[0], `${at}/field`, ctx.visible).target;
+      if (!targetId) fail(`${at}/field`, `'${path[0]}' is not a relation`);
+      const target = ctx.tableOf(targetId);
       if (!target) fail(`${at}/field`, `the module '${path[0]}' points to is not published`);
       const alias = `r${++aliases}`;
       const inner = visit({ field: path[1], op: record.op, value: record.value }, at, depth + 1, {
@@ -84,13 +93,20 @@ export function compileFilter(filter: unknown, context: FilterContext, pointer =
         module: target.module,
         alias,
       });
-      const via = column(ctx.alias, through.column);
       const scope = ctx.readable?.(target.module, alias);
       // a related record in the recycle bin counts as no related record
       const live = sql`${sql.identifier(alias)}.deleted_at IS NULL`;
       const where = scope ? sql`${inner} AND ${live} AND ${scope}` : sql`${inner} AND ${live}`;
+      if (list) return linkStep(list, ctx.alias, target.table, alias, where, MATCH_EMPTY.has(record.op));
+      const via = column(ctx.alias, queryField(ctx.module, path[0], `${at}/field`, ctx.visible).column);
       const related = sql`${via} IN (SELECT ${sql.identifier(alias)}.id FROM ${target.table} ${sql.identifier(alias)} WHERE ${where})`;
       return MATCH_EMPTY.has(record.op) ? sql`(${related} OR ${via} IS NULL)` : related;
+    }
+    if (list) {
+      // the ids a record holds count whoever may read them (as a relation's id does); the records
+      // linking to it, an inverse list, only when the actor may read them (as in its related list)
+      const scope = list.forward ? undefined : ctx.readable?.(list.other, LINKED_ALIAS);
+      return linkCondition(list, record.op, record.value, ctx.alias, at, scope);
     }
     const field = queryField(ctx.module, path[0], `${at}/field`, ctx.visible);
     return condition(field, record.op, record.value, ctx.alias, at);

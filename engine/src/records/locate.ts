@@ -37,6 +37,12 @@ export async function locateRecord(
   inBin = false,
 ): Promise<LocatedRecord | undefined> {
   const statements = statementsOf(module, tables.table, tables);
+  if (lock && module.fields.some((f) => f.linkTable)) {
+    // Under READ COMMITTED a locking read returns the row as the writer before us left it, but
+    // sub-queries of the same statement (the links) see the snapshot from before its commit: take
+    // the lock first, so the statement reading the record starts after that writer committed.
+    await db.execute(statements.lockById, { id });
+  }
   if (policy.unrestricted && !inBin) {
     const [row] = await db.execute(lock ? statements.byIdForUpdate : statements.byId, { id });
     return row ? { row, allowed: Object.fromEntries(operations.map((op) => [op, true])) } : undefined;

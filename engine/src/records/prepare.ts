@@ -95,6 +95,17 @@ export function prepareValues(
     else values[field.name] = converted;
   }
 
+  // values the engine assigned once (autonumbers) stay as they are
+  if (current) {
+    const formulas = new Set(module.formulas.map((f) => f.field));
+    for (const field of module.fields) {
+      const value = current[field.name];
+      if (field.computed && !formulas.has(field) && value !== null && value !== undefined) {
+        values[field.name] = value;
+      }
+    }
+  }
+
   const problems: Problem[] = [];
   const context = feelInput(module, { ...system, ...values });
   for (const { rule, expression, when } of module.rules) {

@@ -12,21 +12,26 @@ import { forbidden } from '../access/forbidden.ts';
 import { appendOperation, operationLogTable } from '../access/operation-log.ts';
 import type { FieldAccess, Policy } from '../access/policy.ts';
 import { accessPredicate } from '../access/predicate.ts';
+import { autonumberHook } from '../autonumber/counters.ts';
 import type { ModuleCatalog } from '../catalog.ts';
 import type { CompiledModule } from '../compile/module.ts';
 import { EngineError, localizedError, notFound } from '../errors.ts';
 import { timestampToIso } from '../fields/shared.ts';
+import { FileReferences } from '../files/references.ts';
 import { parseSearch, searchCondition } from '../search/query.ts';
 import { type Db, dbErrorInfo, prepareStatement, SQLSTATE } from '../storage/db.ts';
 import { HISTORY_TABLE, OWNER_PATH_COLUMN, qualified } from '../storage/naming.ts';
+import { CreateHooks, type NewRecord } from './create-hooks.ts';
 import { compileFilter } from './filter.ts';
 import { diffValues, readHistory } from './history.ts';
 import { InsertBatcher } from './insert-batcher.ts';
+import { changedLinkFields, linkColumns, linksHook, writeLinks } from './links.ts';
 import { isTimestamp } from './literals.ts';
 import { type LocatedRecord, liveness, locateRecord, type RecordTables } from './locate.ts';
 import { afterCursor, decodeCursor, encodeCursor, orderBy, parseSort } from './order.ts';
 import { prepareValues } from './prepare.ts';
 import { checkTargetsLive, releaseReferences, valuesAtVersion } from './recycle-bin.ts';
+import { relatedList } from './related.ts';
 import { LIST_ALIAS, ownerPathOf, SYSTEM_COLUMNS, statementsOf, type WriteTables } from './statements.ts';
 import type { Actor, DeletedRecord, HistoryEntry, Page, RecordValues, StoredRecord } from './types.ts';
 import { fieldValues, rowToRecord, valuesToColumns } from './values.ts';
@@ -68,25 +73,45 @@ const ALIAS = LIST_ALIAS;
  */
 export class RecordService {
   readonly #logs: WriteTables;
-  readonly #inserts: InsertBatcher<CompiledModule, unknown[]>;
+  readonly #inserts: InsertBatcher<CompiledModule, NewRecord>;
+  readonly #hooks: CreateHooks;
+  readonly #files: FileReferences;
 
   constructor(
     private readonly db: Db,
     private readonly catalog: ModuleCatalog,
     private readonly access: AccessControl,
+    private readonly clock: () => Date = () => new Date(),
   ) {
     this.#logs = {
+      schema: catalog.schema,
+      moduleTable: (id) => catalog.tableName(id),
       history: sql.raw(qualified(catalog.schema, HISTORY_TABLE)),
       operationLog: operationLogTable(catalog.schema),
       users: access.tables.users,
       departments: access.tables.departments,
     };
-    const insert = async (module: CompiledModule, rows: unknown[][]) => {
+    this.#files = new FileReferences(catalog.schema, clock);
+    this.#hooks = new CreateHooks([
+      autonumberHook(catalog.schema),
+      this.#files.hook,
+      linksHook(catalog.schema, this.#tableOf),
+    ]);
+    const insert = async (module: CompiledModule, records: NewRecord[]) => {
       const statements = statementsOf(module, this.catalog.tableSql(module), this.#logs);
-      await this.#write('write', () => this.db.execute(statements.insert(rows.length), bindRows(rows)));
+      await this.#write('write', () =>
+        this.#hooks.run(this.db, module, records, (db) =>
+          db.execute(statements.insert(records.length), bindRows(module, records)),
+        ),
+      );
     };
     this.#inserts = new InsertBatcher({ many: insert, one: (module, row) => insert(module, [row]) });
   }
+
+  readonly #tableOf = (id: string) => {
+    const target = this.catalog.byId(id);
+    return target ? { module: target, table: this.catalog.tableSql(target) } : undefined;
+  };
 
   #tables(module: CompiledModule): RecordTables {
     return { table: this.catalog.tableSql(module), ...this.#logs, access: this.access.tables };
@@ -103,21 +128,11 @@ export class RecordService {
       if (owner !== actor.userId) await this.#checkAssignee(module, policy, owner);
     }
     // the timestamps formulas see are the ones stored
-    const now = new Date().toISOString();
+    const now = this.clock().toISOString();
     const values = prepareValues(module, input, undefined, { id, owner, created_at: now, updated_at: now });
-    const columns = valuesToColumns(module, values);
+    await this.#files.resolve(this.db, module, values, actor, id);
     const changes = diffValues(module, undefined, fieldValues(module, values));
-    const row = [
-      id,
-      owner,
-      now,
-      actor.userId,
-      actor.ip ?? null,
-      actor.userAgent ?? null,
-      JSON.stringify(changes),
-      ...columns.values(),
-    ];
-    await this.#inserts.insert(module, row);
+    await this.#inserts.insert(module, { id, owner, now, actor, values, changes });
     // Every stored value is known here: no need to read the row back.
     const record = {
       id,
@@ -179,11 +194,15 @@ export class RecordService {
     options: WriteOptions,
     kind: UpdateKind = {},
   ): Promise<StoredRecord> {
-    const first = await this.#tryUpdate(this.db, module, id, patch, actor, policy, options, false, kind);
+    // links are written by statements of their own: in a transaction, holding the row lock from the start
+    const links = patchesLinks(module, patch);
+    const first = links
+      ? undefined
+      : await this.#tryUpdate(this.db, module, id, patch, actor, policy, options, false, kind);
     if (first) return first;
     // Someone wrote between our read and our write. With an expected version that is a conflict;
     // without one, try again holding the row lock, which no other writer can overtake.
-    if (options.expectedVersion === undefined) {
+    if (options.expectedVersion === undefined || links) {
       const locked = await this.db.transaction((tx) =>
         this.#tryUpdate(tx, module, id, patch, actor, policy, options, true, kind),
       );
@@ -221,13 +240,14 @@ export class RecordService {
     if (options.expectedVersion !== undefined && current.version !== options.expectedVersion) {
       throw conflict(withoutHiddenFields(current, module, fields));
     }
-    const now = new Date().toISOString();
+    const now = this.clock().toISOString();
     const values = prepareValues(module, patch, current, {
       id,
       owner: newOwner ?? current.owner,
       created_at: current.created_at,
       updated_at: now,
     });
+    await this.#files.resolve(db, module, values, actor, id);
     const before = fieldValues(module, current);
     const changes = diffValues(module, before, fieldValues(module, values));
     checkWritable(module, fields, patch, new Set(Object.keys(changes)));
@@ -256,24 +276,27 @@ export class RecordService {
           };
     if (ownerChanged) changes.owner = { from: current.owner, to: newOwner };
 
+    const links = changedLinkFields(module, current, values);
+    if (links.length > 0) {
+      await this.#write('write', () => writeLinks(db, this.catalog.schema, links, this.#tableOf, id, values));
+    }
     const columns = valuesToColumns(module, values);
     const assignments = module.fields
       .filter((f) => f.name in changes)
       .flatMap((f) => f.columns)
       .map((c) => sql`${sql.identifier(c)} = ${param(columns.get(c))}`);
+    assignments.push(sql`version = version + 1`, sql`updated_at = ${now}`, sql`updated_by = ${actor.userId}`);
     if (ownerChanged) {
       assignments.push(sql`owner = ${newOwner}`);
       assignments.push(
         sql`${sql.identifier(OWNER_PATH_COLUMN)} = ${ownerPathOf(sql`${newOwner}::uuid`, this.#logs)}`,
       );
     }
-    const rows = await this.#write('write', () =>
-      db.query(
+    const write = (tx: Db) =>
+      tx.query(
         sql`WITH r AS (
-              UPDATE ${this.catalog.tableSql(module)} SET ${sql.join(assignments, sql`, `)},
-                version = version + 1, updated_at = ${now}, updated_by = ${actor.userId}
-              WHERE id = ${id} AND version = ${current.version} AND deleted_at IS NULL
-              RETURNING ${statementsOf(module, this.catalog.tableSql(module), this.#logs).recordColumns}),
+              UPDATE ${this.catalog.tableSql(module)} SET ${sql.join(assignments, sql`, `)}
+              WHERE id = ${id} AND version = ${current.version} AND deleted_at IS NULL RETURNING *),
             h AS (
               INSERT INTO ${this.#logs.history} (module_id, record_id, version, op, actor, changes, reverted_to)
               SELECT ${module.id}, r.id, r.version, ${reverting ? 'revert' : 'update'}, ${actor.userId},
@@ -282,8 +305,17 @@ export class RecordService {
               INSERT INTO ${this.#logs.operationLog} (actor, ip, user_agent, action, module, record_id, details)
               SELECT ${actor.userId}::uuid, ${actor.ip ?? null}, ${actor.userAgent ?? null}, ${action}, ${module.id},
                 r.id, ${JSON.stringify(details)}::jsonb FROM r)
-            SELECT * FROM r`,
-      ),
+            SELECT ${sql.join([sql`r.*`, ...linkColumns(module, 'r', this.#logs)], sql`, `)} FROM r`,
+      );
+    const rows = await this.#write('write', () =>
+      this.#files.touches(module, changes)
+        ? db.transaction(async (tx) => {
+            const written = await write(tx);
+            const changed = new Set(Object.keys(changes));
+            if (written.length > 0) await this.#files.sync(tx, module, id, values, actor, changed);
+            return written;
+          })
+        : write(db),
     );
     return rows.length > 0 ? this.#visible(module, policy, rows[0]) : undefined;
   }
@@ -469,7 +501,10 @@ export class RecordService {
     return (await this.access.policyOf(actor)).fields(this.catalog.byName(moduleName));
   }
 
-  /** Records of another module pointing at this record through the inverse list `inverseName`. */
+  /**
+   * Records of another module pointing at this record through the inverse list `inverseName`, or
+   * linked to it through a many-relation (by the field's name or its inverse name).
+   */
   async related(
     moduleName: string,
     id: string,
@@ -479,17 +514,12 @@ export class RecordService {
   ): Promise<Page<StoredRecord>> {
     const module = this.catalog.byName(moduleName);
     const policy = await this.access.policyOf(actor);
-    const inverse = this.catalog
-      .inverses(module.id)
-      .find((i) => i.name === inverseName && mayRead(policy.fields(i.source), i.field.name));
-    if (!inverse) throw notFound(`related list '${inverseName}' of module '${module.name}'`);
-    if (!(await this.#locate(module, id, policy))) throw notFound(`${module.name} record '${id}'`);
-    return this.#list(
-      inverse.source,
-      query,
-      policy,
-      sql`${sql.identifier(ALIAS)}.${sql.identifier(inverse.field.columns[0])} = ${id}`,
+    const list = relatedList(this.catalog, module, inverseName, (m, field) =>
+      mayRead(policy.fields(m), field),
     );
+    if (!list) throw notFound(`related list '${inverseName}' of module '${module.name}'`);
+    if (!(await this.#locate(module, id, policy))) throw notFound(`${module.name} record '${id}'`);
+    return this.#list(list.records, query, policy, list.where(ALIAS, id));
   }
 
   async history(
@@ -574,10 +604,8 @@ export class RecordService {
         compileFilter(query.filter, {
           module,
           alias: ALIAS,
-          tableOf: (id) => {
-            const target = this.catalog.byId(id);
-            return target ? { module: target, table: this.catalog.tableSql(target) } : undefined;
-          },
+          tableOf: this.#tableOf,
+          linkList: (m, name) => this.catalog.linkList(m.id, name),
           visible,
           readable: (target, alias) => accessPredicate(policy, target.id, 'read', alias, this.access.tables),
         }),
@@ -696,6 +724,12 @@ function ownerFrom(input: unknown): string | undefined {
   return owner;
 }
 
+/** Whether a patch names a many-relation field. */
+function patchesLinks(module: CompiledModule, patch: unknown): boolean {
+  if (typeof patch !== 'object' || patch === null) return false;
+  return Object.keys(patch).some((name) => module.byName.get(name)?.linkTable !== undefined);
+}
+
 /** A patch that names the owner and nothing else. */
 function isOnlyOwner(patch: unknown): boolean {
   if (typeof patch !== 'object' || patch === null) return false;
@@ -713,17 +747,18 @@ function conflict(current: StoredRecord): EngineError {
 }
 
 /** Placeholder values of an insert: row k as `r<k>_id`, `r<k>_owner`, … (see statements.ts). */
-function bindRows(rows: unknown[][]): Record<string, unknown> {
+function bindRows(module: CompiledModule, records: NewRecord[]): Record<string, unknown> {
   const bound: Record<string, unknown> = {};
-  for (const [k, [id, owner, now, actor, ip, agent, changes, ...columns]] of rows.entries()) {
+  for (const [k, { id, owner, now, actor, values, changes }] of records.entries()) {
     bound[`r${k}_id`] = id;
     bound[`r${k}_owner`] = owner;
     bound[`r${k}_now`] = now;
-    bound[`r${k}_actor`] = actor;
-    bound[`r${k}_ip`] = ip;
-    bound[`r${k}_agent`] = agent;
-    bound[`r${k}_changes`] = changes;
-    for (const [i, value] of columns.entries()) bound[`r${k}_c${i}`] = value ?? null;
+    bound[`r${k}_actor`] = actor.userId;
+    bound[`r${k}_ip`] = actor.ip ?? null;
+    bound[`r${k}_agent`] = actor.userAgent ?? null;
+    bound[`r${k}_changes`] = JSON.stringify(changes);
+    const columns = valuesToColumns(module, values).values();
+    for (const [i, value] of [...columns].entries()) bound[`r${k}_c${i}`] = value ?? null;
   }
   return bound;
 }

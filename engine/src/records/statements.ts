@@ -3,6 +3,7 @@ import type { CompiledModule } from '../compile/module.ts';
 import { SYSTEM_FIELDS } from '../definitions/names.ts';
 import { type PreparedStatement, prepareStatement } from '../storage/db.ts';
 import { OWNER_PATH_COLUMN } from '../storage/naming.ts';
+import { linkColumns, linkTargetTables } from './links.ts';
 
 /** The columns every module table starts with (see storage/plan.ts): the system fields. */
 export const SYSTEM_COLUMNS: readonly string[] = SYSTEM_FIELDS;
@@ -26,16 +27,20 @@ export interface ModuleStatements {
   /** A live record (not in the recycle bin) by id. */
   byId: PreparedStatement;
   byIdForUpdate: PreparedStatement;
-  /** `"id", "version", …`: the columns a record reads back (not the search column). */
-  recordColumns: SQL;
+  /** Takes the row lock of record `id`, reading nothing. */
+  lockById: PreparedStatement;
   /** `t."id", t."version", …`: the columns a list selects from alias `t`. */
   listColumns: SQL;
 }
 
-const cache = new WeakMap<CompiledModule, ModuleStatements>();
+const cache = new WeakMap<CompiledModule, { targets: string; statements: ModuleStatements }>();
 
 /** The workspace tables a module's statements use besides its own. */
 export interface WriteTables {
+  /** The workspace's schema (join tables of many-relation fields live there). */
+  schema: string;
+  /** The qualified table of a published module, by id, as named now. */
+  moduleTable(moduleId: string): string | undefined;
   history: SQL;
   operationLog: SQL;
   users: SQL;
@@ -48,12 +53,14 @@ export function ownerPathOf(owner: SQL, tables: WriteTables): SQL {
 }
 
 export function statementsOf(module: CompiledModule, table: SQL, logs: WriteTables): ModuleStatements {
-  let statements = cache.get(module);
-  if (!statements) {
-    statements = render(module, table, logs);
-    cache.set(module, statements);
+  // the links' sub-queries name their targets' tables, which a rename of a target changes
+  const targets = linkTargetTables(module, logs).join();
+  let cached = cache.get(module);
+  if (cached?.targets !== targets) {
+    cached = { targets, statements: render(module, table, logs) };
+    cache.set(module, cached);
   }
-  return statements;
+  return cached.statements;
 }
 
 function render(module: CompiledModule, table: SQL, logs: WriteTables): ModuleStatements {
@@ -68,25 +75,22 @@ function render(module: CompiledModule, table: SQL, logs: WriteTables): ModuleSt
     OWNER_PATH_COLUMN,
     ...fieldColumns,
   ];
-  const identifiers = (names: string[]) =>
-    sql.join(
-      names.map((n) => sql.identifier(n)),
-      sql`, `,
-    );
-  const selectColumns = identifiers([...SYSTEM_COLUMNS, ...fieldColumns]);
-  const byId = sql`SELECT ${selectColumns} FROM ${table} WHERE id = ${sql.placeholder('id')} AND deleted_at IS NULL`;
+  const alias = sql.identifier(LIST_ALIAS);
+  const listColumns = sql.join(
+    [
+      ...[...SYSTEM_COLUMNS, ...fieldColumns].map((c) => sql`${alias}.${sql.identifier(c)}`),
+      ...linkColumns(module, LIST_ALIAS, logs),
+    ],
+    sql`, `,
+  );
+  const byId = sql`SELECT ${listColumns} FROM ${table} ${alias} WHERE ${alias}.id = ${sql.placeholder('id')} AND ${alias}.deleted_at IS NULL`;
   return {
     fieldColumns,
     insert: memoized((rows) => prepareStatement(insertStatement(module, table, logs, insertColumns, rows))),
     byId: prepareStatement(byId),
-    byIdForUpdate: prepareStatement(sql`${byId} FOR UPDATE`),
-    recordColumns: selectColumns,
-    listColumns: sql.join(
-      [...SYSTEM_COLUMNS, ...fieldColumns].map(
-        (c) => sql`${sql.identifier(LIST_ALIAS)}.${sql.identifier(c)}`,
-      ),
-      sql`, `,
-    ),
+    byIdForUpdate: prepareStatement(sql`${byId} FOR UPDATE OF ${alias}`),
+    lockById: prepareStatement(sql`SELECT 1 FROM ${table} WHERE id = ${sql.placeholder('id')} FOR UPDATE`),
+    listColumns,
   };
 }
 

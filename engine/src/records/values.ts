@@ -16,8 +16,10 @@ export function rowToRecord(module: CompiledModule, row: Row, only?: ReadonlySet
   };
   for (const field of module.fields) {
     if (only && !only.has(field.name)) continue;
-    if (field.columns.length === 0) continue;
-    const raw = field.columns.map((c) => row[c] ?? null);
+    // many-relation fields come as one array read from their join table (see links.ts)
+    const columns = field.linkTable ? [field.name] : field.columns;
+    if (columns.length === 0) continue;
+    const raw = columns.map((c) => row[c] ?? null);
     record[field.name] = raw.every((v) => v === null) ? null : field.fromColumns(raw);
   }
   return record as StoredRecord;

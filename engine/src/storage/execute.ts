@@ -1,11 +1,15 @@
 import { sql } from 'drizzle-orm';
 import type { Problem } from '../errors.ts';
+import { type ConversionReport, dataLossProblem, measureConversion } from './conversion-report.ts';
 import type { Db } from './db.ts';
 import { qualified, quoteIdent } from './naming.ts';
-import { LIVE_ROWS, type MigrationPlan, type PlanCheck } from './plan.ts';
+import { LIVE_ROWS, type MigrationPlan, type MigrationStep, type PlanCheck } from './plan.ts';
 
 /** Seconds a publish waits for a table lock before giving up instead of queueing users behind it. */
 export const PUBLISH_LOCK_TIMEOUT = '5s';
+
+/** Advisory lock (with the workspace's hash) that serializes publishes and purges of archived columns. */
+export const PUBLISH_LOCK = 727_002;
 
 async function runCheck(db: Db, schema: string, check: PlanCheck): Promise<Problem | undefined> {
   const table = qualified(schema, check.table);
@@ -40,13 +44,34 @@ async function runCheck(db: Db, schema: string, check: PlanCheck): Promise<Probl
   };
 }
 
+export interface ExecuteOptions {
+  /** Go ahead with conversions that lose values (unconvertible or less precise ones). */
+  confirmDataLoss?: boolean;
+}
+
+export interface ExecutionResult {
+  /** Data that blocks a step, and values conversions would lose without confirmation. */
+  problems: Problem[];
+  /** What each conversion step did to its field's values. */
+  conversions: Map<MigrationStep, ConversionReport>;
+}
+
 /**
  * Runs a plan's steps in order inside the caller's transaction; each step's data check runs right
- * before it (after earlier renames), and a failed check skips the step and is returned.
+ * before it (after earlier renames), and a failed check skips the rest, which is returned. Each
+ * conversion is measured right after it ran; unconfirmed losses are problems too, but the steps go
+ * on so that a preview counts every conversion (the caller rolls back).
  */
-export async function executePlan(tx: Db, schema: string, plan: MigrationPlan): Promise<Problem[]> {
+export async function executePlan(
+  tx: Db,
+  schema: string,
+  plan: MigrationPlan,
+  options: ExecuteOptions = {},
+): Promise<ExecutionResult> {
   await tx.run(sql.raw(`SET LOCAL lock_timeout = '${PUBLISH_LOCK_TIMEOUT}'`));
   const problems: Problem[] = [];
+  const losses: Problem[] = [];
+  const conversions = new Map<MigrationStep, ConversionReport>();
   for (const step of plan.steps) {
     if (step.check) {
       const problem = await runCheck(tx, schema, step.check);
@@ -57,6 +82,12 @@ export async function executePlan(tx: Db, schema: string, plan: MigrationPlan): 
     }
     if (problems.length > 0) continue;
     for (const statement of step.sql) await tx.run(sql.raw(statement));
+    if (step.conversionCheck) {
+      const report = await measureConversion(tx, schema, step.conversionCheck);
+      conversions.set(step, report);
+      const loss = dataLossProblem(report, step.conversionCheck);
+      if (loss && options.confirmDataLoss !== true) losses.push(loss);
+    }
   }
-  return problems;
+  return { problems: [...losses, ...problems], conversions };
 }

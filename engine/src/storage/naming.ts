@@ -40,6 +40,14 @@ export function constraintName(kind: ConstraintKind, moduleId: string, fieldId: 
 }
 
 /**
+ * The join table of a many-relation field: named by the module's and field's stable ids, so renaming
+ * either needs no step.
+ */
+export function linkTableName(moduleId: string, fieldId: string): string {
+  return `_links_${fnv64(`${moduleId}/${fieldId}`)}`;
+}
+
+/**
  * The path of the owner's department, kept on each record (by the record statements and by triggers
  * on users and departments) so department scopes are a condition on the row itself. `__` keeps it
  * apart from field columns.
@@ -53,4 +61,15 @@ export function ownerIndexName(moduleId: string): string {
 
 export function archivedColumnName(column: string, version: number): string {
   return `_arch_v${version}_${column}`.slice(0, MAX_IDENTIFIER);
+}
+
+/** A SQL string literal (standard_conforming_strings is on in both databases). */
+export function quoteLiteral(text: string): string {
+  if (text.includes('\0')) throw new Error('a SQL literal cannot hold the NUL character');
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+/** Where a type change writes its converted values before they take the field's column name. */
+export function conversionColumnName(column: string): string {
+  return `_conv_${column}`.slice(0, MAX_IDENTIFIER);
 }

@@ -1,17 +1,23 @@
+import { autonumberBackfill } from '../autonumber/backfill.ts';
 import type { FieldDefinition, LocaleText, ModuleDefinition } from '../definitions/types.ts';
 import { type Problem, pointerOf } from '../errors.ts';
 import type { FieldTypeRegistry } from '../fields/registry.ts';
 import { relationSettings } from '../fields/relation.ts';
+import { releaseFilesTrigger } from '../files/release-trigger.ts';
 import { searchSteps, specOfDefinitions } from '../search/plan-steps.ts';
+import type { ConversionReport } from './conversion-report.ts';
 import { losslessConversion } from './conversions.ts';
+import { type LinkStep, planLinkTables } from './link-plan.ts';
 import {
   archivedColumnName,
   constraintName,
+  conversionColumnName,
   OWNER_PATH_COLUMN,
   ownerIndexName,
   qualified,
   quoteIdent,
 } from './naming.ts';
+import { type TypeChange, typeChangeOf } from './type-changes.ts';
 
 /** A check against existing data that a step needs to succeed; run by the preview and by the apply. */
 export type PlanCheck =
@@ -34,12 +40,15 @@ export type StepKind =
   | 'archiveColumn'
   | 'addColumn'
   | 'alterColumnType'
+  | 'convertColumn'
+  | 'backfill'
   | 'addUnique'
   | 'addIndex'
   | 'addForeignKey'
   | 'addSearch'
   | 'changeSearch'
-  | 'dropSearch';
+  | 'dropSearch'
+  | LinkStep['kind'];
 
 export interface MigrationStep {
   kind: StepKind;
@@ -51,6 +60,29 @@ export interface MigrationStep {
   /** True when the step rewrites the table (takes time on large tables). */
   rewritesTable?: boolean;
   check?: PlanCheck;
+  /** What a conversion did to the field's values (in previews and publish results). */
+  conversion?: ConversionReport;
+  /** For a conversion into a new column: how to count what it could not convert, run after it. */
+  conversionCheck?: ConversionCheck;
+}
+
+/** What a `convertColumn` step is measured by once it ran: SQL predicates over the module's table. */
+export interface ConversionCheck {
+  table: string;
+  column: string;
+  archivedColumn: string;
+  module: string;
+  field: string;
+  from: string;
+  to: string;
+  required: boolean;
+  pointer: string;
+  /** True for rows whose non-empty old value did not convert. */
+  unconvertible: string;
+  /** True for rows whose value converted but kept less than before. */
+  lossy: string;
+  /** True for rows with a non-empty old value. */
+  present: string;
 }
 
 export interface ArchivedColumns {
@@ -73,12 +105,16 @@ const PHASES: StepKind[] = [
   'renameTable',
   'dropConstraint',
   'archiveColumn',
+  'archiveLinkTable',
   'renameColumn',
   'addColumn',
   'alterColumnType',
+  'convertColumn',
+  'backfill',
   'addUnique',
   'addIndex',
   'addForeignKey',
+  'createLinkTable',
   'addSearch',
   'changeSearch',
   'dropSearch',
@@ -138,6 +174,12 @@ export function planMigration(
     };
   };
   const tableOf = (moduleName: string) => qualified(schema, moduleName);
+  /** One archive entry per field and version, however many of its columns are archived. */
+  const archive = (moduleId: string, field: FieldDefinition, table: string, columns: string[]) => {
+    const entry = archived.find((a) => a.moduleId === moduleId && a.field.id === field.id);
+    if (entry) entry.columns.push(...columns);
+    else archived.push({ moduleId, field, table, columns: [...columns] });
+  };
 
   for (const { before, after, version } of changes) {
     const table = tableOf(after.name);
@@ -165,6 +207,10 @@ export function planMigration(
         [`ALTER TABLE ${tableOf(before.name)} RENAME TO ${quoteIdent(after.name)}`],
       );
     }
+
+    const links = planLinkTables(schema, before, after, version, modulesAfter);
+    for (const { kind, description, sql, field } of links.steps) step(kind, description, sql, { field });
+    for (const a of links.archived) archived.push({ moduleId: after.id, ...a });
 
     for (const search of searchSteps(
       schema,
@@ -199,7 +245,7 @@ export function planMigration(
         ),
         { field: old.name },
       );
-      archived.push({ moduleId: after.id, field: old, table: after.name, columns: archivedNames });
+      archive(after.id, old, after.name, archivedNames);
     }
 
     after.fields.forEach((field, index) => {
@@ -213,15 +259,43 @@ export function planMigration(
               en: `Add field ${field.name} (${field.type})`,
               'zh-CN': `新增字段 ${field.name}（${field.type}）`,
             },
-            [`ALTER TABLE ${table} ADD COLUMN ${quoteIdent(name)} ${columns.sqlTypes[i]}`],
+            [
+              `ALTER TABLE ${table} ADD COLUMN ${quoteIdent(name)} ${columns.sqlTypes[i]}`,
+              ...(field.type === 'file' ? [releaseFilesTrigger(schema, table, after.id)] : []),
+            ],
             { field: field.name },
+          );
+        }
+        if (before && field.type === 'autonumber') {
+          step(
+            'backfill',
+            {
+              en: `Number the existing records in field ${field.name}, in the order they were created`,
+              'zh-CN': `按创建顺序为现有记录编号（字段 ${field.name}）`,
+            },
+            autonumberBackfill(schema, table, after.id, field),
+            { field: field.name, rewritesTable: true },
           );
         }
         addConstraints(field, undefined, index);
         return;
       }
+      if (field.type === 'autonumber' && old.type !== 'autonumber') {
+        const message = `field '${field.name}' cannot become an autonumber: its values would not be the engine's numbers; add a new autonumber field instead`;
+        refusals.push({
+          pointer: pointerOf('modules', after.name, 'fields', index, 'type'),
+          code: 'type-change',
+          message,
+          messages: { en: message, 'zh-CN': `字段 ${field.name} 不能改为自动编号：请新增一个自动编号字段` },
+        });
+        return;
+      }
       const oldColumns = columnsOf(old);
-      dropConstraints(old, field);
+      const mainChange = mainColumnChange(old, field);
+      // a field converted into a new column gets its index and constraints anew, on converted values
+      const replaced =
+        oldColumns.sqlTypes.join() !== columns.sqlTypes.join() || mainChange?.kind === 'convert';
+      dropConstraints(old, field, replaced);
       if (old.name !== field.name) {
         oldColumns.suffixes.forEach((suffix, i) => {
           if (!columns.suffixes.includes(suffix)) return;
@@ -255,6 +329,10 @@ export function planMigration(
         }
         const from = oldColumns.sqlTypes[oldIndex];
         const to = columns.sqlTypes[i];
+        if (suffix === '' && mainChange) {
+          changeMainColumn(old, field, index, mainChange, from, to);
+          return;
+        }
         if (from === to) return;
         const using = losslessConversion(from, to, quoteIdent(column));
         if (using === undefined) {
@@ -286,28 +364,110 @@ export function planMigration(
           ],
           { field: field.name },
         );
-        archived.push({ moduleId: after.id, field: old, table: after.name, columns: [archivedName] });
+        archive(after.id, old, after.name, [archivedName]);
       });
-      addConstraints(field, old, index);
+      addConstraints(field, old, index, replaced);
     });
+
+    /** The change of a kept field's main column, when its type or column type changes. */
+    function mainColumnChange(old: FieldDefinition, field: FieldDefinition): TypeChange | undefined {
+      const from = columnsOf(old);
+      const to = columnsOf(field);
+      const i = from.suffixes.indexOf('');
+      const j = to.suffixes.indexOf('');
+      if (i < 0 || j < 0) return undefined;
+      if (old.type === field.type && from.sqlTypes[i] === to.sqlTypes[j]) return undefined;
+      return typeChangeOf(old, field, from.sqlTypes[i], to.sqlTypes[j]);
+    }
+
+    function changeMainColumn(
+      old: FieldDefinition,
+      field: FieldDefinition,
+      index: number,
+      change: TypeChange,
+      from: string,
+      to: string,
+    ) {
+      const column = field.name;
+      const pointer = pointerOf('modules', after.name, 'fields', index, 'type');
+      const types = old.type === field.type ? `${from} → ${to}` : `${old.type} → ${field.type}`;
+      if (change.kind === 'unchanged') return;
+      if (change.kind === 'refused') {
+        const messages = {
+          en: `field '${field.name}' cannot change from ${old.type} (${from}) to ${field.type} (${to}): there is no conversion between these types`,
+          'zh-CN': `字段 ${field.name} 不能由 ${old.type}（${from}）改为 ${field.type}（${to}）：这两种类型之间无法转换`,
+        };
+        refusals.push({ pointer, code: 'type-change', message: messages.en, messages });
+        return;
+      }
+      if (change.kind === 'inPlace') {
+        const using = losslessConversion(from, to, quoteIdent(column));
+        step(
+          'alterColumnType',
+          {
+            en: `Change field ${field.name} from ${types} (no value is lost)`,
+            'zh-CN': `字段 ${field.name} 类型变更：${types}（不会丢失数据）`,
+          },
+          [`ALTER TABLE ${table} ALTER COLUMN ${quoteIdent(column)} TYPE ${to} USING ${using}`],
+          { field: field.name, rewritesTable: true },
+        );
+        return;
+      }
+      const { conversion } = change;
+      const target = quoteIdent(conversionColumnName(column));
+      const archivedName = archivedColumnName(column, version);
+      const kept = quoteIdent(archivedName);
+      const now = quoteIdent(column);
+      step(
+        'convertColumn',
+        {
+          en: `Convert field ${field.name} (${types}) into a new column; the old values are kept in ${archivedName}`,
+          'zh-CN': `字段 ${field.name}（${types}）转换到新列；原值保留在 ${archivedName} 中`,
+        },
+        [
+          `ALTER TABLE ${table} ADD COLUMN ${target} ${to}`,
+          `UPDATE ${table} SET ${target} = ${conversion.value(now)}`,
+          `ALTER TABLE ${table} RENAME COLUMN ${now} TO ${kept}`,
+          `ALTER TABLE ${table} RENAME COLUMN ${target} TO ${now}`,
+        ],
+        {
+          field: field.name,
+          rewritesTable: true,
+          conversionCheck: {
+            table: after.name,
+            column,
+            archivedColumn: archivedName,
+            module: after.name,
+            field: field.name,
+            from: old.type === field.type ? from : old.type,
+            to: old.type === field.type ? to : field.type,
+            required: field.required === true,
+            pointer,
+            unconvertible: `NOT ${conversion.empty(kept)} AND ${now} IS NULL`,
+            lossy: conversion.lossy ? `${now} IS NOT NULL AND ${conversion.lossy(kept, now)}` : 'false',
+            present: `NOT ${conversion.empty(kept)}`,
+          },
+        },
+      );
+      archive(after.id, old, after.name, [archivedName]);
+    }
 
     function wanted(field: FieldDefinition | undefined) {
       if (!field) return { uq: false, ix: false, fk: undefined as string | undefined };
       const isRelation = field.type === 'relation';
       const relation = isRelation ? relationSettings(field) : undefined;
       return {
-        uq: field.unique === true,
-        ix: !field.unique && (field.indexed === true || isRelation),
+        // an autonumber is always unique: never the same number twice, whatever happens
+        uq: field.unique === true || field.type === 'autonumber',
+        ix: !field.unique && field.type !== 'autonumber' && (field.indexed === true || isRelation),
         fk: relation ? `${relation.target}:${relation.onDelete ?? 'restrict'}` : undefined,
       };
     }
 
     /** Drops what `old` had that `next` no longer wants (or all of it when the field goes away). */
-    function dropConstraints(old: FieldDefinition, next: FieldDefinition | undefined) {
+    function dropConstraints(old: FieldDefinition, next: FieldDefinition | undefined, typeChanged = false) {
       const had = wanted(old);
       const wants = wanted(next);
-      const typeChanged =
-        next !== undefined && columnsOf(old).sqlTypes.join() !== columnsOf(next).sqlTypes.join();
       const drops: string[] = [];
       if (had.fk && (had.fk !== wants.fk || typeChanged)) {
         drops.push(
@@ -331,12 +491,15 @@ export function planMigration(
       }
     }
 
-    function addConstraints(field: FieldDefinition, old: FieldDefinition | undefined, index: number) {
+    function addConstraints(
+      field: FieldDefinition,
+      old: FieldDefinition | undefined,
+      index: number,
+      typeChanged = false,
+    ) {
       const pointer = pointerOf('modules', after.name, 'fields', index);
       const had = wanted(old);
       const wants = wanted(field);
-      const typeChanged =
-        old !== undefined && columnsOf(old).sqlTypes.join() !== columnsOf(field).sqlTypes.join();
       const column = quoteIdent(field.name);
       if (wants.uq && (!had.uq || typeChanged)) {
         step(

@@ -180,7 +180,35 @@ const WORKSPACE_MIGRATIONS: ((S: string) => string[])[] = [
       END $$`,
     ];
   },
-  // 5: keyword search: the function that fills module tables' search columns (see search/)
+  // 5: autonumber counters, one row per (module, field, period); see autonumber/counters.ts
+  (S) => [
+    `CREATE TABLE ${S}._autonumber_counters (
+      module_id text NOT NULL, field_id text NOT NULL, period text NOT NULL, value bigint NOT NULL,
+      PRIMARY KEY (module_id, field_id, period))`,
+  ],
+  // 6: uploaded files (see files/): their metadata, their bytes when kept in the database, and the
+  // release of a record's files when the record is purged
+  (S) => [
+    `CREATE TABLE ${S}._files (
+      id uuid PRIMARY KEY, name text NOT NULL, size bigint NOT NULL DEFAULT 0, type text NOT NULL,
+      sha256 text, storage text NOT NULL CHECK (storage IN ('database', 'folder')),
+      module_id text NOT NULL, field_id text NOT NULL, uploaded_by uuid NOT NULL,
+      uploaded_at timestamptz NOT NULL, complete boolean NOT NULL DEFAULT false,
+      record_id uuid, attached_at timestamptz, released_at timestamptz, last_record_id uuid)`,
+    `CREATE INDEX _files_record ON ${S}._files (module_id, record_id)`,
+    `CREATE INDEX _files_unattached ON ${S}._files (coalesce(released_at, uploaded_at)) WHERE record_id IS NULL`,
+    `CREATE TABLE ${S}._file_chunks (
+      file_id uuid NOT NULL REFERENCES ${S}._files (id) ON DELETE CASCADE, n integer NOT NULL,
+      data bytea NOT NULL, PRIMARY KEY (file_id, n))`,
+    // statement trigger on module tables with file fields (see files/release-trigger.ts): argument 0 is the module id
+    `CREATE FUNCTION ${S}._release_files() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        UPDATE ${S}._files SET record_id = NULL, released_at = now(), last_record_id = record_id
+          WHERE module_id = TG_ARGV[0] AND record_id IN (SELECT id FROM old_rows);
+        RETURN NULL;
+      END $$`,
+  ],
+  // 7: keyword search: the function that fills module tables' search columns (see search/)
   (S) => [searchFunctionSql(S)],
 ];
 

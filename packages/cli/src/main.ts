@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Engine, openDatabase } from '@crm/engine';
+import { Engine, type FileOptions, openDatabase } from '@crm/engine';
 import { createApp, serve } from '@crm/runtime';
 import { describeError, exportConfiguration, importConfiguration } from './configuration.ts';
 import { DEMO_CONFIGURATION } from './demo.ts';
@@ -18,7 +18,11 @@ Database: DATABASE_URL selects PostgreSQL; otherwise embedded PGlite with its da
 
 First start: CRM_ADMIN_USERNAME and CRM_ADMIN_PASSWORD create the first administrator; without them
 the server log shows a one-time setup secret for POST /api/auth/setup. CRM_TRUST_PROXY=<n> believes
-the X-Forwarded-For/-Proto of n reverse proxies in front of the server.`;
+the X-Forwarded-For/-Proto of n reverse proxies in front of the server.
+
+Attachments are kept in the database unless CRM_FILES_DIR names a folder for them;
+CRM_MAX_FILE_SIZE caps any one file (bytes, default 100 MiB). CRM_TIMEZONE (an IANA name) dates
+autonumbers and today().`;
 
 /** A mistake in how the command was called: its message is all the user needs. */
 class UsageError extends Error {}
@@ -27,9 +31,21 @@ async function openEngine() {
   const databaseUrl = process.env.DATABASE_URL || undefined;
   const dataDir = resolve(process.env.CRM_DATA_DIR || '.crm-data');
   const poolSize = process.env.DATABASE_POOL_SIZE ? Number(process.env.DATABASE_POOL_SIZE) : undefined;
+  const files = filesFromEnvironment();
   const db = await openDatabase({ databaseUrl, dataDir, poolSize });
-  const engine = await Engine.open({ db });
+  const engine = await Engine.open({ db, files });
   return { engine, where: databaseUrl ? 'PostgreSQL' : `PGlite in ${dataDir}` };
+}
+
+/** Attachments: in CRM_FILES_DIR if set (else in the database), at most CRM_MAX_FILE_SIZE bytes each. */
+function filesFromEnvironment(): FileOptions {
+  const dir = process.env.CRM_FILES_DIR ? resolve(process.env.CRM_FILES_DIR) : undefined;
+  const limit = process.env.CRM_MAX_FILE_SIZE;
+  const maxSize = limit ? Number(limit) : undefined;
+  if (maxSize !== undefined && (!Number.isInteger(maxSize) || maxSize < 1)) {
+    throw new UsageError(`CRM_MAX_FILE_SIZE: '${limit}' is not a number of bytes`);
+  }
+  return { dir, maxSize };
 }
 
 async function start(demo: boolean) {

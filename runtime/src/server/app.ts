@@ -2,12 +2,14 @@ import type { Engine, Workspace } from '@crm/engine';
 import { Hono } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { methodNotAllowed } from 'hono/method-not-allowed';
+import { archivedColumnRoutes } from './archived-columns.ts';
 import { authentication } from './auth.ts';
 import { authRoutes } from './auth-routes.ts';
 import { payloadTooLarge } from './body.ts';
 import { docsRoutes } from './docs.ts';
 import type { ApiEnv } from './env.ts';
 import { exportRoutes } from './export.ts';
+import { fileRoutes, UPLOAD_PATH } from './files.ts';
 import { metaRoutes } from './meta.ts';
 import { openApiRoutes } from './openapi.ts';
 import { operationLogRoutes } from './operation-log.ts';
@@ -69,7 +71,8 @@ export function createApp(options: AppOptions): Hono<ApiEnv> {
   app.use('/api/*', async (c, next) => {
     c.set('bodyLimit', maxSize);
     const declared = Number(c.req.header('content-length'));
-    if (declared > maxSize) throw payloadTooLarge(maxSize);
+    // an upload's limit is its field's (see files.ts)
+    if (declared > maxSize && !UPLOAD_PATH.test(c.req.path)) throw payloadTooLarge(maxSize);
     await next();
   });
   app.use('/api/*', refuseNulInPath);
@@ -78,11 +81,15 @@ export function createApp(options: AppOptions): Hono<ApiEnv> {
   app.get('/api/health', (c) => c.json({ status: 'ok', database: engine.db.kind }));
   app.route('/api/auth', authRoutes(workspace, trust));
   app.route('/api/org', orgRoutes(workspace));
+  app.route('/api/meta', archivedColumnRoutes(workspace));
   app.route('/api/meta', metaRoutes(engine, workspace));
   app.route('/api/modules', exportRoutes(workspace)); // before the records: 'export' is no record id
   app.route('/api/modules', shareRoutes(workspace));
   app.route('/api/modules', recycleBinRoutes(workspace));
   app.route('/api/modules', recordRoutes(workspace));
+  const files = fileRoutes(workspace);
+  app.route('/api/modules', files.uploads);
+  app.route('/api/files', files.downloads);
   app.route('/api/roles', roleRoutes(workspace));
   app.route('/api/admin/operation-log', operationLogRoutes(workspace));
   app.route('/api/openapi.json', openApiRoutes(engine, workspace));

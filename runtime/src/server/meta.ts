@@ -1,4 +1,11 @@
-import { type Engine, type ModuleState, OPERATORS, type PublishPreview, type Workspace } from '@crm/engine';
+import {
+  type Engine,
+  type ModuleState,
+  OPERATORS,
+  type PublishOptions,
+  type PublishPreview,
+  type Workspace,
+} from '@crm/engine';
 import { Hono } from 'hono';
 import { adminOnly } from './admin-only.ts';
 import { isPlainObject, readJsonBody } from './body.ts';
@@ -19,15 +26,31 @@ function previewBody<T extends PublishPreview>(preview: T) {
   return { ...preview, problems: preview.problems.map(toApiError) };
 }
 
-/** `{ modules?: string[] }` of the publish endpoints; a missing body means every draft. */
-function modulesToPublish(body: unknown): string[] | undefined {
-  if (body === undefined) return undefined;
+/**
+ * `{ modules?: string[], confirmDataLoss?: boolean }` of the publish endpoints; a missing body means
+ * every draft, with no loss of data confirmed.
+ */
+function publishRequest(body: unknown): { modules: string[] | undefined; options: PublishOptions } {
+  if (body === undefined) return { modules: undefined, options: {} };
   if (!isPlainObject(body)) throw httpProblem('invalid-request', '', 'type', 'must be a JSON object');
   for (const key of Object.keys(body)) {
-    if (key !== 'modules')
-      throw httpProblem('invalid-request', `/${key}`, 'unknown-key', "only 'modules' is allowed");
+    if (key !== 'modules' && key !== 'confirmDataLoss') {
+      throw httpProblem(
+        'invalid-request',
+        `/${key}`,
+        'unknown-key',
+        "only 'modules' and 'confirmDataLoss' are allowed",
+      );
+    }
   }
-  const modules = body.modules;
+  const { confirmDataLoss } = body;
+  if (confirmDataLoss !== undefined && typeof confirmDataLoss !== 'boolean') {
+    throw httpProblem('invalid-request', '/confirmDataLoss', 'type', 'must be true or false');
+  }
+  return { modules: modulesToPublish(body.modules), options: { confirmDataLoss: confirmDataLoss === true } };
+}
+
+function modulesToPublish(modules: unknown): string[] | undefined {
   if (modules === undefined) return undefined;
   if (!Array.isArray(modules) || modules.length === 0 || modules.length > MAX_PUBLISH_MODULES) {
     throw httpProblem(
@@ -130,13 +153,13 @@ export function metaRoutes(engine: Engine, workspace: Workspace): Hono<ApiEnv> {
   });
 
   app.post('/publish/preview', async (c) => {
-    const modules = modulesToPublish(await readJsonBody(c, { optional: true }));
-    return c.json(previewBody(await definitions.preview(modules)));
+    const { modules, options } = publishRequest(await readJsonBody(c, { optional: true }));
+    return c.json(previewBody(await definitions.preview(modules, options)));
   });
 
   app.post('/publish', async (c) => {
-    const modules = modulesToPublish(await readJsonBody(c, { optional: true }));
-    return c.json(previewBody(await definitions.publish(modules, c.var.actor)));
+    const { modules, options } = publishRequest(await readJsonBody(c, { optional: true }));
+    return c.json(previewBody(await definitions.publish(modules, c.var.actor, options)));
   });
 
   app.get('/field-types', (c) =>

@@ -22,6 +22,7 @@ export function openApiRoutes(engine: Engine, workspace: Workspace): Hono<ApiEnv
       const document: JsonSchema = buildOpenApiDocument({
         modules,
         inverses: (id) => workspace.catalog.inverses(id),
+        linkLists: (id) => workspace.catalog.linkLists(id),
         fieldTypes,
       });
       cached = { key, text: JSON.stringify(document) };

@@ -41,6 +41,7 @@ const KINDS = {
   'payload-too-large': { status: 413, title: 'The body is too large' },
   'too-many-attempts': { status: 429, title: 'Too many failed attempts' },
   'unsupported-media-type': { status: 415, title: 'The body must be JSON' },
+  'unsupported-file-type': { status: 415, title: 'The file type is not accepted' },
   unavailable: { status: 503, title: 'Busy, try again' },
   'internal-error': { status: 500, title: 'Internal server error' },
 } as const satisfies Record<string, { status: ContentfulStatusCode; title: string }>;
@@ -88,6 +89,8 @@ function kindOfEngineError(error: EngineError): ProblemKind {
     conflict: 'conflict',
     forbidden: 'forbidden',
     'migration-refused': 'migration-refused',
+    'too-large': 'payload-too-large',
+    'invalid-file': 'unsupported-file-type',
   };
   return kinds[error.kind];
 }

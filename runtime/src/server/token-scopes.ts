@@ -5,6 +5,7 @@ type Area = 'records' | 'meta' | 'admin';
 /** Which area each part of the API belongs to, for token scopes; a path in none needs `admin`. */
 const AREAS: { prefix: string; area: Area }[] = [
   { prefix: '/api/modules/', area: 'records' },
+  { prefix: '/api/files/', area: 'records' },
   { prefix: '/api/meta/', area: 'meta' },
   { prefix: '/api/org/', area: 'admin' },
   { prefix: '/api/roles', area: 'admin' },

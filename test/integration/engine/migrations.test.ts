@@ -240,6 +240,15 @@ forEachDatabase('migrations', (handle) => {
     );
     expect(meta).toHaveLength(1);
     expect(meta[0]).toMatchObject({ field_id: 'c_legacy', version: 4, table_name: 'contact' });
+    expect(await workspace.definitions.archived.list('contact')).toMatchObject([
+      {
+        columns: ['_arch_v4_legacy'],
+        field: { id: 'c_legacy', name: 'legacy', type: 'text' },
+        version: 4,
+        reason: 'removed',
+        values: 3,
+      },
+    ]);
 
     const ann = await get('ann');
     expect(ann).not.toHaveProperty('legacy');
@@ -437,24 +446,39 @@ forEachDatabase('migrations', (handle) => {
       expect(filtered.data.map((r) => r.name)).toEqual(['dan']);
     });
 
-    it('refuses changes that could lose data, and changes nothing', async () => {
+    it('refuses changes that would lose data unless confirmed, and pairs with no conversion; changes nothing', async () => {
       const before = await snapshot('person');
-      const refusals: [string, (d: ModuleDefinition) => void, string][] = [
-        ['text to integer', (d) => Object.assign(field(d, 'score'), { type: 'integer' }), 'score'],
-        ['multi to single select', (d) => Object.assign(field(d, 'stage'), { type: 'select' }), 'stage'],
-        ['narrower decimal', (d) => Object.assign(field(d, 'price'), { scale: 2 }), 'price'],
-        // widening the scale inside the default precision 15 would lose the largest values: refused too
-        ['scale up within precision 15', (d) => Object.assign(field(d, 'big'), { scale: 4 }), 'big'],
-        ['decimal to integer', (d) => retype(d, 'price', 'integer'), 'price'],
-        ['date-time to date', (d) => retype(d, 'created', 'date'), 'created'],
+      const refusals: [string, (d: ModuleDefinition) => void, string, string][] = [
+        [
+          'text to integer',
+          (d) => Object.assign(field(d, 'score'), { type: 'integer' }),
+          'score',
+          'data-loss',
+        ],
+        [
+          'multi to single select',
+          (d) => Object.assign(field(d, 'stage'), { type: 'select' }),
+          'stage',
+          'data-loss',
+        ],
+        ['narrower decimal', (d) => Object.assign(field(d, 'price'), { scale: 2 }), 'price', 'data-loss'],
+        // widening the scale inside the default precision 15 would lose the largest values
+        [
+          'scale up within precision 15',
+          (d) => Object.assign(field(d, 'big'), { scale: 4 }),
+          'big',
+          'data-loss',
+        ],
+        ['decimal to integer', (d) => retype(d, 'price', 'integer'), 'price', 'data-loss'],
+        ['user to integer', (d) => retype(d, 'ext', 'integer'), 'ext', 'type-change'],
       ];
-      for (const [title, change, name] of refusals) {
+      for (const [title, change, name, code] of refusals) {
         const saved = await draft('person', change);
         const index = saved.fields.findIndex((f) => f.name === name);
         const error = await engineError(workspace.definitions.publish(['person']));
         expect(error.kind, title).toBe('migration-refused');
         expect(error.problems, title).toMatchObject([
-          { code: 'type-change', pointer: `/modules/person/fields/${index}/type` },
+          { code, pointer: `/modules/person/fields/${index}/type` },
         ]);
         expect(await snapshot('person'), title).toEqual(before);
       }

@@ -43,6 +43,16 @@ const everyType = {
       target: 'mod_every',
       inverse: { name: 'children', label: label('Children') },
     },
+    { name: 'ref_no', type: 'autonumber', label: label('No.'), pattern: 'R-{YYYY}-{0000}' },
+    { name: 'papers', type: 'file', label: label('Papers'), multiple: true, accept: ['.pdf'] },
+    {
+      name: 'links',
+      type: 'relations',
+      label: label('Links'),
+      target: 'mod_every',
+      inverse: { name: 'linked_from', label: label('Linked from') },
+      maxItems: 5,
+    },
     {
       name: 'double',
       type: 'formula',
@@ -149,7 +159,13 @@ describe('the OpenAPI document', () => {
     );
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids).toEqual(
-      expect.arrayContaining(['listEveryType', 'relatedEveryType_Children', 'meta.publish']),
+      expect.arrayContaining([
+        'listEveryType',
+        'relatedEveryType_Children',
+        'relatedEveryType_Links',
+        'relatedEveryType_LinkedFrom',
+        'meta.publish',
+      ]),
     );
     const schemas = doc.components.schemas;
     expect(Object.keys(schemas)).toEqual(
@@ -186,6 +202,18 @@ describe('the OpenAPI document', () => {
     expect(input.properties).not.toHaveProperty('double');
     expect((input.properties as Record<string, JsonSchema>).title).toMatchObject({ type: 'string' });
     expect(doc.paths['/api/modules/every_type/records/{id}/related/children'].get).toBeDefined();
+    expect(properties.links).toMatchObject({
+      type: ['array', 'null'],
+      items: { type: 'string', format: 'uuid' },
+      uniqueItems: true,
+      maxItems: 5,
+    });
+    expect((input.properties as Record<string, JsonSchema>).links).toMatchObject({ type: ['array', 'null'] });
+    for (const name of ['links', 'linked_from']) {
+      expect(doc.paths[`/api/modules/every_type/records/{id}/related/${name}`].get).toMatchObject({
+        summary: expect.stringContaining('every_type records'),
+      });
+    }
   });
 
   it('matches the records and problems the API really returns', async () => {
@@ -226,10 +254,12 @@ describe('the OpenAPI document', () => {
     expect(created.status).toBe(201);
     const record = await created.json();
     check('EveryType', record);
-    check(
-      'EveryType',
-      await (await post('/api/modules/every_type/records', { title: 'Beta', kind: 'b' })).json(),
-    );
+    const id = (record as { id: string }).id;
+    const linking = { title: 'Beta', kind: 'b', links: [id] };
+    check('EveryType.Input', linking);
+    const beta = await (await post('/api/modules/every_type/records', linking)).json();
+    expect(beta).toMatchObject({ links: [id] });
+    check('EveryType', beta);
     const page = await (await request('/api/modules/every_type/records?count=true')).json();
     check('EveryTypePage', page);
     const history = await (

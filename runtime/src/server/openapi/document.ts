@@ -1,6 +1,7 @@
-import type { CompiledModule, InverseRelation, JsonSchema } from '@crm/engine';
+import type { CompiledModule, InverseRelation, JsonSchema, LinkList } from '@crm/engine';
 import { accessPaths, accessSchemas, accessTag, moduleAccessPaths } from './access.ts';
 import { commonParameters, commonResponses, commonSchemas } from './common.ts';
+import { filePaths, fileSchemas, filesTag } from './files.ts';
 import {
   identityPaths,
   identityResponses,
@@ -9,12 +10,14 @@ import {
   securitySchemes,
 } from './identity.ts';
 import { metaPaths, metaSchemas } from './meta.ts';
-import { moduleNames, modulePaths, moduleSchemas } from './modules.ts';
+import { type ModuleNames, moduleNames, modulePaths, moduleSchemas, type RelatedPath } from './modules.ts';
 import { moduleSchemaName } from './names.ts';
 
 export interface DocumentSource {
   modules: CompiledModule[];
   inverses(moduleId: string): InverseRelation[];
+  /** Many-relation lists on a module's records (its fields and inverse lists). */
+  linkLists?(moduleId: string): LinkList[];
   fieldTypes: string[];
 }
 
@@ -28,16 +31,18 @@ export function buildOpenApiDocument(source: DocumentSource): JsonSchema {
     ...metaSchemas(source.fieldTypes),
     ...identitySchemas,
     ...accessSchemas,
+    ...fileSchemas,
   };
-  const paths: Record<string, JsonSchema> = { ...metaPaths, ...identityPaths, ...accessPaths };
+  const paths: Record<string, JsonSchema> = {
+    ...metaPaths,
+    ...identityPaths,
+    ...accessPaths,
+    ...filePaths,
+  };
   for (const module of modules) {
     const own = moduleNames(module, taken);
     Object.assign(schemas, moduleSchemas(module, own));
-    const inverses = source.inverses(module.id).flatMap((inverse) => {
-      const sourceNames = names.get(inverse.source.id);
-      return sourceNames ? [{ inverse, sourceNames }] : [];
-    });
-    Object.assign(paths, modulePaths(module, own, inverses));
+    Object.assign(paths, modulePaths(module, own, relatedPaths(source, module, names)));
     Object.assign(paths, moduleAccessPaths(module, own.record));
   }
   return {
@@ -58,6 +63,7 @@ export function buildOpenApiDocument(source: DocumentSource): JsonSchema {
         description: 'Departments, positions, users, roles, login history, security (admins)',
       },
       accessTag,
+      filesTag,
       ...modules.map((m) => ({ name: m.name, description: m.definition.label.en ?? m.name })),
     ],
     // every operation wants a session cookie or a bearer token, but the few that hand them out
@@ -70,6 +76,33 @@ export function buildOpenApiDocument(source: DocumentSource): JsonSchema {
       securitySchemes,
     },
   };
+}
+
+/** The related lists of a module's records: inverses of relations, both sides of many-relations. */
+function relatedPaths(
+  source: DocumentSource,
+  module: CompiledModule,
+  names: ReadonlyMap<string, ModuleNames>,
+): RelatedPath[] {
+  const inverses = source
+    .inverses(module.id)
+    .filter((inverse) => !inverse.field.linkTable)
+    .map((inverse) => ({
+      name: inverse.name,
+      summary: `${inverse.source.name} records whose ${inverse.field.name} is this ${module.name}`,
+      records: inverse.source,
+    }));
+  const links = (source.linkLists?.(module.id) ?? []).map((list) => ({
+    name: list.name,
+    summary: list.forward
+      ? `${list.other.name} records this ${module.name} links to through ${list.name}`
+      : `${list.other.name} records linking to this ${module.name} through ${list.field.name}`,
+    records: list.other,
+  }));
+  return [...inverses, ...links].flatMap((path) => {
+    const recordNames = names.get(path.records.id);
+    return recordNames ? [{ ...path, recordNames }] : [];
+  });
 }
 
 function withPublicOperations(paths: Record<string, JsonSchema>): Record<string, JsonSchema> {

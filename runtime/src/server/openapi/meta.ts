@@ -101,8 +101,95 @@ export function metaSchemas(fieldTypes: string[]): Record<string, JsonSchema> {
         description: ref('LocaleText'),
         sql: { type: 'array', items: { type: 'string' } },
         rewritesTable: { type: 'boolean' },
+        conversion: ref('ConversionReport'),
       },
       required: ['kind', 'module', 'description', 'sql'],
+    },
+    [crmSchema('ConversionReport')]: {
+      type: 'object',
+      description:
+        'What a type change converted into a new column does to the field: counted over every record',
+      properties: {
+        field: { type: 'string' },
+        from: {
+          type: 'string',
+          description: 'The old field type (or column type when only settings change)',
+        },
+        to: { type: 'string' },
+        values: { type: 'integer', description: 'Records whose old value is not empty' },
+        unconvertible: {
+          type: 'integer',
+          description: 'Values that cannot be converted: they become empty (null)',
+        },
+        lossy: { type: 'integer', description: 'Values that convert but lose precision' },
+        inRecycleBin: {
+          type: 'integer',
+          description:
+            'Unconvertible or lossy values of records in the recycle bin (not in the counts above)',
+        },
+        required: { type: 'boolean', description: 'Each unconvertible value leaves a required field empty' },
+        archivedColumn: { type: 'string', description: 'Where the old values stay until purged' },
+        samples: {
+          type: 'array',
+          maxItems: 5,
+          items: {
+            type: 'object',
+            properties: {
+              id: { type: 'string', format: 'uuid', description: 'The record' },
+              value: { description: 'The old value' },
+              converted: { description: 'What it becomes: null when it cannot be converted' },
+              problem: { enum: ['unconvertible', 'lossy'] },
+            },
+            required: ['id', 'value', 'converted', 'problem'],
+          },
+        },
+        summary: ref('LocaleText'),
+      },
+      required: [
+        'field',
+        'from',
+        'to',
+        'values',
+        'unconvertible',
+        'lossy',
+        'inRecycleBin',
+        'required',
+        'archivedColumn',
+        'samples',
+        'summary',
+      ],
+    },
+    [crmSchema('ArchivedData')]: {
+      type: 'object',
+      description: 'Data a publish kept when a field was removed or changed type, until purged',
+      properties: {
+        columns: {
+          type: 'array',
+          items: { type: 'string' },
+          description: 'Archived columns of the module table; the first one names the entry',
+        },
+        field: {
+          type: 'object',
+          properties: {
+            id: { type: 'string' },
+            name: { type: 'string' },
+            type: { type: 'string' },
+            label: ref('LocaleText'),
+          },
+          required: ['id', 'name', 'type', 'label'],
+        },
+        version: { type: 'integer', description: 'The version whose publish archived the data' },
+        archivedAt: { type: 'string', format: 'date-time' },
+        reason: { enum: ['removed', 'typeChange'] },
+        values: { type: 'integer', description: 'Records holding an archived value' },
+        bytes: { type: 'integer', description: 'Bytes the archived values take' },
+      },
+      required: ['columns', 'field', 'version', 'archivedAt', 'reason', 'values', 'bytes'],
+    },
+    [crmSchema('PurgeResult')]: {
+      type: 'object',
+      properties: { purged: { type: 'array', items: ref('ArchivedData') } },
+      required: ['purged'],
     },
     [crmSchema('PublishRequest')]: {
       type: 'object',
@@ -112,6 +199,12 @@ export function metaSchemas(fieldTypes: string[]): Record<string, JsonSchema> {
           minItems: 1,
           items: { type: 'string' },
           description: 'Module ids or names whose drafts to publish; all drafts when left out',
+        },
+        confirmDataLoss: {
+          type: 'boolean',
+          default: false,
+          description:
+            'Go ahead with type changes that lose values (they become empty; the old values stay in an archived column until purged). Without it such a publish is refused with `data-loss` problems.',
         },
       },
       additionalProperties: false,
@@ -305,6 +398,53 @@ export const metaPaths: Record<string, JsonSchema> = {
       responses: {
         200: ok('Published', ref('PublishResult')),
         ...bodyProblems,
+        404: responseRef('NotFound'),
+        409: responseRef('Conflict'),
+      },
+    },
+  },
+  '/api/meta/modules/{module}/archived-columns': {
+    parameters: [moduleParameter],
+    get: {
+      tags,
+      operationId: 'meta.listArchivedColumns',
+      summary: 'Data kept from removed fields and type changes, until purged (administrators)',
+      responses: {
+        200: ok('Archived data, newest first', { type: 'array', items: ref('ArchivedData') }),
+        403: responseRef('Forbidden'),
+        404: responseRef('NotFound'),
+      },
+    },
+    delete: {
+      tags,
+      operationId: 'meta.purgeArchivedColumns',
+      summary: 'Drop every archived column of the module, for good (administrators; in the operation log)',
+      responses: {
+        200: ok('What was purged', ref('PurgeResult')),
+        403: responseRef('Forbidden'),
+        404: responseRef('NotFound'),
+        409: responseRef('Conflict'),
+      },
+    },
+  },
+  '/api/meta/modules/{module}/archived-columns/{column}': {
+    parameters: [
+      moduleParameter,
+      {
+        name: 'column',
+        in: 'path',
+        required: true,
+        description: 'An archived column; the columns archived with it (a money field has two) go too',
+        schema: { type: 'string' },
+      },
+    ],
+    delete: {
+      tags,
+      operationId: 'meta.purgeArchivedColumn',
+      summary: 'Drop one archived entry for good (administrators; in the operation log)',
+      responses: {
+        200: ok('What was purged', ref('PurgeResult')),
+        403: responseRef('Forbidden'),
         404: responseRef('NotFound'),
         409: responseRef('Conflict'),
       },

@@ -1,4 +1,4 @@
-import { type CompiledModule, type InverseRelation, type JsonSchema, localize } from '@crm/engine';
+import { type CompiledModule, type JsonSchema, localize } from '@crm/engine';
 import { PROBLEM_CONTENT_TYPE } from '../problem.ts';
 import { nullable, toOpenApiSchema } from './json-schema.ts';
 import { crmSchema, moduleSchemaName, parameterRef, responseRef, schemaRef } from './names.ts';
@@ -49,7 +49,9 @@ function fieldSchemas(module: CompiledModule, componentName: string): Map<string
   const record = toOpenApiSchema(module.jsonSchema('en'), componentName);
   const properties = record.properties as Record<string, JsonSchema>;
   return new Map(
-    module.fields.filter((f) => f.columns.length > 0).map((f) => [f.name, properties[f.name]] as const),
+    module.fields
+      .filter((f) => f.columns.length > 0 || f.linkTable)
+      .map((f) => [f.name, properties[f.name]] as const),
   );
 }
 
@@ -157,10 +159,18 @@ function staleConflict(names: ModuleNames): JsonSchema {
   };
 }
 
+/** A related list of a module's records: `/records/{id}/related/{name}` lists `records`. */
+export interface RelatedPath {
+  name: string;
+  summary: string;
+  records: CompiledModule;
+  recordNames: ModuleNames;
+}
+
 export function modulePaths(
   module: CompiledModule,
   names: ModuleNames,
-  inverses: { inverse: InverseRelation; sourceNames: ModuleNames }[],
+  related: RelatedPath[],
 ): Record<string, JsonSchema> {
   const base = `/api/modules/${module.name}/records`;
   const tags = [module.name];
@@ -271,16 +281,16 @@ export function modulePaths(
     },
   };
   Object.assign(paths, binPaths(module, names, base, op));
-  for (const { inverse, sourceNames } of inverses) {
-    paths[`${base}/{id}/related/${inverse.name}`] = {
+  for (const { name, summary, records, recordNames } of related) {
+    paths[`${base}/{id}/related/${name}`] = {
       parameters: [parameterRef('RecordId')],
       get: {
         tags,
-        operationId: `${op('related')}_${moduleSchemaName(inverse.name)}`,
-        summary: `${inverse.source.name} records whose ${inverse.field.name} is this ${module.name}`,
-        parameters: listParameters(inverse.source),
+        operationId: `${op('related')}_${moduleSchemaName(name)}`,
+        summary,
+        parameters: listParameters(records),
         responses: {
-          200: { description: 'A page of related records', content: json(schemaRef(sourceNames.page)) },
+          200: { description: 'A page of related records', content: json(schemaRef(recordNames.page)) },
           400: responseRef('BadRequest'),
           404: responseRef('NotFound'),
         },

@@ -1,0 +1,167 @@
+import { sql } from 'drizzle-orm';
+import type { CompiledField, CompiledModule } from '../compile/module.ts';
+import { EngineError, type Problem, pointerOf } from '../errors.ts';
+import type { FileReference } from '../fields/file.ts';
+import type { CreateHook, NewRecord } from '../records/create-hooks.ts';
+import type { Actor, RecordValues } from '../records/types.ts';
+import type { Db } from '../storage/db.ts';
+import { qualified } from '../storage/naming.ts';
+
+export const FILES_TABLE = '_files';
+
+interface FileRow {
+  id: string;
+  name: string;
+  size: string | number;
+  type: string;
+  field_id: string;
+  module_id: string;
+  record_id: string | null;
+  last_record_id: string | null;
+  uploaded_by: string;
+  complete: boolean;
+}
+
+const fileFieldsOf = new WeakMap<CompiledModule, CompiledField[]>();
+
+/** The module's file fields (looked up once per compiled version: every create asks). */
+function fileFields(module: CompiledModule): CompiledField[] {
+  let fields = fileFieldsOf.get(module);
+  if (!fields) {
+    fields = module.fields.filter((f) => f.definition.type === 'file');
+    fileFieldsOf.set(module, fields);
+  }
+  return fields;
+}
+
+function idsOf(value: unknown): string[] {
+  return Array.isArray(value) ? value.map((v) => String((v as { id: unknown }).id)) : [];
+}
+
+function unusable(field: string, index: number, en: string, zh: string): Problem {
+  return { pointer: pointerOf(field, index), code: 'file', message: en, messages: { en, 'zh-CN': zh } };
+}
+
+/**
+ * How records reference uploaded files. A record may reference a file uploaded to that field by
+ * the same user and not attached to any record yet, one it already holds, or one it held before
+ * (reverting to an earlier version). Referencing attaches
+ * the file to the record (in the write's transaction, so two records can never claim one file);
+ * dropping the reference releases it (cleanup deletes released and never-attached files after a
+ * grace period). Purging a record releases its files through a trigger on its table.
+ */
+export class FileReferences {
+  readonly #table;
+
+  constructor(
+    schema: string,
+    private readonly clock: () => Date,
+  ) {
+    this.#table = sql.raw(qualified(schema, FILES_TABLE));
+  }
+
+  /**
+   * Replaces each file field's value with the stored facts of its files (name, size, type as
+   * uploaded, whatever the client sent), refusing files the record may not reference.
+   */
+  async resolve(db: Db, module: CompiledModule, values: RecordValues, actor: Actor, recordId: string) {
+    const problems: Problem[] = [];
+    for (const field of fileFields(module)) {
+      const ids = idsOf(values[field.name]);
+      if (ids.length === 0) continue;
+      const rows = await db.query<FileRow>(
+        sql`SELECT id, name, size, type, field_id, module_id, record_id, last_record_id, uploaded_by, complete
+            FROM ${this.#table}
+            WHERE id = ANY(${sql.param(ids)}::uuid[])`,
+      );
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      const references: FileReference[] = [];
+      ids.forEach((id, i) => {
+        const row = byId.get(id);
+        if (ids.indexOf(id) !== i) {
+          problems.push(unusable(field.name, i, 'the same file is listed twice', '同一文件重复出现'));
+        } else if (!row || !this.#usable(row, module, field, actor, recordId)) {
+          problems.push(
+            unusable(
+              field.name,
+              i,
+              'no file uploaded by you to this field and not attached to another record has this id',
+              '没有该编号的、由您上传到此字段且未被其他记录使用的文件',
+            ),
+          );
+        } else {
+          references.push({ id, name: row.name, size: Number(row.size), type: row.type });
+        }
+      });
+      values[field.name] = references;
+    }
+    if (problems.length > 0) {
+      throw new EngineError('invalid-record', 'the record references files it may not use', problems);
+    }
+  }
+
+  #usable(row: FileRow, module: CompiledModule, field: CompiledField, actor: Actor, recordId: string) {
+    if (row.module_id !== module.id || row.field_id !== field.definition.id || !row.complete) return false;
+    if (row.record_id !== null) return row.record_id === recordId;
+    // a released file can go back to its record (a revert) until cleanup deletes it
+    return row.uploaded_by === actor.userId || row.last_record_id === recordId;
+  }
+
+  /**
+   * Attaches the files the record references now and releases those it referenced before, in the
+   * caller's transaction. Fails (to roll the write back) when another write took a file meanwhile.
+   */
+  async sync(
+    tx: Db,
+    module: CompiledModule,
+    recordId: string,
+    values: RecordValues,
+    actor: Actor,
+    fields?: Set<string>,
+  ) {
+    const now = this.clock().toISOString();
+    for (const field of fileFields(module)) {
+      if (fields && !fields.has(field.name)) continue;
+      const ids = idsOf(values[field.name]);
+      const fieldId = field.definition.id;
+      await tx.run(
+        sql`UPDATE ${this.#table} SET record_id = NULL, released_at = ${now}, last_record_id = record_id
+            WHERE module_id = ${module.id} AND record_id = ${recordId} AND field_id = ${fieldId}
+              AND NOT (id = ANY(${sql.param(ids)}::uuid[]))`,
+      );
+      if (ids.length === 0) continue;
+      const attached = await tx.run(
+        sql`UPDATE ${this.#table} SET record_id = ${recordId}, attached_at = coalesce(attached_at, ${now}), released_at = NULL
+            WHERE id = ANY(${sql.param(ids)}::uuid[]) AND module_id = ${module.id} AND field_id = ${fieldId}
+              AND (record_id = ${recordId}
+                OR (record_id IS NULL AND (uploaded_by = ${actor.userId} OR last_record_id = ${recordId})))`,
+      );
+      if (attached !== ids.length) {
+        const message = 'a file was attached to another record meanwhile';
+        throw new EngineError('conflict', `${field.name}: ${message}`, [
+          {
+            pointer: pointerOf(field.name),
+            code: 'file',
+            message,
+            messages: { en: message, 'zh-CN': '文件已被其他记录使用' },
+          },
+        ]);
+      }
+    }
+  }
+
+  /** Attaches new records' files inside their create's transaction. */
+  hook = (module: CompiledModule): CreateHook | undefined => {
+    if (fileFields(module).length === 0) return undefined;
+    return {
+      afterInsert: async (tx: Db, _module: CompiledModule, records: NewRecord[]) => {
+        for (const record of records) await this.sync(tx, module, record.id, record.values, record.actor);
+      },
+    };
+  };
+
+  /** Whether a write with these changes touches file references. */
+  touches(module: CompiledModule, changes: Record<string, unknown>): boolean {
+    return fileFields(module).some((f) => f.name in changes);
+  }
+}
