@@ -5,7 +5,7 @@ import { newColumn, SEARCH_COLUMN, type SearchSpec, searchSpec } from './spec.ts
 import { SEARCH_FUNCTION } from './sql-function.ts';
 
 export interface SearchStep {
-  kind: 'addSearch' | 'changeSearch' | 'dropSearch';
+  kind: 'addSearch' | 'changeSearch' | 'dropSearch' | 'backfillSearch';
   description: LocaleText;
   sql: string[];
   rewritesTable: boolean;
@@ -107,15 +107,30 @@ export function searchSteps(
   const backfill = after.fields.some(
     (f) => before?.fieldIds.has(f.id) === true && oldTerms.get(f.id) !== f.terms,
   );
-  const description = {
-    en: `${had ? 'Update' : 'Build'} the keyword search index over ${names}${backfill ? ', for every record' : ''}`,
-    'zh-CN': `${had ? '更新' : '建立'} ${names} 的关键词搜索索引${backfill ? '（所有记录）' : ''}`,
-  };
-  const sql = had
-    ? [
-        ...triggerSql(schema, table, moduleId, after),
-        ...(backfill ? [backfillSql(schema, table, after)] : []),
-      ]
-    : installSearchSql(schema, table, moduleId, after).filter((s) => backfill || !s.startsWith('UPDATE'));
-  return [{ kind: had ? 'changeSearch' : 'addSearch', description, sql, rewritesTable: backfill }];
+  const steps: SearchStep[] = [
+    {
+      kind: had ? 'changeSearch' : 'addSearch',
+      description: {
+        en: `${had ? 'Update' : 'Build'} the keyword search index over ${names}`,
+        'zh-CN': `${had ? '更新' : '建立'} ${names} 的关键词搜索索引`,
+      },
+      sql: had
+        ? triggerSql(schema, table, moduleId, after)
+        : installSearchSql(schema, table, moduleId, after).filter((s) => !s.startsWith('UPDATE')),
+      rewritesTable: false,
+    },
+  ];
+  // last in the plan: after conversions have put the converted values in place
+  if (backfill) {
+    steps.push({
+      kind: 'backfillSearch',
+      description: {
+        en: 'Index every record again for keyword search',
+        'zh-CN': '为所有记录重建关键词搜索索引',
+      },
+      sql: [backfillSql(schema, table, after)],
+      rewritesTable: true,
+    });
+  }
+  return steps;
 }

@@ -71,8 +71,9 @@ export function searchSpec(fields: readonly FieldLike[]): SearchSpec {
       const parts: string[] = [];
       const phones: string[] = [];
       for (const { field, texts } of result) {
-        for (const text of texts(column(field.name))) parts.push(`'${field.tag}'`, text);
-        if (field.digits) phones.push(`'${field.tag}'`, column(field.name));
+        // as text: mid-publish (a refused type change) a column may still hold its old type
+        for (const text of texts(column(field.name))) parts.push(`'${field.tag}'`, `(${text})::text`);
+        if (field.digits) phones.push(`'${field.tag}'`, `(${column(field.name)})::text`);
       }
       return `${array(parts)}::text[], ${array(phones)}::text[]`;
     },

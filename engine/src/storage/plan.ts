@@ -48,6 +48,7 @@ export type StepKind =
   | 'addSearch'
   | 'changeSearch'
   | 'dropSearch'
+  | 'backfillSearch'
   | LinkStep['kind'];
 
 export interface MigrationStep {
@@ -110,14 +111,16 @@ const PHASES: StepKind[] = [
   'addColumn',
   'alterColumnType',
   'convertColumn',
+  // the search trigger, made after the column types are final, is in place for backfills to index
+  'addSearch',
+  'changeSearch',
+  'dropSearch',
   'backfill',
   'addUnique',
   'addIndex',
   'addForeignKey',
   'createLinkTable',
-  'addSearch',
-  'changeSearch',
-  'dropSearch',
+  'backfillSearch',
 ];
 
 export interface ModuleChange {

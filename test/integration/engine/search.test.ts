@@ -329,7 +329,10 @@ forEachDatabase('keyword search', (handle) => {
               : f,
         ),
       );
-      expect(changed).toMatchObject([{ kind: 'changeSearch', rewritesTable: true }]);
+      expect(changed).toMatchObject([
+        { kind: 'changeSearch', rewritesTable: false },
+        { kind: 'backfillSearch', rewritesTable: true },
+      ]);
       await workspace.definitions.publish();
       expect(await search('ZX-ALPHA')).toEqual(['acme']);
       expect(await search('海淀')).toEqual([]);
