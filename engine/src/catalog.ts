@@ -1,11 +1,17 @@
 import type { Ajv } from 'ajv';
 import { sql } from 'drizzle-orm';
-import { type CompiledField, type CompiledModule, compileModule } from './compile/module.ts';
+import {
+  type CompiledField,
+  type CompiledModule,
+  type CompiledSubtable,
+  compileModule,
+} from './compile/module.ts';
 import type { LocaleText, ModuleDefinition } from './definitions/types.ts';
 import { notFound } from './errors.ts';
 import type { FieldTypeRegistry } from './fields/registry.ts';
 import { relationSettings } from './fields/relation.ts';
 import { type LinkList, linkListsOf } from './records/links.ts';
+import { type RollupFeed, rollupFeeds } from './rollups/feeds.ts';
 import type { Db } from './storage/db.ts';
 import { modules, moduleVersions } from './storage/meta-tables.ts';
 import { constraintName, qualified } from './storage/naming.ts';
@@ -32,6 +38,8 @@ export interface InverseRelation {
 export interface ConstraintOwner {
   module: CompiledModule;
   field: CompiledField;
+  /** Set when `field` is a field of this sub-table's rows. */
+  subtable?: CompiledSubtable;
 }
 
 /**
@@ -46,6 +54,8 @@ export class ModuleCatalog {
   #constraints = new Map<string, ConstraintOwner>();
   #links = new Map<string, Map<string, LinkList>>();
   #compiled = new Map<string, CompiledModule>();
+  #feeds = new Map<string, RollupFeed[]>();
+  #rollups = new Map<string, RollupFeed[]>();
 
   constructor(
     private readonly db: Db,
@@ -82,7 +92,25 @@ export class ModuleCatalog {
     this.#references = new Map();
     this.#constraints = new Map();
     this.#links = new Map();
+    const feeds = rollupFeeds(list);
+    this.#feeds = feeds.bySource;
+    this.#rollups = feeds.byTarget;
     for (const module of list) {
+      for (const sub of module.subtables) {
+        for (const field of sub.fields) {
+          for (const kind of ['uq', 'fk'] as const) {
+            this.#constraints.set(constraintName(kind, sub.ownerId, field.definition.id), {
+              module,
+              field,
+              subtable: sub,
+            });
+          }
+          if (field.definition.type !== 'relation') continue;
+          const { target } = relationSettings(field.definition);
+          const owner = { module, field, subtable: sub };
+          this.#references.set(target, [...(this.#references.get(target) ?? []), owner]);
+        }
+      }
       for (const field of module.fields) {
         for (const kind of ['uq', 'fk'] as const) {
           this.#constraints.set(constraintName(kind, module.id, field.definition.id), { module, field });
@@ -138,6 +166,16 @@ export class ModuleCatalog {
   /** Every many-relation list on `moduleId`'s records (its fields, then inverse lists). */
   linkLists(moduleId: string): LinkList[] {
     return [...(this.#links.get(moduleId)?.values() ?? [])];
+  }
+
+  /** The rollups that aggregate records of `moduleId` or rows of its sub-tables. */
+  feeds(moduleId: string): readonly RollupFeed[] {
+    return this.#feeds.get(moduleId) ?? [];
+  }
+
+  /** The rollups of module `moduleId`, with their sources. */
+  rollupsOf(moduleId: string): readonly RollupFeed[] {
+    return this.#rollups.get(moduleId) ?? [];
   }
 
   /** Every relation field pointing at `moduleId`'s records, with or without an inverse list. */

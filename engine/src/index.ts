@@ -53,7 +53,7 @@ export {
   RecordService,
   type WriteOptions,
 } from './records/service.ts';
-export type { Actor, ActorVia, HistoryEntry, Page, StoredRecord } from './records/types.ts';
+export type { Actor, ActorVia, HistoryEntry, Page, RowChanges, StoredRecord } from './records/types.ts';
 export { SYSTEM_ACTOR } from './records/types.ts';
 export { FEW_MATCHES, MAX_SEARCH_LENGTH } from './search/query.ts';
 export { SEARCH_COLUMN } from './search/spec.ts';
@@ -67,6 +67,7 @@ export {
 } from './search/text.ts';
 export type { ConversionReport, ConversionSample } from './storage/conversion-report.ts';
 export { type Db, dbErrorInfo } from './storage/db.ts';
+export { subtableName } from './storage/naming.ts';
 export { openPglite } from './storage/pglite.ts';
 export type { MigrationStep } from './storage/plan.ts';
 export { openPostgres } from './storage/postgres.ts';

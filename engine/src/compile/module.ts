@@ -7,6 +7,7 @@ import type { FieldType, FieldTypeRegistry, JsonSchema } from '../fields/registr
 import { linkTableName } from '../storage/naming.ts';
 import { recordJsonSchema } from './json-schema.ts';
 import { feelScopeOf } from './scope.ts';
+import { type CompiledSubtable, compileSubtable, formulasAfter } from './subtable.ts';
 import { recordUiSchema } from './ui-schema.ts';
 
 export interface CompiledField {
@@ -51,11 +52,17 @@ export interface CompiledModule {
   formulas: CompiledFormula[];
   defaults: { field: CompiledField; expression: CompiledFeel }[];
   rules: CompiledRule[];
+  /** Sub-table fields with their rows' compiled fields, formulas and rules. */
+  subtables: CompiledSubtable[];
+  /** Rollup fields (kept current by rollups/maintain.ts). */
+  rollups: CompiledField[];
+  /** Formulas reading rollups (directly or through other formulas): computed again after them. */
+  afterRollups: CompiledFormula[];
   jsonSchema(locale: string): JsonSchema;
   uiSchema(locale: string): JsonSchema;
 }
 
-function compileField(
+export function compileField(
   definition: FieldDefinition,
   moduleId: string,
   registry: FieldTypeRegistry,
@@ -76,7 +83,7 @@ function compileField(
   };
 }
 
-function compileExpression(
+export function compileExpression(
   source: string,
   scope: ReturnType<typeof feelScopeOf>,
   pointer: string,
@@ -96,7 +103,11 @@ function compileExpression(
 }
 
 /** Orders formulas so each one runs after the formulas it reads; a cycle is a definition error. */
-function orderFormulas(formulas: CompiledFormula[], module: ModuleDefinition): CompiledFormula[] {
+export function orderFormulas(
+  formulas: CompiledFormula[],
+  module: Pick<ModuleDefinition, 'fields'>,
+  pointer: (index: number) => string = (index) => pointerOf('fields', index, 'expression'),
+): CompiledFormula[] {
   const byName = new Map(formulas.map((f) => [f.field.name, f]));
   const ordered: CompiledFormula[] = [];
   const state = new Map<string, 'visiting' | 'done'>();
@@ -107,7 +118,7 @@ function orderFormulas(formulas: CompiledFormula[], module: ModuleDefinition): C
       const index = module.fields.findIndex((f) => f.name === name);
       throw new EngineError('invalid-definition', 'formulas refer to each other in a cycle', [
         {
-          pointer: pointerOf('fields', index, 'expression'),
+          pointer: pointer(index),
           code: 'cycle',
           message: `formula cycle: ${[...path, name].join(' → ')}`,
         },
@@ -177,6 +188,11 @@ export function compileModule(
     ...(rule.when ? { when: compileExpression(rule.when, scope, pointerOf('rules', i, 'when')) } : {}),
   }));
 
+  const subtables = fields
+    .filter((f) => f.definition.type === 'subtable')
+    .map((f) => compileSubtable(f, definition, registry));
+  const rollups = fields.filter((f) => f.definition.type === 'rollup');
+
   const schemas = new Map<string, JsonSchema>();
   const uiSchemas = new Map<string, JsonSchema>();
   return {
@@ -190,6 +206,9 @@ export function compileModule(
     formulas,
     defaults,
     rules,
+    subtables,
+    rollups,
+    afterRollups: formulasAfter(rollups, formulas),
     jsonSchema: (locale) => memo(schemas, locale, () => recordJsonSchema(definition, registry, locale)),
     uiSchema: (locale) => memo(uiSchemas, locale, () => recordUiSchema(definition, registry, locale)),
   };
@@ -204,4 +223,4 @@ function memo<T>(cache: Map<string, T>, key: string, make: () => T): T {
   return value;
 }
 
-export type { Problem };
+export type { CompiledSubtable, Problem };

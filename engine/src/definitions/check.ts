@@ -4,6 +4,8 @@ import { feelScopeOf } from '../compile/scope.ts';
 import { type Problem, pointerOf } from '../errors.ts';
 import { checkFeel, isReservedFeelName } from '../expressions/index.ts';
 import type { FieldTypeRegistry } from '../fields/registry.ts';
+import { checkRollup, rollupCycle } from '../rollups/check.ts';
+import { checkRows, rowFieldShapes } from './check-subtable.ts';
 import { fieldMetaSchema, moduleMetaSchema } from './meta-schema.ts';
 import { RESERVED_NAMES } from './names.ts';
 import type { ModuleDefinition } from './types.ts';
@@ -23,7 +25,10 @@ export class DefinitionChecker {
     const module = definition as ModuleDefinition;
     return module.fields.flatMap((field, i) => {
       const validate = this.#fieldValidator(field.type);
-      return validate(field) ? [] : problemsFromAjv(validate.errors, pointerOf('fields', i));
+      if (!validate(field)) return problemsFromAjv(validate.errors, pointerOf('fields', i));
+      return field.type === 'subtable'
+        ? rowFieldShapes(field, i, this.registry, (type) => this.#fieldValidator(type))
+        : [];
     });
   }
 
@@ -69,6 +74,20 @@ export class DefinitionChecker {
       const type = this.registry.require(field.type);
       for (const p of type.check?.(field, { module: definition, modules, feelScope }) ?? []) {
         problem(pointerOf('fields', i) + p.pointer, p.message);
+      }
+      if (field.type === 'subtable') {
+        problems.push(...checkRows(field, i, this.registry, { module: definition, modules }));
+      }
+      if (field.type === 'rollup') {
+        const found = checkRollup(field, definition, modules);
+        for (const p of found) problem(pointerOf('fields', i) + p.pointer, p.message);
+        const cycle = found.length === 0 ? rollupCycle(field, definition, modules, this.registry) : undefined;
+        if (cycle)
+          problem(
+            pointerOf('fields', i, 'over'),
+            `rollups and formulas refer to each other in a cycle: ${cycle.join(' → ')}`,
+            'cycle',
+          );
       }
       if (field.defaultValue !== undefined) {
         if (type.computed) problem(pointerOf('fields', i, 'defaultValue'), 'a computed field has no default');

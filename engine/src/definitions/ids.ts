@@ -33,6 +33,15 @@ export function assignIds(
     }
   };
   fill(definition.fields, previous?.fields, 'fld', 'name');
+  // the rows of sub-tables: their fields and rules keep their ids the same way
+  if (Array.isArray(definition.fields)) {
+    for (const field of definition.fields as Record<string, unknown>[]) {
+      if (typeof field !== 'object' || field === null || field.type !== 'subtable') continue;
+      const old = previous?.fields.find((f) => f.id === field.id);
+      fill(field.fields, old?.fields as { id: string }[] | undefined, 'fld', 'name');
+      fill(field.rules, old?.rules as { id: string }[] | undefined, 'rule', 'expression');
+    }
+  }
   fill(definition.rules, previous?.rules, 'rule', 'expression');
   const layout = definition.layout as { sections?: unknown } | undefined;
   fill(layout?.sections, previous?.layout?.sections, 'sec', 'id');

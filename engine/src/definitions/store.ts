@@ -7,6 +7,8 @@ import { EngineError, notFound, type Problem } from '../errors.ts';
 import type { FieldTypeRegistry } from '../fields/registry.ts';
 import { findNul } from '../json-text.ts';
 import { type Actor, SYSTEM_ACTOR } from '../records/types.ts';
+import { backfillRollups } from '../rollups/backfill.ts';
+import { RollupUpkeep } from '../rollups/maintain.ts';
 import type { Db } from '../storage/db.ts';
 import { type ExecuteOptions, executePlan, PUBLISH_LOCK } from '../storage/execute.ts';
 import { archivedColumns, modules, moduleVersions } from '../storage/meta-tables.ts';
@@ -56,6 +58,7 @@ class Rollback extends Error {
 /** A workspace's module definitions: one editable draft per module, immutable published versions. */
 export class DefinitionStore {
   readonly #ajv = createAjv();
+  readonly #upkeep: RollupUpkeep;
   /** Data of removed or converted fields, kept until an administrator purges it. */
   readonly archived: ArchivedColumnStore;
 
@@ -67,6 +70,7 @@ export class DefinitionStore {
     private readonly checker: DefinitionChecker,
     private readonly catalog: ModuleCatalog,
   ) {
+    this.#upkeep = new RollupUpkeep(catalog);
     this.archived = new ArchivedColumnStore(db, workspaceId, schema, this);
   }
 
@@ -331,6 +335,12 @@ export class DefinitionStore {
         const conversion = execution?.conversions.get(step);
         return conversion ? { ...publicStep(step), conversion } : publicStep(step);
       });
+      if (problems.length === 0) {
+        await backfillRollups(tx, this.#upkeep, changes, modulesAfter, (definition) =>
+          compileModule(definition, 0, this.registry, this.#ajv),
+        );
+        this.#ajv.removeSchema();
+      }
 
       const preview: PublishPreview = {
         modules: changes.map((c) => ({

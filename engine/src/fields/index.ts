@@ -16,7 +16,9 @@ import { phoneField } from './phone.ts';
 import { FieldTypeRegistry } from './registry.ts';
 import { relationField } from './relation.ts';
 import { relationsField } from './relations.ts';
+import { rollupField } from './rollup.ts';
 import { selectField } from './select.ts';
+import { subtableField } from './subtable.ts';
 import { textField } from './text.ts';
 import { urlField } from './url.ts';
 import { userField } from './user.ts';
@@ -41,6 +43,7 @@ export const builtInFieldTypes = [
   relationField,
   relationsField,
   formulaField,
+  rollupField,
   autonumberField,
   fileField,
 ];
@@ -49,6 +52,8 @@ export const builtInFieldTypes = [
 export function createFieldTypeRegistry(): FieldTypeRegistry {
   const registry = new FieldTypeRegistry();
   for (const type of builtInFieldTypes) registry.register(type);
+  // rows are checked and validated with the field types of the same registry
+  registry.register(subtableField(registry));
   return registry;
 }
 
@@ -57,3 +62,5 @@ export type { ColumnSpec, FieldType, FilterFamily, JsonSchema } from './registry
 export { FieldTypeRegistry } from './registry.ts';
 export { relationSettings } from './relation.ts';
 export { relationsSettings } from './relations.ts';
+export { rollupSettings } from './rollup.ts';
+export { subtableSettings } from './subtable.ts';

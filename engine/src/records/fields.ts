@@ -2,6 +2,7 @@ import type { CompiledModule } from '../compile/module.ts';
 import { EngineError } from '../errors.ts';
 import { formulaFilterFamily } from '../fields/formula.ts';
 import type { FilterFamily } from '../fields/registry.ts';
+import { rollupFilterFamily } from '../fields/rollup.ts';
 
 /** A field as queries see it: the column to compare and sort on, and its operator family. */
 export interface QueryField {
@@ -92,7 +93,11 @@ export function queryField(
   const field = visible && !visible(module, name) ? undefined : module.byName.get(name);
   const family =
     field &&
-    (field.definition.type === 'formula' ? formulaFilterFamily(field.definition) : field.type.filter);
+    (field.definition.type === 'formula'
+      ? formulaFilterFamily(field.definition)
+      : field.definition.type === 'rollup'
+        ? rollupFilterFamily(field.definition)
+        : field.type.filter);
   if (!field || !family || field.columns.length === 0) {
     throw new EngineError('invalid-query', `unknown field '${name}'`, [
       {

@@ -4,6 +4,7 @@ import { SYSTEM_FIELDS } from '../definitions/names.ts';
 import { EngineError, type Problem, pointerOf } from '../errors.ts';
 import { fromFeelValue } from '../expressions/index.ts';
 import { findNul } from '../json-text.ts';
+import { cleanRowInput, fillRowDefaults, prepareRows, rowFeelInput } from '../subtables/prepare-rows.ts';
 import type { RecordValues } from './types.ts';
 
 const SYSTEM = new Set<string>(SYSTEM_FIELDS);
@@ -20,11 +21,16 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** Record values as FEEL sees them: money as its amount. */
-function feelInput(module: CompiledModule, values: RecordValues): RecordValues {
+export function feelInput(module: CompiledModule, values: RecordValues): RecordValues {
   const input: RecordValues = { ...values };
   for (const field of module.fields) {
     const value = values[field.name];
-    if (field.definition.type === 'money' && isPlainObject(value)) input[field.name] = value.amount;
+    const type = field.definition.type;
+    if ((type === 'money' || type === 'rollup') && isPlainObject(value)) input[field.name] = value.amount;
+  }
+  for (const sub of module.subtables) {
+    const rows = values[sub.name];
+    if (Array.isArray(rows)) input[sub.name] = rows.map((row) => rowFeelInput(sub, row));
   }
   return input;
 }
@@ -62,6 +68,7 @@ export function prepareValues(
     if (isEmpty(value) && module.byName.has(name)) delete values[name];
     else values[name] = value;
   }
+  cleanRowInput(module, values);
   const nul = findNul(values);
   if (nul !== undefined) {
     throw invalid([
@@ -80,6 +87,8 @@ export function prepareValues(
     }
   }
 
+  fillRowDefaults(module, values);
+
   if (!module.validateValues(values)) {
     throw invalid(problemsFromAjv(module.validateValues.errors));
   }
@@ -87,6 +96,9 @@ export function prepareValues(
   for (const field of module.fields) {
     if (values[field.name] !== undefined) values[field.name] = field.normalize(values[field.name]);
   }
+
+  // rows first: the record's formulas and rules see them as stored
+  const problems = prepareRows(module, values, current);
 
   for (const { field, expression, result } of module.formulas) {
     const { value } = expression.evaluate(feelInput(module, { ...system, ...values }));
@@ -106,7 +118,6 @@ export function prepareValues(
     }
   }
 
-  const problems: Problem[] = [];
   const context = feelInput(module, { ...system, ...values });
   for (const { rule, expression, when } of module.rules) {
     if (when && when.evaluate(context).value !== true) continue;

@@ -1,9 +1,12 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { ModuleCatalog } from '../catalog.ts';
-import type { CompiledModule } from '../compile/module.ts';
+import type { CompiledField, CompiledModule, CompiledSubtable } from '../compile/module.ts';
 import { EngineError, localizedError } from '../errors.ts';
 import type { Db } from '../storage/db.ts';
-import type { Actor, RecordValues } from './types.ts';
+import { qualified } from '../storage/naming.ts';
+import { undoRowChanges } from '../subtables/diff-rows.ts';
+import type { Row } from '../subtables/prepare-rows.ts';
+import type { Actor, RecordValues, RowChanges } from './types.ts';
 
 /**
  * What deleting a record does to the live records pointing at it, run before it goes to the
@@ -19,7 +22,11 @@ export async function releaseReferences(
   id: string,
   actor: Actor,
 ): Promise<void> {
-  for (const { module: source, field } of catalog.references(module.id)) {
+  for (const { module: source, field, subtable } of catalog.references(module.id)) {
+    if (subtable) {
+      await releaseRowReferences(tx, catalog, source, subtable, field, id);
+      continue;
+    }
     const table = catalog.tableSql(source);
     const column = sql.identifier(field.columns[0]);
     if (field.definition.onDelete === 'setNull') {
@@ -106,11 +113,47 @@ export async function valuesAtVersion(
   for (const { changes } of rows) {
     const parsed = (typeof changes === 'string' ? JSON.parse(changes) : changes) as Record<
       string,
-      { from?: unknown }
+      { from?: unknown; rows?: RowChanges }
     >;
     for (const [name, change] of Object.entries(parsed)) {
       if (Object.hasOwn(values, name) && 'from' in change) values[name] = change.from ?? null;
+      // sub-tables: their rows' changes undone one entry at a time
+      if (Object.hasOwn(values, name) && change.rows) {
+        values[name] = undoRowChanges((values[name] as Row[] | null) ?? [], change.rows);
+      }
     }
   }
   return values;
+}
+
+/**
+ * The same for relations inside sub-table rows of live records: `restrict` refuses, `setNull` clears
+ * the rows' field (rows are part of their record; the clearing is not a change of the record's own).
+ */
+async function releaseRowReferences(
+  tx: Db,
+  catalog: ModuleCatalog,
+  source: CompiledModule,
+  subtable: CompiledSubtable,
+  field: CompiledField,
+  id: string,
+): Promise<void> {
+  const rows = sql.raw(qualified(catalog.schema, subtable.table));
+  const column = sql.identifier(field.columns[0]);
+  const live = sql`EXISTS (SELECT 1 FROM ${catalog.tableSql(source)} p WHERE p.id = s.parent_id AND p.deleted_at IS NULL)`;
+  if (field.definition.onDelete === 'setNull') {
+    await tx.run(sql`UPDATE ${rows} s SET ${column} = NULL WHERE s.${column} = ${id} AND ${live}`);
+    return;
+  }
+  const [row] = await tx.query<{ n: number | string }>(
+    sql`SELECT count(DISTINCT s.parent_id) AS n FROM ${rows} s WHERE s.${column} = ${id} AND ${live}`,
+  );
+  const count = Number(row.n);
+  if (count > 0) {
+    const where = `${source.name}.${subtable.name}.${field.name}`;
+    throw localizedError('conflict', '', 'referenced', {
+      en: `the record is still referenced by ${where} (${count} record${count === 1 ? '' : 's'})`,
+      'zh-CN': `该记录仍被 ${where} 引用（${count} 条记录）`,
+    });
+  }
 }

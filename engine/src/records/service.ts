@@ -22,6 +22,7 @@ import { parseSearch, searchCondition } from '../search/query.ts';
 import { type Db, dbErrorInfo, prepareStatement, SQLSTATE } from '../storage/db.ts';
 import { HISTORY_TABLE, OWNER_PATH_COLUMN, qualified } from '../storage/naming.ts';
 import { CreateHooks, type NewRecord } from './create-hooks.ts';
+import { DependentWrites } from './dependent-writes.ts';
 import { compileFilter } from './filter.ts';
 import { diffValues, readHistory } from './history.ts';
 import { InsertBatcher } from './insert-batcher.ts';
@@ -76,6 +77,8 @@ export class RecordService {
   readonly #inserts: InsertBatcher<CompiledModule, NewRecord>;
   readonly #hooks: CreateHooks;
   readonly #files: FileReferences;
+  /** Sub-table rows and rollups: what some writes carry besides the record's own row. */
+  readonly #dependents: DependentWrites;
 
   constructor(
     private readonly db: Db,
@@ -106,6 +109,7 @@ export class RecordService {
       );
     };
     this.#inserts = new InsertBatcher({ many: insert, one: (module, row) => insert(module, [row]) });
+    this.#dependents = new DependentWrites(catalog);
   }
 
   readonly #tableOf = (id: string) => {
@@ -132,7 +136,23 @@ export class RecordService {
     const values = prepareValues(module, input, undefined, { id, owner, created_at: now, updated_at: now });
     await this.#files.resolve(this.db, module, values, actor, id);
     const changes = diffValues(module, undefined, fieldValues(module, values));
-    await this.#inserts.insert(module, { id, owner, now, actor, values, changes });
+    const fresh: NewRecord = { id, owner, now, actor, values, changes };
+    if (this.#dependents.needed(module)) {
+      const statements = statementsOf(module, this.catalog.tableSql(module), this.#logs);
+      const stored = await this.#write('write', () =>
+        this.db.transaction(async (tx) => {
+          const touched = await this.#dependents.prepare(tx, module, id, undefined, values);
+          await this.#hooks.run(tx, module, [fresh], (db) =>
+            db.execute(statements.insert(1), bindRows(module, [fresh])),
+          );
+          await this.#dependents.finish(tx, module, id, undefined, values, touched);
+          return this.#dependents.rereads(module) ? this.#reread(tx, module, id) : undefined;
+        }),
+      );
+      if (stored) return withoutHiddenFields(stored, module, policy.fields(module));
+    } else {
+      await this.#inserts.insert(module, fresh);
+    }
     // Every stored value is known here: no need to read the row back.
     const record = {
       id,
@@ -152,7 +172,120 @@ export class RecordService {
     const policy = await this.access.policyOf(actor);
     const found = await this.#locate(module, id, policy);
     if (!found) throw notFound(`${module.name} record '${id}'`);
-    return this.#visible(module, policy, found.row);
+    const [record] = await this.#dependents.attachRows(this.db, module, [rowToRecord(module, found.row)]);
+    return withoutHiddenFields(record, module, policy.fields(module));
+  }
+
+  /** The rows of sub-table `subtable` of a record, in order. */
+  async rows(
+    moduleName: string,
+    id: string,
+    subtable: string,
+    actor: Actor,
+  ): Promise<Record<string, unknown>[]> {
+    const sub = this.#dependents.subtable(this.catalog.byName(moduleName), subtable);
+    const record = await this.get(moduleName, id, actor);
+    if (!(sub.name in record)) throw notFound(`sub-table '${subtable}' of module '${moduleName}'`);
+    return rowsOf(record, sub.name);
+  }
+
+  /** Appends a row to sub-table `subtable` of the record: a change of the record, like any other. */
+  async appendRow(
+    moduleName: string,
+    id: string,
+    subtable: string,
+    row: unknown,
+    actor: Actor,
+    options: WriteOptions = {},
+  ): Promise<StoredRecord> {
+    const module = this.catalog.byName(moduleName);
+    const sub = this.#dependents.subtable(module, subtable);
+    if (typeof row !== 'object' || row === null || Array.isArray(row) || 'id' in row) {
+      throw localizedError('invalid-record', '', 'type', {
+        en: 'a new row must be a JSON object without an id',
+        'zh-CN': '新行必须是不含 id 的 JSON 对象',
+      });
+    }
+    const policy = await this.access.policyOf(actor);
+    return this.#update(
+      module,
+      id,
+      (current: StoredRecord) => ({ [sub.name]: [...rowsOf(current, sub.name), row] }),
+      actor,
+      policy,
+      options,
+    );
+  }
+
+  /** Changes the fields `patch` names in row `rowId` of sub-table `subtable` of the record. */
+  async updateRow(
+    moduleName: string,
+    id: string,
+    subtable: string,
+    rowId: string,
+    patch: unknown,
+    actor: Actor,
+    options: WriteOptions = {},
+  ): Promise<StoredRecord> {
+    const module = this.catalog.byName(moduleName);
+    const sub = this.#dependents.subtable(module, subtable);
+    if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
+      throw localizedError('invalid-record', '', 'type', {
+        en: 'the row changes must be a JSON object',
+        'zh-CN': '行的修改必须是 JSON 对象',
+      });
+    }
+    const policy = await this.access.policyOf(actor);
+    return this.#update(
+      module,
+      id,
+      (current: StoredRecord) => ({
+        [sub.name]: rowsOf(current, sub.name).map((row) =>
+          row.id === rowId ? { ...row, ...patch, id: rowId } : row,
+        ),
+      }),
+      actor,
+      policy,
+      options,
+      {},
+      (current) => rowsOf(current, sub.name).some((row) => row.id === rowId),
+      `row '${rowId}' of ${module.name}.${sub.name}`,
+    );
+  }
+
+  /** Removes row `rowId` from sub-table `subtable` of the record. */
+  async deleteRow(
+    moduleName: string,
+    id: string,
+    subtable: string,
+    rowId: string,
+    actor: Actor,
+    options: WriteOptions = {},
+  ): Promise<StoredRecord> {
+    const module = this.catalog.byName(moduleName);
+    const sub = this.#dependents.subtable(module, subtable);
+    const policy = await this.access.policyOf(actor);
+    return this.#update(
+      module,
+      id,
+      (current: StoredRecord) => ({
+        [sub.name]: rowsOf(current, sub.name).filter((row) => row.id !== rowId),
+      }),
+      actor,
+      policy,
+      options,
+      {},
+      (current) => rowsOf(current, sub.name).some((row) => row.id === rowId),
+      `row '${rowId}' of ${module.name}.${sub.name}`,
+    );
+  }
+
+  /** A record as stored, with its sub-table rows (inside the writing transaction). */
+  async #reread(db: Db, module: CompiledModule, id: string): Promise<StoredRecord> {
+    const statements = statementsOf(module, this.catalog.tableSql(module), this.#logs);
+    const [row] = await db.execute(statements.byId, { id });
+    const [record] = await this.#dependents.attachRows(db, module, [rowToRecord(module, row)]);
+    return record;
   }
 
   async update(
@@ -188,23 +321,24 @@ export class RecordService {
   async #update(
     module: CompiledModule,
     id: string,
-    patch: unknown,
+    patch: Patch,
     actor: Actor,
     policy: Policy,
     options: WriteOptions,
     kind: UpdateKind = {},
+    exists?: (current: StoredRecord) => boolean,
+    what?: string,
   ): Promise<StoredRecord> {
-    // links are written by statements of their own: in a transaction, holding the row lock from the start
-    const links = patchesLinks(module, patch);
-    const first = links
-      ? undefined
-      : await this.#tryUpdate(this.db, module, id, patch, actor, policy, options, false, kind);
+    const args = [module, id, patch, actor, policy, options] as const;
+    // A write with rows, rollups or links runs in a transaction holding the record's lock from the read on.
+    const dependent = this.#dependents.needed(module) || patchesLinks(module, patch);
+    const first = dependent ? undefined : await this.#tryUpdate(this.db, ...args, false, kind);
     if (first) return first;
     // Someone wrote between our read and our write. With an expected version that is a conflict;
     // without one, try again holding the row lock, which no other writer can overtake.
-    if (options.expectedVersion === undefined || links) {
-      const locked = await this.db.transaction((tx) =>
-        this.#tryUpdate(tx, module, id, patch, actor, policy, options, true, kind),
+    if (options.expectedVersion === undefined || dependent) {
+      const locked = await this.#write('write', () =>
+        this.db.transaction((tx) => this.#tryUpdate(tx, ...args, true, kind, exists, what)),
       );
       if (locked) return locked;
     }
@@ -221,20 +355,25 @@ export class RecordService {
     db: Db,
     module: CompiledModule,
     id: string,
-    patch: unknown,
+    input: Patch,
     actor: Actor,
     policy: Policy,
     options: WriteOptions,
     lock: boolean,
     kind: UpdateKind,
+    exists?: (current: StoredRecord) => boolean,
+    what?: string,
   ): Promise<StoredRecord | undefined> {
-    const newOwner = ownerFrom(patch);
     const fields = policy.fields(module);
     // before anything is read: a field the actor cannot see must not show through a type error
-    checkWritable(module, fields, patch, new Set());
+    if (typeof input !== 'function') checkWritable(module, fields, input, new Set());
     const found = await this.#locate(module, id, policy, ['update', 'assign'], db, lock);
     if (!found) throw notFound(`${module.name} record '${id}'`);
-    const current = rowToRecord(module, found.row);
+    const [current] = await this.#dependents.attachRows(db, module, [rowToRecord(module, found.row)]);
+    if (exists && !exists(current)) throw notFound(what ?? `${module.name} record '${id}'`);
+    const patch = typeof input === 'function' ? (input as PatchOf)(current) : input;
+    if (typeof input === 'function') checkWritable(module, fields, patch, new Set());
+    const newOwner = ownerFrom(patch);
     const onlyOwner = isOnlyOwner(patch);
     if (!onlyOwner && !found.allowed.update) throw forbidden('update', `this ${module.name} record`);
     if (options.expectedVersion !== undefined && current.version !== options.expectedVersion) {
@@ -280,6 +419,8 @@ export class RecordService {
     if (links.length > 0) {
       await this.#write('write', () => writeLinks(db, this.catalog.schema, links, this.#tableOf, id, values));
     }
+    const dependent = this.#dependents.needed(module);
+    const touched = dependent ? await this.#dependents.prepare(db, module, id, current, values) : undefined;
     const columns = valuesToColumns(module, values);
     const assignments = module.fields
       .filter((f) => f.name in changes)
@@ -317,7 +458,11 @@ export class RecordService {
           })
         : write(db),
     );
-    return rows.length > 0 ? this.#visible(module, policy, rows[0]) : undefined;
+    if (rows.length === 0) return undefined;
+    if (!touched) return this.#visible(module, policy, rows[0]);
+    await this.#dependents.finish(db, module, id, current, values, touched);
+    if (!this.#dependents.rereads(module)) return this.#visible(module, policy, rows[0]);
+    return withoutHiddenFields(await this.#reread(db, module, id), module, fields);
   }
 
   /**
@@ -333,12 +478,14 @@ export class RecordService {
         const found = await this.#locate(module, id, policy, ['delete'], tx, true);
         if (!found) throw notFound(`${module.name} record '${id}'`);
         if (!found.allowed.delete) throw forbidden('delete', `this ${module.name} record`);
-        const current = rowToRecord(module, found.row);
+        const [current] = await this.#dependents.attachRows(tx, module, [rowToRecord(module, found.row)]);
         if (options.expectedVersion !== undefined && current.version !== options.expectedVersion) {
           throw conflict(withoutHiddenFields(current, module, policy.fields(module)));
         }
         await releaseReferences(tx, this.catalog, this.#logs.history, module, id, actor);
+        const touched = await this.#dependents.prepare(tx, module, id, current, undefined);
         await this.#binMove(tx, module, id, actor, 'delete');
+        await this.#dependents.finish(tx, module, id, current, undefined, touched);
       }),
     );
   }
@@ -353,8 +500,11 @@ export class RecordService {
         const found = await this.#locate(module, id, policy, ['delete'], tx, true, true);
         if (!found) throw notFound(`${module.name} record '${id}' in the recycle bin`);
         if (!found.allowed.delete) throw forbidden('restore', `this ${module.name} record`);
-        await checkTargetsLive(tx, this.catalog, module, rowToRecord(module, found.row));
+        const record = rowToRecord(module, found.row);
+        await checkTargetsLive(tx, this.catalog, module, record);
+        const touched = await this.#dependents.prepareRestore(tx, module, id, record);
         await this.#binMove(tx, module, id, actor, 'restore');
+        await this.#dependents.recompute(tx, touched);
       }),
     );
     return this.get(moduleName, id, actor);
@@ -452,7 +602,7 @@ export class RecordService {
     const found = await this.#locate(module, id, policy, ['update']);
     if (!found) throw notFound(`${module.name} record '${id}'`);
     if (!found.allowed.update) throw forbidden('update', `this ${module.name} record`);
-    const current = rowToRecord(module, found.row);
+    const [current] = await this.#dependents.attachRows(this.db, module, [rowToRecord(module, found.row)]);
     if (!Number.isInteger(version) || version < 1 || version >= current.version) {
       throw localizedError('invalid-input', '/version', 'version', {
         en: `version must be an earlier version of the record (1 to ${current.version - 1})`,
@@ -466,6 +616,13 @@ export class RecordService {
       if (JSON.stringify(then[field.name] ?? null) !== JSON.stringify(current[field.name] ?? null)) {
         patch[field.name] = then[field.name] ?? null;
       }
+    }
+    // rows removed since come back as new rows (their old ids are no longer this record's)
+    for (const sub of module.subtables) {
+      const rows = patch[sub.name];
+      if (!Array.isArray(rows)) continue;
+      const known = new Set(rowsOf(current, sub.name).map((row) => row.id));
+      patch[sub.name] = rows.map(({ id, ...row }) => (known.has(id) ? { id, ...row } : row));
     }
     return this.#update(module, id, patch, actor, policy, options, { revertedTo: version });
   }
@@ -635,10 +792,14 @@ export class RecordService {
     );
     const more = rows.length > limit;
     const page = more ? rows.slice(0, limit) : rows;
+    const records = page.map((row) => rowToRecord(module, row, only));
+    // sub-tables only when asked for by name
+    const subs = module.subtables.filter((s) => only?.has(s.name) && mayRead(fieldAccess, s.name));
+    await this.#dependents.attachRows(this.db, module, records, subs);
     const result: Page<StoredRecord> = {
-      data: page.map((row) => {
-        const record = withoutHiddenFields(rowToRecord(module, row, only), module, fieldAccess);
-        return inBin ? { ...record, ...binColumns(row) } : record;
+      data: records.map((record, i) => {
+        const visible = withoutHiddenFields(record, module, fieldAccess);
+        return inBin ? { ...visible, ...binColumns(page[i]) } : visible;
       }),
       nextCursor: more ? encodeCursor(keys, page[page.length - 1]) : null,
     };
@@ -663,11 +824,15 @@ export class RecordService {
       const info = dbErrorInfo(error);
       if (!info) throw error;
       const owner = this.catalog.constraintOwner(info.constraint);
+      const named = owner?.subtable ? `${owner.subtable.name}.${owner.field.name}` : owner?.field.name;
+      const at = owner?.subtable ? `/${owner.subtable.name}` : `/${owner?.field.name}`;
       if (info.code === SQLSTATE.uniqueViolation && owner) {
-        const message = 'another record already has this value';
-        throw new EngineError('conflict', `${owner.field.name}: ${message}`, [
+        const message = owner.subtable
+          ? `another row of this record already has this ${owner.field.name}`
+          : 'another record already has this value';
+        throw new EngineError('conflict', `${named}: ${message}`, [
           {
-            pointer: `/${owner.field.name}`,
+            pointer: at,
             code: 'unique',
             message,
             messages: { en: message, 'zh-CN': '该值已被其他记录使用' },
@@ -678,16 +843,16 @@ export class RecordService {
         if (op === 'write') {
           const target = this.catalog.byId(String(owner.field.definition.target));
           const message = `no ${target?.name ?? 'related'} record has this id`;
-          throw new EngineError('invalid-record', `${owner.field.name}: ${message}`, [
+          throw new EngineError('invalid-record', `${named}: ${message}`, [
             {
-              pointer: `/${owner.field.name}`,
+              pointer: at,
               code: 'relation',
               message,
               messages: { en: message, 'zh-CN': '关联的记录不存在' },
             },
           ]);
         }
-        const message = `the record is still referenced by ${owner.module.name}.${owner.field.name}`;
+        const message = `the record is still referenced by ${owner.module.name}.${named}`;
         throw localizedError('conflict', '', 'referenced', {
           en: message,
           'zh-CN': `该记录仍被 ${owner.module.name} 引用`,
@@ -700,6 +865,14 @@ export class RecordService {
       throw error;
     }
   }
+}
+
+/** A patch, or (row-level changes) a function making it from the current record, read under its lock. */
+type Patch = unknown;
+type PatchOf = (current: StoredRecord) => Record<string, unknown>;
+
+function rowsOf(record: StoredRecord, subtable: string): Record<string, unknown>[] {
+  return (record[subtable] as Record<string, unknown>[] | null | undefined) ?? [];
 }
 
 /** Values go in as parameters; arrays (multi-select) as one array parameter. */

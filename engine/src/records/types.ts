@@ -52,6 +52,20 @@ export interface HistoryEntry {
   revertedTo?: number;
   at: string;
   actor: string | null;
-  /** Per field: the value before and after (absent `from` on create, absent `to` on delete). */
-  changes: Record<string, { from?: unknown; to?: unknown }>;
+  /**
+   * Per field: the value before and after (absent `from` on create, absent `to` on delete); a
+   * sub-table's change is told row by row in `rows` instead.
+   */
+  changes: Record<string, { from?: unknown; to?: unknown; rows?: RowChanges }>;
+}
+
+/** What changed in a sub-table's rows: rows added and removed (all their values), rows changed (field by field). */
+export interface RowChanges {
+  added: Record<string, unknown>[];
+  changed: {
+    id: string;
+    position?: { from: number; to: number };
+    fields: Record<string, { from: unknown; to: unknown }>;
+  }[];
+  removed: Record<string, unknown>[];
 }

@@ -15,17 +15,19 @@ async function runCheck(db: Db, schema: string, check: PlanCheck): Promise<Probl
   const table = qualified(schema, check.table);
   const column = quoteIdent(check.column);
   if (check.kind === 'duplicates') {
+    const group = check.within ? `${quoteIdent(check.within)}, ${column}` : column;
     const rows = await db.query<{ value: unknown; n: string | number }>(
       sql.raw(
-        `SELECT ${column}::text AS value, count(*) AS n FROM ${table} WHERE ${column} IS NOT NULL AND ${LIVE_ROWS}
-         GROUP BY ${column} HAVING count(*) > 1 ORDER BY count(*) DESC LIMIT 5`,
+        `SELECT ${column}::text AS value, count(*) AS n FROM ${table} WHERE ${column} IS NOT NULL
+         ${check.within ? '' : `AND ${LIVE_ROWS}`}
+         GROUP BY ${group} HAVING count(*) > 1 ORDER BY count(*) DESC LIMIT 5`,
       ),
     );
     if (rows.length === 0) return undefined;
     return {
       pointer: check.pointer,
       code: 'duplicates',
-      message: `field '${check.field}' cannot be made unique: values occur more than once (${rows
+      message: `field '${check.field}' cannot be made unique${check.within ? ' within each record' : ''}: values occur more than once (${rows
         .map((r) => `${JSON.stringify(r.value)} ×${r.n}`)
         .join(', ')})`,
     };

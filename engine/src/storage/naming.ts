@@ -63,6 +63,19 @@ export function archivedColumnName(column: string, version: number): string {
   return `_arch_v${version}_${column}`.slice(0, MAX_IDENTIFIER);
 }
 
+/**
+ * The child table of a sub-table field: named after the stable ids, so renaming the module or the
+ * field renames nothing. `__` keeps it apart from module tables (module names have no `__`).
+ */
+export function subtableName(moduleId: string, fieldId: string): string {
+  return `sub__${fnv64(`${moduleId}/${fieldId}`)}`;
+}
+
+/** The owner of a child field's constraints: the module and the sub-table field, by stable ids. */
+export function subtableOwnerId(moduleId: string, fieldId: string): string {
+  return `${moduleId}/${fieldId}`;
+}
+
 /** A SQL string literal (standard_conforming_strings is on in both databases). */
 export function quoteLiteral(text: string): string {
   if (text.includes('\0')) throw new Error('a SQL literal cannot hold the NUL character');

@@ -17,11 +17,21 @@ import {
   qualified,
   quoteIdent,
 } from './naming.ts';
+import { planSubtables } from './plan-subtables.ts';
 import { type TypeChange, typeChangeOf } from './type-changes.ts';
 
 /** A check against existing data that a step needs to succeed; run by the preview and by the apply. */
 export type PlanCheck =
-  | { kind: 'duplicates'; table: string; column: string; module: string; field: string; pointer: string }
+  | {
+      kind: 'duplicates';
+      table: string;
+      column: string;
+      /** Duplicates count only within groups of this column (the parent of sub-table rows). */
+      within?: string;
+      module: string;
+      field: string;
+      pointer: string;
+    }
   | {
       kind: 'orphans';
       table: string;
@@ -168,14 +178,6 @@ export function planMigration(
   const steps: MigrationStep[] = [];
   const refusals: Problem[] = [];
   const archived: ArchivedColumns[] = [];
-  const columnsOf = (field: FieldDefinition): Columns => {
-    const specs = registry.require(field.type).columns(field);
-    return {
-      names: specs.map((s) => field.name + s.suffix),
-      sqlTypes: specs.map((s) => s.sqlType),
-      suffixes: specs.map((s) => s.suffix),
-    };
-  };
   const tableOf = (moduleName: string) => qualified(schema, moduleName);
   /** One archive entry per field and version, however many of its columns are archived. */
   const archive = (moduleId: string, field: FieldDefinition, table: string, columns: string[]) => {
@@ -228,341 +230,422 @@ export function planMigration(
       step(search.kind, search.description, search.sql, { rewritesTable: search.rewritesTable });
     }
 
-    const oldFields = new Map((before?.fields ?? []).map((f) => [f.id, f]));
-    const newIds = new Set(after.fields.map((f) => f.id));
-
-    for (const old of oldFields.values()) {
-      if (newIds.has(old.id)) continue;
-      const columns = columnsOf(old);
-      dropConstraints(old, undefined);
-      if (columns.names.length === 0) continue;
-      const archivedNames = columns.names.map((c) => archivedColumnName(c, version));
-      step(
-        'archiveColumn',
-        {
-          en: `Archive field ${old.name}: its data is kept in ${archivedNames.join(', ')} until purged`,
-          'zh-CN': `归档字段 ${old.name}：数据保留在 ${archivedNames.join('、')} 中，直到清除`,
-        },
-        columns.names.map(
-          (c, i) => `ALTER TABLE ${table} RENAME COLUMN ${quoteIdent(c)} TO ${quoteIdent(archivedNames[i])}`,
-        ),
-        { field: old.name },
-      );
-      archive(after.id, old, after.name, archivedNames);
-    }
-
-    after.fields.forEach((field, index) => {
-      const old = oldFields.get(field.id);
-      const columns = columnsOf(field);
-      if (!old) {
-        for (const [i, name] of columns.names.entries()) {
-          step(
-            'addColumn',
-            {
-              en: `Add field ${field.name} (${field.type})`,
-              'zh-CN': `新增字段 ${field.name}（${field.type}）`,
-            },
-            [
-              `ALTER TABLE ${table} ADD COLUMN ${quoteIdent(name)} ${columns.sqlTypes[i]}`,
-              ...(field.type === 'file' ? [releaseFilesTrigger(schema, table, after.id)] : []),
-            ],
-            { field: field.name },
-          );
-        }
-        if (before && field.type === 'autonumber') {
-          step(
-            'backfill',
-            {
-              en: `Number the existing records in field ${field.name}, in the order they were created`,
-              'zh-CN': `按创建顺序为现有记录编号（字段 ${field.name}）`,
-            },
-            autonumberBackfill(schema, table, after.id, field),
-            { field: field.name, rewritesTable: true },
-          );
-        }
-        addConstraints(field, undefined, index);
-        return;
-      }
-      if (field.type === 'autonumber' && old.type !== 'autonumber') {
-        const message = `field '${field.name}' cannot become an autonumber: its values would not be the engine's numbers; add a new autonumber field instead`;
-        refusals.push({
-          pointer: pointerOf('modules', after.name, 'fields', index, 'type'),
-          code: 'type-change',
-          message,
-          messages: { en: message, 'zh-CN': `字段 ${field.name} 不能改为自动编号：请新增一个自动编号字段` },
-        });
-        return;
-      }
-      const oldColumns = columnsOf(old);
-      const mainChange = mainColumnChange(old, field);
-      // a field converted into a new column gets its index and constraints anew, on converted values
-      const replaced =
-        oldColumns.sqlTypes.join() !== columns.sqlTypes.join() || mainChange?.kind === 'convert';
-      dropConstraints(old, field, replaced);
-      if (old.name !== field.name) {
-        oldColumns.suffixes.forEach((suffix, i) => {
-          if (!columns.suffixes.includes(suffix)) return;
-          step(
-            'renameColumn',
-            {
-              en: `Rename field ${old.name} to ${field.name}`,
-              'zh-CN': `字段 ${old.name} 重命名为 ${field.name}`,
-            },
-            [
-              `ALTER TABLE ${table} RENAME COLUMN ${quoteIdent(oldColumns.names[i])} TO ${quoteIdent(field.name + suffix)}`,
-            ],
-            { field: field.name },
-          );
-        });
-      }
-      columns.suffixes.forEach((suffix, i) => {
-        const oldIndex = oldColumns.suffixes.indexOf(suffix);
-        const column = columns.names[i];
-        if (oldIndex < 0) {
-          step(
-            'addColumn',
-            {
-              en: `Add column ${column} for field ${field.name}`,
-              'zh-CN': `为字段 ${field.name} 新增列 ${column}`,
-            },
-            [`ALTER TABLE ${table} ADD COLUMN ${quoteIdent(column)} ${columns.sqlTypes[i]}`],
-            { field: field.name },
-          );
-          return;
-        }
-        const from = oldColumns.sqlTypes[oldIndex];
-        const to = columns.sqlTypes[i];
-        if (suffix === '' && mainChange) {
-          changeMainColumn(old, field, index, mainChange, from, to);
-          return;
-        }
-        if (from === to) return;
-        const using = losslessConversion(from, to, quoteIdent(column));
-        if (using === undefined) {
-          refusals.push({
-            pointer: pointerOf('modules', after.name, 'fields', index, 'type'),
-            code: 'type-change',
-            message: `changing field '${field.name}' from ${old.type} (${from}) to ${field.type} (${to}) could lose data and is not supported`,
-          });
-          return;
-        }
-        step(
-          'alterColumnType',
-          {
-            en: `Change field ${field.name} from ${from} to ${to} (no value is lost)`,
-            'zh-CN': `字段 ${field.name} 类型由 ${from} 改为 ${to}（不会丢失数据）`,
-          },
-          [`ALTER TABLE ${table} ALTER COLUMN ${quoteIdent(column)} TYPE ${to} USING ${using}`],
-          { field: field.name, rewritesTable: true },
-        );
-      });
-      oldColumns.suffixes.forEach((suffix, i) => {
-        if (columns.suffixes.includes(suffix)) return;
-        const archivedName = archivedColumnName(oldColumns.names[i], version);
-        step(
-          'archiveColumn',
-          { en: `Archive column ${oldColumns.names[i]}`, 'zh-CN': `归档列 ${oldColumns.names[i]}` },
-          [
-            `ALTER TABLE ${table} RENAME COLUMN ${quoteIdent(oldColumns.names[i])} TO ${quoteIdent(archivedName)}`,
-          ],
-          { field: field.name },
-        );
-        archive(after.id, old, after.name, [archivedName]);
-      });
-      addConstraints(field, old, index, replaced);
+    const context: PlanContext = {
+      schema,
+      version,
+      registry,
+      modulesAfter,
+      step,
+      refusals,
+      archive,
+      moduleId: after.id,
+    };
+    planFields(context, {
+      table: after.name,
+      moduleName: after.name,
+      ownerId: after.id,
+      what: '',
+      existed: before !== undefined,
+      pointer: (index) => pointerOf('modules', after.name, 'fields', index),
+      before: before?.fields ?? [],
+      after: after.fields,
     });
-
-    /** The change of a kept field's main column, when its type or column type changes. */
-    function mainColumnChange(old: FieldDefinition, field: FieldDefinition): TypeChange | undefined {
-      const from = columnsOf(old);
-      const to = columnsOf(field);
-      const i = from.suffixes.indexOf('');
-      const j = to.suffixes.indexOf('');
-      if (i < 0 || j < 0) return undefined;
-      if (old.type === field.type && from.sqlTypes[i] === to.sqlTypes[j]) return undefined;
-      return typeChangeOf(old, field, from.sqlTypes[i], to.sqlTypes[j]);
-    }
-
-    function changeMainColumn(
-      old: FieldDefinition,
-      field: FieldDefinition,
-      index: number,
-      change: TypeChange,
-      from: string,
-      to: string,
-    ) {
-      const column = field.name;
-      const pointer = pointerOf('modules', after.name, 'fields', index, 'type');
-      const types = old.type === field.type ? `${from} → ${to}` : `${old.type} → ${field.type}`;
-      if (change.kind === 'unchanged') return;
-      if (change.kind === 'refused') {
-        const messages = {
-          en: `field '${field.name}' cannot change from ${old.type} (${from}) to ${field.type} (${to}): there is no conversion between these types`,
-          'zh-CN': `字段 ${field.name} 不能由 ${old.type}（${from}）改为 ${field.type}（${to}）：这两种类型之间无法转换`,
-        };
-        refusals.push({ pointer, code: 'type-change', message: messages.en, messages });
-        return;
-      }
-      if (change.kind === 'inPlace') {
-        const using = losslessConversion(from, to, quoteIdent(column));
-        step(
-          'alterColumnType',
-          {
-            en: `Change field ${field.name} from ${types} (no value is lost)`,
-            'zh-CN': `字段 ${field.name} 类型变更：${types}（不会丢失数据）`,
-          },
-          [`ALTER TABLE ${table} ALTER COLUMN ${quoteIdent(column)} TYPE ${to} USING ${using}`],
-          { field: field.name, rewritesTable: true },
-        );
-        return;
-      }
-      const { conversion } = change;
-      const target = quoteIdent(conversionColumnName(column));
-      const archivedName = archivedColumnName(column, version);
-      const kept = quoteIdent(archivedName);
-      const now = quoteIdent(column);
-      step(
-        'convertColumn',
-        {
-          en: `Convert field ${field.name} (${types}) into a new column; the old values are kept in ${archivedName}`,
-          'zh-CN': `字段 ${field.name}（${types}）转换到新列；原值保留在 ${archivedName} 中`,
-        },
-        [
-          `ALTER TABLE ${table} ADD COLUMN ${target} ${to}`,
-          `UPDATE ${table} SET ${target} = ${conversion.value(now)}`,
-          `ALTER TABLE ${table} RENAME COLUMN ${now} TO ${kept}`,
-          `ALTER TABLE ${table} RENAME COLUMN ${target} TO ${now}`,
-        ],
-        {
-          field: field.name,
-          rewritesTable: true,
-          conversionCheck: {
-            table: after.name,
-            column,
-            archivedColumn: archivedName,
-            module: after.name,
-            field: field.name,
-            from: old.type === field.type ? from : old.type,
-            to: old.type === field.type ? to : field.type,
-            required: field.required === true,
-            pointer,
-            unconvertible: `NOT ${conversion.empty(kept)} AND ${now} IS NULL`,
-            lossy: conversion.lossy ? `${now} IS NOT NULL AND ${conversion.lossy(kept, now)}` : 'false',
-            present: `NOT ${conversion.empty(kept)}`,
-          },
-        },
-      );
-      archive(after.id, old, after.name, [archivedName]);
-    }
-
-    function wanted(field: FieldDefinition | undefined) {
-      if (!field) return { uq: false, ix: false, fk: undefined as string | undefined };
-      const isRelation = field.type === 'relation';
-      const relation = isRelation ? relationSettings(field) : undefined;
-      return {
-        // an autonumber is always unique: never the same number twice, whatever happens
-        uq: field.unique === true || field.type === 'autonumber',
-        ix: !field.unique && field.type !== 'autonumber' && (field.indexed === true || isRelation),
-        fk: relation ? `${relation.target}:${relation.onDelete ?? 'restrict'}` : undefined,
-      };
-    }
-
-    /** Drops what `old` had that `next` no longer wants (or all of it when the field goes away). */
-    function dropConstraints(old: FieldDefinition, next: FieldDefinition | undefined, typeChanged = false) {
-      const had = wanted(old);
-      const wants = wanted(next);
-      const drops: string[] = [];
-      if (had.fk && (had.fk !== wants.fk || typeChanged)) {
-        drops.push(
-          `ALTER TABLE ${table} DROP CONSTRAINT IF EXISTS ${quoteIdent(constraintName('fk', after.id, old.id))}`,
-        );
-      }
-      if (had.uq && (!wants.uq || typeChanged))
-        drops.push(`DROP INDEX IF EXISTS ${qualified(schema, constraintName('uq', after.id, old.id))}`);
-      if (had.ix && (!wants.ix || typeChanged))
-        drops.push(`DROP INDEX IF EXISTS ${qualified(schema, constraintName('ix', after.id, old.id))}`);
-      if (drops.length > 0) {
-        step(
-          'dropConstraint',
-          {
-            en: `Remove index or constraint of field ${old.name}`,
-            'zh-CN': `移除字段 ${old.name} 的索引或约束`,
-          },
-          drops,
-          { field: old.name },
-        );
-      }
-    }
-
-    function addConstraints(
-      field: FieldDefinition,
-      old: FieldDefinition | undefined,
-      index: number,
-      typeChanged = false,
-    ) {
-      const pointer = pointerOf('modules', after.name, 'fields', index);
-      const had = wanted(old);
-      const wants = wanted(field);
-      const column = quoteIdent(field.name);
-      if (wants.uq && (!had.uq || typeChanged)) {
-        step(
-          'addUnique',
-          { en: `Make field ${field.name} unique`, 'zh-CN': `字段 ${field.name} 设为唯一` },
-          [
-            `CREATE UNIQUE INDEX ${quoteIdent(constraintName('uq', after.id, field.id))} ON ${table} (${column}) WHERE ${LIVE_ROWS}`,
-          ],
-          {
-            field: field.name,
-            check: {
-              kind: 'duplicates',
-              table: after.name,
-              column: field.name,
-              module: after.name,
-              field: field.name,
-              pointer,
-            },
-          },
-        );
-      }
-      if (wants.ix && (!had.ix || typeChanged)) {
-        step(
-          'addIndex',
-          { en: `Index field ${field.name}`, 'zh-CN': `为字段 ${field.name} 建立索引` },
-          [`CREATE INDEX ${quoteIdent(constraintName('ix', after.id, field.id))} ON ${table} (${column})`],
-          { field: field.name },
-        );
-      }
-      if (wants.fk && (wants.fk !== had.fk || typeChanged)) {
-        const relation = relationSettings(field);
-        const target = modulesAfter.get(relation.target);
-        if (!target) return;
-        const onDelete = relation.onDelete === 'setNull' ? 'SET NULL' : 'RESTRICT';
-        step(
-          'addForeignKey',
-          {
-            en: `Link field ${field.name} to ${target.name}`,
-            'zh-CN': `字段 ${field.name} 关联到 ${target.name}`,
-          },
-          [
-            `ALTER TABLE ${table} ADD CONSTRAINT ${quoteIdent(constraintName('fk', after.id, field.id))} FOREIGN KEY (${column}) REFERENCES ${tableOf(target.name)} (id) ON DELETE ${onDelete}`,
-          ],
-          {
-            field: field.name,
-            check: {
-              kind: 'orphans',
-              table: after.name,
-              column: field.name,
-              targetTable: target.name,
-              module: after.name,
-              field: field.name,
-              pointer,
-            },
-          },
-        );
-      }
-    }
+    planSubtables(context, before, after);
   }
 
   steps.sort((a, b) => PHASES.indexOf(a.kind) - PHASES.indexOf(b.kind));
   return { steps, refusals, archived };
+}
+
+/** What planning the fields of one table needs from the plan being built. */
+export interface PlanContext {
+  schema: string;
+  version: number;
+  registry: FieldTypeRegistry;
+  modulesAfter: ReadonlyMap<string, ModuleDefinition>;
+  /** Adds a step to the plan, on behalf of the module being published. */
+  step: (kind: StepKind, description: LocaleText, sql: string[], extra?: Partial<MigrationStep>) => void;
+  refusals: Problem[];
+  /** Records archived columns (one entry per field and version). */
+  archive: (moduleId: string, field: FieldDefinition, table: string, columns: string[]) => void;
+  moduleId: string;
+}
+
+/** One table whose columns follow a list of fields: a module's table or a sub-table's child table. */
+export interface FieldTable {
+  /** Table name in the workspace schema. */
+  table: string;
+  /** The module's name, as checks and messages name it. */
+  moduleName: string;
+  /** Stable id constraint names hang on (the module's, or module/sub-table field for rows). */
+  ownerId: string;
+  /** '' for the module's own fields, `lines.` for the rows of sub-table `lines` (in descriptions). */
+  what: string;
+  /** Whether the table existed before this publish (its rows may need a backfill). */
+  existed: boolean;
+  /** Pointer of field `index` in the publish request. */
+  pointer: (index: number) => string;
+  before: FieldDefinition[];
+  after: FieldDefinition[];
+  /** Unique values are unique per parent record (the rows of one record), not in the whole table. */
+  uniqueWithin?: string;
+}
+
+/**
+ * Steps for the columns of one table: fields matched by their stable ids (a changed name is a
+ * rename), removed fields archived, type changes made in place or converted into a new column,
+ * unique/index/foreign-key constraints following the settings.
+ */
+export function planFields(ctx: PlanContext, target: FieldTable): void {
+  const { schema, version, registry, modulesAfter, step, refusals, archive } = ctx;
+  const table = qualified(schema, target.table);
+  const tableOf = (moduleName: string) => qualified(schema, moduleName);
+  const columnsOf = (field: FieldDefinition): Columns => {
+    const specs = registry.require(field.type).columns(field);
+    return {
+      names: specs.map((s) => field.name + s.suffix),
+      sqlTypes: specs.map((s) => s.sqlType),
+      suffixes: specs.map((s) => s.suffix),
+    };
+  };
+  const named = (field: FieldDefinition) => target.what + field.name;
+
+  const oldFields = new Map(target.before.map((f) => [f.id, f]));
+  const newIds = new Set(target.after.map((f) => f.id));
+
+  for (const old of oldFields.values()) {
+    if (newIds.has(old.id)) continue;
+    const columns = columnsOf(old);
+    dropConstraints(old, undefined);
+    if (columns.names.length === 0) continue;
+    const archivedNames = columns.names.map((c) => archivedColumnName(c, version));
+    step(
+      'archiveColumn',
+      {
+        en: `Archive field ${named(old)}: its data is kept in ${archivedNames.join(', ')} until purged`,
+        'zh-CN': `归档字段 ${named(old)}：数据保留在 ${archivedNames.join('、')} 中，直到清除`,
+      },
+      columns.names.map(
+        (c, i) => `ALTER TABLE ${table} RENAME COLUMN ${quoteIdent(c)} TO ${quoteIdent(archivedNames[i])}`,
+      ),
+      { field: named(old) },
+    );
+    archive(ctx.moduleId, old, target.table, archivedNames);
+  }
+
+  target.after.forEach((field, index) => {
+    const old = oldFields.get(field.id);
+    const columns = columnsOf(field);
+    if (!old) {
+      for (const [i, name] of columns.names.entries()) {
+        step(
+          'addColumn',
+          {
+            en: `Add field ${named(field)} (${field.type})`,
+            'zh-CN': `新增字段 ${named(field)}（${field.type}）`,
+          },
+          [
+            `ALTER TABLE ${table} ADD COLUMN ${quoteIdent(name)} ${columns.sqlTypes[i]}`,
+            ...(field.type === 'file' ? [releaseFilesTrigger(schema, table, ctx.moduleId)] : []),
+          ],
+          { field: named(field) },
+        );
+      }
+      if (target.existed && field.type === 'autonumber') {
+        step(
+          'backfill',
+          {
+            en: `Number the existing records in field ${named(field)}, in the order they were created`,
+            'zh-CN': `按创建顺序为现有记录编号（字段 ${named(field)}）`,
+          },
+          autonumberBackfill(schema, table, ctx.moduleId, field),
+          { field: named(field), rewritesTable: true },
+        );
+      }
+      addConstraints(field, undefined, index);
+      return;
+    }
+    if (field.type === 'autonumber' && old.type !== 'autonumber') {
+      const message = `field '${field.name}' cannot become an autonumber: its values would not be the engine's numbers; add a new autonumber field instead`;
+      refusals.push({
+        pointer: `${target.pointer(index)}/type`,
+        code: 'type-change',
+        message,
+        messages: { en: message, 'zh-CN': `字段 ${named(field)} 不能改为自动编号：请新增一个自动编号字段` },
+      });
+      return;
+    }
+    const oldColumns = columnsOf(old);
+    const mainChange = mainColumnChange(old, field);
+    // a field converted into a new column gets its index and constraints anew, on converted values
+    const replaced = oldColumns.sqlTypes.join() !== columns.sqlTypes.join() || mainChange?.kind === 'convert';
+    dropConstraints(old, field, replaced);
+    if (old.name !== field.name) {
+      oldColumns.suffixes.forEach((suffix, i) => {
+        if (!columns.suffixes.includes(suffix)) return;
+        step(
+          'renameColumn',
+          {
+            en: `Rename field ${named(old)} to ${named(field)}`,
+            'zh-CN': `字段 ${named(old)} 重命名为 ${named(field)}`,
+          },
+          [
+            `ALTER TABLE ${table} RENAME COLUMN ${quoteIdent(oldColumns.names[i])} TO ${quoteIdent(field.name + suffix)}`,
+          ],
+          { field: named(field) },
+        );
+      });
+    }
+    columns.suffixes.forEach((suffix, i) => {
+      const oldIndex = oldColumns.suffixes.indexOf(suffix);
+      const column = columns.names[i];
+      if (oldIndex < 0) {
+        step(
+          'addColumn',
+          {
+            en: `Add column ${column} for field ${named(field)}`,
+            'zh-CN': `为字段 ${named(field)} 新增列 ${column}`,
+          },
+          [`ALTER TABLE ${table} ADD COLUMN ${quoteIdent(column)} ${columns.sqlTypes[i]}`],
+          { field: named(field) },
+        );
+        return;
+      }
+      const from = oldColumns.sqlTypes[oldIndex];
+      const to = columns.sqlTypes[i];
+      if (suffix === '' && mainChange) {
+        changeMainColumn(old, field, index, mainChange, from, to);
+        return;
+      }
+      if (from === to) return;
+      const using = losslessConversion(from, to, quoteIdent(column));
+      if (using === undefined) {
+        refusals.push({
+          pointer: `${target.pointer(index)}/type`,
+          code: 'type-change',
+          message: `changing field '${field.name}' from ${old.type} (${from}) to ${field.type} (${to}) could lose data and is not supported`,
+        });
+        return;
+      }
+      step(
+        'alterColumnType',
+        {
+          en: `Change field ${named(field)} from ${from} to ${to} (no value is lost)`,
+          'zh-CN': `字段 ${named(field)} 类型由 ${from} 改为 ${to}（不会丢失数据）`,
+        },
+        [`ALTER TABLE ${table} ALTER COLUMN ${quoteIdent(column)} TYPE ${to} USING ${using}`],
+        { field: named(field), rewritesTable: true },
+      );
+    });
+    oldColumns.suffixes.forEach((suffix, i) => {
+      if (columns.suffixes.includes(suffix)) return;
+      const archivedName = archivedColumnName(oldColumns.names[i], version);
+      step(
+        'archiveColumn',
+        { en: `Archive column ${oldColumns.names[i]}`, 'zh-CN': `归档列 ${oldColumns.names[i]}` },
+        [
+          `ALTER TABLE ${table} RENAME COLUMN ${quoteIdent(oldColumns.names[i])} TO ${quoteIdent(archivedName)}`,
+        ],
+        { field: named(field) },
+      );
+      archive(ctx.moduleId, old, target.table, [archivedName]);
+    });
+    addConstraints(field, old, index, replaced);
+  });
+
+  /** The change of a kept field's main column, when its type or column type changes. */
+  function mainColumnChange(old: FieldDefinition, field: FieldDefinition): TypeChange | undefined {
+    const from = columnsOf(old);
+    const to = columnsOf(field);
+    const i = from.suffixes.indexOf('');
+    const j = to.suffixes.indexOf('');
+    if (i < 0 || j < 0) return undefined;
+    if (old.type === field.type && from.sqlTypes[i] === to.sqlTypes[j]) return undefined;
+    return typeChangeOf(old, field, from.sqlTypes[i], to.sqlTypes[j]);
+  }
+
+  function changeMainColumn(
+    old: FieldDefinition,
+    field: FieldDefinition,
+    index: number,
+    change: TypeChange,
+    from: string,
+    to: string,
+  ) {
+    const column = field.name;
+    const pointer = `${target.pointer(index)}/type`;
+    const types = old.type === field.type ? `${from} → ${to}` : `${old.type} → ${field.type}`;
+    if (change.kind === 'unchanged') return;
+    if (change.kind === 'refused') {
+      const messages = {
+        en: `field '${named(field)}' cannot change from ${old.type} (${from}) to ${field.type} (${to}): there is no conversion between these types`,
+        'zh-CN': `字段 ${named(field)} 不能由 ${old.type}（${from}）改为 ${field.type}（${to}）：这两种类型之间无法转换`,
+      };
+      refusals.push({ pointer, code: 'type-change', message: messages.en, messages });
+      return;
+    }
+    if (change.kind === 'inPlace') {
+      const using = losslessConversion(from, to, quoteIdent(column));
+      step(
+        'alterColumnType',
+        {
+          en: `Change field ${named(field)} from ${types} (no value is lost)`,
+          'zh-CN': `字段 ${named(field)} 类型变更：${types}（不会丢失数据）`,
+        },
+        [`ALTER TABLE ${table} ALTER COLUMN ${quoteIdent(column)} TYPE ${to} USING ${using}`],
+        { field: named(field), rewritesTable: true },
+      );
+      return;
+    }
+    const { conversion } = change;
+    const converted = quoteIdent(conversionColumnName(column));
+    const archivedName = archivedColumnName(column, version);
+    const kept = quoteIdent(archivedName);
+    const now = quoteIdent(column);
+    step(
+      'convertColumn',
+      {
+        en: `Convert field ${named(field)} (${types}) into a new column; the old values are kept in ${archivedName}`,
+        'zh-CN': `字段 ${named(field)}（${types}）转换到新列；原值保留在 ${archivedName} 中`,
+      },
+      [
+        `ALTER TABLE ${table} ADD COLUMN ${converted} ${to}`,
+        `UPDATE ${table} SET ${converted} = ${conversion.value(now)}`,
+        `ALTER TABLE ${table} RENAME COLUMN ${now} TO ${kept}`,
+        `ALTER TABLE ${table} RENAME COLUMN ${converted} TO ${now}`,
+      ],
+      {
+        field: named(field),
+        rewritesTable: true,
+        conversionCheck: {
+          table: target.table,
+          column,
+          archivedColumn: archivedName,
+          module: target.moduleName,
+          field: named(field),
+          from: old.type === field.type ? from : old.type,
+          to: old.type === field.type ? to : field.type,
+          required: field.required === true,
+          pointer,
+          unconvertible: `NOT ${conversion.empty(kept)} AND ${now} IS NULL`,
+          lossy: conversion.lossy ? `${now} IS NOT NULL AND ${conversion.lossy(kept, now)}` : 'false',
+          present: `NOT ${conversion.empty(kept)}`,
+        },
+      },
+    );
+    archive(ctx.moduleId, old, target.table, [archivedName]);
+  }
+
+  function wanted(field: FieldDefinition | undefined) {
+    if (!field) return { uq: false, ix: false, fk: undefined as string | undefined };
+    const isRelation = field.type === 'relation';
+    const relation = isRelation ? relationSettings(field) : undefined;
+    return {
+      // an autonumber is always unique: never the same number twice, whatever happens
+      uq: field.unique === true || field.type === 'autonumber',
+      ix: !field.unique && field.type !== 'autonumber' && (field.indexed === true || isRelation),
+      fk: relation ? `${relation.target}:${relation.onDelete ?? 'restrict'}` : undefined,
+    };
+  }
+
+  /** Drops what `old` had that `next` no longer wants (or all of it when the field goes away). */
+  function dropConstraints(old: FieldDefinition, next: FieldDefinition | undefined, typeChanged = false) {
+    const had = wanted(old);
+    const wants = wanted(next);
+    const drops: string[] = [];
+    if (had.fk && (had.fk !== wants.fk || typeChanged)) {
+      drops.push(
+        `ALTER TABLE ${table} DROP CONSTRAINT IF EXISTS ${quoteIdent(constraintName('fk', target.ownerId, old.id))}`,
+      );
+    }
+    if (had.uq && (!wants.uq || typeChanged))
+      drops.push(`DROP INDEX IF EXISTS ${qualified(schema, constraintName('uq', target.ownerId, old.id))}`);
+    if (had.ix && (!wants.ix || typeChanged))
+      drops.push(`DROP INDEX IF EXISTS ${qualified(schema, constraintName('ix', target.ownerId, old.id))}`);
+    if (drops.length > 0) {
+      step(
+        'dropConstraint',
+        {
+          en: `Remove index or constraint of field ${named(old)}`,
+          'zh-CN': `移除字段 ${named(old)} 的索引或约束`,
+        },
+        drops,
+        { field: named(old) },
+      );
+    }
+  }
+
+  function addConstraints(
+    field: FieldDefinition,
+    old: FieldDefinition | undefined,
+    index: number,
+    typeChanged = false,
+  ) {
+    const pointer = target.pointer(index);
+    const had = wanted(old);
+    const wants = wanted(field);
+    const column = quoteIdent(field.name);
+    if (wants.uq && (!had.uq || typeChanged)) {
+      step(
+        'addUnique',
+        { en: `Make field ${named(field)} unique`, 'zh-CN': `字段 ${named(field)} 设为唯一` },
+        [
+          // a record's rows: unique among them; records: unique among live ones (the recycle bin holds no value)
+          target.uniqueWithin
+            ? `CREATE UNIQUE INDEX ${quoteIdent(constraintName('uq', target.ownerId, field.id))} ON ${table} (${quoteIdent(target.uniqueWithin)}, ${column})`
+            : `CREATE UNIQUE INDEX ${quoteIdent(constraintName('uq', target.ownerId, field.id))} ON ${table} (${column}) WHERE ${LIVE_ROWS}`,
+        ],
+        {
+          field: named(field),
+          check: {
+            kind: 'duplicates',
+            table: target.table,
+            column: field.name,
+            ...(target.uniqueWithin ? { within: target.uniqueWithin } : {}),
+            module: target.moduleName,
+            field: named(field),
+            pointer,
+          },
+        },
+      );
+    }
+    if (wants.ix && (!had.ix || typeChanged)) {
+      step(
+        'addIndex',
+        { en: `Index field ${named(field)}`, 'zh-CN': `为字段 ${named(field)} 建立索引` },
+        [
+          `CREATE INDEX ${quoteIdent(constraintName('ix', target.ownerId, field.id))} ON ${table} (${column})`,
+        ],
+        { field: named(field) },
+      );
+    }
+    if (wants.fk && (wants.fk !== had.fk || typeChanged)) {
+      const relation = relationSettings(field);
+      const targetModule = modulesAfter.get(relation.target);
+      if (!targetModule) return;
+      const onDelete = relation.onDelete === 'setNull' ? 'SET NULL' : 'RESTRICT';
+      step(
+        'addForeignKey',
+        {
+          en: `Link field ${named(field)} to ${targetModule.name}`,
+          'zh-CN': `字段 ${named(field)} 关联到 ${targetModule.name}`,
+        },
+        [
+          `ALTER TABLE ${table} ADD CONSTRAINT ${quoteIdent(constraintName('fk', target.ownerId, field.id))} FOREIGN KEY (${column}) REFERENCES ${tableOf(targetModule.name)} (id) ON DELETE ${onDelete}`,
+        ],
+        {
+          field: named(field),
+          check: {
+            kind: 'orphans',
+            table: target.table,
+            column: field.name,
+            targetTable: targetModule.name,
+            module: target.moduleName,
+            field: named(field),
+            pointer,
+          },
+        },
+      );
+    }
+  }
 }

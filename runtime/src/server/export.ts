@@ -15,7 +15,9 @@ const EXPORT_PARAMETERS = ['filter', 'sort', 'fields', 'format', 'q'];
  */
 function cell(value: unknown): string | number | boolean | null {
   if (value === null || value === undefined) return null;
-  if (Array.isArray(value)) return value.join('; ');
+  // sub-table rows as JSON; multi-select values joined
+  if (Array.isArray(value))
+    return value.some((v) => typeof v === 'object') ? JSON.stringify(value) : value.join('; ');
   if (typeof value === 'object') {
     const { amount, currency } = value as { amount?: unknown; currency?: unknown };
     if (amount !== undefined && Object.keys(value).length <= 2)
@@ -48,7 +50,7 @@ export function exportRoutes(workspace: Workspace): Hono<ApiEnv> {
       ...SYSTEM_FIELDS,
       ...module.fields
         .filter((f) => mayRead(access, f.name))
-        .filter((f) => !query.fields || query.fields.includes(f.name))
+        .filter((f) => (query.fields ? query.fields.includes(f.name) : f.definition.type !== 'subtable'))
         .map((f) => f.name),
     ];
     const pages = workspace.records.export(name, c.var.actor, query);

@@ -5,6 +5,7 @@ import type { ApiEnv } from './env.ts';
 import { etagOf } from './etag.ts';
 import { listQueryFrom } from './list-query.ts';
 import { integerParam, queryParams } from './params.ts';
+import { rowRoutes } from './rows.ts';
 import { expectedVersion } from './versions.ts';
 
 const MAX_HISTORY_PAGE = 500;
@@ -13,7 +14,7 @@ function recordLocation(module: string, id: string): string {
   return `/api/modules/${encodeURIComponent(module)}/records/${encodeURIComponent(id)}`;
 }
 
-function recordResponse(
+export function recordResponse(
   c: Context,
   record: StoredRecord,
   status: 200 | 201 = 200,
@@ -68,6 +69,8 @@ export function recordRoutes(workspace: Workspace): Hono<ApiEnv> {
     });
     return c.json(entries);
   });
+
+  app.route('/', rowRoutes(workspace));
 
   app.get('/:module/records/:id/related/:inverse', async (c) => {
     const { module, id, inverse } = c.req.param();

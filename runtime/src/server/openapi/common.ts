@@ -82,8 +82,41 @@ const historyEntry: JsonSchema = {
     actor: { type: ['string', 'null'], format: 'uuid' },
     changes: {
       type: 'object',
-      description: 'Per field: the value before and after (no `from` on create)',
-      additionalProperties: { type: 'object', properties: { from: {}, to: {} } },
+      description:
+        'Per field: the value before and after (no `from` on create); a sub-table tells its rows added, changed (field by field) and removed in `rows`',
+      additionalProperties: {
+        type: 'object',
+        properties: {
+          from: {},
+          to: {},
+          rows: {
+            type: 'object',
+            properties: {
+              added: { type: 'array', items: { type: 'object' } },
+              changed: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    id: { type: 'string', format: 'uuid' },
+                    position: {
+                      type: 'object',
+                      properties: { from: { type: 'integer' }, to: { type: 'integer' } },
+                    },
+                    fields: {
+                      type: 'object',
+                      additionalProperties: { type: 'object', properties: { from: {}, to: {} } },
+                    },
+                  },
+                  required: ['id', 'fields'],
+                },
+              },
+              removed: { type: 'array', items: { type: 'object' } },
+            },
+            required: ['added', 'changed', 'removed'],
+          },
+        },
+      },
     },
   },
   required: ['version', 'op', 'at', 'actor', 'changes'],

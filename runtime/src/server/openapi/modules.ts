@@ -50,7 +50,7 @@ function fieldSchemas(module: CompiledModule, componentName: string): Map<string
   const properties = record.properties as Record<string, JsonSchema>;
   return new Map(
     module.fields
-      .filter((f) => f.columns.length > 0 || f.linkTable)
+      .filter((f) => f.columns.length > 0 || f.linkTable || f.definition.type === 'subtable')
       .map((f) => [f.name, properties[f.name]] as const),
   );
 }
@@ -280,6 +280,7 @@ export function modulePaths(
       },
     },
   };
+  Object.assign(paths, subtablePaths(module, names, base, record));
   Object.assign(paths, binPaths(module, names, base, op));
   for (const { name, summary, records, recordNames } of related) {
     paths[`${base}/{id}/related/${name}`] = {
@@ -294,6 +295,79 @@ export function modulePaths(
           400: responseRef('BadRequest'),
           404: responseRef('NotFound'),
         },
+      },
+    };
+  }
+  return paths;
+}
+
+/** Row-level endpoints of each sub-table: each call is a change of the record, answered with the record. */
+function subtablePaths(
+  module: CompiledModule,
+  names: ModuleNames,
+  base: string,
+  record: JsonSchema,
+): Record<string, JsonSchema> {
+  const paths: Record<string, JsonSchema> = {};
+  const fields = fieldSchemas(module, names.record);
+  const tags = [module.name];
+  const rowId = { name: 'rowId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+  for (const sub of module.subtables) {
+    const rows = fields.get(sub.name) as JsonSchema;
+    const row = rows.items as JsonSchema;
+    const properties = { ...(row.properties as Record<string, JsonSchema>) };
+    delete properties.id;
+    const newRow = { ...row, properties };
+    const changes = { ...newRow, required: [] };
+    const op = (verb: string) => `${verb}${names.record}_${moduleSchemaName(sub.name)}`;
+    const writeResponses = (status: 200 | 201) => ({
+      [status]: record,
+      400: responseRef('BadRequest'),
+      404: responseRef('NotFound'),
+      409: staleConflict(names),
+      413: responseRef('PayloadTooLarge'),
+      415: responseRef('UnsupportedMediaType'),
+      422: responseRef('UnprocessableContent'),
+    });
+    paths[`${base}/{id}/rows/${sub.name}`] = {
+      parameters: [parameterRef('RecordId')],
+      get: {
+        tags,
+        operationId: op('rows'),
+        summary: `The ${sub.name} rows of a ${module.name} record, in order`,
+        responses: { 200: { description: 'The rows', content: json(rows) }, 404: responseRef('NotFound') },
+      },
+      post: {
+        tags,
+        operationId: op('appendRow'),
+        summary: `Append a row to ${sub.name} (a change of the record: new version, history)`,
+        parameters: [parameterRef('IfMatch')],
+        requestBody: { required: true, content: json(newRow) },
+        responses: writeResponses(201),
+      },
+    };
+    paths[`${base}/{id}/rows/${sub.name}/{rowId}`] = {
+      parameters: [parameterRef('RecordId'), rowId],
+      get: {
+        tags,
+        operationId: op('row'),
+        summary: `One ${sub.name} row of a ${module.name} record`,
+        responses: { 200: { description: 'The row', content: json(row) }, 404: responseRef('NotFound') },
+      },
+      patch: {
+        tags,
+        operationId: op('changeRow'),
+        summary: `Change fields of a ${sub.name} row (null empties one)`,
+        parameters: [parameterRef('IfMatch')],
+        requestBody: { required: true, content: json(changes) },
+        responses: writeResponses(200),
+      },
+      delete: {
+        tags,
+        operationId: op('deleteRow'),
+        summary: `Remove a ${sub.name} row`,
+        parameters: [parameterRef('IfMatch')],
+        responses: writeResponses(200),
       },
     };
   }
