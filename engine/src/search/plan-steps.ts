@@ -5,7 +5,7 @@ import { newColumn, SEARCH_COLUMN, type SearchSpec, searchSpec } from './spec.ts
 import { SEARCH_FUNCTION } from './sql-function.ts';
 
 export interface SearchStep {
-  kind: 'addSearch' | 'changeSearch' | 'dropSearch' | 'backfillSearch';
+  kind: 'pauseSearch' | 'addSearch' | 'changeSearch' | 'dropSearch' | 'backfillSearch';
   description: LocaleText;
   sql: string[];
   rewritesTable: boolean;
@@ -88,13 +88,21 @@ export function searchSteps(
   moduleId: string,
   before: { spec: SearchSpec; fieldIds: ReadonlySet<string> } | undefined,
   after: SearchSpec,
+  /** Whether the publish changes the table otherwise: the trigger then steps aside meanwhile. */
+  touched = false,
 ): SearchStep[] {
   const had = before !== undefined && before.spec.signature !== '';
-  if (had && before.spec.signature === after.signature) return [];
+  if (had && before.spec.signature === after.signature && !touched) return [];
   const names = after.fields.map((f) => f.name).join(', ');
   if (after.signature === '') {
     if (!had) return [];
     return [
+      {
+        kind: 'pauseSearch',
+        description: { en: 'Pause keyword search upkeep', 'zh-CN': '暂停关键词搜索索引维护' },
+        sql: [`DROP TRIGGER IF EXISTS ${column} ON ${table}`],
+        rewritesTable: false,
+      },
       {
         kind: 'dropSearch',
         description: { en: 'Remove the keyword search index', 'zh-CN': '移除关键词搜索索引' },
@@ -107,19 +115,28 @@ export function searchSteps(
   const backfill = after.fields.some(
     (f) => before?.fieldIds.has(f.id) === true && oldTerms.get(f.id) !== f.terms,
   );
-  const steps: SearchStep[] = [
-    {
-      kind: had ? 'changeSearch' : 'addSearch',
-      description: {
-        en: `${had ? 'Update' : 'Build'} the keyword search index over ${names}`,
-        'zh-CN': `${had ? '更新' : '建立'} ${names} 的关键词搜索索引`,
-      },
-      sql: had
-        ? triggerSql(schema, table, moduleId, after)
-        : installSearchSql(schema, table, moduleId, after).filter((s) => !s.startsWith('UPDATE')),
+  const steps: SearchStep[] = [];
+  if (had) {
+    // Conversions and renames write and reshape the table before the trigger is made again; the
+    // old one, compiled for the old columns, must not fire on their writes.
+    steps.push({
+      kind: 'pauseSearch',
+      description: { en: 'Pause keyword search upkeep', 'zh-CN': '暂停关键词搜索索引维护' },
+      sql: [`DROP TRIGGER IF EXISTS ${column} ON ${table}`],
       rewritesTable: false,
+    });
+  }
+  steps.push({
+    kind: had ? 'changeSearch' : 'addSearch',
+    description: {
+      en: `${had ? 'Update' : 'Build'} the keyword search index over ${names}`,
+      'zh-CN': `${had ? '更新' : '建立'} ${names} 的关键词搜索索引`,
     },
-  ];
+    sql: had
+      ? triggerSql(schema, table, moduleId, after)
+      : installSearchSql(schema, table, moduleId, after).filter((s) => !s.startsWith('UPDATE')),
+    rewritesTable: false,
+  });
   // last in the plan: after conversions have put the converted values in place
   if (backfill) {
     steps.push({

@@ -55,6 +55,7 @@ export type StepKind =
   | 'addUnique'
   | 'addIndex'
   | 'addForeignKey'
+  | 'pauseSearch'
   | 'addSearch'
   | 'changeSearch'
   | 'dropSearch'
@@ -114,6 +115,7 @@ export interface MigrationPlan {
 const PHASES: StepKind[] = [
   'createTable',
   'renameTable',
+  'pauseSearch',
   'dropConstraint',
   'archiveColumn',
   'archiveLinkTable',
@@ -217,19 +219,6 @@ export function planMigration(
     for (const { kind, description, sql, field } of links.steps) step(kind, description, sql, { field });
     for (const a of links.archived) archived.push({ moduleId: after.id, ...a });
 
-    for (const search of searchSteps(
-      schema,
-      table,
-      after.id,
-      before && {
-        spec: specOfDefinitions(before.fields, registry),
-        fieldIds: new Set(before.fields.map((f) => f.id)),
-      },
-      specOfDefinitions(after.fields, registry),
-    )) {
-      step(search.kind, search.description, search.sql, { rewritesTable: search.rewritesTable });
-    }
-
     const context: PlanContext = {
       schema,
       version,
@@ -251,6 +240,20 @@ export function planMigration(
       after: after.fields,
     });
     planSubtables(context, before, after);
+    const touched = steps.some((s) => s.module === after.name);
+    for (const search of searchSteps(
+      schema,
+      table,
+      after.id,
+      before && {
+        spec: specOfDefinitions(before.fields, registry),
+        fieldIds: new Set(before.fields.map((f) => f.id)),
+      },
+      specOfDefinitions(after.fields, registry),
+      touched,
+    )) {
+      step(search.kind, search.description, search.sql, { rewritesTable: search.rewritesTable });
+    }
   }
 
   steps.sort((a, b) => PHASES.indexOf(a.kind) - PHASES.indexOf(b.kind));

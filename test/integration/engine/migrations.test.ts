@@ -219,7 +219,7 @@ forEachDatabase('migrations', (handle) => {
     });
     const preview = await workspace.definitions.preview(['contact']);
     expect(schemaSteps(preview.steps)).toMatchObject([{ kind: 'archiveColumn', field: 'legacy' }]);
-    expect(preview.steps[0].description.en).toContain('_arch_v4_legacy');
+    expect(schemaSteps(preview.steps)[0].description.en).toContain('_arch_v4_legacy');
     await workspace.definitions.publish(['contact']);
     expect((await workspace.definitions.get('contact')).publishedVersion).toBe(4);
 

@@ -315,7 +315,10 @@ forEachDatabase('keyword search', (handle) => {
         ...fields,
         { id: 'f_city', name: 'city', type: 'text', label: { en: 'City' } },
       ]);
-      expect(added).toMatchObject([{ kind: 'changeSearch', rewritesTable: false }]);
+      expect(added).toMatchObject([
+        { kind: 'pauseSearch', rewritesTable: false },
+        { kind: 'changeSearch', rewritesTable: false },
+      ]);
       await workspace.definitions.publish();
       await workspace.records.update('firm', ids.moon, { city: '苏州' }, SYSTEM_ACTOR);
       expect(await search('苏州')).toEqual(['moon']);
@@ -330,6 +333,7 @@ forEachDatabase('keyword search', (handle) => {
         ),
       );
       expect(changed).toMatchObject([
+        { kind: 'pauseSearch', rewritesTable: false },
         { kind: 'changeSearch', rewritesTable: false },
         { kind: 'backfillSearch', rewritesTable: true },
       ]);
@@ -348,6 +352,7 @@ forEachDatabase('keyword search', (handle) => {
       await workspace.definitions.saveDraft({ ...current, fields });
       const preview = await workspace.definitions.preview();
       expect(preview.steps.filter((s) => s.kind.endsWith('Search'))).toMatchObject([
+        { kind: 'pauseSearch', rewritesTable: false },
         { kind: 'changeSearch', rewritesTable: false },
       ]);
       await workspace.definitions.publish();
