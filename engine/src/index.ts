@@ -65,6 +65,16 @@ export {
 } from './records/service.ts';
 export type { Actor, ActorVia, HistoryEntry, Page, RowChanges, StoredRecord } from './records/types.ts';
 export { SYSTEM_ACTOR } from './records/types.ts';
+export { FEW_MATCHES, MAX_SEARCH_LENGTH } from './search/query.ts';
+export { SEARCH_COLUMN } from './search/spec.ts';
+export {
+  gramsOf,
+  MAX_INDEXED_CHARS,
+  normalizeText,
+  phoneDigits,
+  type Token,
+  tokenize,
+} from './search/text.ts';
 export type { ConversionReport, ConversionSample } from './storage/conversion-report.ts';
 export { type Db, dbErrorInfo } from './storage/db.ts';
 export { subtableName } from './storage/naming.ts';

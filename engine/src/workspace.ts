@@ -13,6 +13,7 @@ import { type Clock, systemClock } from './identity/clock.ts';
 import { Identity, type IdentityOptions } from './identity/identity.ts';
 import { PackageService } from './packages/service.ts';
 import { RecordService } from './records/service.ts';
+import { ensureSearchColumns } from './search/ensure.ts';
 import type { Db } from './storage/db.ts';
 import { workspaces } from './storage/meta-tables.ts';
 import { HISTORY_TABLE, qualified, workspaceSchema } from './storage/naming.ts';
@@ -143,6 +144,7 @@ export class Engine {
     await migrateWorkspace(this.db, id, schema);
     const catalog = new ModuleCatalog(this.db, id, schema, this.registry, this.#ajv);
     await catalog.load();
+    await ensureSearchColumns(this.db, schema, catalog.all());
     this.#unfollow.push(await catalog.follow());
     const control = new AccessControl(this.db, id, schema);
     this.#unfollow.push(await control.follow());

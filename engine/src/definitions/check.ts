@@ -63,6 +63,9 @@ export class DefinitionChecker {
           `a ${field.type} field cannot be indexed`,
         );
       }
+      if (field.searchable === true && !type.search) {
+        problem(pointerOf('fields', i, 'searchable'), `a ${field.type} field cannot be searched by keyword`);
+      }
     });
     if (problems.length > 0) return problems;
 

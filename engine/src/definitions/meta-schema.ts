@@ -25,6 +25,8 @@ export const commonFieldProperties: Record<string, JsonSchema> = {
   required: { type: 'boolean' },
   unique: { type: 'boolean' },
   indexed: { type: 'boolean' },
+  /** In keyword search: text-like types are unless set to false. */
+  searchable: { type: 'boolean' },
   /** FEEL expression giving the value of a new record's empty field. */
   defaultValue: { $ref: '#/$defs/feelExpression' },
 };

@@ -16,6 +16,8 @@ export interface FieldDefinition {
   required?: boolean;
   unique?: boolean;
   indexed?: boolean;
+  /** Whether keyword search looks at this field (default: yes for text-like types). */
+  searchable?: boolean;
   /** Field-type specific settings (maxLength, scale, options, target, expression …). */
   [setting: string]: unknown;
 }

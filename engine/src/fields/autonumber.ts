@@ -1,6 +1,7 @@
 import { parsePattern } from '../autonumber/pattern.ts';
 import type { FieldDefinition } from '../definitions/types.ts';
 import type { FieldType } from './registry.ts';
+import { textSearch } from './searchable.ts';
 import { mainColumn } from './shared.ts';
 
 export const DEFAULT_AUTONUMBER_PATTERN = '{000000}';
@@ -34,6 +35,7 @@ export const autonumberField: FieldType = {
   valueSchema: () => ({ type: 'string', readOnly: true }),
   filter: 'text',
   sortable: true,
+  search: textSearch,
   check: (field) => {
     const parsed = parsePattern(autonumberPattern(field));
     return 'error' in parsed ? [{ pointer: '/pattern', message: parsed.error }] : [];

@@ -1,4 +1,5 @@
 import type { FieldType } from './registry.ts';
+import { textSearch } from './searchable.ts';
 import { mainColumn } from './shared.ts';
 
 export const emailField: FieldType = {
@@ -11,4 +12,5 @@ export const emailField: FieldType = {
   valueSchema: () => ({ type: 'string', format: 'email', maxLength: 254 }),
   filter: 'text',
   sortable: true,
+  search: textSearch,
 };

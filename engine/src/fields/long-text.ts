@@ -1,4 +1,5 @@
 import type { FieldType } from './registry.ts';
+import { textSearch } from './searchable.ts';
 import { mainColumn } from './shared.ts';
 
 export const longTextField: FieldType = {
@@ -19,4 +20,5 @@ export const longTextField: FieldType = {
   }),
   filter: 'text',
   sortable: false,
+  search: textSearch,
 };

@@ -1,5 +1,6 @@
 import { optionsOf, optionsSetting } from './options.ts';
 import type { FieldType } from './registry.ts';
+import { multiSelectSearch } from './searchable.ts';
 import { duplicateOptions } from './select.ts';
 import { mainColumn } from './shared.ts';
 
@@ -23,4 +24,5 @@ export const multiSelectField: FieldType = {
   fromColumns: (_field, [raw]) => (raw === null || raw === undefined ? null : (raw as string[])),
   filter: 'multi',
   sortable: false,
+  search: multiSelectSearch,
 };

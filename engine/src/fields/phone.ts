@@ -1,4 +1,5 @@
 import type { FieldType } from './registry.ts';
+import { phoneSearch } from './searchable.ts';
 import { mainColumn } from './shared.ts';
 
 /** Mobile (13812345678, +86 138 1234 5678), landline with area code and extension (010-12345678-123). */
@@ -14,4 +15,5 @@ export const phoneField: FieldType = {
   valueSchema: () => ({ type: 'string', pattern: PHONE_PATTERN, maxLength: 32 }),
   filter: 'text',
   sortable: true,
+  search: phoneSearch,
 };

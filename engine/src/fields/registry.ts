@@ -9,6 +9,19 @@ export interface ColumnSpec {
   sqlType: string;
 }
 
+/** How a field type takes part in keyword search (see search/). */
+export interface SearchSupport {
+  /** Searchable unless the field sets `searchable: false` (otherwise only with `searchable: true`). */
+  byDefault: boolean;
+  /**
+   * SQL expressions of the text to index, over the field's quoted main column; IMMUTABLE, since they
+   * go into the generated search column (no subqueries, no locale-dependent functions).
+   */
+  texts(field: FieldDefinition, column: string): string[];
+  /** Also index the value's digits, so any part of a phone number finds it however it is written. */
+  digits?: boolean;
+}
+
 /** Operator families the filter language offers; each field type picks one. */
 export type FilterFamily =
   | 'text'
@@ -69,6 +82,8 @@ export interface FieldType {
   toColumns?(field: FieldDefinition, value: unknown): unknown[];
   /** The API value from raw column values (in `columns()` order); all-null means null. */
   fromColumns?(field: FieldDefinition, raw: unknown[]): unknown;
+  /** Keyword search over this type's values; absent: not searchable. */
+  search?: SearchSupport;
   /** Extra checks against the other definitions (targets exist, expressions compile …). */
   check?(field: FieldDefinition, ctx: FieldCheckContext): FieldCheckProblem[];
 }

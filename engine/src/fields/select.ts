@@ -1,5 +1,6 @@
 import { optionsOf, optionsSetting } from './options.ts';
 import type { FieldType } from './registry.ts';
+import { selectSearch } from './searchable.ts';
 import { mainColumn } from './shared.ts';
 
 export const selectField: FieldType = {
@@ -13,6 +14,7 @@ export const selectField: FieldType = {
   check: (field) => duplicateOptions(field),
   filter: 'choice',
   sortable: true,
+  search: selectSearch,
 };
 
 export function duplicateOptions(field: Parameters<NonNullable<FieldType['check']>>[0]) {

@@ -1,4 +1,5 @@
 import type { FieldType } from './registry.ts';
+import { textSearch } from './searchable.ts';
 import { mainColumn } from './shared.ts';
 
 export const DEFAULT_TEXT_LENGTH = 255;
@@ -24,4 +25,5 @@ export const textField: FieldType = {
   }),
   filter: 'text',
   sortable: true,
+  search: textSearch,
 };

@@ -1,4 +1,5 @@
 import type { FieldType } from './registry.ts';
+import { textSearch } from './searchable.ts';
 import { mainColumn } from './shared.ts';
 
 export const urlField: FieldType = {
@@ -11,4 +12,5 @@ export const urlField: FieldType = {
   valueSchema: () => ({ type: 'string', format: 'uri', pattern: '^https?://', maxLength: 2048 }),
   filter: 'text',
   sortable: true,
+  search: textSearch,
 };

@@ -18,6 +18,7 @@ import type { CompiledModule } from '../compile/module.ts';
 import { EngineError, localizedError, notFound } from '../errors.ts';
 import { timestampToIso } from '../fields/shared.ts';
 import { FileReferences } from '../files/references.ts';
+import { parseSearch, searchCondition } from '../search/query.ts';
 import { type Db, dbErrorInfo, prepareStatement, SQLSTATE } from '../storage/db.ts';
 import { HISTORY_TABLE, OWNER_PATH_COLUMN, qualified } from '../storage/naming.ts';
 import { CreateHooks, type NewRecord } from './create-hooks.ts';
@@ -46,6 +47,8 @@ export interface ListQuery {
   fields?: string[];
   /** Also count all matching records (costs a second query). */
   count?: boolean;
+  /** Keywords: records with every word (or Chinese text) in a searchable field the actor may read. */
+  q?: string;
 }
 
 export interface WriteOptions {
@@ -641,7 +644,7 @@ export class RecordService {
     let page = await this.#list(module, { ...query, limit: MAX_PAGE }, policy);
     await appendOperation(this.db, this.catalog.schema, actor, 'export', {
       module: module.id,
-      details: { filter: query.filter ?? null, sort: query.sort ?? null },
+      details: { filter: query.filter ?? null, sort: query.sort ?? null, q: query.q ?? null },
     });
     for (;;) {
       yield page.data;
@@ -764,6 +767,12 @@ export class RecordService {
           readable: (target, alias) => accessPredicate(policy, target.id, 'read', alias, this.access.tables),
         }),
       );
+    }
+    const search = parseSearch(query.q);
+    if (search) {
+      const table = this.catalog.tableSql(module);
+      const mayReadField = (name: string) => mayRead(fieldAccess, name);
+      conditions.push(await searchCondition(this.db, module, table, search, ALIAS, mayReadField));
     }
     const filtered = [...conditions];
     if (query.cursor) conditions.push(afterCursor(keys, decodeCursor(keys, query.cursor), ALIAS));

@@ -4,6 +4,7 @@ import { type Problem, pointerOf } from '../errors.ts';
 import type { FieldTypeRegistry } from '../fields/registry.ts';
 import { relationSettings } from '../fields/relation.ts';
 import { releaseFilesTrigger } from '../files/release-trigger.ts';
+import { searchSteps, specOfDefinitions } from '../search/plan-steps.ts';
 import type { ConversionReport } from './conversion-report.ts';
 import { losslessConversion } from './conversions.ts';
 import { type LinkStep, planLinkTables } from './link-plan.ts';
@@ -54,6 +55,11 @@ export type StepKind =
   | 'addUnique'
   | 'addIndex'
   | 'addForeignKey'
+  | 'pauseSearch'
+  | 'addSearch'
+  | 'changeSearch'
+  | 'dropSearch'
+  | 'backfillSearch'
   | LinkStep['kind'];
 
 export interface MigrationStep {
@@ -109,6 +115,7 @@ export interface MigrationPlan {
 const PHASES: StepKind[] = [
   'createTable',
   'renameTable',
+  'pauseSearch',
   'dropConstraint',
   'archiveColumn',
   'archiveLinkTable',
@@ -116,11 +123,16 @@ const PHASES: StepKind[] = [
   'addColumn',
   'alterColumnType',
   'convertColumn',
+  // the search trigger, made after the column types are final, is in place for backfills to index
+  'addSearch',
+  'changeSearch',
+  'dropSearch',
   'backfill',
   'addUnique',
   'addIndex',
   'addForeignKey',
   'createLinkTable',
+  'backfillSearch',
 ];
 
 export interface ModuleChange {
@@ -228,6 +240,20 @@ export function planMigration(
       after: after.fields,
     });
     planSubtables(context, before, after);
+    const touched = steps.some((s) => s.module === after.name);
+    for (const search of searchSteps(
+      schema,
+      table,
+      after.id,
+      before && {
+        spec: specOfDefinitions(before.fields, registry),
+        fieldIds: new Set(before.fields.map((f) => f.id)),
+      },
+      specOfDefinitions(after.fields, registry),
+      touched,
+    )) {
+      step(search.kind, search.description, search.sql, { rewritesTable: search.rewritesTable });
+    }
   }
 
   steps.sort((a, b) => PHASES.indexOf(a.kind) - PHASES.indexOf(b.kind));

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { searchFunctionSql } from '../search/sql-function.ts';
 import type { Db } from './db.ts';
 import { HISTORY_TABLE, quoteIdent } from './naming.ts';
 
@@ -270,6 +271,8 @@ const WORKSPACE_MIGRATIONS: ((S: string) => string[])[] = [
       at timestamptz NOT NULL, element_id text, event text NOT NULL, actor uuid, data jsonb)`,
     `CREATE INDEX _wf_history_instance ON ${S}._wf_history (instance_id, id)`,
   ],
+  // 8: keyword search: the function that fills module tables' search columns (see search/)
+  (S) => [searchFunctionSql(S)],
 ];
 
 /** Arbitrary constant: the advisory lock that serializes a workspace's migrations across servers. */

@@ -7,7 +7,7 @@ import { httpProblem } from './problem.ts';
 
 const FORMATS = { csv: 'text/csv; charset=utf-8', jsonl: 'application/jsonl; charset=utf-8' } as const;
 type Format = keyof typeof FORMATS;
-const EXPORT_PARAMETERS = ['filter', 'sort', 'fields', 'format'];
+const EXPORT_PARAMETERS = ['filter', 'sort', 'fields', 'format', 'q'];
 
 /**
  * A value as one CSV cell: money as "amount currency", lists joined, other objects as JSON, text

@@ -4,7 +4,7 @@ import { findForbiddenJson } from './json-guard.ts';
 import { booleanParam, integerParam, queryParams } from './params.ts';
 import { HttpProblem, httpProblem } from './problem.ts';
 
-export const LIST_PARAMETERS = ['filter', 'sort', 'limit', 'cursor', 'fields', 'count'] as const;
+export const LIST_PARAMETERS = ['filter', 'sort', 'limit', 'cursor', 'fields', 'count', 'q'] as const;
 
 function parseFilter(text: string | undefined): unknown {
   if (text === undefined) return undefined;
@@ -22,7 +22,7 @@ function parseFilter(text: string | undefined): unknown {
 }
 
 /**
- * `?filter=…&sort=-amount,name&limit=&cursor=&fields=a,b&count=true` as the engine's list query;
+ * `?filter=…&sort=-amount,name&limit=&cursor=&fields=a,b&count=true&q=…` as the engine's list query;
  * `allowed` narrows (or widens) the parameters the endpoint takes.
  */
 export function listQueryFrom(c: Context, allowed: readonly string[] = LIST_PARAMETERS): ListQuery {
@@ -37,5 +37,6 @@ export function listQueryFrom(c: Context, allowed: readonly string[] = LIST_PARA
   if (params.fields !== undefined) query.fields = params.fields.split(',').map((name) => name.trim());
   const count = booleanParam(params.count, 'count');
   if (count !== undefined) query.count = count;
+  if (params.q !== undefined) query.q = params.q;
   return query;
 }

@@ -171,6 +171,7 @@ export function metaRoutes(engine: Engine, workspace: Workspace): Hono<ApiEnv> {
         settings: { type: 'object', ...type.settings },
         computed: type.computed === true,
         sortable: type.sortable === true,
+        search: type.search ? (type.search.byDefault ? 'default' : 'optIn') : null,
         // Formulas filter by their result type's family, so they list none of their own.
         filter: type.filter ?? null,
         operators: type.filter ? OPERATORS[type.filter] : [],

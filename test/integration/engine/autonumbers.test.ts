@@ -4,6 +4,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { testClock } from '../../support/clock.ts';
 import { forEachDatabase } from '../../support/engines.ts';
 import { engineError } from '../../support/errors.ts';
+import { schemaSteps } from '../../support/plan.ts';
 import { createTestDatabase } from '../../support/postgres.ts';
 import { rawRows } from '../../support/sql.ts';
 
@@ -144,7 +145,7 @@ forEachDatabase(
         ],
       });
       const preview = await definitions.preview();
-      expect(preview.steps.map((s) => s.kind)).toEqual(['addColumn', 'backfill', 'addUnique']);
+      expect(schemaSteps(preview.steps).map((s) => s.kind)).toEqual(['addColumn', 'backfill', 'addUnique']);
       await definitions.publish();
       const page = await records.list('ticket', SYSTEM_ACTOR, { sort: 'no' });
       expect(page.data.map((r) => [r.title, r.no])).toEqual([
@@ -154,6 +155,12 @@ forEachDatabase(
       ]);
       const next = await records.create('ticket', { title: 'fourth' }, SYSTEM_ACTOR);
       expect(next.no).toBe('T11');
+      // the numbers given to existing records are in the keyword search too
+      const found = await records.list('ticket', SYSTEM_ACTOR, { q: 't09' });
+      expect(found.data.map((r) => r.title)).toEqual(['second']);
+      expect((await records.list('ticket', SYSTEM_ACTOR, { q: 'T11' })).data.map((r) => r.title)).toEqual([
+        'fourth',
+      ]);
     });
 
     it('refuses turning a field into an autonumber, and a pattern without one counter', async () => {

@@ -255,6 +255,12 @@ forEachDatabase('definitions', (handle) => {
       }
     });
 
+    it('refuses keyword search on a field type that cannot be searched', async () => {
+      expect(
+        summary(await publishProblems(withField({ name: 'score', type: 'integer', searchable: true }))),
+      ).toEqual(['/fields/3/searchable definition']);
+    });
+
     it('refuses duplicate field names and ids', async () => {
       expect(summary(await publishProblems(withField({ name: 'qty', type: 'integer' })))).toEqual([
         '/fields/3/name definition',

@@ -1,6 +1,7 @@
 import { EngineError, SYSTEM_ACTOR } from '@crm/engine';
 import { expect, it } from 'vitest';
 import { forEachDatabase } from '../../support/engines.ts';
+import { schemaSteps } from '../../support/plan.ts';
 
 const customer = {
   id: 'mod_customer',
@@ -151,7 +152,11 @@ forEachDatabase('module lifecycle', (handle) => {
     await workspace.definitions.saveDraft(next);
     const preview = await workspace.definitions.preview(['customer']);
     expect(preview.problems).toEqual([]);
-    expect(preview.steps.map((s) => s.kind)).toEqual(['archiveColumn', 'renameColumn', 'addColumn']);
+    expect(schemaSteps(preview.steps).map((s) => s.kind)).toEqual([
+      'archiveColumn',
+      'renameColumn',
+      'addColumn',
+    ]);
     await workspace.definitions.publish(['customer']);
     const list = await workspace.records.list('customer', SYSTEM_ACTOR);
     expect(list.data[0]).toMatchObject({ company_name: 'Acme 上海', phone: null });

@@ -5,6 +5,7 @@ import { SYSTEM_ACTOR } from '@crm/engine';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type EngineHandle, forEachDatabase } from '../../support/engines.ts';
 import { engineError } from '../../support/errors.ts';
+import { schemaSteps } from '../../support/plan.ts';
 import { rawRows, tableColumns } from '../../support/sql.ts';
 
 const SCHEMA = 'ws_default';
@@ -154,7 +155,7 @@ forEachDatabase('migrations', (handle) => {
     });
     const preview = await workspace.definitions.preview(['contact']);
     expect(preview.problems).toEqual([]);
-    expect(preview.steps.map((s) => [s.kind, s.field])).toEqual([
+    expect(schemaSteps(preview.steps).map((s) => [s.kind, s.field])).toEqual([
       ['addColumn', 'phone'],
       ['addColumn', 'level'],
       ['addIndex', 'level'],
@@ -188,7 +189,7 @@ forEachDatabase('migrations', (handle) => {
       d.layout = { sections: [{ id: 'main', fields: ['name', 'town'] }] };
     });
     const preview = await workspace.definitions.preview(['contact']);
-    expect(preview.steps.map((s) => s.kind)).toEqual(['renameColumn']);
+    expect(schemaSteps(preview.steps).map((s) => s.kind)).toEqual(['renameColumn']);
     await workspace.definitions.publish(['contact']);
     const columnsNow = await columns('contact');
     expect(columnsNow).toContain('town');
@@ -217,8 +218,8 @@ forEachDatabase('migrations', (handle) => {
       d.fields = d.fields.filter((f) => f.name !== 'legacy');
     });
     const preview = await workspace.definitions.preview(['contact']);
-    expect(preview.steps).toMatchObject([{ kind: 'archiveColumn', field: 'legacy' }]);
-    expect(preview.steps[0].description.en).toContain('_arch_v4_legacy');
+    expect(schemaSteps(preview.steps)).toMatchObject([{ kind: 'archiveColumn', field: 'legacy' }]);
+    expect(schemaSteps(preview.steps)[0].description.en).toContain('_arch_v4_legacy');
     await workspace.definitions.publish(['contact']);
     expect((await workspace.definitions.get('contact')).publishedVersion).toBe(4);
 
@@ -279,7 +280,7 @@ forEachDatabase('migrations', (handle) => {
     });
     const preview = await workspace.definitions.preview(['contact']);
     expect(preview.problems).toEqual([]);
-    expect(preview.steps.map((s) => s.kind)).toEqual(['archiveColumn', 'renameColumn']);
+    expect(schemaSteps(preview.steps).map((s) => s.kind)).toEqual(['archiveColumn', 'renameColumn']);
     await workspace.definitions.publish(['contact']);
     expect(await get('bob')).toMatchObject({ phone: 'Tianjin' });
     expect(await columns('contact')).toEqual(
@@ -304,7 +305,7 @@ forEachDatabase('migrations', (handle) => {
       d.name = 'person';
     });
     const preview = await workspace.definitions.preview(['contact']);
-    expect(preview.steps.map((s) => s.kind)).toEqual(['renameTable']);
+    expect(schemaSteps(preview.steps).map((s) => s.kind)).toEqual(['renameTable']);
     await workspace.definitions.publish(['contact']);
     const tables = (
       await rawRows(
@@ -353,7 +354,11 @@ forEachDatabase('migrations', (handle) => {
       expect(preview.problems[0]).toMatchObject({ code: 'duplicates', pointer: '/modules/person/fields/2' });
       expect(preview.problems[0].message).toContain('"DUP" ×2');
       expect(preview.problems[0].message).toContain('"X2" ×2');
-      expect(preview.steps.map((s) => s.kind)).toEqual(['renameColumn', 'addColumn', 'addUnique']);
+      expect(schemaSteps(preview.steps).map((s) => s.kind)).toEqual([
+        'renameColumn',
+        'addColumn',
+        'addUnique',
+      ]);
 
       const error = await engineError(workspace.definitions.publish(['person']));
       expect(error.kind).toBe('migration-refused');
@@ -402,7 +407,7 @@ forEachDatabase('migrations', (handle) => {
       });
       const preview = await workspace.definitions.preview(['person']);
       expect(preview.problems).toEqual([]);
-      expect(preview.steps.map((s) => [s.kind, s.field, s.rewritesTable])).toEqual([
+      expect(schemaSteps(preview.steps).map((s) => [s.kind, s.field, s.rewritesTable])).toEqual([
         ['alterColumnType', 'score', true],
         ['alterColumnType', 'price', true],
         ['alterColumnType', 'stage', true],
@@ -495,7 +500,11 @@ forEachDatabase('migrations', (handle) => {
         });
       });
       const preview = await workspace.definitions.preview(['person']);
-      expect(preview.steps.map((s) => s.kind)).toEqual(['addColumn', 'addIndex', 'addForeignKey']);
+      expect(schemaSteps(preview.steps).map((s) => s.kind)).toEqual([
+        'addColumn',
+        'addIndex',
+        'addForeignKey',
+      ]);
       await workspace.definitions.publish(['person']);
       expect(await get('ann', 'person')).toMatchObject({ company: null });
       await workspace.records.update('person', people.ann.id, { company: acme.id }, SYSTEM_ACTOR);
@@ -536,7 +545,7 @@ forEachDatabase('migrations', (handle) => {
       });
       const preview = await workspace.definitions.preview(['team', 'member']);
       expect(preview.problems).toEqual([]);
-      expect(preview.steps.map((s) => s.kind)).toEqual([
+      expect(schemaSteps(preview.steps).map((s) => s.kind)).toEqual([
         'createTable',
         'createTable',
         'addColumn',
@@ -621,7 +630,7 @@ forEachDatabase('migrations', (handle) => {
       expect(numbers.length).toBeGreaterThanOrEqual(12);
       const first = await workspace.definitions.version('mod_mg_contact', 1);
       expect(first.definition).toEqual(contact);
-      const kinds = (plan: unknown) => (plan as { kind: string }[]).map((step) => step.kind);
+      const kinds = (plan: unknown) => schemaSteps(plan as { kind: string }[]).map((step) => step.kind);
       expect(kinds(first.plan)).toEqual(['createTable', ...contact.fields.map(() => 'addColumn')]);
       const second = await workspace.definitions.version('person', 2);
       expect(second.definition.fields.map((f) => f.name)).toContain('phone');

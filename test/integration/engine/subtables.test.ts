@@ -5,6 +5,7 @@ import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { forEachDatabase } from '../../support/engines.ts';
 import { engineError } from '../../support/errors.ts';
+import { schemaSteps } from '../../support/plan.ts';
 import { SUBTABLE_MODULES } from '../../support/subtable-fixtures.ts';
 
 type Row = Record<string, unknown>;
@@ -305,7 +306,11 @@ forEachDatabase('sub-tables', (handle) => {
       await workspace.definitions.saveDraft(draft);
       const preview = await workspace.definitions.preview(['quote']);
       expect(preview.problems).toEqual([]);
-      expect(preview.steps.map((s) => s.kind).sort()).toEqual(['addColumn', 'archiveColumn', 'renameColumn']);
+      expect(
+        schemaSteps(preview.steps)
+          .map((s) => s.kind)
+          .sort(),
+      ).toEqual(['addColumn', 'archiveColumn', 'renameColumn']);
       await workspace.definitions.publish(['quote']);
       const read = await workspace.records.get('quote', quote.id, SYSTEM_ACTOR);
       expect((read.items as Row[]).map((r) => [r.label, r.quantity, r.note])).toEqual([['kept', 2, null]]);

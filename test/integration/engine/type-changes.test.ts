@@ -6,6 +6,7 @@ import { SYSTEM_ACTOR } from '@crm/engine';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type EngineHandle, forEachDatabase } from '../../support/engines.ts';
 import { engineError } from '../../support/errors.ts';
+import { schemaSteps } from '../../support/plan.ts';
 import { rawRows, tableColumns } from '../../support/sql.ts';
 
 const SCHEMA = 'ws_default';
@@ -455,7 +456,7 @@ forEachDatabase('type changes', (handle) => {
     });
     const preview = await workspace.definitions.preview(['lossless']);
     expect(preview.problems).toEqual([]);
-    expect(preview.steps.map((s) => [s.kind, s.field])).toEqual([
+    expect(schemaSteps(preview.steps).map((s) => [s.kind, s.field])).toEqual([
       ['alterColumnType', 'day'],
       ['alterColumnType', 'count'],
     ]);
@@ -648,7 +649,7 @@ forEachDatabase('type changes', (handle) => {
       const published = report(result.steps, 'tag');
       expect(published).toMatchObject({ unconvertible: 3, archivedColumn: '_arch_v3_tag' });
       expect(published.samples).toHaveLength(3);
-      expect(result.steps.map((s) => s.kind)).toEqual(['renameColumn', 'convertColumn']);
+      expect(schemaSteps(result.steps).map((s) => s.kind)).toEqual(['renameColumn', 'convertColumn']);
       const columns = await tableColumns(engine, SCHEMA, 'people');
       expect(columns).toEqual(expect.arrayContaining(['tag', '_arch_v3_tag']));
       expect(columns).not.toContain('tags');

@@ -193,6 +193,7 @@ export function moduleAccessPaths(module: CompiledModule, record: string): Recor
         summary: `Every ${module.name} record you may read, with the fields you may read (needs the export permission)`,
         parameters: [
           parameterRef('Filter'),
+          parameterRef('Search'),
           query('sort', { type: 'string' }),
           query('fields', { type: 'string' }),
           query('format', { enum: ['csv', 'jsonl'], default: 'csv' }),

@@ -1,4 +1,4 @@
-import { DEFAULT_PAGE, type JsonSchema, MAX_PAGE, OPERATORS } from '@crm/engine';
+import { DEFAULT_PAGE, type JsonSchema, MAX_PAGE, MAX_SEARCH_LENGTH, OPERATORS } from '@crm/engine';
 import { PROBLEM_CONTENT_TYPE } from '../problem.ts';
 import { crmSchema, schemaRef } from './names.ts';
 
@@ -152,6 +152,14 @@ export const commonParameters: Record<string, JsonSchema> = {
     in: 'query',
     description: 'The filter language as JSON text',
     content: { 'application/json': { schema: schemaRef(crmSchema('Filter')) } },
+  },
+  Search: {
+    name: 'q',
+    in: 'query',
+    description:
+      'Keywords: records holding every word or Chinese text in a searchable field you may read ' +
+      '(any part of Chinese text, words case-insensitively, the last word by its start, phone numbers by their digits)',
+    schema: { type: 'string', maxLength: MAX_SEARCH_LENGTH },
   },
   Limit: {
     name: 'limit',

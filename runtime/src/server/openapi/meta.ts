@@ -234,13 +234,28 @@ export function metaSchemas(fieldTypes: string[]): Record<string, JsonSchema> {
         settings: { type: 'object', description: 'JSON Schema of the settings this type adds to a field' },
         computed: { type: 'boolean' },
         sortable: { type: 'boolean' },
+        search: {
+          enum: ['default', 'optIn', null],
+          description:
+            'Keyword search: `default` searched unless a field sets `searchable: false`, `optIn` only with `searchable: true`, null never',
+        },
         filter: {
           type: ['string', 'null'],
           description: 'Operator family; formulas follow their result type',
         },
         operators: { type: 'array', items: { type: 'string' } },
       },
-      required: ['type', 'label', 'widget', 'settings', 'computed', 'sortable', 'filter', 'operators'],
+      required: [
+        'type',
+        'label',
+        'widget',
+        'settings',
+        'computed',
+        'sortable',
+        'search',
+        'filter',
+        'operators',
+      ],
     },
     [crmSchema('Health')]: {
       type: 'object',

@@ -122,6 +122,7 @@ function listParameters(module: CompiledModule): JsonSchema[] {
   const sortable = module.fields.filter((f) => f.type.sortable && f.columns.length > 0).map((f) => f.name);
   return [
     parameterRef('Filter'),
+    parameterRef('Search'),
     {
       name: 'sort',
       in: 'query',
