@@ -4,6 +4,7 @@ import { MANIFEST_FILE, type PackageFiles, SYSTEM_ACTOR, type Workspace } from '
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { forEachDatabase, openTestEngine } from '../../support/engines.ts';
 import { engineError } from '../../support/errors.ts';
+import { schemaSteps } from '../../support/plan.ts';
 import { rawRows } from '../../support/sql.ts';
 import { buildConfiguration, fieldsOf, type Json, withJson } from './package-fixtures.ts';
 
@@ -168,7 +169,11 @@ forEachDatabase('app packages', (handle) => {
       'customer.budget: field right read → none',
       'contact.mobile: field right default → read',
     ]);
-    expect(preview.steps.map((s) => `${s.kind} ${s.module}${s.field ? `.${s.field}` : ''}`).sort()).toEqual([
+    expect(
+      schemaSteps(preview.steps)
+        .map((s) => `${s.kind} ${s.module}${s.field ? `.${s.field}` : ''}`)
+        .sort(),
+    ).toEqual([
       'addColumn contact.email',
       'archiveColumn customer.note',
       'renameColumn contact.mobile',
