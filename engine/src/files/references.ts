@@ -66,6 +66,7 @@ export class FileReferences {
    */
   async resolve(db: Db, module: CompiledModule, values: RecordValues, actor: Actor, recordId: string) {
     const problems: Problem[] = [];
+    let taken: string | undefined;
     for (const field of fileFields(module)) {
       const ids = idsOf(values[field.name]);
       if (ids.length === 0) continue;
@@ -80,6 +81,9 @@ export class FileReferences {
         const row = byId.get(id);
         if (ids.indexOf(id) !== i) {
           problems.push(unusable(field.name, i, 'the same file is listed twice', '同一文件重复出现'));
+        } else if (row && this.#takenElsewhere(row, module, field, actor, recordId)) {
+          // the same conflict a concurrent write meets in sync(): whichever comes first, one answer
+          taken ??= field.name;
         } else if (!row || !this.#usable(row, module, field, actor, recordId)) {
           problems.push(
             unusable(
@@ -98,6 +102,25 @@ export class FileReferences {
     if (problems.length > 0) {
       throw new EngineError('invalid-record', 'the record references files it may not use', problems);
     }
+    if (taken) throw fileTaken(taken);
+  }
+
+  /** A file the actor uploaded to this field that another record holds now. */
+  #takenElsewhere(
+    row: FileRow,
+    module: CompiledModule,
+    field: CompiledField,
+    actor: Actor,
+    recordId: string,
+  ) {
+    return (
+      row.uploaded_by === actor.userId &&
+      row.module_id === module.id &&
+      row.field_id === field.definition.id &&
+      row.complete &&
+      row.record_id !== null &&
+      row.record_id !== recordId
+    );
   }
 
   #usable(row: FileRow, module: CompiledModule, field: CompiledField, actor: Actor, recordId: string) {
@@ -136,17 +159,7 @@ export class FileReferences {
               AND (record_id = ${recordId}
                 OR (record_id IS NULL AND (uploaded_by = ${actor.userId} OR last_record_id = ${recordId})))`,
       );
-      if (attached !== ids.length) {
-        const message = 'a file was attached to another record meanwhile';
-        throw new EngineError('conflict', `${field.name}: ${message}`, [
-          {
-            pointer: pointerOf(field.name),
-            code: 'file',
-            message,
-            messages: { en: message, 'zh-CN': '文件已被其他记录使用' },
-          },
-        ]);
-      }
+      if (attached !== ids.length) throw fileTaken(field.name);
     }
   }
 
@@ -164,4 +177,16 @@ export class FileReferences {
   touches(module: CompiledModule, changes: Record<string, unknown>): boolean {
     return fileFields(module).some((f) => f.name in changes);
   }
+}
+
+function fileTaken(fieldName: string): EngineError {
+  const message = 'a file is attached to another record';
+  return new EngineError('conflict', `${fieldName}: ${message}`, [
+    {
+      pointer: pointerOf(fieldName),
+      code: 'file',
+      message,
+      messages: { en: message, 'zh-CN': '文件已被其他记录使用' },
+    },
+  ]);
 }

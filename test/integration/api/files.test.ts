@@ -329,12 +329,12 @@ for (const storage of ['database', 'folder'] as const) {
           docs: [{ id: file.id }],
         });
         expectProblem(stolen, 422, ['/docs/0']);
-        // and nor may Alice put it on a second record
+        // and nor may Alice put it on a second record: it is taken (the answer a concurrent write gets)
         const twice = await alice.post('/api/modules/contract/records', {
           title: 'Again',
           docs: [{ id: file.id }],
         });
-        expectProblem(twice, 422, ['/docs/0']);
+        expectProblem(twice, 409, ['/docs']);
         // sharing the record with Bob lets him read the file
         await handle().workspace.access.shares.grant(
           'contract',
