@@ -166,6 +166,8 @@ export class Engine {
     const records = new RecordService(this.db, catalog, control, this.#clock);
     const identity = new Identity(this.db, id, schema, this.#identityOptions);
     const files = new FileService(this.db, catalog, control, this.#files, this.#clock);
+    const workflows = new WorkflowService(this.db, schema, { clock: this.#clock, ...this.#workflowOptions });
+    for (const action of builtInActions(records)) workflows.registerAction(action);
     const packages = new PackageService(
       this.db,
       id,
@@ -174,9 +176,8 @@ export class Engine {
       definitions,
       access.roles,
       this.#checker,
+      workflows,
     );
-    const workflows = new WorkflowService(this.db, schema, { clock: this.#clock, ...this.#workflowOptions });
-    for (const action of builtInActions(records)) workflows.registerAction(action);
     return new Workspace(
       id,
       schema,

@@ -10,8 +10,10 @@ import { type Actor, SYSTEM_ACTOR } from '../records/types.ts';
 import type { Db } from '../storage/db.ts';
 import { PUBLISH_LOCK } from '../storage/execute.ts';
 import { qualified } from '../storage/naming.ts';
+import type { WorkflowService } from '../workflow/service.ts';
 import { canonicalJson, sameJson } from './canonical-json.ts';
 import { text } from './changes.ts';
+import { flowKind } from './flow-kind.ts';
 import {
   inFile,
   invalidPackage,
@@ -48,7 +50,7 @@ interface KindPlan {
 }
 
 /**
- * App packages: a workspace's configuration (modules, roles; workflow definitions once they exist)
+ * App packages: a workspace's configuration (modules, roles, workflow and approval definitions)
  * as a folder of diffable files, exported, previewed and imported all or nothing. Security
  * settings, the organisation, users and records stay out: they belong to one installation.
  */
@@ -63,8 +65,9 @@ export class PackageService {
     private readonly definitions: DefinitionStore,
     private readonly roles: RoleStore,
     checker: DefinitionChecker,
+    workflows: WorkflowService,
   ) {
-    this.#kinds = [moduleKind(workspaceId, checker), roleKind(schema)] as PackageKind[];
+    this.#kinds = [moduleKind(workspaceId, checker), roleKind(schema), flowKind(workflows)] as PackageKind[];
   }
 
   /** The folders this server reads and writes, in the order they apply. */

@@ -143,8 +143,9 @@ export class WorkflowService {
   /**
    * Checks and stores BPMN XML: each executable process in it becomes a new immutable version (the
    * same XML as the latest version deploys nothing new). Refused as a whole when anything is invalid.
+   * Inside a caller's transaction `db` (a package import), it commits or rolls back with it.
    */
-  async deploy(xml: unknown, actor: Actor): Promise<DeployedProcess[]> {
+  async deploy(xml: unknown, actor: Actor, db: Db = this.db): Promise<DeployedProcess[]> {
     if (typeof xml !== 'string' || xml.trim() === '') {
       throw localizedError('invalid-input', '', 'required', {
         en: 'the body must be BPMN 2.0 XML',
@@ -159,7 +160,7 @@ export class WorkflowService {
     if (check.problems.length > 0) throw invalidDiagram(check.problems);
     const T = this.tables;
     const now = this.#clock().toISOString();
-    const deployed = await this.db.transaction(async (tx) => {
+    const deployed = await db.transaction(async (tx) => {
       const results: DeployedProcess[] = [];
       for (const process of check.processes) {
         await tx.run(

@@ -2,6 +2,7 @@
 // import changes nothing; a changed package previews exactly its changes; a broken one imports nothing.
 import { MANIFEST_FILE, type PackageFiles, SYSTEM_ACTOR, type Workspace } from '@crm/engine';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { bpmn, flows, userTask } from '../../support/bpmn.ts';
 import { forEachDatabase, openTestEngine } from '../../support/engines.ts';
 import { engineError } from '../../support/errors.ts';
 import { schemaSteps } from '../../support/plan.ts';
@@ -301,24 +302,61 @@ forEachDatabase('app packages', (handle) => {
     expect(wang.data[0].mobile ?? null).toBeNull();
   });
 
+  it('carries workflow definitions as BPMN files: deployed on import, a new version only when changed', async () => {
+    const diagram = (task: string) =>
+      bpmn(
+        'discount_approval',
+        `<bpmn:startEvent id="start"/>${userTask(task)}<bpmn:endEvent id="end"/>
+        ${flows(['f1', 'start', task], ['f2', task, 'end'])}`,
+      );
+    await source.workflows.deploy(diagram('manager'), SYSTEM_ACTOR);
+    const files = await source.packages.export();
+    expect(files['flows/discount_approval.bpmn']).toBe(diagram('manager'));
+
+    const empty = await openTestEngine(handle().kind, 'pkg_flows');
+    try {
+      const preview = await empty.workspace.packages.preview(files);
+      expect(preview.problems).toEqual([]);
+      await empty.workspace.packages.import(files, SYSTEM_ACTOR);
+      expect(await empty.workspace.workflows.latestVersion('discount_approval')).toBe(1);
+      // the same package again deploys nothing; a changed diagram is a new version
+      await empty.workspace.packages.import(files, SYSTEM_ACTOR);
+      expect(await empty.workspace.workflows.latestVersion('discount_approval')).toBe(1);
+      expect(await empty.workspace.packages.export()).toEqual(files);
+      const changed = { ...files, 'flows/discount_approval.bpmn': diagram('director') };
+      await empty.workspace.packages.import(changed, SYSTEM_ACTOR);
+      expect(await empty.workspace.workflows.latestVersion('discount_approval')).toBe(2);
+      // a diagram the engine cannot run names its file and imports nothing
+      const broken = {
+        ...files,
+        'flows/discount_approval.bpmn': bpmn('discount_approval', '<bpmn:task id="t"/>'),
+      };
+      const error = await engineError(empty.workspace.packages.import(broken, SYSTEM_ACTOR));
+      expect(error.problems[0].pointer).toMatch(/^\/flows~1discount_approval\.bpmn/);
+      expect(await empty.workspace.workflows.latestVersion('discount_approval')).toBe(2);
+    } finally {
+      await empty.close();
+    }
+  });
+
   it('refuses kinds it does not know, files out of place, modules without ids and a newer format', async () => {
     const files = await target.workspace.packages.export();
     const error = await engineError(
       target.workspace.packages.preview({
         ...files,
-        'flows/approve-deal.bpmn': '<definitions/>',
+        'reports/pipeline.json': '{}',
         'modules/notes.txt': 'hello',
         'modules/loose.json': JSON.stringify({ name: 'loose', label: { en: 'Loose' }, fields: [] }),
         [MANIFEST_FILE]: JSON.stringify({ format: 9, name: 'x', version: '1.0.0', label: { en: 'X' } }),
       }),
     );
     expect(error.problems.map((p) => [p.pointer, p.code])).toEqual([
-      ['/flows~1approve-deal.bpmn', 'unknown-kind'],
+      ['/reports~1pipeline.json', 'unknown-kind'],
       ['/crm-package.json/format', 'format'],
       ['/modules~1loose.json/id', 'required'],
       ['/modules~1notes.txt', 'unknown-file'],
     ]);
-    expect(error.problems[0].message).toMatch(/kind 'flows'.*modules, roles/);
+    expect(error.problems[0].message).toMatch(/kind 'reports'.*modules, roles, flows/);
     const missing = { ...files };
     delete missing[MANIFEST_FILE];
     const noManifest = await engineError(target.workspace.packages.preview(missing));
