@@ -1,5 +1,6 @@
 import type { FieldType, JsonSchema } from '../fields/registry.ts';
 import { API_NAME_MAX, API_NAME_PATTERN, ID_PATTERN } from './names.ts';
+import { RULE_SCHEMA } from './rule-schema.ts';
 
 const localeText: JsonSchema = {
   type: 'object',
@@ -57,18 +58,7 @@ export function moduleMetaSchema(fieldTypes: string[]): JsonSchema {
       rules: {
         type: 'array',
         maxItems: 200,
-        items: {
-          type: 'object',
-          properties: {
-            id: { $ref: '#/$defs/id' },
-            expression: { $ref: '#/$defs/feelExpression' },
-            when: { $ref: '#/$defs/feelExpression' },
-            message: { $ref: '#/$defs/localeText' },
-            fields: { type: 'array', items: { $ref: '#/$defs/apiName' } },
-          },
-          required: ['id', 'expression', 'message'],
-          additionalProperties: false,
-        },
+        items: RULE_SCHEMA,
       },
       layout: {
         type: 'object',

@@ -1,3 +1,4 @@
+import { RULE_SCHEMA } from '../definitions/rule-schema.ts';
 import type { FieldDefinition, RuleDefinition } from '../definitions/types.ts';
 import type { FieldType, FieldTypeRegistry, JsonSchema } from './registry.ts';
 
@@ -64,18 +65,7 @@ export function subtableField(registry: FieldTypeRegistry): FieldType {
         rules: {
           type: 'array',
           maxItems: 100,
-          items: {
-            type: 'object',
-            properties: {
-              id: { $ref: '#/$defs/id' },
-              expression: { $ref: '#/$defs/feelExpression' },
-              when: { $ref: '#/$defs/feelExpression' },
-              message: { $ref: '#/$defs/localeText' },
-              fields: { type: 'array', items: { $ref: '#/$defs/apiName' } },
-            },
-            required: ['id', 'expression', 'message'],
-            additionalProperties: false,
-          },
+          items: RULE_SCHEMA,
         },
         minRows: { type: 'integer', minimum: 0, maximum: MAX_ROWS },
         maxRows: { type: 'integer', minimum: 1, maximum: MAX_ROWS },
