@@ -63,12 +63,19 @@ export function archivedColumnName(column: string, version: number): string {
   return `_arch_v${version}_${column}`.slice(0, MAX_IDENTIFIER);
 }
 
+const SUBTABLE_PREFIX = 'sub__';
+
 /**
  * The child table of a sub-table field: named after the stable ids, so renaming the module or the
  * field renames nothing. `__` keeps it apart from module tables (module names have no `__`).
  */
 export function subtableName(moduleId: string, fieldId: string): string {
-  return `sub__${fnv64(`${moduleId}/${fieldId}`)}`;
+  return `${SUBTABLE_PREFIX}${fnv64(`${moduleId}/${fieldId}`)}`;
+}
+
+/** Whether `table` is a sub-table's child table (see `subtableName`). */
+export function isSubtableName(table: string): boolean {
+  return table.startsWith(SUBTABLE_PREFIX);
 }
 
 /** The owner of a child field's constraints: the module and the sub-table field, by stable ids. */

@@ -324,6 +324,23 @@ forEachDatabase('sub-tables', (handle) => {
         SYSTEM_ACTOR,
       );
       expect((added.items as Row[]).map((r) => r.note)).toEqual([null, 'n']);
+      // the removed row field's data is archived in the sub-table's own table, counted and purgeable there
+      const rowColumns = async () =>
+        (
+          await handle().engine.db.query<{ column_name: string }>(
+            sql`SELECT column_name FROM information_schema.columns
+                WHERE table_schema = ${workspace.schema} AND table_name = ${subtableName('mod_st_quote', 'q_lines')}`,
+          )
+        ).map((c) => c.column_name);
+      const archived = (await workspace.definitions.archived.list('quote')).find(
+        (a) => a.field.id === 'ql_tax',
+      );
+      expect(archived).toMatchObject({ reason: 'removed' });
+      expect(archived?.values).toBeGreaterThanOrEqual(1);
+      const [archivedColumn] = archived?.columns ?? [];
+      expect(await rowColumns()).toContain(archivedColumn);
+      await workspace.definitions.archived.purge('quote', archivedColumn, SYSTEM_ACTOR);
+      expect(await rowColumns()).not.toContain(archivedColumn);
       // back to the shared definition for the other tests
       await workspace.definitions.saveDraft(SUBTABLE_MODULES[2]);
       await workspace.definitions.publish(['quote']);
