@@ -47,7 +47,8 @@ export async function writePackageFolder(
       throw error;
     }
     for (const name of names) {
-      if (name.endsWith('.json') && !(`${kind}/${name}` in files)) await rm(join(dir, kind, name));
+      // package files only (modules/roles JSON, flows BPMN): anything else a user keeps there stays
+      if (/\.(json|bpmn)$/.test(name) && !(`${kind}/${name}` in files)) await rm(join(dir, kind, name));
     }
   }
   const written: string[] = [];

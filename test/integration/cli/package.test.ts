@@ -1,7 +1,7 @@
 // `crm export` / `crm import` through a folder on disk: the functions on both databases, then the
 // real command in a child process (embedded PGlite in a temporary data folder).
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,6 +79,9 @@ forEachDatabase('crm export and import through a folder', (handle) => {
     expect(result.preview.items.find((i) => i.id === 'mod_pkg_contact')?.changes[0].description.en).toBe(
       'Rename module contact to person',
     );
+    // a flow file no process has any more goes too
+    await mkdir(join(dir, 'flows'), { recursive: true });
+    await writeFile(join(dir, 'flows', 'gone.bpmn'), '<definitions/>');
     await exportConfiguration(target.workspace, dir);
     expect(Object.keys(await readPackageFolder(dir))).toEqual([
       'crm-package.json',
