@@ -32,7 +32,8 @@ const ACTIVITY_TYPES = new Set([
  */
 export function compileDefinitions(
   definitions: ModdleElement,
-  version: (processId: string) => number,
+  /** The version the graphs are for (0 when only checking a diagram before deploying it). */
+  version: number,
   options: CompileOptions,
 ): CompiledDefinitions {
   const problems: WorkflowProblem[] = [];
@@ -47,7 +48,7 @@ export function compileDefinitions(
   }
   for (const root of roots) {
     if (root.isExecutable === false) continue;
-    const graph = compileProcess(root, version(root.id ?? ''), context);
+    const graph = compileProcess(root, version, context);
     if (graph) processes.push(graph);
   }
   if (roots.length > 0 && processes.length === 0 && problems.length === 0) {

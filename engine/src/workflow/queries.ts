@@ -1,6 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { localizedError, notFound } from '../errors.ts';
 import { timestampToIso } from '../fields/shared.ts';
+import { isUuid } from '../identity/inputs.ts';
 import type { Db } from '../storage/db.ts';
 import type { Variables } from './expression.ts';
 import type { IncidentRow, InstanceRow, InstanceState, TaskRow } from './rows.ts';
@@ -68,7 +69,6 @@ export interface StuckReport {
 }
 
 const STATES = new Set(['active', 'completed', 'terminated', 'cancelled']);
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const current = (T: WorkflowTables) => sql`
   ARRAY(SELECT DISTINCT t.element_id FROM ${T.tokens} t WHERE t.instance_id = i.id ORDER BY t.element_id) AS current_elements,
@@ -107,7 +107,7 @@ export class WorkflowQueries {
     }
     if (query.businessKey) conditions.push(sql`i.business_key = ${query.businessKey}`);
     if (query.before) {
-      if (!UUID.test(query.before)) {
+      if (!isUuid(query.before)) {
         throw localizedError('invalid-query', '/before', 'format', {
           en: 'before must be an instance id',
           'zh-CN': 'before 必须是实例 id',
@@ -126,7 +126,7 @@ export class WorkflowQueries {
   async instance(id: string): Promise<InstanceDetail> {
     const T = this.T;
     const [row] = await this.db.query<ViewRow>(
-      sql`SELECT ${INSTANCE_COLUMNS}, ${current(T)} FROM ${T.instances} i WHERE i.id = ${UUID.test(id) ? id : null}`,
+      sql`SELECT ${INSTANCE_COLUMNS}, ${current(T)} FROM ${T.instances} i WHERE i.id = ${isUuid(id) ? id : null}`,
     );
     if (!row) throw notFound(`workflow instance '${id}'`);
     const tokens = await this.db.query<{

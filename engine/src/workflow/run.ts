@@ -113,7 +113,6 @@ export class Run {
   readonly #queue: (() => Promise<void> | void)[] = [];
   readonly children: ChildStart[] = [];
   readonly cancelledChildren: string[] = [];
-  /** Set when the instance ended with an error no boundary caught (for a calling instance). */
   #steps = 0;
   readonly changes: Changes = {
     instanceInsert: null,

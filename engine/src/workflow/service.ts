@@ -3,6 +3,7 @@ import { uuidv7 } from 'uuidv7';
 import { EngineError, localizedError, notFound } from '../errors.ts';
 import { timestampToIso } from '../fields/shared.ts';
 import type { Clock } from '../identity/clock.ts';
+import { isUuid } from '../identity/inputs.ts';
 import type { Actor } from '../records/types.ts';
 import type { Db } from '../storage/db.ts';
 import { type ActionContext, ActionRegistry, BpmnError, type WorkflowAction } from './actions.ts';
@@ -13,11 +14,10 @@ import { parseBpmn } from './parse.ts';
 import { invalidDiagram } from './problems.ts';
 import { type StuckReport, WorkflowQueries } from './queries.ts';
 import type { InstanceRow, JobRow, TaskRow } from './rows.ts';
-import { type CandidateRequest, type CandidateResolution, Run, type RunServices } from './run.ts';
+import { type CandidateRequest, type CandidateResolution, Run, type RunServices, type Token } from './run.ts';
 import {
   JOB_COLUMNS,
-  lockInstance,
-  normalizeInstance,
+  loadInstance,
   normalizeJob,
   normalizeTask,
   TASK_COLUMNS,
@@ -106,7 +106,6 @@ export class WorkflowService {
   /** Instances, tasks, history, incidents. */
   readonly queries: WorkflowQueries;
   readonly #graphs = new Map<string, Promise<ProcessGraph>>();
-  readonly #latest = new Map<string, number>();
   readonly #clock: Clock;
   readonly #retries: number;
   readonly #backoff: (attempt: number) => number;
@@ -154,13 +153,13 @@ export class WorkflowService {
     }
     const parsed = await parseBpmn(xml);
     if (parsed.problems.length > 0) throw invalidDiagram(parsed.problems);
-    const check = compileDefinitions(parsed.definitions, () => 0, {
+    const check = compileDefinitions(parsed.definitions, 0, {
       isKnownJobType: (t) => this.actions.has(t),
     });
     if (check.problems.length > 0) throw invalidDiagram(check.problems);
     const T = this.tables;
     const now = this.#clock().toISOString();
-    const deployed = await db.transaction(async (tx) => {
+    return db.transaction(async (tx) => {
       const results: DeployedProcess[] = [];
       for (const process of check.processes) {
         await tx.run(
@@ -189,8 +188,6 @@ export class WorkflowService {
       }
       return results;
     });
-    for (const result of deployed) this.#noteLatest(result.processId, result.version);
-    return deployed;
   }
 
   /** Timer and message start events follow the latest version: the previous version's are dropped. */
@@ -221,10 +218,6 @@ export class WorkflowService {
     }
   }
 
-  #noteLatest(processId: string, version: number): void {
-    if ((this.#latest.get(processId) ?? 0) < version) this.#latest.set(processId, version);
-  }
-
   async latestVersion(processId: string, db: Db = this.db): Promise<number> {
     const [row] = await db.query<{ version: number | null }>(
       sql`SELECT max(version) AS version FROM ${this.tables.definitions} WHERE process_id = ${processId}`,
@@ -236,7 +229,6 @@ export class WorkflowService {
         'zh-CN': `流程 '${processId}' 尚未部署`,
       });
     }
-    this.#noteLatest(processId, version);
     return version;
   }
 
@@ -259,7 +251,7 @@ export class WorkflowService {
     if (!row) throw notFound(`process '${processId}' version ${version}`);
     const parsed = await parseBpmn(row.xml);
     // a stored version was valid when deployed; lint changes never take running versions away
-    const compiled = compileDefinitions(parsed.definitions, () => version, { isKnownJobType: () => true });
+    const compiled = compileDefinitions(parsed.definitions, version, { isKnownJobType: () => true });
     const graph = compiled.processes.find((process) => process.processId === processId);
     if (!graph) throw invalidDiagram(compiled.problems);
     return graph;
@@ -333,19 +325,7 @@ export class WorkflowService {
         'zh-CN': `流程 '${processId}' 只能由定时器或消息启动`,
       });
     }
-    const services = this.#services(actor.userId);
-    const runs = await this.#startRuns(graph, graph.startId, variables, services, {
-      businessKey: options.businessKey ?? null,
-    });
-    if (runs.length === 1 && runs[0]) {
-      // one statement, atomic on its own: no transaction needed
-      await writeChanges(this.db, this.tables, runs[0].finish(), services.now.toISOString());
-    } else {
-      await this.db.transaction(async (tx) => {
-        for (const run of runs) await writeChanges(tx, this.tables, run.finish(), services.now.toISOString());
-      });
-    }
-    return (runs[0] as Run).instance;
+    return this.#startAt(graph, graph.startId, variables, actor.userId, options.businessKey ?? null);
   }
 
   /** A new instance run (and the runs of the processes it calls at once), not yet written. */
@@ -383,8 +363,12 @@ export class WorkflowService {
 
   async #childRuns(run: Run, services: RunServices): Promise<Run[]> {
     const runs: Run[] = [];
+    // a multi-instance call activity calls one process many times: look its latest version up once
+    const latest = new Map<string, number>();
     for (const child of run.children.splice(0)) {
-      const graph = await this.graph(child.processId, await this.latestVersion(child.processId));
+      const version = latest.get(child.processId) ?? (await this.latestVersion(child.processId));
+      latest.set(child.processId, version);
+      const graph = await this.graph(child.processId, version);
       if (!graph.startId) throw new Error(`process '${child.processId}' has no none start event`);
       runs.push(
         ...(await this.#startRuns(graph, graph.startId, child.variables, services, {
@@ -408,7 +392,7 @@ export class WorkflowService {
     db: Db = this.db,
   ): Promise<T> {
     return db.transaction(async (tx) => {
-      const loaded = await lockInstance(tx, this.tables, instanceId);
+      const loaded = await loadInstance(tx, this.tables, instanceId, true);
       if (!loaded) throw notFound(`workflow instance '${instanceId}'`);
       const graph = await this.graph(loaded.instance.process_id, loaded.instance.version);
       const services = this.#services(actor);
@@ -545,7 +529,7 @@ export class WorkflowService {
   }
 
   /** A token's wait at `node` ended (a message or timer): a catch event directly, or via an event gateway. */
-  #continueAt(run: Run, token: ReturnType<Run['newToken']>, node: FlowNode, result: Variables | null): void {
+  #continueAt(run: Run, token: Token, node: FlowNode, result: Variables | null): void {
     if (token.elementId !== node.id) {
       // an event-based gateway: the first event wins, the others' waits go
       run.clearWaits(token);
@@ -565,10 +549,17 @@ export class WorkflowService {
   ): Promise<InstanceRow> {
     const services = this.#services(actor);
     const runs = await this.#startRuns(graph, startId, variables, services, { businessKey });
-    await this.db.transaction(async (tx) => {
-      for (const run of runs) await writeChanges(tx, this.tables, run.finish(), services.now.toISOString());
-    });
-    return (runs[0] as Run).instance;
+    const now = services.now.toISOString();
+    const [run, ...children] = runs as [Run, ...Run[]];
+    if (children.length === 0) {
+      // one statement, atomic on its own: no transaction needed
+      await writeChanges(this.db, this.tables, run.finish(), now);
+    } else {
+      await this.db.transaction(async (tx) => {
+        for (const each of runs) await writeChanges(tx, this.tables, each.finish(), now);
+      });
+    }
+    return run.instance;
   }
 
   /** Cancels an active instance: its tasks are cancelled, its timers and jobs dropped, called instances cancelled. */
@@ -690,7 +681,7 @@ export class WorkflowService {
     return row !== undefined;
   }
 
-  #fireTimer(run: Run, token: ReturnType<Run['newToken']>, job: JobRow): void {
+  #fireTimer(run: Run, token: Token, job: JobRow): void {
     const node = run.node(job.element_id as string);
     run.record('timer-fired', node.id);
     if (node.type === 'boundaryEvent') {
@@ -816,30 +807,17 @@ export class WorkflowService {
   }
 
   async #actionContext(job: JobRow): Promise<ActionContext | undefined> {
-    const T = this.tables;
-    const [instance] = await this.db.query<InstanceRow>(
-      sql`SELECT * FROM ${T.instances} WHERE id = ${job.instance_id}`,
-    );
-    if (instance?.state !== 'active') return undefined;
-    const tokens = await this.db.query<{
-      id: string;
-      parent_id: string | null;
-      element_id: string;
-      state: string;
-      variables: Variables | null;
-      data: Record<string, unknown>;
-      created_at: string;
-      instance_id: string;
-    }>(sql`SELECT * FROM ${T.tokens} WHERE instance_id = ${job.instance_id}`);
-    const normalized = normalizeInstance(instance);
-    const graph = await this.graph(normalized.process_id, normalized.version);
-    const view = new Run(graph, normalized, tokens, this.#services(null), false);
+    const loaded = await loadInstance(this.db, this.tables, job.instance_id as string, false);
+    if (loaded?.instance.state !== 'active') return undefined;
+    const { instance, tokens } = loaded;
+    const graph = await this.graph(instance.process_id, instance.version);
+    const view = new Run(graph, instance, tokens, this.#services(null), false);
     const token = job.token_id ? view.tokens.get(job.token_id) : undefined;
     if (!token) return undefined;
     const node = graph.nodes.get(token.elementId);
     return {
-      instanceId: normalized.id,
-      processId: normalized.process_id,
+      instanceId: instance.id,
+      processId: instance.process_id,
       elementId: token.elementId,
       idempotencyKey: job.id,
       attempt: job.attempts + 1,
@@ -857,12 +835,6 @@ function isCandidate(task: TaskRow, userId: string | null, groups: string[]): bo
   return (
     task.candidate_users.includes(userId) || task.candidate_groups.some((group) => groups.includes(group))
   );
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
 }
 
 function isoText(value: unknown): string {

@@ -137,14 +137,18 @@ export interface LoadedInstance {
   tokens: TokenRow[];
 }
 
-/** Locks the instance row (commands on one instance serialize here) and reads its tokens. */
-export async function lockInstance(
+/**
+ * Reads an instance and its tokens; `lock` takes the instance row first, so commands on one instance
+ * serialize here. Without the lock it is a snapshot (a service job's input, read outside any transaction).
+ */
+export async function loadInstance(
   db: Db,
   T: WorkflowTables,
   id: string,
+  lock: boolean,
 ): Promise<LoadedInstance | undefined> {
   const [instance] = await db.query<InstanceRow>(
-    sql`SELECT ${INSTANCE_COLUMNS} FROM ${T.instances} WHERE id = ${id} FOR UPDATE`,
+    sql`SELECT ${INSTANCE_COLUMNS} FROM ${T.instances} WHERE id = ${id}${lock ? sql` FOR UPDATE` : sql``}`,
   );
   if (!instance) return undefined;
   const tokens = await db.query<TokenRow>(

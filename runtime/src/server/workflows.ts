@@ -4,7 +4,11 @@ import { adminOnly } from './admin-only.ts';
 import { principalOf } from './auth.ts';
 import { isPlainObject, readJsonBody, readXmlBody } from './body.ts';
 import type { ApiEnv } from './env.ts';
+import { integerParam } from './params.ts';
 import { HttpProblem, httpProblem } from './problem.ts';
+
+/** The engine's own cap on an instance page (the OpenAPI document says the same). */
+const MAX_INSTANCE_PAGE = 500;
 
 function objectBody(value: unknown): Record<string, unknown> {
   if (value === undefined) return {};
@@ -17,15 +21,6 @@ function optionalText(value: unknown, pointer: string): string | null {
   if (value === undefined || value === null) return null;
   if (typeof value !== 'string') throw httpProblem('invalid-request', pointer, 'type', 'must be text');
   return value;
-}
-
-function positiveInteger(value: string | undefined, pointer: string): number | undefined {
-  if (value === undefined) return undefined;
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) {
-    throw httpProblem('invalid-query', pointer, 'type', 'must be a whole number of at least 1');
-  }
-  return number;
 }
 
 /**
@@ -95,7 +90,7 @@ export function workflowRoutes(workspace: Workspace): Hono<ApiEnv> {
         processId: query.processId,
         state: query.state as InstanceState | undefined,
         businessKey: query.businessKey,
-        limit: positiveInteger(query.limit, '/limit'),
+        limit: integerParam(query.limit, 'limit', 1, MAX_INSTANCE_PAGE),
         before: query.before,
       }),
     );
