@@ -55,7 +55,9 @@ export function autonumberHook(schema: string) {
           for (const record of records) {
             const date = localDate(new Date(record.now));
             const period = periodKey(pattern, date);
-            byPeriod.set(period, [...(byPeriod.get(period) ?? []), { record, date }]);
+            const batch = byPeriod.get(period);
+            if (batch) batch.push({ record, date });
+            else byPeriod.set(period, [{ record, date }]);
           }
           // in a fixed order, so two batches never wait for each other's counters in a cycle
           for (const period of [...byPeriod.keys()].sort()) {

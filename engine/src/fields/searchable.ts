@@ -1,4 +1,5 @@
 import type { FieldDefinition } from '../definitions/types.ts';
+import { quoteLiteral } from '../storage/naming.ts';
 import { optionsOf, type SelectOption } from './options.ts';
 import type { SearchSupport } from './registry.ts';
 
@@ -8,11 +9,9 @@ export const textSearch: SearchSupport = { byDefault: true, texts: (_field, colu
 /** A phone number: its text, and its digits for searching by any part of the number. */
 export const phoneSearch: SearchSupport = { ...textSearch, digits: true };
 
-const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
-
 /** An option's labels in every locale: a search finds it by what users see, in either language. */
 function labelText(option: SelectOption): string {
-  return literal([...new Set(Object.values(option.label))].join(' '));
+  return quoteLiteral([...new Set(Object.values(option.label))].join(' '));
 }
 
 /** A single select: the labels of the chosen option. */
@@ -21,7 +20,7 @@ export const selectSearch: SearchSupport = {
   texts: (field: FieldDefinition, column: string) => {
     const options = optionsOf(field);
     if (options.length === 0) return [];
-    const cases = options.map((o) => `WHEN ${literal(o.value)} THEN ${labelText(o)}`).join(' ');
+    const cases = options.map((o) => `WHEN ${quoteLiteral(o.value)} THEN ${labelText(o)}`).join(' ');
     return [`CASE ${column} ${cases} END`];
   },
 };
@@ -31,6 +30,6 @@ export const multiSelectSearch: SearchSupport = {
   byDefault: true,
   texts: (field: FieldDefinition, column: string) =>
     optionsOf(field).map(
-      (o) => `CASE WHEN ${column} @> ARRAY[${literal(o.value)}]::text[] THEN ${labelText(o)} END`,
+      (o) => `CASE WHEN ${column} @> ARRAY[${quoteLiteral(o.value)}]::text[] THEN ${labelText(o)} END`,
     ),
 };

@@ -64,10 +64,10 @@ export function toNumber(raw: unknown): number | null {
   return typeof raw === 'number' ? raw : Number(raw);
 }
 
-/** Postgres timestamptz text ('2026-01-02 03:04:05.678+00') to ISO 8601 in UTC. */
 /** '2026-01-02 03:04:05[.ffffff]+00': what Postgres prints for a timestamptz in a UTC session. */
 const UTC_TIMESTAMP = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)(?:\.(\d{1,6}))?\+00$/;
 
+/** Postgres timestamptz text ('2026-01-02 03:04:05.678+00') to ISO 8601 in UTC. */
 export function timestampToIso(raw: unknown): string | null {
   if (raw === null || raw === undefined) return null;
   if (raw instanceof Date) return raw.toISOString();

@@ -38,6 +38,17 @@ function idsOf(value: unknown): string[] {
   return Array.isArray(value) ? value.map((v) => String((v as { id: unknown }).id)) : [];
 }
 
+/** A file a record lists in one of its file fields. */
+interface Claim {
+  id: string;
+  field: CompiledField;
+  recordId: string;
+}
+
+function claimsOf(fields: CompiledField[], recordId: string, values: RecordValues): Claim[] {
+  return fields.flatMap((field) => idsOf(values[field.name]).map((id) => ({ id, field, recordId })));
+}
+
 function unusable(field: string, index: number, en: string, zh: string): Problem {
   return { pointer: pointerOf(field, index), code: 'file', message: en, messages: { en, 'zh-CN': zh } };
 }
@@ -65,17 +76,20 @@ export class FileReferences {
    * uploaded, whatever the client sent), refusing files the record may not reference.
    */
   async resolve(db: Db, module: CompiledModule, values: RecordValues, actor: Actor, recordId: string) {
+    const listed = fileFields(module)
+      .map((field) => ({ field, ids: idsOf(values[field.name]) }))
+      .filter(({ ids }) => ids.length > 0);
+    if (listed.length === 0) return;
+    // one query for every file field's files
+    const rows = await db.query<FileRow>(
+      sql`SELECT id, name, size, type, field_id, module_id, record_id, last_record_id, uploaded_by, complete
+          FROM ${this.#table}
+          WHERE id = ANY(${sql.param(listed.flatMap(({ ids }) => ids))}::uuid[])`,
+    );
+    const byId = new Map(rows.map((r) => [r.id, r]));
     const problems: Problem[] = [];
     let taken: string | undefined;
-    for (const field of fileFields(module)) {
-      const ids = idsOf(values[field.name]);
-      if (ids.length === 0) continue;
-      const rows = await db.query<FileRow>(
-        sql`SELECT id, name, size, type, field_id, module_id, record_id, last_record_id, uploaded_by, complete
-            FROM ${this.#table}
-            WHERE id = ANY(${sql.param(ids)}::uuid[])`,
-      );
-      const byId = new Map(rows.map((r) => [r.id, r]));
+    for (const { field, ids } of listed) {
       const references: FileReference[] = [];
       ids.forEach((id, i) => {
         const row = byId.get(id);
@@ -142,33 +156,62 @@ export class FileReferences {
     actor: Actor,
     fields?: Set<string>,
   ) {
+    const chosen = fileFields(module).filter((f) => !fields || fields.has(f.name));
+    if (chosen.length === 0) return;
     const now = this.clock().toISOString();
-    for (const field of fileFields(module)) {
-      if (fields && !fields.has(field.name)) continue;
-      const ids = idsOf(values[field.name]);
-      const fieldId = field.definition.id;
-      await tx.run(
-        sql`UPDATE ${this.#table} SET record_id = NULL, released_at = ${now}, last_record_id = record_id
-            WHERE module_id = ${module.id} AND record_id = ${recordId} AND field_id = ${fieldId}
-              AND NOT (id = ANY(${sql.param(ids)}::uuid[]))`,
-      );
-      if (ids.length === 0) continue;
-      const attached = await tx.run(
-        sql`UPDATE ${this.#table} SET record_id = ${recordId}, attached_at = coalesce(attached_at, ${now}), released_at = NULL
-            WHERE id = ANY(${sql.param(ids)}::uuid[]) AND module_id = ${module.id} AND field_id = ${fieldId}
-              AND (record_id = ${recordId}
-                OR (record_id IS NULL AND (uploaded_by = ${actor.userId} OR last_record_id = ${recordId})))`,
-      );
-      if (attached !== ids.length) throw fileTaken(field.name);
+    const claims = claimsOf(chosen, recordId, values);
+    // a file listed under another field than its own fails to attach below, which rolls back
+    await tx.run(
+      sql`UPDATE ${this.#table} SET record_id = NULL, released_at = ${now}, last_record_id = record_id
+          WHERE module_id = ${module.id} AND record_id = ${recordId}
+            AND field_id = ANY(${sql.param(chosen.map((f) => f.definition.id))}::text[])
+            AND NOT (id = ANY(${sql.param(claims.map((c) => c.id))}::uuid[]))`,
+    );
+    await this.#attach(tx, module, actor.userId, claims, now);
+  }
+
+  /**
+   * Attaches files to records in one statement: each to its record, if it was uploaded to that
+   * field and is free for it (by `userId`, or released by that record). Fails when one is not
+   * (another write took it), naming its field.
+   */
+  async #attach(tx: Db, module: CompiledModule, userId: string | null, claims: Claim[], now: string) {
+    if (claims.length === 0) return;
+    const attached = await tx.query<{ field_id: string }>(
+      sql`UPDATE ${this.#table} AS f
+          SET record_id = w.record_id, attached_at = coalesce(f.attached_at, ${now}), released_at = NULL
+          FROM unnest(${sql.param(claims.map((c) => c.id))}::uuid[],
+                      ${sql.param(claims.map((c) => c.field.definition.id))}::text[],
+                      ${sql.param(claims.map((c) => c.recordId))}::uuid[]) AS w(id, field_id, record_id)
+          WHERE f.id = w.id AND f.module_id = ${module.id} AND f.field_id = w.field_id
+            AND (f.record_id = w.record_id
+              OR (f.record_id IS NULL AND (f.uploaded_by = ${userId} OR f.last_record_id = w.record_id)))
+          RETURNING f.field_id`,
+    );
+    if (attached.length === claims.length) return;
+    const counts = new Map<string, number>();
+    for (const { field_id } of attached) counts.set(field_id, (counts.get(field_id) ?? 0) + 1);
+    for (const { field } of claims) {
+      const left = (counts.get(field.definition.id) ?? 0) - 1;
+      if (left < 0) throw fileTaken(field.name);
+      counts.set(field.definition.id, left);
     }
   }
 
-  /** Attaches new records' files inside their create's transaction. */
+  /** Attaches new records' files inside their create's transaction (a new record holds none yet). */
   hook = (module: CompiledModule): CreateHook | undefined => {
-    if (fileFields(module).length === 0) return undefined;
+    const fields = fileFields(module);
+    if (fields.length === 0) return undefined;
     return {
       afterInsert: async (tx: Db, _module: CompiledModule, records: NewRecord[]) => {
-        for (const record of records) await this.sync(tx, module, record.id, record.values, record.actor);
+        const now = this.clock().toISOString();
+        const byUser = new Map<string | null, Claim[]>();
+        for (const record of records) {
+          const claims = byUser.get(record.actor.userId) ?? [];
+          claims.push(...claimsOf(fields, record.id, record.values));
+          byUser.set(record.actor.userId, claims);
+        }
+        for (const [userId, claims] of byUser) await this.#attach(tx, module, userId, claims, now);
       },
     };
   };

@@ -29,6 +29,8 @@ export interface StoredFile extends FileReference {
   sha256: string;
   /** The type to serve the bytes as: the stored type when it is on the safe list, else octet-stream. */
   contentType: string;
+  /** Where its bytes are kept. */
+  storage: StorageKind;
 }
 
 export interface FileDownload {
@@ -187,7 +189,7 @@ export class FileService {
   async get(id: string, actor: Actor): Promise<StoredFile | undefined> {
     if (!UUID.test(id)) return undefined;
     const [row] = await this.db.query<Record<string, unknown>>(
-      sql`SELECT id, name, size, type, sha256, module_id, field_id, record_id, uploaded_by FROM ${this.#table}
+      sql`SELECT id, name, size, type, sha256, storage, module_id, field_id, record_id, uploaded_by FROM ${this.#table}
           WHERE id = ${id} AND complete`,
     );
     if (!row) return undefined;
@@ -200,6 +202,7 @@ export class FileService {
       type,
       sha256: String(row.sha256),
       contentType: servableType(type),
+      storage: row.storage as StorageKind,
     };
   }
 
@@ -225,16 +228,14 @@ export class FileService {
     return found !== undefined;
   }
 
-  /** The file's bytes (or the range asked for, both ends included), streamed. */
-  async download(id: string, actor: Actor, range?: ByteRange): Promise<FileDownload> {
-    const file = await this.get(id, actor);
-    if (!file) throw notFound(`file '${id}'`);
-    const [row] = await this.db.query<{ storage: StorageKind }>(
-      sql`SELECT storage FROM ${this.#table} WHERE id = ${file.id}`,
-    );
-    const store = this.#stores[row.storage];
+  /**
+   * The bytes (or the range asked for, both ends included), streamed, of a file `get` gave the
+   * actor (it decided whether they may read it).
+   */
+  download(file: StoredFile, range?: ByteRange): FileDownload {
+    const store = this.#stores[file.storage];
     if (!store)
-      throw new Error(`file ${file.id} is kept in the ${row.storage} store, which is not configured`);
+      throw new Error(`file ${file.id} is kept in the ${file.storage} store, which is not configured`);
     if (range && (range.start > range.end || range.end >= file.size)) {
       throw new EngineError('invalid-input', `the range is outside the file's ${file.size} bytes`, [
         { pointer: '/range', code: 'range', message: `must lie within 0-${file.size - 1}` },

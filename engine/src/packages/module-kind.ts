@@ -8,7 +8,7 @@ import type { Db } from '../storage/db.ts';
 import { modules, moduleVersions } from '../storage/meta-tables.ts';
 import { canonicalJson } from './canonical-json.ts';
 import { inFile } from './format.ts';
-import type { ItemUpdate, KindContext, KindOutcome, PackageItem, PackageKind } from './kinds.ts';
+import type { ItemUpdate, KindContext, KindOutcome, PackageKind } from './kinds.ts';
 import { moduleChanges } from './module-diff.ts';
 import { readJsonItems } from './read-json.ts';
 
@@ -116,5 +116,3 @@ async function applyModules(ctx: KindContext, updates: ItemUpdate<ModuleDefiniti
     return { steps, problems: error.problems.map(relocate), refused: error.kind === 'migration-refused' };
   }
 }
-
-export type ModuleItem = PackageItem<ModuleDefinition>;

@@ -1,9 +1,8 @@
-import { sql } from 'drizzle-orm';
 import { checkRole, roleShapeProblems } from '../access/role-check.ts';
 import type { RoleDefinition } from '../access/role-definition.ts';
+import type { RoleStore } from '../access/roles.ts';
 import { EngineError, type Problem } from '../errors.ts';
 import type { Db } from '../storage/db.ts';
-import { qualified } from '../storage/naming.ts';
 import { canonicalJson } from './canonical-json.ts';
 import { inFile } from './format.ts';
 import type { PackageKind } from './kinds.ts';
@@ -16,7 +15,7 @@ const WHAT = { en: 'role', 'zh-CN': '角色' };
  * Roles: `roles/<id>.json`, each a permission matrix over the package's (or the workspace's)
  * modules. Who holds a role is the organisation's business and stays out of packages.
  */
-export function roleKind(schema: string): PackageKind<RoleDefinition> {
+export function roleKind(roles: RoleStore): PackageKind<RoleDefinition> {
   return {
     folder: 'roles',
     label: { en: 'role', 'zh-CN': '角色' },
@@ -35,16 +34,13 @@ export function roleKind(schema: string): PackageKind<RoleDefinition> {
     prepare: (value) => ({ value: value as RoleDefinition, problems: roleShapeProblems(value) }),
 
     async current(tx: Db) {
-      const rows = await tx.query<{ id: string; definition: unknown }>(
-        sql`SELECT id, definition FROM ${sql.raw(qualified(schema, '_roles'))} ORDER BY id`,
-      );
-      return rows.map((row) => ({
-        id: row.id,
-        name: row.id,
-        file: `roles/${row.id}.json`,
-        value: (typeof row.definition === 'string'
-          ? JSON.parse(row.definition)
-          : row.definition) as RoleDefinition,
+      // listing checks nothing against modules
+      const stored = await roles.within(tx, () => undefined).list();
+      return stored.map(({ definition }) => ({
+        id: definition.id,
+        name: definition.id,
+        file: `roles/${definition.id}.json`,
+        value: definition,
       }));
     },
 

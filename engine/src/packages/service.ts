@@ -67,7 +67,7 @@ export class PackageService {
     checker: DefinitionChecker,
     workflows: WorkflowService,
   ) {
-    this.#kinds = [moduleKind(workspaceId, checker), roleKind(schema), flowKind(workflows)] as PackageKind[];
+    this.#kinds = [moduleKind(workspaceId, checker), roleKind(roles), flowKind(workflows)] as PackageKind[];
   }
 
   /** The folders this server reads and writes, in the order they apply. */

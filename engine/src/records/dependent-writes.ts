@@ -5,6 +5,7 @@ import { EngineError, notFound, type Problem, pointerOf } from '../errors.ts';
 import { relationSettings } from '../fields/relation.ts';
 import { RollupUpkeep, type Touched } from '../rollups/maintain.ts';
 import type { Db } from '../storage/db.ts';
+import { rowValues } from '../subtables/diff-rows.ts';
 import type { Row } from '../subtables/prepare-rows.ts';
 import { loadRows, saveRows } from '../subtables/store-rows.ts';
 import type { RecordValues } from './types.ts';
@@ -21,9 +22,21 @@ export class DependentWrites {
     this.upkeep = new RollupUpkeep(catalog);
   }
 
-  /** Whether a write changes values of the record besides those given (rows ids, rollups): read it back. */
+  /**
+   * Whether a write changes the record's own columns besides those it writes (its rollups and the
+   * formulas over them): read its row back. Its sub-table rows are known (`rowsFrom`).
+   */
   rereads(module: CompiledModule): boolean {
-    return module.subtables.length > 0 || module.rollups.length > 0;
+    return module.rollups.length > 0;
+  }
+
+  /** The sub-table rows of values just written, as `attachRows` would read them back. */
+  rowsFrom(module: CompiledModule, values: RecordValues): RecordValues {
+    const rows: RecordValues = {};
+    for (const sub of module.subtables) {
+      rows[sub.name] = ((values[sub.name] as Row[] | undefined) ?? []).map((row) => rowValues(sub, row));
+    }
+    return rows;
   }
 
   /** Whether writing `module`'s records involves more than their own row (so needs a transaction). */

@@ -133,7 +133,9 @@ export function linksHook(
           async afterInsert(tx, _module, records) {
             for (const record of records) {
               const fields = changedLinkFields(module, undefined, record.values);
-              if (fields.length > 0) await writeLinks(tx, schema, fields, tableOf, record.id, record.values);
+              if (fields.length > 0) {
+                await writeLinks(tx, schema, fields, tableOf, record.id, record.values, false);
+              }
             }
           },
         }
@@ -144,6 +146,7 @@ export function linksHook(
  * Replaces the links of record `id` for each field of `fields` with `values` (in their order),
  * inside the caller's transaction. Every id must name an existing record of the field's target:
  * the unknown ones are reported together, by position (`/tags/2`), before anything is written.
+ * `replacing` false: a new record, which has no links to remove.
  */
 export async function writeLinks(
   tx: Db,
@@ -152,6 +155,7 @@ export async function writeLinks(
   tableOf: TableOf,
   id: string,
   values: RecordValues,
+  replacing = true,
 ): Promise<void> {
   const problems: Problem[] = [];
   for (const field of fields) {
@@ -195,13 +199,15 @@ export async function writeLinks(
   }
   for (const field of fields) {
     const table = sql.raw(qualified(schema, field.linkTable ?? ''));
-    const target = tableOf(relationsSettings(field.definition).target);
     const ids = (values[field.name] as string[] | null | undefined) ?? [];
-    // links to records in the recycle bin were not shown, so they are not replaced: a restore brings them back
-    const shown = target
-      ? sql` AND EXISTS (SELECT 1 FROM ${target.table} x WHERE x.id = l.target_id AND x.deleted_at IS NULL)`
-      : sql``;
-    await tx.run(sql`DELETE FROM ${table} l WHERE l.source_id = ${id}${shown}`);
+    if (replacing) {
+      const target = tableOf(relationsSettings(field.definition).target);
+      // links to records in the recycle bin were not shown, so they are not replaced: a restore brings them back
+      const shown = target
+        ? sql` AND EXISTS (SELECT 1 FROM ${target.table} x WHERE x.id = l.target_id AND x.deleted_at IS NULL)`
+        : sql``;
+      await tx.run(sql`DELETE FROM ${table} l WHERE l.source_id = ${id}${shown}`);
+    }
     if (ids.length === 0) continue;
     await tx.run(
       sql`INSERT INTO ${table} (source_id, target_id, position)

@@ -137,24 +137,24 @@ export class RecordService {
     await this.#files.resolve(this.db, module, values, actor, id);
     const changes = diffValues(module, undefined, fieldValues(module, values));
     const fresh: NewRecord = { id, owner, now, actor, values, changes };
+    let stored: StoredRecord | undefined;
     if (this.#dependents.needed(module)) {
       const statements = statementsOf(module, this.catalog.tableSql(module), this.#logs);
-      const stored = await this.#write('write', () =>
+      stored = await this.#write('write', () =>
         this.db.transaction(async (tx) => {
           const touched = await this.#dependents.prepare(tx, module, id, undefined, values);
           await this.#hooks.run(tx, module, [fresh], (db) =>
             db.execute(statements.insert(1), bindRows(module, [fresh])),
           );
           await this.#dependents.finish(tx, module, id, undefined, values, touched);
-          return this.#dependents.rereads(module) ? this.#reread(tx, module, id) : undefined;
+          return this.#dependents.rereads(module) ? this.#readRow(tx, module, id) : undefined;
         }),
       );
-      if (stored) return withoutHiddenFields(stored, module, policy.fields(module));
     } else {
       await this.#inserts.insert(module, fresh);
     }
-    // Every stored value is known here: no need to read the row back.
-    const record = {
+    // Every stored value but the rollups is known here: no need to read the row back without them.
+    const record = stored ?? {
       id,
       version: 1,
       owner,
@@ -164,6 +164,7 @@ export class RecordService {
       updated_by: actor.userId,
       ...fieldValues(module, values),
     };
+    Object.assign(record, this.#dependents.rowsFrom(module, values));
     return withoutHiddenFields(record as StoredRecord, module, policy.fields(module));
   }
 
@@ -280,12 +281,11 @@ export class RecordService {
     );
   }
 
-  /** A record as stored, with its sub-table rows (inside the writing transaction). */
-  async #reread(db: Db, module: CompiledModule, id: string): Promise<StoredRecord> {
+  /** A record's own row as stored, without its sub-table rows (inside the writing transaction). */
+  async #readRow(db: Db, module: CompiledModule, id: string): Promise<StoredRecord> {
     const statements = statementsOf(module, this.catalog.tableSql(module), this.#logs);
     const [row] = await db.execute(statements.byId, { id });
-    const [record] = await this.#dependents.attachRows(db, module, [rowToRecord(module, row)]);
-    return record;
+    return rowToRecord(module, row);
   }
 
   async update(
@@ -461,8 +461,11 @@ export class RecordService {
     if (rows.length === 0) return undefined;
     if (!touched) return this.#visible(module, policy, rows[0]);
     await this.#dependents.finish(db, module, id, current, values, touched);
-    if (!this.#dependents.rereads(module)) return this.#visible(module, policy, rows[0]);
-    return withoutHiddenFields(await this.#reread(db, module, id), module, fields);
+    const record = this.#dependents.rereads(module)
+      ? await this.#readRow(db, module, id)
+      : rowToRecord(module, rows[0]);
+    Object.assign(record, this.#dependents.rowsFrom(module, values));
+    return withoutHiddenFields(record, module, fields);
   }
 
   /**

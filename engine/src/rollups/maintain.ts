@@ -19,7 +19,6 @@ import { SYSTEM_COLUMNS } from '../records/statements.ts';
 import type { RecordValues } from '../records/types.ts';
 import { rowToRecord, valuesToColumns } from '../records/values.ts';
 import { type Db, type PreparedStatement, prepareStatement, type Row as TableRow } from '../storage/db.ts';
-import { qualified } from '../storage/naming.ts';
 import { diffRows } from '../subtables/diff-rows.ts';
 import type { Row } from '../subtables/prepare-rows.ts';
 import { loadRows } from '../subtables/store-rows.ts';
@@ -131,13 +130,13 @@ export class RollupUpkeep {
     if (feeds.length === 0) return;
     await tx.run(this.#update(module, feeds));
     if (module.afterRollups.length === 0) return;
-    const table = sql.raw(qualified(this.catalog.schema, module.name));
+    const table = this.catalog.tableSql(module);
     for (let after = '00000000-0000-0000-0000-000000000000'; ; ) {
       const rows = await tx.query(
         sql`SELECT * FROM ${table} WHERE id > ${after}::uuid ORDER BY id LIMIT 500`,
       );
       if (rows.length === 0) return;
-      await this.#formulas(tx, module, rows, table);
+      await this.#formulas(tx, module, rows);
       after = String(rows[rows.length - 1].id);
     }
   }
@@ -153,8 +152,7 @@ export class RollupUpkeep {
           sql`t`,
         )}`,
     );
-    const table = sql.raw(qualified(this.catalog.schema, module.name));
-    return sql`UPDATE ${table} t SET ${sql.join(assignments, sql`, `)}`;
+    return sql`UPDATE ${this.catalog.tableSql(module)} t SET ${sql.join(assignments, sql`, `)}`;
   }
 
   #prepared(module: CompiledModule) {
@@ -181,30 +179,40 @@ export class RollupUpkeep {
   }
 
   /** The formulas that read rollups, computed again for the table rows `rows` and stored where they changed. */
-  async #formulas(tx: Db, module: CompiledModule, rows: TableRow[], table = this.catalog.tableSql(module)) {
+  async #formulas(tx: Db, module: CompiledModule, rows: TableRow[]) {
     if (module.afterRollups.length === 0 || rows.length === 0) return;
     const ids = rows.map((row) => String(row.id));
     const reads = new Set(module.afterRollups.flatMap((f) => f.expression.references));
     const subs = module.subtables.filter((s) => reads.has(s.name));
     const rowsOf = subs.length > 0 ? await loadRows(tx, this.catalog.schema, module, ids, subs) : undefined;
+    const columns = module.afterRollups.flatMap((f) => f.field.columns);
+    const changed: Record<string, unknown>[] = [];
     for (const row of rows) {
       const record = rowToRecord(module, row) as RecordValues;
       Object.assign(record, rowsOf?.get(String(record.id)));
-      const changed: string[] = [];
+      let differs = false;
       for (const { field, expression, result } of module.afterRollups) {
         const value = fromFeelValue(expression.evaluate(feelInput(module, record)).value, result) ?? null;
         if (JSON.stringify(value) === JSON.stringify(record[field.name] ?? null)) continue;
         record[field.name] = value;
-        changed.push(field.name);
+        differs = true;
       }
-      if (changed.length === 0) continue;
-      const columns = valuesToColumns(module, record);
-      const assignments = module.afterRollups
-        .filter((f) => changed.includes(f.field.name))
-        .flatMap((f) => f.field.columns)
-        .map((c) => sql`${sql.identifier(c)} = ${columns.get(c) ?? null}`);
-      await tx.run(sql`UPDATE ${table} SET ${sql.join(assignments, sql`, `)} WHERE id = ${record.id}`);
+      if (!differs) continue;
+      const values = valuesToColumns(module, record);
+      changed.push(
+        Object.fromEntries([['id', record.id], ...columns.map((c) => [c, values.get(c) ?? null])]),
+      );
     }
+    if (changed.length === 0) return;
+    // one statement for every changed record; the table's row type gives the values their column types
+    const table = this.catalog.tableSql(module);
+    const t = sql.identifier('t');
+    const assignments = columns.map((c) => sql`${sql.identifier(c)} = v.${sql.identifier(c)}`);
+    await tx.run(
+      sql`UPDATE ${table} ${t} SET ${sql.join(assignments, sql`, `)}
+          FROM jsonb_populate_recordset(NULL::${table}, ${JSON.stringify(changed)}::jsonb) v
+          WHERE ${t}.id = v.id`,
+    );
   }
 
   /** The records whose rollups aggregate fields of `module`'s records (table `rows`) that follow from their rollups. */

@@ -1,6 +1,6 @@
 import type { FieldDefinition, LocaleText } from '../definitions/types.ts';
 import type { FieldTypeRegistry } from '../fields/registry.ts';
-import { MAX_IDENTIFIER, quoteIdent } from '../storage/naming.ts';
+import { MAX_IDENTIFIER, quoteIdent, quoteLiteral } from '../storage/naming.ts';
 import { newColumn, SEARCH_COLUMN, type SearchSpec, searchSpec } from './spec.ts';
 import { SEARCH_FUNCTION } from './sql-function.ts';
 
@@ -43,13 +43,22 @@ BEGIN
 END $fn$`,
     `DROP TRIGGER IF EXISTS ${column} ON ${table}`,
     `CREATE TRIGGER ${column} BEFORE INSERT OR UPDATE ON ${table} FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
-    `COMMENT ON COLUMN ${table}.${column} IS '${spec.signature.replace(/'/g, "''")}'`,
+    `COMMENT ON COLUMN ${table}.${column} IS ${quoteLiteral(spec.signature)}`,
   ];
 }
 
 /** Computes every record's terms again (when what existing values are indexed as has changed). */
 function backfillSql(schema: string, table: string, spec: SearchSpec): string {
   return `UPDATE ${table} SET ${column} = ${quoteIdent(schema)}.${SEARCH_FUNCTION}(${spec.arguments(quoteIdent)})`;
+}
+
+/** The search column, its index and its trigger (the rows it holds are not indexed yet). */
+function addSearchSql(schema: string, table: string, moduleId: string, spec: SearchSpec): string[] {
+  return [
+    `ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${column} tsvector`,
+    `CREATE INDEX IF NOT EXISTS ${quoteIdent(searchIndexName(moduleId))} ON ${table} USING gin (${column})`,
+    ...triggerSql(schema, table, moduleId, spec),
+  ];
 }
 
 /** Everything a table needs for search: column, index, trigger, and the terms of the rows it holds. */
@@ -59,12 +68,7 @@ export function installSearchSql(
   moduleId: string,
   spec: SearchSpec,
 ): string[] {
-  return [
-    `ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${column} tsvector`,
-    `CREATE INDEX IF NOT EXISTS ${quoteIdent(searchIndexName(moduleId))} ON ${table} USING gin (${column})`,
-    ...triggerSql(schema, table, moduleId, spec),
-    backfillSql(schema, table, spec),
-  ];
+  return [...addSearchSql(schema, table, moduleId, spec), backfillSql(schema, table, spec)];
 }
 
 export function dropSearchSql(schema: string, table: string, moduleId: string): string[] {
@@ -94,15 +98,18 @@ export function searchSteps(
   const had = before !== undefined && before.spec.signature !== '';
   if (had && before.spec.signature === after.signature && !touched) return [];
   const names = after.fields.map((f) => f.name).join(', ');
+  // Conversions and renames write and reshape the table before the trigger is made again (or
+  // dropped); the old one, compiled for the old columns, must not fire on their writes.
+  const pause: SearchStep = {
+    kind: 'pauseSearch',
+    description: { en: 'Pause keyword search upkeep', 'zh-CN': '暂停关键词搜索索引维护' },
+    sql: [`DROP TRIGGER IF EXISTS ${column} ON ${table}`],
+    rewritesTable: false,
+  };
   if (after.signature === '') {
     if (!had) return [];
     return [
-      {
-        kind: 'pauseSearch',
-        description: { en: 'Pause keyword search upkeep', 'zh-CN': '暂停关键词搜索索引维护' },
-        sql: [`DROP TRIGGER IF EXISTS ${column} ON ${table}`],
-        rewritesTable: false,
-      },
+      pause,
       {
         kind: 'dropSearch',
         description: { en: 'Remove the keyword search index', 'zh-CN': '移除关键词搜索索引' },
@@ -115,26 +122,14 @@ export function searchSteps(
   const backfill = after.fields.some(
     (f) => before?.fieldIds.has(f.id) === true && oldTerms.get(f.id) !== f.terms,
   );
-  const steps: SearchStep[] = [];
-  if (had) {
-    // Conversions and renames write and reshape the table before the trigger is made again; the
-    // old one, compiled for the old columns, must not fire on their writes.
-    steps.push({
-      kind: 'pauseSearch',
-      description: { en: 'Pause keyword search upkeep', 'zh-CN': '暂停关键词搜索索引维护' },
-      sql: [`DROP TRIGGER IF EXISTS ${column} ON ${table}`],
-      rewritesTable: false,
-    });
-  }
+  const steps: SearchStep[] = had ? [pause] : [];
   steps.push({
     kind: had ? 'changeSearch' : 'addSearch',
     description: {
       en: `${had ? 'Update' : 'Build'} the keyword search index over ${names}`,
       'zh-CN': `${had ? '更新' : '建立'} ${names} 的关键词搜索索引`,
     },
-    sql: had
-      ? triggerSql(schema, table, moduleId, after)
-      : installSearchSql(schema, table, moduleId, after).filter((s) => !s.startsWith('UPDATE')),
+    sql: had ? triggerSql(schema, table, moduleId, after) : addSearchSql(schema, table, moduleId, after),
     rewritesTable: false,
   });
   // last in the plan: after conversions have put the converted values in place

@@ -1,3 +1,4 @@
+import { quoteLiteral } from '../storage/naming.ts';
 import {
   CASE_FOLD,
   FOLD_PATTERN_SQL,
@@ -13,8 +14,6 @@ import {
  * cut is a new function and a rebuild of the columns, never an edit of this one).
  */
 export const SEARCH_FUNCTION = 'crm_search_vector_v1';
-
-const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
 /**
  * `parts` alternates a field's tag and a text of it; `phones` the same for phone numbers. Every
@@ -40,15 +39,15 @@ BEGIN
     txt := parts[2 * i];
     CONTINUE WHEN txt IS NULL;
     txt := normalize(left(txt, ${MAX_INDEXED_CHARS}), NFKC);
-    IF txt ~ ${literal(FOLD_PATTERN_SQL)} THEN
-      txt := translate(txt, ${literal(CASE_FOLD.upper)}, ${literal(CASE_FOLD.lower)});
+    IF txt ~ ${quoteLiteral(FOLD_PATTERN_SQL)} THEN
+      txt := translate(txt, ${quoteLiteral(CASE_FOLD.upper)}, ${quoteLiteral(CASE_FOLD.lower)});
     END IF;
     txt := lower(txt COLLATE "C");
     -- CJK runs set apart by spaces, then cut at separators: each piece is a CJK run or a word
-    txt := regexp_replace(txt, ${literal(`(${GRAM_CLASS_SQL}+)`)}, ' \\1 ', 'g');
-    FOREACH piece IN ARRAY regexp_split_to_array(txt, ${literal(`${SEPARATOR_CLASS_SQL}+`)}) LOOP
+    txt := regexp_replace(txt, ${quoteLiteral(`(${GRAM_CLASS_SQL}+)`)}, ' \\1 ', 'g');
+    FOREACH piece IN ARRAY regexp_split_to_array(txt, ${quoteLiteral(`${SEPARATOR_CLASS_SQL}+`)}) LOOP
       CONTINUE WHEN piece = '';
-      IF piece ~ ${literal(`^${GRAM_CLASS_SQL}`)} THEN
+      IF piece ~ ${quoteLiteral(`^${GRAM_CLASS_SQL}`)} THEN
         FOR k IN 1 .. char_length(piece) - 1 LOOP
           terms := terms || (tag || substr(piece, k, 2));
         END LOOP;

@@ -45,9 +45,13 @@ export interface ConversionReport {
 
 const count = (value: unknown) => Number(value ?? 0);
 
+/** Whether a conversion kept every value whole, in live records and in the recycle bin. */
+const lostNothing = (r: Pick<ConversionReport, 'unconvertible' | 'lossy' | 'inRecycleBin'>) =>
+  r.unconvertible === 0 && r.lossy === 0 && r.inRecycleBin === 0;
+
 function summaryOf(report: Omit<ConversionReport, 'summary'>): LocaleText {
   const { field, from, to, values, unconvertible, lossy, inRecycleBin, required, archivedColumn } = report;
-  if (unconvertible === 0 && lossy === 0 && inRecycleBin === 0) {
+  if (lostNothing(report)) {
     return {
       en: `all ${values} values of field '${field}' convert from ${from} to ${to}`,
       'zh-CN': `字段 ${field} 的全部 ${values} 个值都能由 ${from} 转换为 ${to}`,
@@ -139,7 +143,7 @@ function parseJson(value: unknown): unknown {
 
 /** The problem that stops a publish losing values nobody confirmed losing. */
 export function dataLossProblem(report: ConversionReport, check: ConversionCheck): Problem | undefined {
-  if (report.unconvertible === 0 && report.lossy === 0 && report.inRecycleBin === 0) return undefined;
+  if (lostNothing(report)) return undefined;
   const messages = {
     en: `${report.summary.en}; confirm the data loss to publish`,
     'zh-CN': `${report.summary['zh-CN']}；确认数据丢失后才能发布`,

@@ -16,7 +16,7 @@ export interface ArchivedLinks {
   columns: string[];
 }
 
-const isLinks = (field: FieldDefinition | undefined) => field?.type === 'relations';
+const isLinks = (field: FieldDefinition | undefined): field is FieldDefinition => field?.type === 'relations';
 
 /**
  * The join tables a module change needs: one per many-relation field, created with the field and
@@ -38,7 +38,7 @@ export function planLinkTables(
   for (const old of oldFields.values()) {
     if (!isLinks(old)) continue;
     const next = newFields.get(old.id);
-    if (isLinks(next) && next && relationsSettings(next).target === relationsSettings(old).target) continue;
+    if (isLinks(next) && relationsSettings(next).target === relationsSettings(old).target) continue;
     const table = linkTableName(after.id, old.id);
     const archivedTable = archivedColumnName(table, version);
     steps.push({
@@ -63,7 +63,7 @@ export function planLinkTables(
     if (!isLinks(field)) continue;
     const old = oldFields.get(field.id);
     const { target } = relationsSettings(field);
-    if (isLinks(old) && old && relationsSettings(old).target === target) continue;
+    if (isLinks(old) && relationsSettings(old).target === target) continue;
     const targetModule = modulesAfter.get(target);
     if (!targetModule) continue;
     const table = linkTableName(after.id, field.id);

@@ -18,7 +18,7 @@ import {
   quoteIdent,
 } from './naming.ts';
 import { planSubtables } from './plan-subtables.ts';
-import { type TypeChange, typeChangeOf } from './type-changes.ts';
+import { columnTypeChange, type TypeChange, typeChangeOf } from './type-changes.ts';
 
 /** A check against existing data that a step needs to succeed; run by the preview and by the apply. */
 export type PlanCheck =
@@ -197,6 +197,7 @@ export function planMigration(
       extra: Partial<MigrationStep> = {},
     ) => steps.push({ kind, module: after.name, description, sql, ...extra });
 
+    const firstStep = steps.length;
     if (!before) {
       step('createTable', { en: `Create table ${after.name}`, 'zh-CN': `创建数据表 ${after.name}` }, [
         `CREATE TABLE ${table} (${SYSTEM_COLUMNS_DDL.join(', ')})`,
@@ -240,7 +241,7 @@ export function planMigration(
       after: after.fields,
     });
     planSubtables(context, before, after);
-    const touched = steps.some((s) => s.module === after.name);
+    const touched = steps.length > firstStep;
     for (const search of searchSteps(
       schema,
       table,
@@ -379,7 +380,7 @@ export function planFields(ctx: PlanContext, target: FieldTable): void {
       return;
     }
     const oldColumns = columnsOf(old);
-    const mainChange = mainColumnChange(old, field);
+    const mainChange = mainColumnChange(old, field, oldColumns, columns);
     // a field converted into a new column gets its index and constraints anew, on converted values
     const replaced = oldColumns.sqlTypes.join() !== columns.sqlTypes.join() || mainChange?.kind === 'convert';
     dropConstraints(old, field, replaced);
@@ -416,29 +417,8 @@ export function planFields(ctx: PlanContext, target: FieldTable): void {
       }
       const from = oldColumns.sqlTypes[oldIndex];
       const to = columns.sqlTypes[i];
-      if (suffix === '' && mainChange) {
-        changeMainColumn(old, field, index, mainChange, from, to);
-        return;
-      }
-      if (from === to) return;
-      const using = losslessConversion(from, to, quoteIdent(column));
-      if (using === undefined) {
-        refusals.push({
-          pointer: `${target.pointer(index)}/type`,
-          code: 'type-change',
-          message: `changing field '${field.name}' from ${old.type} (${from}) to ${field.type} (${to}) could lose data and is not supported`,
-        });
-        return;
-      }
-      step(
-        'alterColumnType',
-        {
-          en: `Change field ${named(field)} from ${from} to ${to} (no value is lost)`,
-          'zh-CN': `字段 ${named(field)} 类型由 ${from} 改为 ${to}（不会丢失数据）`,
-        },
-        [`ALTER TABLE ${table} ALTER COLUMN ${quoteIdent(column)} TYPE ${to} USING ${using}`],
-        { field: named(field), rewritesTable: true },
-      );
+      const change = suffix === '' && mainChange ? mainChange : columnTypeChange(from, to);
+      changeColumn(old, field, index, column, change, from, to);
     });
     oldColumns.suffixes.forEach((suffix, i) => {
       if (columns.suffixes.includes(suffix)) return;
@@ -456,26 +436,29 @@ export function planFields(ctx: PlanContext, target: FieldTable): void {
     addConstraints(field, old, index, replaced);
   });
 
-  /** The change of a kept field's main column, when its type or column type changes. */
-  function mainColumnChange(old: FieldDefinition, field: FieldDefinition): TypeChange | undefined {
-    const from = columnsOf(old);
-    const to = columnsOf(field);
+  /** The change of a kept field's main column (the one without a suffix), if both have one. */
+  function mainColumnChange(
+    old: FieldDefinition,
+    field: FieldDefinition,
+    from: Columns,
+    to: Columns,
+  ): TypeChange | undefined {
     const i = from.suffixes.indexOf('');
     const j = to.suffixes.indexOf('');
     if (i < 0 || j < 0) return undefined;
-    if (old.type === field.type && from.sqlTypes[i] === to.sqlTypes[j]) return undefined;
     return typeChangeOf(old, field, from.sqlTypes[i], to.sqlTypes[j]);
   }
 
-  function changeMainColumn(
+  /** Steps (or a refusal) for one kept column whose SQL type `from` becomes `to`. */
+  function changeColumn(
     old: FieldDefinition,
     field: FieldDefinition,
     index: number,
+    column: string,
     change: TypeChange,
     from: string,
     to: string,
   ) {
-    const column = field.name;
     const pointer = `${target.pointer(index)}/type`;
     const types = old.type === field.type ? `${from} → ${to}` : `${old.type} → ${field.type}`;
     if (change.kind === 'unchanged') return;

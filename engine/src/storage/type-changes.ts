@@ -264,8 +264,8 @@ function toText(old: FieldDefinition, next: FieldDefinition, fromSql: string): T
   const limit =
     typeof next.maxLength === 'number' ? next.maxLength : next.type === 'text' ? DEFAULT_TEXT_LENGTH : 65535;
   if (longestText(old) <= limit) {
-    if (fromSql === 'text') return UNCHANGED;
-    if (losslessConversion(fromSql, 'text', 'x') !== undefined) return { kind: 'inPlace' };
+    const column = columnTypeChange(fromSql, 'text');
+    if (column.kind !== 'refused') return column;
   }
   const text = textOf(old);
   if (!text) return REFUSED;
@@ -321,22 +321,15 @@ export function typeChangeOf(
   fromSql: string,
   toSql: string,
 ): TypeChange {
-  const inPlaceOrRefused = (): TypeChange =>
-    fromSql === toSql
-      ? UNCHANGED
-      : losslessConversion(fromSql, toSql, 'x') !== undefined
-        ? { kind: 'inPlace' }
-        : REFUSED;
+  const column = columnTypeChange(fromSql, toSql);
   // formulas are recomputed on save: their columns change only as far as that is lossless
-  if (old.type === 'formula' || next.type === 'formula') return inPlaceOrRefused();
-  if (old.type === next.type) {
-    if (fromSql === toSql) return UNCHANGED;
-    if (losslessConversion(fromSql, toSql, 'x') !== undefined) return { kind: 'inPlace' };
+  if (old.type === 'formula' || next.type === 'formula') return column;
+  if (
+    old.type === next.type ||
+    (NUMERIC.has(next.type) && (old.type === 'integer' || NUMERIC.has(old.type)))
+  ) {
+    if (column.kind !== 'refused') return column;
     return NUMERIC.has(next.type) ? toDecimal(old, next) : REFUSED;
-  }
-  if (NUMERIC.has(next.type) && (old.type === 'integer' || NUMERIC.has(old.type))) {
-    if (fromSql === toSql) return UNCHANGED;
-    if (losslessConversion(fromSql, toSql, 'x') !== undefined) return { kind: 'inPlace' };
   }
   switch (next.type) {
     case 'text':
@@ -365,6 +358,12 @@ export function typeChangeOf(
     case 'multiSelect':
       return toMultiSelect(old, next);
     default:
-      return inPlaceOrRefused();
+      return column;
   }
+}
+
+/** The change of a column from SQL type `fromSql` to `toSql` by itself: none, in place if lossless, else refused. */
+export function columnTypeChange(fromSql: string, toSql: string): TypeChange {
+  if (fromSql === toSql) return UNCHANGED;
+  return losslessConversion(fromSql, toSql, 'x') !== undefined ? { kind: 'inPlace' } : REFUSED;
 }

@@ -8,6 +8,9 @@ import { HISTORY_TABLE, quoteIdent } from './naming.ts';
  * append, never edit. `S` stands for the workspace's quoted schema name. System tables start with
  * `_`, which no module name can, so they never clash with a module.
  */
+/** `text` escaped to stand inside a SQL string literal (the quotes around it are the caller's). */
+const inLiteral = (text: string) => text.replace(/'/g, "''");
+
 const WORKSPACE_MIGRATIONS: ((S: string) => string[])[] = [
   // 1: record history
   (S) => [
@@ -93,73 +96,76 @@ const WORKSPACE_MIGRATIONS: ((S: string) => string[])[] = [
   ],
   // 3: access control: the operation log is append-only, module tables have an owner index, shares
   // are found by principal
-  (S) => [
-    `CREATE INDEX _shares_principal_id ON ${S}._shares (principal_id, module_id)`,
-    `CREATE FUNCTION ${S}._append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+  (S) => {
+    const schemaName = inLiteral(S);
+    return [
+      `CREATE INDEX _shares_principal_id ON ${S}._shares (principal_id, module_id)`,
+      `CREATE FUNCTION ${S}._append_only() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN RAISE EXCEPTION 'the operation log is append-only' USING ERRCODE = 'insufficient_privilege'; END $$`,
-    `CREATE TRIGGER _operation_log_append_only BEFORE UPDATE OR DELETE ON ${S}._operation_log
+      `CREATE TRIGGER _operation_log_append_only BEFORE UPDATE OR DELETE ON ${S}._operation_log
       FOR EACH ROW EXECUTE FUNCTION ${S}._append_only()`,
-    `CREATE TRIGGER _operation_log_no_truncate BEFORE TRUNCATE ON ${S}._operation_log
+      `CREATE TRIGGER _operation_log_no_truncate BEFORE TRUNCATE ON ${S}._operation_log
       FOR EACH STATEMENT EXECUTE FUNCTION ${S}._append_only()`,
-    // Records keep the path of their owner's department (owner__path), so department scopes are a
-    // condition on the row. It follows the organisation: a user changing department, a department
-    // moving (its path rewritten) update the records of the users concerned, in the same transaction.
-    `CREATE FUNCTION ${S}._repath_records(owners uuid[]) RETURNS void LANGUAGE plpgsql AS $$
+      // Records keep the path of their owner's department (owner__path), so department scopes are a
+      // condition on the row. It follows the organisation: a user changing department, a department
+      // moving (its path rewritten) update the records of the users concerned, in the same transaction.
+      `CREATE FUNCTION ${S}._repath_records(owners uuid[]) RETURNS void LANGUAGE plpgsql AS $$
       DECLARE t record;
       BEGIN
         FOR t IN SELECT c.relname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
-            WHERE c.relnamespace = '${S.replace(/'/g, "''")}'::regnamespace AND c.relkind = 'r'
+            WHERE c.relnamespace = '${schemaName}'::regnamespace AND c.relkind = 'r'
               AND a.attname = 'owner__path' AND NOT a.attisdropped LOOP
-          EXECUTE format('UPDATE %s.%I r SET owner__path = d.path FROM ${S.replace(/'/g, "''")}._users u
-              LEFT JOIN ${S.replace(/'/g, "''")}._departments d ON d.id = u.department_id
+          EXECUTE format('UPDATE %s.%I r SET owner__path = d.path FROM ${schemaName}._users u
+              LEFT JOIN ${schemaName}._departments d ON d.id = u.department_id
             WHERE u.id = r.owner AND r.owner = ANY($1) AND r.owner__path IS DISTINCT FROM d.path',
-            '${S.replace(/'/g, "''")}', t.relname) USING owners;
+            '${schemaName}', t.relname) USING owners;
         END LOOP;
       END $$`,
-    // statement triggers with transition tables: a bulk insert or a subtree move repaths once
-    `CREATE FUNCTION ${S}._repath_new_users() RETURNS trigger LANGUAGE plpgsql AS $$
+      // statement triggers with transition tables: a bulk insert or a subtree move repaths once
+      `CREATE FUNCTION ${S}._repath_new_users() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN PERFORM ${S}._repath_records(ARRAY(SELECT id FROM new_rows)); RETURN NULL; END $$`,
-    `CREATE FUNCTION ${S}._repath_moved_users() RETURNS trigger LANGUAGE plpgsql AS $$
+      `CREATE FUNCTION ${S}._repath_moved_users() RETURNS trigger LANGUAGE plpgsql AS $$
       DECLARE moved uuid[] := ARRAY(SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
         WHERE o.department_id IS DISTINCT FROM n.department_id);
       BEGIN
         IF cardinality(moved) > 0 THEN PERFORM ${S}._repath_records(moved); END IF;
         RETURN NULL;
       END $$`,
-    `CREATE FUNCTION ${S}._repath_moved_departments() RETURNS trigger LANGUAGE plpgsql AS $$
+      `CREATE FUNCTION ${S}._repath_moved_departments() RETURNS trigger LANGUAGE plpgsql AS $$
       DECLARE moved uuid[] := ARRAY(SELECT u.id FROM ${S}._users u JOIN new_rows n ON n.id = u.department_id
         JOIN old_rows o ON o.id = n.id WHERE o.path IS DISTINCT FROM n.path);
       BEGIN
         IF cardinality(moved) > 0 THEN PERFORM ${S}._repath_records(moved); END IF;
         RETURN NULL;
       END $$`,
-    `CREATE TRIGGER _users_repath_new AFTER INSERT ON ${S}._users REFERENCING NEW TABLE AS new_rows
+      `CREATE TRIGGER _users_repath_new AFTER INSERT ON ${S}._users REFERENCING NEW TABLE AS new_rows
       FOR EACH STATEMENT EXECUTE FUNCTION ${S}._repath_new_users()`,
-    `CREATE TRIGGER _users_repath AFTER UPDATE ON ${S}._users REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+      `CREATE TRIGGER _users_repath AFTER UPDATE ON ${S}._users REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
       FOR EACH STATEMENT EXECUTE FUNCTION ${S}._repath_moved_users()`,
-    `CREATE TRIGGER _departments_repath AFTER UPDATE ON ${S}._departments
+      `CREATE TRIGGER _departments_repath AFTER UPDATE ON ${S}._departments
       REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
       FOR EACH STATEMENT EXECUTE FUNCTION ${S}._repath_moved_departments()`,
-    // tables published before this migration (new ones are created with both, see plan.ts)
-    `DO $$ DECLARE m record; BEGIN
+      // tables published before this migration (new ones are created with both, see plan.ts)
+      `DO $$ DECLARE m record; BEGIN
       FOR m IN SELECT mo.id, mo.name FROM crm_meta.modules mo JOIN crm_meta.workspaces w ON w.id = mo.workspace_id
-        WHERE quote_ident(w.schema_name) = '${S.replace(/'/g, "''")}' AND mo.published_version IS NOT NULL
-          AND to_regclass(format('%s.%I', '${S.replace(/'/g, "''")}', mo.name)) IS NOT NULL LOOP
-        EXECUTE format('ALTER TABLE %s.%I ADD COLUMN IF NOT EXISTS owner__path text', '${S.replace(/'/g, "''")}', m.name);
+        WHERE quote_ident(w.schema_name) = '${schemaName}' AND mo.published_version IS NOT NULL
+          AND to_regclass(format('%s.%I', '${schemaName}', mo.name)) IS NOT NULL LOOP
+        EXECUTE format('ALTER TABLE %s.%I ADD COLUMN IF NOT EXISTS owner__path text', '${schemaName}', m.name);
         EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %s.%I (owner, created_at, id)',
-          left('ix_' || m.id || '_owner', 63), '${S.replace(/'/g, "''")}', m.name);
+          left('ix_' || m.id || '_owner', 63), '${schemaName}', m.name);
       END LOOP;
       PERFORM ${S}._repath_records(ARRAY(SELECT id FROM ${S}._users));
     END $$`,
-  ],
+    ];
+  },
   // 4: soft delete. Tables published before it get the recycle-bin columns, and their unique
   // indexes become unique among live records (new tables are created so, see plan.ts). It also does
   // what migration 3 meant to do for older tables, whose schema-name match missed (quote_ident
   // leaves plain names unquoted).
   (S) => {
-    const schemaName = S.replace(/'/g, "''");
+    const schemaName = inLiteral(S);
     // the schema's name as stored (S is quoted, which quote_ident leaves off plain names)
-    const storedName = S.slice(1, -1).replace(/""/g, '"').replace(/'/g, "''");
+    const storedName = inLiteral(S.slice(1, -1).replace(/""/g, '"'));
     return [
       `ALTER TABLE ${S}.${HISTORY_TABLE} ADD COLUMN reverted_to integer`,
       `DO $$ DECLARE m record; i record; BEGIN

@@ -6,6 +6,13 @@ function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 }
 
+/** A row as stored and read back: its id, then each field of the sub-table (null when empty). */
+export function rowValues(sub: CompiledSubtable, row: Row): Row {
+  const out: Row = { id: row.id };
+  for (const field of sub.fields) out[field.name] = row[field.name] ?? null;
+  return out;
+}
+
 /** Row-level differences of a sub-table, by row id; undefined when nothing changed (order included). */
 export function diffRows(
   sub: CompiledSubtable,
@@ -16,16 +23,11 @@ export function diffRows(
   const next = after ?? [];
   const oldById = new Map(old.map((row, i) => [row.id, { row, i }]));
   const newIds = new Set(next.map((row) => row.id));
-  const values = (row: Row) => {
-    const out: Row = { id: row.id };
-    for (const field of sub.fields) out[field.name] = row[field.name] ?? null;
-    return out;
-  };
   const changes: RowChanges = { added: [], changed: [], removed: [] };
   next.forEach((row, i) => {
     const previous = oldById.get(row.id);
     if (!previous) {
-      changes.added.push({ position: i, ...values(row) });
+      changes.added.push({ position: i, ...rowValues(sub, row) });
       return;
     }
     const fields: Record<string, { from: unknown; to: unknown }> = {};
@@ -44,7 +46,7 @@ export function diffRows(
     }
   });
   old.forEach((row, i) => {
-    if (!newIds.has(row.id)) changes.removed.push({ position: i, ...values(row) });
+    if (!newIds.has(row.id)) changes.removed.push({ position: i, ...rowValues(sub, row) });
   });
   const count = changes.added.length + changes.changed.length + changes.removed.length;
   return count > 0 ? changes : undefined;

@@ -102,7 +102,7 @@ export function fileRoutes(workspace: Workspace) {
     if (range === 'unsatisfiable') {
       return c.body(null, 416, { ...headers, 'Content-Range': `bytes */${file.size}` });
     }
-    const download = await files.download(id, c.var.actor, range);
+    const download = files.download(file, range);
     const stream = Readable.toWeb(Readable.from(download.body)) as ReadableStream<Uint8Array>;
     if (range) {
       headers['Content-Range'] = `bytes ${range.start}-${range.end}/${file.size}`;

@@ -1,4 +1,4 @@
-import type { PackagePreview, Workspace } from '@crm/engine';
+import { MANIFEST_FILE, type PackagePreview, type Workspace } from '@crm/engine';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { adminOnly } from './admin-only.ts';
@@ -47,7 +47,7 @@ export function packageRoutes(workspace: Workspace): Hono<ApiEnv> {
     }
     const files = await packages.export({ name, version });
     if (format !== 'zip') return c.json(files);
-    const manifest = JSON.parse(files['crm-package.json']) as { name: string; version: string };
+    const manifest = JSON.parse(files[MANIFEST_FILE]) as { name: string; version: string };
     return c.body(zipPackage(files), 200, {
       'Content-Type': ZIP_CONTENT_TYPE,
       'Content-Disposition': `attachment; filename="${manifest.name}-${manifest.version}.zip"`,

@@ -36,12 +36,11 @@ export function recycleBinRoutes(workspace: Workspace): Hono<ApiEnv> {
   });
 
   app.post('/:module/records/:id/history/:version/revert', async (c) => {
-    const text = c.req.param('version');
-    const version = /^\d{1,9}$/.test(text) ? Number(text) : Number.NaN;
-    if (!Number.isInteger(version)) {
+    const { module, id, version } = c.req.param();
+    if (!/^\d{1,9}$/.test(version)) {
       throw httpProblem('invalid-query', '/version', 'type', 'must be a version number');
     }
-    const record = await records.revert(c.req.param('module'), c.req.param('id'), version, c.var.actor, {
+    const record = await records.revert(module, id, Number(version), c.var.actor, {
       expectedVersion: expectedVersion(c.req.header('if-match')),
     });
     return c.json(record, 200, { ETag: etagOf(record.version) });

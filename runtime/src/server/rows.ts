@@ -19,17 +19,15 @@ function rowLocation(module: string, id: string, subtable: string, rowId: string
 export function rowRoutes(workspace: Workspace): Hono<ApiEnv> {
   const { records } = workspace;
   const app = new Hono<ApiEnv>();
-  const rowsOf = (module: string, id: string, subtable: string, actor: ApiEnv['Variables']['actor']) =>
-    records.rows(module, id, subtable, actor);
 
   app.get('/:module/records/:id/rows/:subtable', async (c) => {
     const { module, id, subtable } = c.req.param();
-    return c.json(await rowsOf(module, id, subtable, c.var.actor));
+    return c.json(await records.rows(module, id, subtable, c.var.actor));
   });
 
   app.get('/:module/records/:id/rows/:subtable/:rowId', async (c) => {
     const { module, id, subtable, rowId } = c.req.param();
-    const row = (await rowsOf(module, id, subtable, c.var.actor)).find((r) => r.id === rowId);
+    const row = (await records.rows(module, id, subtable, c.var.actor)).find((r) => r.id === rowId);
     if (!row)
       throw httpProblem('not-found', '', 'not-found', `row '${rowId}' of ${module}.${subtable} not found`);
     return c.json(row);

@@ -141,6 +141,33 @@ function listParameters(module: CompiledModule): JsonSchema[] {
   ];
 }
 
+/** A record in a response body, with its version as the ETag. */
+function recordResponse(names: ModuleNames): JsonSchema {
+  return { description: 'The record', headers: etagHeader, content: json(schemaRef(names.record)) };
+}
+
+/** A page of `page` records: what the list, recycle-bin and related-list endpoints answer. */
+function pageResponses(description: string, page: string): JsonSchema {
+  return {
+    200: { description, content: json(schemaRef(page)) },
+    400: responseRef('BadRequest'),
+    404: responseRef('NotFound'),
+  };
+}
+
+/** The answers of a write with a JSON body: `success`, or what the body or the record's state refuses. */
+function writeResponses(success: JsonSchema, conflict: JsonSchema): JsonSchema {
+  return {
+    ...success,
+    400: responseRef('BadRequest'),
+    404: responseRef('NotFound'),
+    409: conflict,
+    413: responseRef('PayloadTooLarge'),
+    415: responseRef('UnsupportedMediaType'),
+    422: responseRef('UnprocessableContent'),
+  };
+}
+
 /** 409 on a stale write: the problem carries the record as it is now. */
 function staleConflict(names: ModuleNames): JsonSchema {
   return {
@@ -177,7 +204,7 @@ export function modulePaths(
   // Each verb starts with another letter and PascalCase names hold `_` only before a digit, so
   // these ids stay unique across modules (`related` + `Customer` + `_Opportunities`).
   const op = (verb: string) => `${verb}${names.record}`;
-  const record = { description: 'The record', headers: etagHeader, content: json(schemaRef(names.record)) };
+  const record = recordResponse(names);
   const paths: Record<string, JsonSchema> = {
     [base]: {
       get: {
@@ -185,32 +212,25 @@ export function modulePaths(
         operationId: op('list'),
         summary: `List ${module.name} records`,
         parameters: listParameters(module),
-        responses: {
-          200: { description: 'A page of records', content: json(schemaRef(names.page)) },
-          400: responseRef('BadRequest'),
-          404: responseRef('NotFound'),
-        },
+        responses: pageResponses('A page of records', names.page),
       },
       post: {
         tags,
         operationId: op('create'),
         summary: `Create a ${module.name} record`,
         requestBody: { required: true, content: json(schemaRef(names.input)) },
-        responses: {
-          201: {
-            ...record,
-            headers: {
-              ...etagHeader,
-              Location: { description: 'The new record', schema: { type: 'string' } },
+        responses: writeResponses(
+          {
+            201: {
+              ...record,
+              headers: {
+                ...etagHeader,
+                Location: { description: 'The new record', schema: { type: 'string' } },
+              },
             },
           },
-          400: responseRef('BadRequest'),
-          404: responseRef('NotFound'),
-          409: responseRef('Conflict'),
-          413: responseRef('PayloadTooLarge'),
-          415: responseRef('UnsupportedMediaType'),
-          422: responseRef('UnprocessableContent'),
-        },
+          responseRef('Conflict'),
+        ),
       },
     },
     [`${base}/{id}`]: {
@@ -231,15 +251,7 @@ export function modulePaths(
         summary: `Change a ${module.name} record`,
         parameters: [parameterRef('IfMatch')],
         requestBody: { required: true, content: json(schemaRef(names.patch)) },
-        responses: {
-          200: record,
-          400: responseRef('BadRequest'),
-          404: responseRef('NotFound'),
-          409: staleConflict(names),
-          413: responseRef('PayloadTooLarge'),
-          415: responseRef('UnsupportedMediaType'),
-          422: responseRef('UnprocessableContent'),
-        },
+        responses: writeResponses({ 200: record }, staleConflict(names)),
       },
       delete: {
         tags,
@@ -281,7 +293,7 @@ export function modulePaths(
     },
   };
   Object.assign(paths, subtablePaths(module, names, base, record));
-  Object.assign(paths, binPaths(module, names, base, op));
+  Object.assign(paths, binPaths(module, names, base, op, record));
   for (const { name, summary, records, recordNames } of related) {
     paths[`${base}/{id}/related/${name}`] = {
       parameters: [parameterRef('RecordId')],
@@ -290,11 +302,7 @@ export function modulePaths(
         operationId: `${op('related')}_${moduleSchemaName(name)}`,
         summary,
         parameters: listParameters(records),
-        responses: {
-          200: { description: 'A page of related records', content: json(schemaRef(recordNames.page)) },
-          400: responseRef('BadRequest'),
-          404: responseRef('NotFound'),
-        },
+        responses: pageResponses('A page of related records', recordNames.page),
       },
     };
   }
@@ -320,15 +328,7 @@ function subtablePaths(
     const newRow = { ...row, properties };
     const changes = { ...newRow, required: [] };
     const op = (verb: string) => `${verb}${names.record}_${moduleSchemaName(sub.name)}`;
-    const writeResponses = (status: 200 | 201) => ({
-      [status]: record,
-      400: responseRef('BadRequest'),
-      404: responseRef('NotFound'),
-      409: staleConflict(names),
-      413: responseRef('PayloadTooLarge'),
-      415: responseRef('UnsupportedMediaType'),
-      422: responseRef('UnprocessableContent'),
-    });
+    const rowWrite = (status: 200 | 201) => writeResponses({ [status]: record }, staleConflict(names));
     paths[`${base}/{id}/rows/${sub.name}`] = {
       parameters: [parameterRef('RecordId')],
       get: {
@@ -343,7 +343,7 @@ function subtablePaths(
         summary: `Append a row to ${sub.name} (a change of the record: new version, history)`,
         parameters: [parameterRef('IfMatch')],
         requestBody: { required: true, content: json(newRow) },
-        responses: writeResponses(201),
+        responses: rowWrite(201),
       },
     };
     paths[`${base}/{id}/rows/${sub.name}/{rowId}`] = {
@@ -360,14 +360,14 @@ function subtablePaths(
         summary: `Change fields of a ${sub.name} row (null empties one)`,
         parameters: [parameterRef('IfMatch')],
         requestBody: { required: true, content: json(changes) },
-        responses: writeResponses(200),
+        responses: rowWrite(200),
       },
       delete: {
         tags,
         operationId: op('deleteRow'),
         summary: `Remove a ${sub.name} row`,
         parameters: [parameterRef('IfMatch')],
-        responses: writeResponses(200),
+        responses: rowWrite(200),
       },
     };
   }
@@ -380,10 +380,10 @@ function binPaths(
   names: ModuleNames,
   base: string,
   op: (verb: string) => string,
+  record: JsonSchema,
 ): Record<string, JsonSchema> {
   const tags = [module.name];
   const bin = `/api/modules/${module.name}/recycle-bin`;
-  const record = { description: 'The record', headers: etagHeader, content: json(schemaRef(names.record)) };
   return {
     [bin]: {
       get: {
@@ -391,11 +391,7 @@ function binPaths(
         operationId: op('binList'),
         summary: `${module.name} records in the recycle bin (those you could delete), newest deletion first`,
         parameters: listParameters(module),
-        responses: {
-          200: { description: 'A page of deleted records', content: json(schemaRef(names.page)) },
-          400: responseRef('BadRequest'),
-          404: responseRef('NotFound'),
-        },
+        responses: pageResponses('A page of deleted records', names.page),
       },
       delete: {
         tags,
