@@ -21,6 +21,7 @@ import { openPglite } from './storage/pglite.ts';
 import { openPostgres } from './storage/postgres.ts';
 import { migrateSystem } from './storage/system.ts';
 import { migrateWorkspace } from './storage/workspace-migrations.ts';
+import { SavedViewStore } from './views/saved-views.ts';
 import { builtInActions } from './workflow/actions.ts';
 import { type WorkflowOptions, WorkflowService } from './workflow/service.ts';
 
@@ -46,6 +47,8 @@ export class Workspace {
   readonly packages: PackageService;
   /** BPMN processes: deploy, run, tasks, timers and jobs. */
   readonly workflows: WorkflowService;
+  /** Each user's saved list views. */
+  readonly views: SavedViewStore;
 
   constructor(
     readonly id: string,
@@ -58,8 +61,10 @@ export class Workspace {
     files: FileService,
     packages: PackageService,
     workflows: WorkflowService,
+    views: SavedViewStore,
   ) {
     this.workflows = workflows;
+    this.views = views;
     this.definitions = definitions;
     this.records = records;
     this.files = files;
@@ -189,6 +194,7 @@ export class Engine {
       files,
       packages,
       workflows,
+      new SavedViewStore(this.db, catalog, records),
     );
   }
 

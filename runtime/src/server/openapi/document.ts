@@ -9,6 +9,7 @@ import {
   PUBLIC_OPERATIONS,
   securitySchemes,
 } from './identity.ts';
+import { listPaths, listSchemas, moduleBulkPaths, viewsTag } from './lists.ts';
 import { metaPaths, metaSchemas } from './meta.ts';
 import { type ModuleNames, moduleNames, modulePaths, moduleSchemas, type RelatedPath } from './modules.ts';
 import { moduleSchemaName } from './names.ts';
@@ -36,6 +37,7 @@ export function buildOpenApiDocument(source: DocumentSource): JsonSchema {
     ...fileSchemas,
     ...packageSchemas,
     ...workflowSchemas,
+    ...listSchemas,
   };
   const paths: Record<string, JsonSchema> = {
     ...metaPaths,
@@ -44,12 +46,14 @@ export function buildOpenApiDocument(source: DocumentSource): JsonSchema {
     ...filePaths,
     ...packagePaths,
     ...workflowPaths,
+    ...listPaths,
   };
   for (const module of modules) {
     const own = moduleNames(module, taken);
     Object.assign(schemas, moduleSchemas(module, own));
     Object.assign(paths, modulePaths(module, own, relatedPaths(source, module, names)));
     Object.assign(paths, moduleAccessPaths(module, own.record));
+    Object.assign(paths, moduleBulkPaths(module.name, own.record));
   }
   return {
     openapi: '3.1.0',
@@ -72,6 +76,7 @@ export function buildOpenApiDocument(source: DocumentSource): JsonSchema {
       filesTag,
       packagesTag,
       workflowTag,
+      viewsTag,
       ...modules.map((m) => ({ name: m.name, description: m.definition.label.en ?? m.name })),
     ],
     // every operation wants a session cookie or a bearer token, but the few that hand them out
