@@ -35,6 +35,8 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          // a browser test walks through many pages; two cores shared with the database and the bundle
+          testTimeout: 120_000,
           globalSetup: ['test/setup/global-postgres.ts', 'test/setup/global-web.ts'],
         },
       },

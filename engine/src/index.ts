@@ -25,6 +25,7 @@ export { type PrincipalType, type Share, type ShareAccess, ShareService } from '
 export * from './browser.ts';
 export { type InverseRelation, ModuleCatalog } from './catalog.ts';
 export { ArchivedColumnStore, type ArchivedData } from './definitions/archive.ts';
+export { checkListView, listViewOf } from './definitions/list-view.ts';
 export {
   DefinitionStore,
   type ModuleState,
@@ -62,6 +63,7 @@ export {
 } from './packages/format.ts';
 export { type ExportOptions, PackageService } from './packages/service.ts';
 export type { PackageImportResult, PackageItemPreview, PackagePreview } from './packages/types.ts';
+export { type BulkFailure, MAX_BULK } from './records/bulk.ts';
 export { type Filter, OPERATORS } from './records/filter.ts';
 export type { LinkList } from './records/links.ts';
 export {
@@ -89,5 +91,11 @@ export { subtableName } from './storage/naming.ts';
 export { openPglite } from './storage/pglite.ts';
 export type { MigrationStep } from './storage/plan.ts';
 export { openPostgres } from './storage/postgres.ts';
+export {
+  MAX_VIEWS_PER_MODULE,
+  type SavedView,
+  SavedViewStore,
+  type ViewSettings,
+} from './views/saved-views.ts';
 export * from './workflow/index.ts';
 export { Engine, type EngineOptions, openDatabase, Workspace, type WorkspaceAccess } from './workspace.ts';

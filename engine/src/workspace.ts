@@ -24,6 +24,7 @@ import { openPglite } from './storage/pglite.ts';
 import { openPostgres } from './storage/postgres.ts';
 import { migrateSystem } from './storage/system.ts';
 import { migrateWorkspace } from './storage/workspace-migrations.ts';
+import { SavedViewStore } from './views/saved-views.ts';
 import { builtInActions } from './workflow/actions.ts';
 import type { WorkflowRecordAccess } from './workflow/record-binding.ts';
 import { type WorkflowOptions, WorkflowService } from './workflow/service.ts';
@@ -52,6 +53,8 @@ export class Workspace {
   readonly workflows: WorkflowService;
   /** In-app notifications (approval tasks, CC, workflow notify actions). */
   readonly notifications: NotificationService;
+  /** Each user's saved list views. */
+  readonly views: SavedViewStore;
 
   constructor(
     readonly id: string,
@@ -65,9 +68,11 @@ export class Workspace {
     packages: PackageService,
     workflows: WorkflowService,
     notifications: NotificationService,
+    views: SavedViewStore,
   ) {
     this.workflows = workflows;
     this.notifications = notifications;
+    this.views = views;
     this.definitions = definitions;
     this.records = records;
     this.files = files;
@@ -202,6 +207,7 @@ export class Engine {
       packages,
       workflows,
       new NotificationService(this.db, schema, this.#clock),
+      new SavedViewStore(this.db, catalog, records),
     );
   }
 

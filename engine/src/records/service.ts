@@ -21,6 +21,7 @@ import { FileReferences } from '../files/references.ts';
 import { parseSearch, searchCondition } from '../search/query.ts';
 import { type Db, dbErrorInfo, prepareStatement, SQLSTATE } from '../storage/db.ts';
 import { HISTORY_TABLE, OWNER_PATH_COLUMN, qualified } from '../storage/naming.ts';
+import { bulkIds, runBulk } from './bulk.ts';
 import { CreateHooks, type NewRecord } from './create-hooks.ts';
 import { DependentWrites } from './dependent-writes.ts';
 import { compileFilter } from './filter.ts';
@@ -477,20 +478,58 @@ export class RecordService {
     const policy = await this.access.policyOf(actor);
     validId(module, id);
     await this.#write('delete', () =>
-      this.db.transaction(async (tx) => {
-        const found = await this.#locate(module, id, policy, ['delete'], tx, true);
-        if (!found) throw notFound(`${module.name} record '${id}'`);
-        if (!found.allowed.delete) throw forbidden('delete', `this ${module.name} record`);
-        const [current] = await this.#dependents.attachRows(tx, module, [rowToRecord(module, found.row)]);
-        if (options.expectedVersion !== undefined && current.version !== options.expectedVersion) {
-          throw conflict(withoutHiddenFields(current, module, policy.fields(module)));
-        }
-        await releaseReferences(tx, this.catalog, this.#logs.history, module, id, actor);
-        const touched = await this.#dependents.prepare(tx, module, id, current, undefined);
-        await this.#binMove(tx, module, id, actor, 'delete');
-        await this.#dependents.finish(tx, module, id, current, undefined, touched);
+      this.db.transaction((tx) => this.#deleteIn(tx, module, id, actor, policy, options)),
+    );
+  }
+
+  async #deleteIn(
+    tx: Db,
+    module: CompiledModule,
+    id: string,
+    actor: Actor,
+    policy: Policy,
+    options: WriteOptions,
+  ) {
+    const found = await this.#locate(module, id, policy, ['delete'], tx, true);
+    if (!found) throw notFound(`${module.name} record '${id}'`);
+    if (!found.allowed.delete) throw forbidden('delete', `this ${module.name} record`);
+    const [current] = await this.#dependents.attachRows(tx, module, [rowToRecord(module, found.row)]);
+    if (options.expectedVersion !== undefined && current.version !== options.expectedVersion) {
+      throw conflict(withoutHiddenFields(current, module, policy.fields(module)));
+    }
+    await releaseReferences(tx, this.catalog, this.#logs.history, module, id, actor);
+    const touched = await this.#dependents.prepare(tx, module, id, current, undefined);
+    await this.#binMove(tx, module, id, actor, 'delete');
+    await this.#dependents.finish(tx, module, id, current, undefined, touched);
+  }
+
+  /**
+   * Applies one patch to each of `ids` (a bulk edit): all or nothing, with each failing record's
+   * problems (validation, permission, a unique value) in the error.
+   */
+  async bulkUpdate(moduleName: string, ids: unknown, patch: unknown, actor: Actor): Promise<StoredRecord[]> {
+    const module = this.catalog.byName(moduleName);
+    const list = bulkIds(ids);
+    const policy = await this.access.policyOf(actor);
+    return runBulk(this.db, list, { en: 'updated', zh: '更新' }, (tx, id) =>
+      this.#write('write', async () => {
+        const updated = await this.#tryUpdate(tx, module, id, patch, actor, policy, {}, true, {});
+        // holding the row lock, no other writer can get between the read and the write
+        if (!updated) throw notFound(`${module.name} record '${id}'`);
+        return updated;
       }),
     );
+  }
+
+  /** Moves each of `ids` to the recycle bin: all or nothing, as `bulkUpdate`. */
+  async bulkDelete(moduleName: string, ids: unknown, actor: Actor): Promise<number> {
+    const module = this.catalog.byName(moduleName);
+    const list = bulkIds(ids);
+    const policy = await this.access.policyOf(actor);
+    const done = await runBulk(this.db, list, { en: 'deleted', zh: '删除' }, (tx, id) =>
+      this.#write('delete', () => this.#deleteIn(tx, module, id, actor, policy, {})),
+    );
+    return done.length;
   }
 
   /** Takes a record out of the recycle bin (needs the delete permission on it). */

@@ -290,6 +290,14 @@ const WORKSPACE_MIGRATIONS: ((S: string) => string[])[] = [
     `CREATE INDEX _notifications_recipient ON ${S}._notifications (recipient, id DESC)`,
     `CREATE INDEX _notifications_unread ON ${S}._notifications (recipient) WHERE read_at IS NULL`,
   ],
+  // 10: each user's saved list views (filter, keyword, sort, columns) per module
+  (S) => [
+    `CREATE TABLE ${S}._saved_views (
+      id uuid PRIMARY KEY, user_id uuid NOT NULL REFERENCES ${S}._users (id) ON DELETE CASCADE,
+      module_id text NOT NULL, name text NOT NULL, settings jsonb NOT NULL,
+      created_at timestamptz NOT NULL DEFAULT now(), updated_at timestamptz NOT NULL DEFAULT now())`,
+    `CREATE UNIQUE INDEX _saved_views_name ON ${S}._saved_views (user_id, module_id, lower(name))`,
+  ],
 ];
 
 /** Arbitrary constant: the advisory lock that serializes a workspace's migrations across servers. */

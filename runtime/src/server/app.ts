@@ -6,6 +6,7 @@ import { archivedColumnRoutes } from './archived-columns.ts';
 import { authentication } from './auth.ts';
 import { authRoutes } from './auth-routes.ts';
 import { payloadTooLarge } from './body.ts';
+import { bulkRoutes } from './bulk.ts';
 import { docsRoutes } from './docs.ts';
 import type { ApiEnv } from './env.ts';
 import { exportRoutes } from './export.ts';
@@ -21,6 +22,7 @@ import { recordRoutes } from './records.ts';
 import { recycleBinRoutes } from './recycle-bin.ts';
 import { roleRoutes } from './roles.ts';
 import { shareRoutes } from './shares.ts';
+import { viewRoutes } from './views.ts';
 import { mountWebApps, type WebApp } from './web-apps.ts';
 import { workflowRoutes } from './workflows.ts';
 
@@ -91,12 +93,14 @@ export function createApp(options: AppOptions): Hono<ApiEnv> {
   app.route('/api/meta', archivedColumnRoutes(workspace));
   app.route('/api/meta', metaRoutes(engine, workspace));
   app.route('/api/modules', exportRoutes(workspace)); // before the records: 'export' is no record id
+  app.route('/api/modules', bulkRoutes(workspace));
   app.route('/api/modules', shareRoutes(workspace));
   app.route('/api/modules', recycleBinRoutes(workspace));
   app.route('/api/modules', recordRoutes(workspace));
   const files = fileRoutes(workspace);
   app.route('/api/modules', files.uploads);
   app.route('/api/files', files.downloads);
+  app.route('/api/views', viewRoutes(workspace));
   app.route('/api/roles', roleRoutes(workspace));
   app.route('/api/package', packageRoutes(workspace));
   app.route('/api/workflows', workflowRoutes(workspace));

@@ -2,10 +2,15 @@ import { mayRead, type StoredRecord, SYSTEM_FIELDS, type Workspace } from '@crm/
 import { stringify } from 'csv-stringify/sync';
 import { Hono } from 'hono';
 import type { ApiEnv } from './env.ts';
+import { xlsxStream } from './export-xlsx.ts';
 import { listQueryFrom } from './list-query.ts';
 import { httpProblem } from './problem.ts';
 
-const FORMATS = { csv: 'text/csv; charset=utf-8', jsonl: 'application/jsonl; charset=utf-8' } as const;
+const FORMATS = {
+  csv: 'text/csv; charset=utf-8',
+  jsonl: 'application/jsonl; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+} as const;
 type Format = keyof typeof FORMATS;
 const EXPORT_PARAMETERS = ['filter', 'sort', 'fields', 'format', 'q'];
 
@@ -30,7 +35,7 @@ function cell(value: unknown): string | number | boolean | null {
 }
 
 /**
- * `GET /api/modules/{module}/records/export?format=csv|jsonl` (and the list's filter, sort and
+ * `GET /api/modules/{module}/records/export?format=csv|xlsx|jsonl` (and the list's filter, sort and
  * fields): every matching record the actor may read, with the fields they may read. Needs the
  * export permission; streamed a page at a time.
  */
@@ -41,7 +46,7 @@ export function exportRoutes(workspace: Workspace): Hono<ApiEnv> {
     const query = listQueryFrom(c, EXPORT_PARAMETERS);
     const format = (c.req.query('format') ?? 'csv') as Format;
     if (!Object.hasOwn(FORMATS, format)) {
-      throw httpProblem('invalid-query', '/format', 'enum', "must be 'csv' or 'jsonl'");
+      throw httpProblem('invalid-query', '/format', 'enum', "must be 'csv', 'xlsx' or 'jsonl'");
     }
     const name = c.req.param('module');
     const module = workspace.catalog.byName(name);
@@ -56,6 +61,13 @@ export function exportRoutes(workspace: Workspace): Hono<ApiEnv> {
     const pages = workspace.records.export(name, c.var.actor, query);
     // the first page before the response starts: a refusal is still a problem document
     const first = await pages.next();
+    const headers = {
+      'Content-Type': FORMATS[format],
+      'Content-Disposition': `attachment; filename="${module.name}.${format}"`,
+    };
+    if (format === 'xlsx') {
+      return c.body(xlsxStream(module.name, columns, first.done ? [] : first.value, pages), 200, headers);
+    }
     const encoder = new TextEncoder();
     const render = (records: StoredRecord[], header: boolean) =>
       format === 'csv'
@@ -77,10 +89,7 @@ export function exportRoutes(workspace: Workspace): Hono<ApiEnv> {
         await pages.return(undefined);
       },
     });
-    return c.body(body, 200, {
-      'Content-Type': FORMATS[format],
-      'Content-Disposition': `attachment; filename="${module.name}.${format}"`,
-    });
+    return c.body(body, 200, headers);
   });
 
   return app;

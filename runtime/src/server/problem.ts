@@ -1,4 +1,4 @@
-import { dbErrorInfo, EngineError, type EngineErrorKind, type Problem } from '@crm/engine';
+import { type BulkFailure, dbErrorInfo, EngineError, type EngineErrorKind, type Problem } from '@crm/engine';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { etagOf } from './etag.ts';
@@ -127,6 +127,14 @@ function describe(error: unknown): Described {
       if (typeof version === 'number') headers.ETag = etagOf(version);
     }
     if (error.details.steps !== undefined) extensions.steps = error.details.steps;
+    // a bulk operation: each record that failed, with its own problems
+    if (Array.isArray(error.details.records)) {
+      extensions.records = (error.details.records as BulkFailure[]).map((r) => ({
+        id: r.id,
+        index: r.index,
+        errors: r.problems.map(toApiError),
+      }));
+    }
     return {
       kind: kindOfEngineError(error),
       detail: error.message,

@@ -6,6 +6,8 @@ type Area = 'records' | 'meta' | 'admin';
 const AREAS: { prefix: string; area: Area }[] = [
   { prefix: '/api/modules/', area: 'records' },
   { prefix: '/api/files/', area: 'records' },
+  // a user's own saved list views
+  { prefix: '/api/views', area: 'records' },
   { prefix: '/api/meta/', area: 'meta' },
   // people work their own workflow tasks with record rights; the rest of /api/workflows is admin
   { prefix: '/api/workflows/tasks', area: 'records' },

@@ -196,13 +196,19 @@ export function moduleAccessPaths(module: CompiledModule, record: string): Recor
           parameterRef('Search'),
           query('sort', { type: 'string' }),
           query('fields', { type: 'string' }),
-          query('format', { enum: ['csv', 'jsonl'], default: 'csv' }),
+          query('format', { enum: ['csv', 'xlsx', 'jsonl'], default: 'csv' }),
         ],
         responses: {
           200: {
             description: 'The records, streamed',
             content: {
               'text/csv': { schema: { type: 'string' } },
+              'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {
+                schema: {
+                  type: 'string',
+                  contentMediaType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+                },
+              },
               'application/jsonl': { schema: { type: 'string' } },
             },
           },

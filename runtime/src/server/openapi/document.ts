@@ -9,6 +9,7 @@ import {
   PUBLIC_OPERATIONS,
   securitySchemes,
 } from './identity.ts';
+import { listPaths, listSchemas, moduleBulkPaths, viewsTag } from './lists.ts';
 import { metaPaths, metaSchemas } from './meta.ts';
 import { type ModuleNames, moduleNames, modulePaths, moduleSchemas, type RelatedPath } from './modules.ts';
 import { moduleSchemaName } from './names.ts';
@@ -38,6 +39,7 @@ export function buildOpenApiDocument(source: DocumentSource): JsonSchema {
     ...packageSchemas,
     ...workflowSchemas,
     ...notificationSchemas,
+    ...listSchemas,
   };
   const paths: Record<string, JsonSchema> = {
     ...metaPaths,
@@ -47,12 +49,14 @@ export function buildOpenApiDocument(source: DocumentSource): JsonSchema {
     ...packagePaths,
     ...workflowPaths,
     ...notificationPaths,
+    ...listPaths,
   };
   for (const module of modules) {
     const own = moduleNames(module, taken);
     Object.assign(schemas, moduleSchemas(module, own));
     Object.assign(paths, modulePaths(module, own, relatedPaths(source, module, names)));
     Object.assign(paths, moduleAccessPaths(module, own.record));
+    Object.assign(paths, moduleBulkPaths(module.name, own.record));
   }
   return {
     openapi: '3.1.0',
@@ -76,6 +80,7 @@ export function buildOpenApiDocument(source: DocumentSource): JsonSchema {
       packagesTag,
       workflowTag,
       notificationTag,
+      viewsTag,
       ...modules.map((m) => ({ name: m.name, description: m.definition.label.en ?? m.name })),
     ],
     // every operation wants a session cookie or a bearer token, but the few that hand them out
