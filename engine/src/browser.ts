@@ -2,6 +2,14 @@
 
 export { formatNumber, type ParsedPattern, parsePattern, periodKey } from './autonumber/pattern.ts';
 export { createAjv, problemsFromAjv } from './compile/ajv.ts';
+export {
+  CONDITION_KEYS,
+  type ConditionKey,
+  type ConditionState,
+  compileConditions,
+  type FieldConditions,
+  type FormConditions,
+} from './compile/conditions.ts';
 export { fieldJsonSchema, localize, recordJsonSchema } from './compile/json-schema.ts';
 export { type CompiledModule, compileModule } from './compile/module.ts';
 export { feelScopeOf } from './compile/scope.ts';

@@ -1,7 +1,9 @@
 import type { ModuleDefinition } from '../definitions/types.ts';
 import { optionsOf } from '../fields/options.ts';
 import type { FieldTypeRegistry, JsonSchema } from '../fields/registry.ts';
+import { formConditionsOf } from './conditions.ts';
 import { localize } from './json-schema.ts';
+import { feelScopeOf } from './scope.ts';
 
 /** Field order: layout sections first, then fields no section places. */
 export function fieldOrder(module: ModuleDefinition): string[] {
@@ -12,7 +14,8 @@ export function fieldOrder(module: ModuleDefinition): string[] {
 
 /**
  * rjsf uiSchema: widget, placeholder, help and read-only per field, the order, and the sections
- * under `ui:layout` for the app's object template to lay out in columns.
+ * under `ui:layout` for the app's object template to lay out in columns; the FEEL conditions of
+ * fields under `ui:conditions` (see conditions.ts) for the form to decide live.
  */
 export function recordUiSchema(
   module: ModuleDefinition,
@@ -54,5 +57,11 @@ export function recordUiSchema(
         : []),
     ],
   };
+  const conditions = formConditionsOf(
+    module,
+    feelScopeOf(module, registry),
+    (field) => registry.require(field.type).computed === true,
+  );
+  if (conditions) ui['ui:conditions'] = conditions;
   return ui;
 }

@@ -1,4 +1,4 @@
-import type { FieldAccess, JsonSchema } from '@crm/engine';
+import type { FieldAccess, FormConditions, JsonSchema } from '@crm/engine';
 
 /**
  * A module's form schemas as one actor may use them: fields they may not read left out (of the
@@ -33,6 +33,11 @@ export function formSchemasFor(
         .map((section) => ({ ...section, fields: section.fields.filter(shown) }))
         .filter((section) => section.fields.length > 0),
     };
+  }
+  const conditions = uiSchema['ui:conditions'] as FormConditions | undefined;
+  if (conditions) {
+    const fields = Object.entries(conditions.fields).filter(([name]) => shown(name));
+    if (fields.length > 0) ui['ui:conditions'] = { ...conditions, fields: Object.fromEntries(fields) };
   }
   return { jsonSchema: { ...jsonSchema, properties, required }, uiSchema: ui };
 }
