@@ -13,11 +13,12 @@ export {
 export { fieldJsonSchema, localize, recordJsonSchema } from './compile/json-schema.ts';
 export { type CompiledModule, compileModule } from './compile/module.ts';
 export { feelScopeOf } from './compile/scope.ts';
-export { fieldOrder, recordUiSchema } from './compile/ui-schema.ts';
+export { fieldOrder, fieldUiSchema, recordUiSchema } from './compile/ui-schema.ts';
 export { DefinitionChecker } from './definitions/check.ts';
 export { assignIds, newId } from './definitions/ids.ts';
 export { fieldMetaSchema, moduleMetaSchema } from './definitions/meta-schema.ts';
 export { API_NAME_PATTERN, RESERVED_NAMES, SYSTEM_FIELDS } from './definitions/names.ts';
+export { titleFieldOf } from './definitions/title.ts';
 export type * from './definitions/types.ts';
 export { SUPPORTED_LOCALES } from './definitions/types.ts';
 export { EngineError, type EngineErrorKind, type Problem, pointerOf } from './errors.ts';
