@@ -151,7 +151,8 @@ export function metaRoutes(engine: Engine, workspace: Workspace): Hono<ApiEnv> {
       const target = catalog.byId(id)?.definition;
       return target && { module: target.name, titleField: titleFieldOf(target) };
     });
-    return c.json({ ...form, uiSchema, version: module.version }, 200, {
+    const related = await workspace.records.relatedLists(module.name, c.var.actor);
+    return c.json({ ...form, uiSchema, related, version: module.version }, 200, {
       'Content-Language': locale,
       Vary: 'Accept-Language',
     });

@@ -22,7 +22,14 @@ const ticket = {
   label: { en: 'Ticket', 'zh-CN': '工单' },
   fields: [
     { id: 'ft_title', name: 'title', type: 'text', label: { en: 'Title' }, required: true },
-    { id: 'ft_company', name: 'company', type: 'relation', label: { en: 'Company' }, target: 'mod_fcompany' },
+    {
+      id: 'ft_company',
+      name: 'company',
+      type: 'relation',
+      label: { en: 'Company' },
+      target: 'mod_fcompany',
+      inverse: { name: 'tickets', label: { en: 'Tickets', 'zh-CN': '工单' } },
+    },
     { id: 'ft_urgent', name: 'urgent', type: 'boolean', label: { en: 'Urgent' } },
     {
       id: 'ft_reason',
@@ -108,6 +115,19 @@ forEachDatabase('form support API', (handle) => {
     expect(form.body.uiSchema['ui:conditions']).toMatchObject({
       fields: { reason: { requiredWhen: 'urgent = true' } },
     });
+  });
+
+  it('lists the related lists of a module with the module and title field of their records', async () => {
+    const form = await apiClient(handle()).get<{ related: unknown[] }>('/api/meta/modules/fcompany/schema');
+    expect(form.body.related).toEqual([
+      {
+        name: 'tickets',
+        label: { en: 'Tickets', 'zh-CN': '工单' },
+        module: 'fticket',
+        titleField: 'title',
+        field: 'company',
+      },
+    ]);
   });
 
   it('answers a condition-required field left empty with a problem at its pointer, in both languages', async () => {
