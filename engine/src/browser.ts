@@ -27,3 +27,4 @@ export { type FileReference, type FileSettings, fileSettings } from './fields/fi
 export type { ColumnSpec, FieldType, FilterFamily, JsonSchema } from './fields/index.ts';
 export { builtInFieldTypes, createFieldTypeRegistry, FieldTypeRegistry } from './fields/index.ts';
 export type { RelatedListInfo } from './records/related.ts';
+export type { HistoryEntry, RowChanges } from './records/types.ts';

@@ -152,10 +152,14 @@ export function metaRoutes(engine: Engine, workspace: Workspace): Hono<ApiEnv> {
       return target && { module: target.name, titleField: titleFieldOf(target) };
     });
     const related = await workspace.records.relatedLists(module.name, c.var.actor);
-    return c.json({ ...form, uiSchema, related, version: module.version }, 200, {
-      'Content-Language': locale,
-      Vary: 'Accept-Language',
-    });
+    return c.json(
+      { ...form, uiSchema, related, titleField: titleFieldOf(module.definition), version: module.version },
+      200,
+      {
+        'Content-Language': locale,
+        Vary: 'Accept-Language',
+      },
+    );
   });
 
   app.post('/publish/preview', async (c) => {

@@ -118,7 +118,10 @@ forEachDatabase('form support API', (handle) => {
   });
 
   it('lists the related lists of a module with the module and title field of their records', async () => {
-    const form = await apiClient(handle()).get<{ related: unknown[] }>('/api/meta/modules/fcompany/schema');
+    const form = await apiClient(handle()).get<{ related: unknown[]; titleField: string }>(
+      '/api/meta/modules/fcompany/schema',
+    );
+    expect(form.body.titleField).toBe('company_name');
     expect(form.body.related).toEqual([
       {
         name: 'tickets',

@@ -19,6 +19,7 @@ export interface FieldValueProps {
 function useLabels(ids: readonly string[], resolve: (ids: readonly string[]) => Promise<Choice[]>) {
   const [labels, setLabels] = useState<Map<string, Choice>>(new Map());
   const key = ids.join(',');
+  // biome-ignore lint/correctness/useExhaustiveDependencies: keyed by the ids, not the arrays' identity
   useEffect(() => {
     let live = true;
     if (ids.length > 0) {

@@ -1,46 +1,10 @@
 /** Values as users read them, formatted for their locale. */
 import type { JsonSchema } from '@crm/engine/browser';
+import { formatters, type Money } from '../i18n/format.ts';
+import { isLocale } from '../i18n/i18n.ts';
 
-export interface Money {
-  amount: number;
-  currency?: string;
-}
-
-export function isMoney(value: unknown): value is Money {
+function isMoney(value: unknown): value is Money {
   return typeof value === 'object' && value !== null && typeof (value as Money).amount === 'number';
-}
-
-export function formatNumber(value: number, locale: string, fractionDigits?: number): string {
-  return new Intl.NumberFormat(locale, {
-    ...(fractionDigits === undefined
-      ? {}
-      : { minimumFractionDigits: fractionDigits, maximumFractionDigits: fractionDigits }),
-  }).format(value);
-}
-
-export function formatMoney(value: Money, locale: string): string {
-  try {
-    return new Intl.NumberFormat(locale, { style: 'currency', currency: value.currency ?? 'CNY' }).format(
-      value.amount,
-    );
-  } catch {
-    return `${formatNumber(value.amount, locale)} ${value.currency ?? ''}`.trim();
-  }
-}
-
-export function formatDate(value: string, locale: string): string {
-  const [y, m, d] = value.split('-').map(Number);
-  if (!y || !m || !d) return value;
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(
-    Date.UTC(y, m - 1, d),
-  );
-}
-
-export function formatDateTime(value: string, locale: string): string {
-  const time = Date.parse(value);
-  return Number.isNaN(time)
-    ? value
-    : new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(time);
 }
 
 /**
@@ -55,12 +19,14 @@ export function formatPlain(
   words: { yes: string; no: string },
 ): string {
   if (value === null || value === undefined || value === '') return '';
-  if (isMoney(value)) return formatMoney(value, locale);
+  const format = formatters(isLocale(locale) ? locale : 'en');
+  if (isMoney(value)) return format.money({ amount: value.amount, currency: value.currency ?? 'CNY' });
   const widget = ui?.['ui:widget'];
-  const format = (schema?.format ?? (schema?.items as JsonSchema | undefined)?.format) as string | undefined;
+  const kind = (schema?.format ?? (schema?.items as JsonSchema | undefined)?.format) as string | undefined;
   if (typeof value === 'boolean') return value ? words.yes : words.no;
   if (typeof value === 'number') {
-    const text = formatNumber(value, locale);
+    // a percent field holds the number of percent (15 means 15 %)
+    const text = format.number(value);
     return widget === 'percent' ? `${text} %` : text;
   }
   const labels = (ui?.['ui:enumNames'] ?? []) as string[];
@@ -73,8 +39,8 @@ export function formatPlain(
   };
   if (Array.isArray(value)) return value.map(label).join(', ');
   if (typeof value === 'string') {
-    if (widget === 'date' || format === 'date') return formatDate(value, locale);
-    if (widget === 'datetime' || format === 'date-time') return formatDateTime(value, locale);
+    if (widget === 'date' || kind === 'date') return format.date(value);
+    if (widget === 'datetime' || kind === 'date-time') return format.dateTime(value);
     return label(value);
   }
   return JSON.stringify(value);

@@ -1,6 +1,6 @@
 /** The record form and its pieces, shared by the runtime app and the designer's live preview. */
 export { FieldValue, type FieldValueProps } from './FieldValue.tsx';
-export { formatDate, formatDateTime, formatMoney, formatNumber, formatPlain } from './format.ts';
+export { formatPlain } from './format.ts';
 export { mergeValues, sameValue, serverChanges } from './merge.ts';
 export { type FormText, formText } from './messages.ts';
 export { errorTreeOf, type FieldProblem, problemText } from './problems.ts';

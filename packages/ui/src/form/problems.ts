@@ -9,7 +9,7 @@ export interface FieldProblem {
   /** English text (the API's `detail`, the engine's `message`). */
   detail?: string;
   message?: string;
-  messages?: Record<string, string>;
+  messages?: Partial<Record<string, string>>;
 }
 
 /** rjsf's ErrorSchema: `__errors` at each node, children by property name or array index. */

@@ -4,6 +4,8 @@
  * widgets their own client.
  */
 import type { FileReference, LocaleText } from '@crm/engine/browser';
+import { isLocale } from '../i18n/i18n.ts';
+import { localize } from '../i18n/localize.ts';
 
 export interface Choice {
   value: string;
@@ -41,10 +43,6 @@ function titleOf(record: Record<string, unknown>, titleField: string): string {
   return value === null || value === undefined || value === '' ? String(record.id) : String(value);
 }
 
-function localized(name: LocaleText, locale: string): string {
-  return name[locale] ?? name[locale.split('-')[0]] ?? name.en ?? Object.values(name)[0] ?? '';
-}
-
 const q = encodeURIComponent;
 
 /** The widgets' services over the REST API. */
@@ -57,7 +55,7 @@ export function httpFormServices(client: JsonClient, locale: string): FormServic
   const userChoices = (users: Users) =>
     users.data.map((u) => ({ value: u.id, label: u.displayName || u.username, inactive: !u.active }));
   const departmentChoices = (departments: Departments) =>
-    departments.data.map((d) => ({ value: d.id, label: localized(d.name, locale) }));
+    departments.data.map((d) => ({ value: d.id, label: localize(d.name, isLocale(locale) ? locale : 'en') }));
   const fields = (titleField: string) =>
     q(['id', titleField].filter((v, i, a) => a.indexOf(v) === i).join(','));
   return {

@@ -240,9 +240,10 @@ export function metaSchemas(fieldTypes: string[]): Record<string, JsonSchema> {
             required: ['name', 'label', 'module', 'titleField', 'field'],
           },
         },
+        titleField: { type: 'string', description: "The field that titles the module's records" },
         version: { type: 'integer' },
       },
-      required: ['jsonSchema', 'uiSchema', 'related', 'version'],
+      required: ['jsonSchema', 'uiSchema', 'related', 'titleField', 'version'],
     },
     [crmSchema('FieldType')]: {
       type: 'object',

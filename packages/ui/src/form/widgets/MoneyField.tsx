@@ -1,6 +1,5 @@
 import type { FieldProps } from '@rjsf/utils';
 import { InputNumber, Select, Space } from 'antd';
-import type { Money } from '../format.ts';
 
 interface MoneySchema {
   properties?: {
@@ -14,7 +13,7 @@ export function MoneyField(props: FieldProps) {
   const schema = props.schema as MoneySchema;
   const currencies = schema.properties?.currency?.enum ?? [];
   const fallback = schema.properties?.currency?.default ?? currencies[0] ?? 'CNY';
-  const value = props.formData as Money | undefined;
+  const value = props.formData as { amount: number; currency?: string } | undefined;
   const currency = value?.currency ?? fallback;
   const amount = schema.properties?.amount ?? {};
   const step = amount.multipleOf;
@@ -24,7 +23,8 @@ export function MoneyField(props: FieldProps) {
     ...((props.errorSchema as { amount?: { __errors?: string[] } } | undefined)?.amount?.__errors ?? []),
   ];
   const disabled = props.disabled || props.readonly;
-  const change = (next: Money | undefined) => props.onChange(next, props.fieldPathId.path);
+  const change = (next: { amount: number; currency: string } | undefined) =>
+    props.onChange(next, props.fieldPathId.path);
   return (
     <Space.Compact style={{ width: '100%' }}>
       <InputNumber

@@ -21,6 +21,7 @@ export function useChoices(
 
   const missing = values.filter((id) => !known.has(id));
   const missingKey = missing.join(',');
+  // biome-ignore lint/correctness/useExhaustiveDependencies: keyed by the ids, not the arrays' identity
   useEffect(() => {
     if (missing.length === 0) return;
     let live = true;
