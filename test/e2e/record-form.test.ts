@@ -49,6 +49,16 @@ const quote = {
       currency: 'CNY',
     },
     { id: 'q_notes', name: 'notes', type: 'text', label: { en: 'Notes', 'zh-CN': '备注' } },
+    { id: 'q_rep', name: 'sales_rep', type: 'user', label: { en: 'Sales rep', 'zh-CN': '销售' } },
+    { id: 'q_dept', name: 'department', type: 'department', label: { en: 'Department', 'zh-CN': '部门' } },
+    { id: 'q_due', name: 'due', type: 'date', label: { en: 'Due', 'zh-CN': '截止日期' } },
+    {
+      id: 'q_docs',
+      name: 'documents',
+      type: 'file',
+      label: { en: 'Documents', 'zh-CN': '文件' },
+      multiple: true,
+    },
     {
       id: 'q_lines',
       name: 'lines',
@@ -245,6 +255,58 @@ describe('the record form and record page', () => {
     await field(page, 'notes').fill('');
     await field(page, 'notes').press('Escape');
     await page.waitForURL(new RegExp(`/m/quote/${created.id}$`));
+  });
+
+  it('uploads attachments, picks people, departments and dates, and lists related records', async () => {
+    const { workspace } = web.handle;
+    await workspace.identity.departments.create({ name: { en: 'East sales', 'zh-CN': '华东销售' } });
+    const page = await web.loggedInPage('/m/quote/new');
+    await page.getByTestId('record-form').waitFor();
+    await field(page, 'title').fill('With documents');
+    await field(page, 'customer').click();
+    await field(page, 'customer').fill('华东');
+    await page
+      .locator('.ant-select-dropdown:visible .ant-select-item-option')
+      .filter({ hasText: '上海华东精密' })
+      .click();
+    await page.locator('#root_documents input[type=file]').setInputFiles({
+      name: 'spec.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('the specification'),
+    });
+    await page.locator('#root_documents .ant-upload-list').getByText('spec.txt').waitFor();
+    await field(page, 'sales_rep').click();
+    await field(page, 'sales_rep').fill('test');
+    await page
+      .locator('.ant-select-dropdown:visible .ant-select-item-option')
+      .filter({ hasText: 'Test admin' })
+      .click();
+    await field(page, 'department').click();
+    await page
+      .locator('.ant-select-dropdown:visible .ant-select-item-option')
+      .filter({ hasText: 'East sales' })
+      .click();
+    await field(page, 'due').click();
+    await field(page, 'due').fill('2026-03-01');
+    await field(page, 'due').press('Tab');
+    await save(page);
+
+    await page.getByRole('heading', { name: 'With documents' }).waitFor();
+    const details = page.getByTestId('record-page');
+    await details.getByText('Test admin').waitFor();
+    await details.getByText('East sales').waitFor();
+    await details.getByText('Mar 1, 2026').waitFor();
+    await page.getByRole('tab', { name: 'Attachments (1)' }).click();
+    const link = page.getByRole('link', { name: 'spec.txt' });
+    const download = await page.request.get(`${web.url}${await link.getAttribute('href')}`);
+    expect(await download.text()).toBe('the specification');
+
+    // the customer's page lists the quote among its related records
+    await page.getByRole('tab', { name: 'Details' }).click();
+    await page.locator('.crm-record-page a', { hasText: '上海华东精密' }).first().click();
+    await page.getByRole('tab', { name: 'Related' }).click();
+    await page.getByTestId('related-quotes').getByRole('link', { name: 'With documents' }).waitFor();
+    await web.screenshot(page, 'related');
   });
 
   it('lays the record page out for a phone, in Chinese', async () => {
