@@ -9,6 +9,8 @@ const AREAS: { prefix: string; area: Area }[] = [
   { prefix: '/api/meta/', area: 'meta' },
   // people work their own workflow tasks with record rights; the rest of /api/workflows is admin
   { prefix: '/api/workflows/tasks', area: 'records' },
+  // a user's own notifications go with their record work
+  { prefix: '/api/notifications', area: 'records' },
   // pickers: people and departments by name, for whoever works with records
   { prefix: '/api/org/directory/', area: 'records' },
   { prefix: '/api/org/', area: 'admin' },
