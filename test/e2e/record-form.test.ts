@@ -60,6 +60,31 @@ const quote = {
       multiple: true,
     },
     {
+      id: 'q_others',
+      name: 'competitors',
+      type: 'relations',
+      label: { en: 'Competitors', 'zh-CN': '竞争对手' },
+      target: 'mod_demo_customer',
+    },
+    {
+      id: 'q_tags',
+      name: 'tags',
+      type: 'multiSelect',
+      label: { en: 'Tags', 'zh-CN': '标签' },
+      options: [
+        { value: 'urgent', label: { en: 'Urgent', 'zh-CN': '紧急' } },
+        { value: 'export', label: { en: 'Export', 'zh-CN': '出口' } },
+      ],
+    },
+    {
+      id: 'q_units',
+      name: 'units',
+      type: 'formula',
+      label: { en: 'Units', 'zh-CN': '件数' },
+      expression: 'sum(for l in lines return l.qty)',
+      resultType: 'integer',
+    },
+    {
       id: 'q_lines',
       name: 'lines',
       type: 'subtable',
@@ -181,6 +206,7 @@ describe('the record form and record page', () => {
       },
     ]);
     await page.getByText('上海华东精密机械有限公司').first().waitFor();
+    await page.getByTestId('record-page').getByText('Units').waitFor();
     // the read view hides what the condition hides
     expect(await page.getByText('Lost reason').count()).toBe(0);
     await web.screenshot(page, 'record-page');
@@ -286,16 +312,36 @@ describe('the record form and record page', () => {
       .locator('.ant-select-dropdown:visible .ant-select-item-option')
       .filter({ hasText: 'East sales' })
       .click();
+    for (const name of ['华东', '智云']) {
+      await field(page, 'competitors').click();
+      await field(page, 'competitors').fill(name);
+      await page
+        .locator('.ant-select-dropdown:visible .ant-select-item-option')
+        .filter({ hasText: name })
+        .first()
+        .click();
+    }
+    await field(page, 'tags').click();
+    const tagOptions = page.locator('.ant-select-dropdown:visible .ant-select-item-option');
+    await tagOptions.filter({ hasText: 'Urgent' }).click();
+    await tagOptions.filter({ hasText: 'Export' }).click();
+    await page.getByRole('heading', { name: 'New Quote' }).click(); // closes the dropdown
     await field(page, 'due').click();
     await field(page, 'due').fill('2026-03-01');
     await field(page, 'due').press('Tab');
     await save(page);
-
-    await page.getByRole('heading', { name: 'With documents' }).waitFor();
+    await page.getByRole('heading', { name: 'With documents' }).waitFor({ timeout: 30_000 });
     const details = page.getByTestId('record-page');
     await details.getByText('Test admin').waitFor();
     await details.getByText('East sales').waitFor();
     await details.getByText('Mar 1, 2026').waitFor();
+    await details.getByText('Urgent, Export').waitFor();
+    const stored = await workspace.records.list('quote', SYSTEM_ACTOR, {
+      filter: { field: 'title', op: 'eq', value: 'With documents' },
+      fields: ['competitors', 'tags'],
+    });
+    expect(stored.data[0]).toMatchObject({ tags: ['urgent', 'export'] });
+    expect(stored.data[0].competitors).toHaveLength(2);
     await page.getByRole('tab', { name: 'Attachments (1)' }).click();
     const link = page.getByRole('link', { name: 'spec.txt' });
     const download = await page.request.get(`${web.url}${await link.getAttribute('href')}`);
@@ -307,6 +353,11 @@ describe('the record form and record page', () => {
     await page.getByRole('tab', { name: 'Related' }).click();
     await page.getByTestId('related-quotes').getByRole('link', { name: 'With documents' }).waitFor();
     await web.screenshot(page, 'related');
+  });
+
+  it('shows a not-found state for a record that does not exist', async () => {
+    const page = await web.loggedInPage('/m/quote/00000000-0000-4000-8000-000000000000');
+    await page.getByTestId('error').getByText('This page does not exist').waitFor();
   });
 
   it('lays the record page out for a phone, in Chinese', async () => {
