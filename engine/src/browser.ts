@@ -2,6 +2,7 @@
 
 export { formatNumber, type ParsedPattern, parsePattern, periodKey } from './autonumber/pattern.ts';
 export { createAjv, problemsFromAjv } from './compile/ajv.ts';
+export { type FeelCompletion, feelCompletions, feelScopeFor } from './compile/feel-assist.ts';
 export { fieldJsonSchema, localize, recordJsonSchema } from './compile/json-schema.ts';
 export { type CompiledModule, compileModule } from './compile/module.ts';
 export { feelScopeOf } from './compile/scope.ts';
@@ -10,6 +11,7 @@ export { DefinitionChecker } from './definitions/check.ts';
 export { assignIds, newId } from './definitions/ids.ts';
 export { fieldMetaSchema, moduleMetaSchema } from './definitions/meta-schema.ts';
 export { API_NAME_PATTERN, RESERVED_NAMES, SYSTEM_FIELDS } from './definitions/names.ts';
+export { type PlannedModule, type PlanSentence, planInWords } from './definitions/plan-words.ts';
 export type * from './definitions/types.ts';
 export { SUPPORTED_LOCALES } from './definitions/types.ts';
 export { EngineError, type EngineErrorKind, type Problem, pointerOf } from './errors.ts';

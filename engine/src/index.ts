@@ -26,6 +26,7 @@ export * from './browser.ts';
 export { type InverseRelation, ModuleCatalog } from './catalog.ts';
 export { ArchivedColumnStore, type ArchivedData } from './definitions/archive.ts';
 export {
+  type DefinitionDiff,
   DefinitionStore,
   type ModuleState,
   type PublicStep,

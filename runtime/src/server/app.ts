@@ -9,6 +9,7 @@ import { payloadTooLarge } from './body.ts';
 import { docsRoutes } from './docs.ts';
 import type { ApiEnv } from './env.ts';
 import { exportRoutes } from './export.ts';
+import { feelRoutes } from './feel.ts';
 import { fileRoutes, UPLOAD_PATH } from './files.ts';
 import { metaRoutes } from './meta.ts';
 import { openApiRoutes } from './openapi.ts';
@@ -85,6 +86,7 @@ export function createApp(options: AppOptions): Hono<ApiEnv> {
   app.route('/api/auth', authRoutes(workspace, trust));
   app.route('/api/org', orgRoutes(workspace));
   app.route('/api/meta', archivedColumnRoutes(workspace));
+  app.route('/api/meta/feel', feelRoutes(engine, workspace));
   app.route('/api/meta', metaRoutes(engine, workspace));
   app.route('/api/modules', exportRoutes(workspace)); // before the records: 'export' is no record id
   app.route('/api/modules', shareRoutes(workspace));

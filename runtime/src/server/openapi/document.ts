@@ -1,6 +1,7 @@
 import type { CompiledModule, InverseRelation, JsonSchema, LinkList } from '@crm/engine';
 import { accessPaths, accessSchemas, accessTag, moduleAccessPaths } from './access.ts';
 import { commonParameters, commonResponses, commonSchemas } from './common.ts';
+import { designerPaths, designerSchemas } from './designer.ts';
 import { filePaths, fileSchemas, filesTag } from './files.ts';
 import {
   identityPaths,
@@ -36,6 +37,7 @@ export function buildOpenApiDocument(source: DocumentSource): JsonSchema {
     ...fileSchemas,
     ...packageSchemas,
     ...workflowSchemas,
+    ...designerSchemas,
   };
   const paths: Record<string, JsonSchema> = {
     ...metaPaths,
@@ -44,6 +46,7 @@ export function buildOpenApiDocument(source: DocumentSource): JsonSchema {
     ...filePaths,
     ...packagePaths,
     ...workflowPaths,
+    ...designerPaths,
   };
   for (const module of modules) {
     const own = moduleNames(module, taken);
