@@ -10,7 +10,7 @@ export { fieldOrder, recordUiSchema } from './compile/ui-schema.ts';
 export { DefinitionChecker } from './definitions/check.ts';
 export { assignIds, newId } from './definitions/ids.ts';
 export { fieldMetaSchema, moduleMetaSchema } from './definitions/meta-schema.ts';
-export { API_NAME_PATTERN, RESERVED_NAMES, SYSTEM_FIELDS } from './definitions/names.ts';
+export { API_NAME_MAX, API_NAME_PATTERN, RESERVED_NAMES, SYSTEM_FIELDS } from './definitions/names.ts';
 export { type PlannedModule, type PlanSentence, planInWords } from './definitions/plan-words.ts';
 export type * from './definitions/types.ts';
 export { SUPPORTED_LOCALES } from './definitions/types.ts';
