@@ -130,7 +130,7 @@ function NewModuleDialog({ open, onClose }: { open: boolean; onClose: () => void
       title={t('modules.new')}
       onCancel={onClose}
       onOk={() => form.submit()}
-      okButtonProps={{ loading: create.isPending, 'data-testid': 'create-module' } as object}
+      okButtonProps={{ loading: create.isPending, id: 'create-module' }}
       destroyOnHidden
     >
       <Form form={form} layout="vertical" onFinish={(values) => create.mutate(values)}>

@@ -103,7 +103,7 @@ export function FeelEditor({
           EditorView.theme({
             '&': { border: '1px solid #d9d9d9', borderRadius: '6px', fontSize: '13px' },
             '.cm-content': { minHeight: `${minLines * 1.4 + 0.6}em`, fontFamily: 'ui-monospace, monospace' },
-            '.cm-gutters': { display: minLines > 1 ? undefined : 'none' },
+            ...(minLines > 1 ? {} : { '.cm-gutters': { display: 'none' } }),
           }),
           EditorView.updateListener.of((update) => {
             if (update.docChanged) latest.current.onChange(update.state.doc.toString());
