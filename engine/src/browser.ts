@@ -2,16 +2,25 @@
 
 export { formatNumber, type ParsedPattern, parsePattern, periodKey } from './autonumber/pattern.ts';
 export { createAjv, problemsFromAjv } from './compile/ajv.ts';
+export {
+  CONDITION_KEYS,
+  type ConditionKey,
+  type ConditionState,
+  compileConditions,
+  type FieldConditions,
+  type FormConditions,
+} from './compile/conditions.ts';
 export { type FeelCompletion, feelCompletions, feelScopeFor } from './compile/feel-assist.ts';
 export { fieldJsonSchema, localize, recordJsonSchema } from './compile/json-schema.ts';
 export { type CompiledModule, compileModule } from './compile/module.ts';
 export { feelScopeOf } from './compile/scope.ts';
-export { fieldOrder, recordUiSchema } from './compile/ui-schema.ts';
+export { fieldOrder, fieldUiSchema, recordUiSchema } from './compile/ui-schema.ts';
 export { DefinitionChecker } from './definitions/check.ts';
 export { assignIds, newId } from './definitions/ids.ts';
 export { fieldMetaSchema, moduleMetaSchema } from './definitions/meta-schema.ts';
 export { API_NAME_MAX, API_NAME_PATTERN, RESERVED_NAMES, SYSTEM_FIELDS } from './definitions/names.ts';
 export { type PlannedModule, type PlanSentence, planInWords } from './definitions/plan-words.ts';
+export { titleFieldOf } from './definitions/title.ts';
 export type * from './definitions/types.ts';
 export { SUPPORTED_LOCALES } from './definitions/types.ts';
 export { EngineError, type EngineErrorKind, type Problem, pointerOf } from './errors.ts';
@@ -19,4 +28,6 @@ export * from './expressions/index.ts';
 export { type FileReference, type FileSettings, fileSettings } from './fields/file.ts';
 export type { ColumnSpec, FieldType, FilterFamily, JsonSchema } from './fields/index.ts';
 export { builtInFieldTypes, createFieldTypeRegistry, FieldTypeRegistry } from './fields/index.ts';
+export type { RelatedListInfo } from './records/related.ts';
+export type { HistoryEntry, RowChanges } from './records/types.ts';
 export { crmDescriptor } from './workflow/crm-descriptor.ts';

@@ -1,5 +1,6 @@
 import type { FieldDefinition, LocaleText, ModuleDefinition } from '../definitions/types.ts';
 import type { FieldTypeRegistry, JsonSchema } from '../fields/registry.ts';
+import { hasConditions } from './conditions.ts';
 
 export function localize(text: LocaleText | undefined, locale: string): string | undefined {
   if (!text) return undefined;
@@ -32,7 +33,9 @@ export function recordJsonSchema(
   const required: string[] = [];
   for (const field of module.fields) {
     properties[field.name] = fieldJsonSchema(field, registry, locale);
-    if (field.required && !registry.require(field.type).computed) required.push(field.name);
+    // a field with conditions is required as they decide (compile/conditions.ts), not always
+    if (field.required && !registry.require(field.type).computed && !hasConditions(field))
+      required.push(field.name);
   }
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',

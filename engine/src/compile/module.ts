@@ -5,6 +5,13 @@ import { type CompiledFeel, compileFeel, FeelCompileError, type ResultType } fro
 import { formulaResultType } from '../fields/formula.ts';
 import type { FieldType, FieldTypeRegistry, JsonSchema } from '../fields/registry.ts';
 import { linkTableName } from '../storage/naming.ts';
+import {
+  CONDITION_KEYS,
+  type ConditionState,
+  compileConditions,
+  type FormConditions,
+  formConditionsOf,
+} from './conditions.ts';
 import { recordJsonSchema } from './json-schema.ts';
 import { feelScopeOf } from './scope.ts';
 import { type CompiledSubtable, compileSubtable, formulasAfter } from './subtable.ts';
@@ -58,6 +65,8 @@ export interface CompiledModule {
   rollups: CompiledField[];
   /** Formulas reading rollups (directly or through other formulas): computed again after them. */
   afterRollups: CompiledFormula[];
+  /** Decides the fields' visibleWhen/requiredWhen/readOnlyWhen for a record's values, when any has one. */
+  conditions?: (values: Record<string, unknown>) => ConditionState;
   jsonSchema(locale: string): JsonSchema;
   uiSchema(locale: string): JsonSchema;
 }
@@ -193,6 +202,11 @@ export function compileModule(
     .map((f) => compileSubtable(f, definition, registry));
   const rollups = fields.filter((f) => f.definition.type === 'rollup');
 
+  const conditionSources = formConditionsOf(
+    definition,
+    scope,
+    (field) => registry.require(field.type).computed === true,
+  );
   const schemas = new Map<string, JsonSchema>();
   const uiSchemas = new Map<string, JsonSchema>();
   return {
@@ -209,9 +223,32 @@ export function compileModule(
     subtables,
     rollups,
     afterRollups: formulasAfter(rollups, formulas),
+    ...(conditionSources ? { conditions: compileConditionsAt(conditionSources, definition) } : {}),
     jsonSchema: (locale) => memo(schemas, locale, () => recordJsonSchema(definition, registry, locale)),
     uiSchema: (locale) => memo(uiSchemas, locale, () => recordUiSchema(definition, registry, locale)),
   };
+}
+
+function compileConditionsAt(
+  sources: FormConditions,
+  definition: ModuleDefinition,
+): (values: Record<string, unknown>) => ConditionState {
+  try {
+    return compileConditions(sources);
+  } catch (error) {
+    if (!(error instanceof FeelCompileError)) throw error;
+    const index = definition.fields.findIndex((f) => CONDITION_KEYS.some((key) => f[key] === error.source));
+    const key = CONDITION_KEYS.find((k) => definition.fields[index]?.[k] === error.source) ?? 'visibleWhen';
+    throw new EngineError(
+      'invalid-definition',
+      'invalid field condition',
+      error.problems.map((p) => ({
+        pointer: pointerOf('fields', index, key),
+        code: 'expression',
+        message: p.message,
+      })),
+    );
+  }
 }
 
 function memo<T>(cache: Map<string, T>, key: string, make: () => T): T {

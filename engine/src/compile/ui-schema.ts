@@ -1,7 +1,10 @@
-import type { ModuleDefinition } from '../definitions/types.ts';
+import type { FieldDefinition, ModuleDefinition } from '../definitions/types.ts';
 import { optionsOf } from '../fields/options.ts';
 import type { FieldTypeRegistry, JsonSchema } from '../fields/registry.ts';
+import { subtableSettings } from '../fields/subtable.ts';
+import { formConditionsOf } from './conditions.ts';
 import { localize } from './json-schema.ts';
+import { feelScopeOf } from './scope.ts';
 
 /** Field order: layout sections first, then fields no section places. */
 export function fieldOrder(module: ModuleDefinition): string[] {
@@ -10,9 +13,38 @@ export function fieldOrder(module: ModuleDefinition): string[] {
   return [...placed, ...rest];
 }
 
+/** One field's uiSchema entry; a sub-table's row fields go under `items`, in their order. */
+export function fieldUiSchema(
+  field: FieldDefinition,
+  registry: FieldTypeRegistry,
+  locale: string,
+): JsonSchema {
+  const type = registry.require(field.type);
+  const entry: JsonSchema = { 'ui:widget': type.widget };
+  const placeholder = localize(field.placeholder, locale);
+  if (placeholder) entry['ui:placeholder'] = placeholder;
+  const help = localize(field.help, locale);
+  if (help) entry['ui:help'] = help;
+  if (type.computed) entry['ui:readonly'] = true;
+  const options = optionsOf(field);
+  if (options.length > 0) {
+    entry['ui:enumNames'] = options.map((o) => localize(o.label, locale) ?? o.value);
+    entry['ui:options'] = { colors: Object.fromEntries(options.map((o) => [o.value, o.color ?? null])) };
+  }
+  if (field.type === 'relation' || field.type === 'relations') entry['ui:options'] = { target: field.target };
+  if (field.type === 'subtable') {
+    const rows = subtableSettings(field).fields;
+    const items: JsonSchema = { 'ui:order': rows.map((row) => row.name) };
+    for (const row of rows) items[row.name] = fieldUiSchema(row, registry, locale);
+    entry.items = items;
+  }
+  return entry;
+}
+
 /**
  * rjsf uiSchema: widget, placeholder, help and read-only per field, the order, and the sections
- * under `ui:layout` for the app's object template to lay out in columns.
+ * under `ui:layout` for the app's object template to lay out in columns; the FEEL conditions of
+ * fields under `ui:conditions` (see conditions.ts) for the form to decide live.
  */
 export function recordUiSchema(
   module: ModuleDefinition,
@@ -20,23 +52,7 @@ export function recordUiSchema(
   locale: string,
 ): JsonSchema {
   const ui: JsonSchema = { 'ui:order': fieldOrder(module) };
-  for (const field of module.fields) {
-    const type = registry.require(field.type);
-    const entry: JsonSchema = { 'ui:widget': type.widget };
-    const placeholder = localize(field.placeholder, locale);
-    if (placeholder) entry['ui:placeholder'] = placeholder;
-    const help = localize(field.help, locale);
-    if (help) entry['ui:help'] = help;
-    if (type.computed) entry['ui:readonly'] = true;
-    const options = optionsOf(field);
-    if (options.length > 0) {
-      entry['ui:enumNames'] = options.map((o) => localize(o.label, locale) ?? o.value);
-      entry['ui:options'] = { colors: Object.fromEntries(options.map((o) => [o.value, o.color ?? null])) };
-    }
-    if (field.type === 'relation' || field.type === 'relations')
-      entry['ui:options'] = { target: field.target };
-    ui[field.name] = entry;
-  }
+  for (const field of module.fields) ui[field.name] = fieldUiSchema(field, registry, locale);
   const sections = module.layout?.sections ?? [];
   const placed = new Set(sections.flatMap((s) => s.fields));
   const unplaced = module.fields.map((f) => f.name).filter((n) => !placed.has(n));
@@ -54,5 +70,11 @@ export function recordUiSchema(
         : []),
     ],
   };
+  const conditions = formConditionsOf(
+    module,
+    feelScopeOf(module, registry),
+    (field) => registry.require(field.type).computed === true,
+  );
+  if (conditions) ui['ui:conditions'] = conditions;
   return ui;
 }

@@ -1,5 +1,6 @@
 import type { ValidateFunction } from 'ajv';
 import { problemsFromAjv } from '../compile/ajv.ts';
+import { CONDITION_KEYS } from '../compile/conditions.ts';
 import { type Problem, pointerOf } from '../errors.ts';
 import { checkFeel, type FeelScope, isReservedFeelName } from '../expressions/index.ts';
 import type { FieldCheckContext, FieldTypeRegistry } from '../fields/registry.ts';
@@ -65,6 +66,10 @@ export function checkRows(
     const type = registry.require(child.type);
     if ((child.unique || child.indexed) && !type.sortable) {
       problem(at(child.unique ? 'unique' : 'indexed'), `a ${child.type} field cannot be indexed`);
+    }
+    for (const key of CONDITION_KEYS) {
+      if (child[key] !== undefined)
+        problem(at(key), `${key} applies to the module's fields, not to row fields`);
     }
     for (const p of type.check?.(child, { ...ctx, feelScope: scope }) ?? [])
       problem(at() + p.pointer, p.message);

@@ -1,5 +1,6 @@
 import type { ValidateFunction } from 'ajv';
 import { createAjv, problemsFromAjv } from '../compile/ajv.ts';
+import { CONDITION_KEYS } from '../compile/conditions.ts';
 import { feelScopeOf } from '../compile/scope.ts';
 import { type Problem, pointerOf } from '../errors.ts';
 import { checkFeel, isReservedFeelName } from '../expressions/index.ts';
@@ -88,6 +89,16 @@ export class DefinitionChecker {
             `rollups and formulas refer to each other in a cycle: ${cycle.join(' → ')}`,
             'cycle',
           );
+      }
+      for (const key of CONDITION_KEYS) {
+        const source = field[key];
+        if (typeof source !== 'string') continue;
+        if (key !== 'visibleWhen' && type.computed) {
+          problem(pointerOf('fields', i, key), `a computed field is never entered, so it has no ${key}`);
+        }
+        for (const p of checkFeel(source, feelScope)) {
+          problem(pointerOf('fields', i, key), `${p.message} (at ${p.from}-${p.to})`, 'expression');
+        }
       }
       if (field.defaultValue !== undefined) {
         if (type.computed) problem(pointerOf('fields', i, 'defaultValue'), 'a computed field has no default');

@@ -30,6 +30,10 @@ export const commonFieldProperties: Record<string, JsonSchema> = {
   searchable: { type: 'boolean' },
   /** FEEL expression giving the value of a new record's empty field. */
   defaultValue: { $ref: '#/$defs/feelExpression' },
+  /** FEEL conditions decided live in the form and again on save (compile/conditions.ts). */
+  visibleWhen: { $ref: '#/$defs/feelExpression' },
+  requiredWhen: { $ref: '#/$defs/feelExpression' },
+  readOnlyWhen: { $ref: '#/$defs/feelExpression' },
 };
 
 /** The shape of a module definition; each field is then checked against its type's schema. */

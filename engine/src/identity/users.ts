@@ -32,6 +32,8 @@ export interface UserQuery {
   status?: 'active' | 'left';
   /** Part of the username, display name or email (case-insensitive). */
   search?: string;
+  /** Only these people (ids that are not uuids match nobody). */
+  ids?: string[];
   limit?: number;
   cursor?: string;
   count?: boolean;
@@ -135,6 +137,17 @@ export class UserService {
       );
     }
     if (query.status) where.push(sql`status = ${query.status}`);
+    if (query.ids !== undefined) {
+      const ids = query.ids.filter(isUuid);
+      where.push(
+        ids.length > 0
+          ? sql`id IN (${sql.join(
+              ids.map((id) => sql`${id}::uuid`),
+              sql`, `,
+            )})`
+          : sql`false`,
+      );
+    }
     if (query.search) {
       const pattern = likePattern(query.search.toLowerCase());
       where.push(

@@ -5,6 +5,7 @@ import { EngineError, type Problem, pointerOf } from '../errors.ts';
 import { fromFeelValue } from '../expressions/index.ts';
 import { findNul } from '../json-text.ts';
 import { cleanRowInput, fillRowDefaults, prepareRows, rowFeelInput } from '../subtables/prepare-rows.ts';
+import { diffValues } from './history.ts';
 import type { RecordValues } from './types.ts';
 
 const SYSTEM = new Set<string>(SYSTEM_FIELDS);
@@ -118,6 +119,8 @@ export function prepareValues(
     }
   }
 
+  problems.push(...conditionProblems(module, values, current, system));
+
   const context = feelInput(module, { ...system, ...values });
   for (const { rule, expression, when } of module.rules) {
     if (when && when.evaluate(context).value !== true) continue;
@@ -136,6 +139,38 @@ export function prepareValues(
   }
   if (problems.length > 0) throw invalid(problems);
   return values;
+}
+
+/**
+ * Field conditions on save: a visible field required by its condition must have a value; a field
+ * read-only by its condition on the stored record must not change. A hidden field's value is kept
+ * as sent (hiding a field never erases data) and is never required.
+ */
+function conditionProblems(
+  module: CompiledModule,
+  values: RecordValues,
+  current: RecordValues | undefined,
+  system: RecordValues,
+): Problem[] {
+  if (!module.conditions) return [];
+  const problems: Problem[] = [];
+  for (const name of module.conditions({ ...system, ...values }).required) {
+    if (isEmpty(values[name])) problems.push(conditionProblem(name, 'required', REQUIRED));
+  }
+  if (current) {
+    const changed = diffValues(module, current, values);
+    for (const name of module.conditions(current).readOnly) {
+      if (changed[name]) problems.push(conditionProblem(name, 'read-only', READ_ONLY));
+    }
+  }
+  return problems;
+}
+
+const REQUIRED = { en: 'is required', 'zh-CN': '必填' };
+const READ_ONLY = { en: 'cannot be changed now (read-only by its condition)', 'zh-CN': '当前条件下不可修改' };
+
+function conditionProblem(name: string, code: string, messages: Record<string, string>): Problem {
+  return { pointer: pointerOf(name), code, message: messages.en, messages: { ...messages } };
 }
 
 function defaultValue(value: unknown, field: CompiledModule['fields'][number]): unknown {

@@ -1,6 +1,8 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { ModuleCatalog } from '../catalog.ts';
 import type { CompiledModule } from '../compile/module.ts';
+import { titleFieldOf } from '../definitions/title.ts';
+import type { LocaleText } from '../definitions/types.ts';
 
 /** The records a related list shows, as a condition on their table aliased `alias`. */
 export interface RelatedList {
@@ -38,4 +40,40 @@ export function relatedList(
     records: inverse.source,
     where: (alias, id) => sql`${sql.identifier(alias)}.${sql.identifier(column)} = ${id}`,
   };
+}
+
+/** A list on a module's records of other records pointing at them, as a record page shows it. */
+export interface RelatedListInfo {
+  /** The name `GET …/related/{name}` takes. */
+  name: string;
+  label: LocaleText;
+  /** The module of the records listed, and the field that titles them. */
+  module: string;
+  titleField: string;
+  /** The field of the listed module that holds the relation. */
+  field: string;
+}
+
+/** The inverse lists (of single and many relations) on `module`'s records whose relation field the reader sees. */
+export function relatedListsOf(
+  catalog: ModuleCatalog,
+  module: CompiledModule,
+  mayRead: (module: CompiledModule, field: string) => boolean,
+): RelatedListInfo[] {
+  const info = (name: string, label: LocaleText, source: CompiledModule, field: string): RelatedListInfo => ({
+    name,
+    label,
+    module: source.name,
+    titleField: titleFieldOf(source.definition),
+    field,
+  });
+  const single = catalog
+    .inverses(module.id)
+    .filter((i) => !i.field.linkTable && mayRead(i.source, i.field.name))
+    .map((i) => info(i.name, i.label, i.source, i.field.name));
+  const many = catalog
+    .linkLists(module.id)
+    .filter((l) => !l.forward && mayRead(l.source, l.field.name))
+    .map((l) => info(l.name, l.label, l.other, l.field.name));
+  return [...single, ...many];
 }

@@ -32,7 +32,7 @@ import { type LocatedRecord, liveness, locateRecord, type RecordTables } from '.
 import { afterCursor, decodeCursor, encodeCursor, orderBy, parseSort } from './order.ts';
 import { prepareValues } from './prepare.ts';
 import { checkTargetsLive, releaseReferences, valuesAtVersion } from './recycle-bin.ts';
-import { relatedList } from './related.ts';
+import { type RelatedListInfo, relatedList, relatedListsOf } from './related.ts';
 import { LIST_ALIAS, ownerPathOf, SYSTEM_COLUMNS, statementsOf, type WriteTables } from './statements.ts';
 import type { Actor, DeletedRecord, HistoryEntry, Page, RecordValues, StoredRecord } from './types.ts';
 import { fieldValues, rowToRecord, valuesToColumns } from './values.ts';
@@ -680,6 +680,13 @@ export class RecordService {
     if (!list) throw notFound(`related list '${inverseName}' of module '${module.name}'`);
     if (!(await this.#locate(module, id, policy))) throw notFound(`${module.name} record '${id}'`);
     return this.#list(list.records, query, policy, list.where(ALIAS, id));
+  }
+
+  /** The related lists a record page of `moduleName` shows this actor (see `related`). */
+  async relatedLists(moduleName: string, actor: Actor): Promise<RelatedListInfo[]> {
+    const module = this.catalog.byName(moduleName);
+    const policy = await this.access.policyOf(actor);
+    return relatedListsOf(this.catalog, module, (m, field) => mayRead(policy.fields(m), field));
   }
 
   async history(

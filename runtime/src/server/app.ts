@@ -15,6 +15,7 @@ import { metaRoutes } from './meta.ts';
 import { notificationRoutes } from './notifications.ts';
 import { openApiRoutes } from './openapi.ts';
 import { operationLogRoutes } from './operation-log.ts';
+import { directoryRoutes } from './org/directory.ts';
 import { orgRoutes } from './org.ts';
 import { PACKAGE_BODY_LIMIT, packageRoutes } from './packages.ts';
 import { HttpProblem, problemResponse } from './problem.ts';
@@ -88,6 +89,7 @@ export function createApp(options: AppOptions): Hono<ApiEnv> {
 
   app.get('/api/health', (c) => c.json({ status: 'ok', database: engine.db.kind }));
   app.route('/api/auth', authRoutes(workspace, trust));
+  app.route('/api/org/directory', directoryRoutes(workspace.identity)); // before /api/org: not for admins only
   app.route('/api/org', orgRoutes(workspace));
   app.route('/api/meta', archivedColumnRoutes(workspace));
   app.route('/api/meta/feel', feelRoutes(engine, workspace));

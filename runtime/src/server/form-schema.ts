@@ -1,4 +1,4 @@
-import type { FieldAccess, JsonSchema } from '@crm/engine';
+import type { FieldAccess, FormConditions, JsonSchema } from '@crm/engine';
 
 /**
  * A module's form schemas as one actor may use them: fields they may not read left out (of the
@@ -34,5 +34,48 @@ export function formSchemasFor(
         .filter((section) => section.fields.length > 0),
     };
   }
+  const conditions = uiSchema['ui:conditions'] as FormConditions | undefined;
+  if (conditions) {
+    const fields = Object.entries(conditions.fields).filter(([name]) => shown(name));
+    if (fields.length > 0) ui['ui:conditions'] = { ...conditions, fields: Object.fromEntries(fields) };
+  }
   return { jsonSchema: { ...jsonSchema, properties, required }, uiSchema: ui };
+}
+
+/** What a lookup widget needs of a relation's target module: its API name and the field that titles its records. */
+export interface RelationTarget {
+  module: string;
+  titleField: string;
+}
+
+/**
+ * The uiSchema with each relation entry's `ui:options` completed by its target's name and title
+ * field (rows of sub-tables included), so a lookup searches and shows records without another call.
+ */
+export function withRelationTargets(
+  uiSchema: JsonSchema,
+  targetOf: (moduleId: string) => RelationTarget | undefined,
+): JsonSchema {
+  const complete = (entry: JsonSchema): JsonSchema => {
+    const options = entry['ui:options'] as { target?: unknown } | undefined;
+    let next = entry;
+    if (typeof options?.target === 'string') {
+      const target = targetOf(options.target);
+      if (target)
+        next = {
+          ...entry,
+          'ui:options': { ...options, targetModule: target.module, titleField: target.titleField },
+        };
+    }
+    const items = entry.items as JsonSchema | undefined;
+    if (items && typeof items === 'object') next = { ...next, items: withRelationTargets(items, targetOf) };
+    return next;
+  };
+  return Object.fromEntries(
+    Object.entries(uiSchema).map(([key, value]) =>
+      key.startsWith('ui:') || typeof value !== 'object' || value === null
+        ? [key, value]
+        : [key, complete(value as JsonSchema)],
+    ),
+  );
 }

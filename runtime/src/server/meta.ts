@@ -4,13 +4,14 @@ import {
   OPERATORS,
   type PublishOptions,
   type PublishPreview,
+  titleFieldOf,
   type Workspace,
 } from '@crm/engine';
 import { Hono } from 'hono';
 import { adminOnly } from './admin-only.ts';
 import { isPlainObject, readJsonBody } from './body.ts';
 import type { ApiEnv } from './env.ts';
-import { formSchemasFor } from './form-schema.ts';
+import { formSchemasFor, withRelationTargets } from './form-schema.ts';
 import { requestLocale } from './locale.ts';
 import { queryParams } from './params.ts';
 import { httpProblem, toApiError } from './problem.ts';
@@ -181,10 +182,19 @@ export function metaRoutes(engine: Engine, workspace: Workspace): Hono<ApiEnv> {
     const module = catalog.byId(name) ?? catalog.byName(name);
     const access = await workspace.records.fieldAccess(module.name, c.var.actor);
     const form = formSchemasFor(module.jsonSchema(locale), module.uiSchema(locale), access);
-    return c.json({ ...form, version: module.version }, 200, {
-      'Content-Language': locale,
-      Vary: 'Accept-Language',
+    const uiSchema = withRelationTargets(form.uiSchema, (id) => {
+      const target = catalog.byId(id)?.definition;
+      return target && { module: target.name, titleField: titleFieldOf(target) };
     });
+    const related = await workspace.records.relatedLists(module.name, c.var.actor);
+    return c.json(
+      { ...form, uiSchema, related, titleField: titleFieldOf(module.definition), version: module.version },
+      200,
+      {
+        'Content-Language': locale,
+        Vary: 'Accept-Language',
+      },
+    );
   });
 
   app.post('/publish/preview', async (c) => {

@@ -1,21 +1,30 @@
 import { AuthProvider, UiProvider } from '@crm/ui';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { BrowserRouter } from 'react-router';
+import { createBrowserRouter, RouterProvider } from 'react-router';
 import { App } from './App.tsx';
 import './messages.ts';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
 
+// a data router (one splat route around the app's own <Routes>) so a form with unsaved changes can
+// block in-app navigation (useBlocker) and ask first
+const router = createBrowserRouter([
+  {
+    path: '*',
+    element: (
+      <AuthProvider>
+        <App />
+      </AuthProvider>
+    ),
+  },
+]);
+
 createRoot(root).render(
   <StrictMode>
     <UiProvider>
-      <BrowserRouter>
-        <AuthProvider>
-          <App />
-        </AuthProvider>
-      </BrowserRouter>
+      <RouterProvider router={router} />
     </UiProvider>
   </StrictMode>,
 );

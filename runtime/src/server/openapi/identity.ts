@@ -6,6 +6,7 @@ import {
   MAX_USER_PAGE,
   TOKEN_SCOPES,
 } from '@crm/engine';
+import { MAX_DIRECTORY_IDS } from '../org/directory.ts';
 import { PROBLEM_CONTENT_TYPE } from '../problem.ts';
 import { SESSION_COOKIE } from '../session-cookie.ts';
 import { crmSchema, responseRef, schemaRef } from './names.ts';
@@ -93,6 +94,27 @@ export const identitySchemas: Record<string, JsonSchema> = {
     type: 'object',
     properties: { id: uuid, username: { type: 'string' }, displayName: { type: 'string' } },
     required: ['id', 'username', 'displayName'],
+  },
+  [crmSchema('DirectoryUser')]: {
+    type: 'object',
+    properties: {
+      id: uuid,
+      username: { type: 'string' },
+      displayName: { type: 'string' },
+      departmentId: nullableUuid,
+      active: { type: 'boolean', description: 'false for someone who left' },
+    },
+    required: ['id', 'username', 'displayName', 'departmentId', 'active'],
+  },
+  [crmSchema('DirectoryDepartment')]: {
+    type: 'object',
+    properties: {
+      id: uuid,
+      name: ref('LocaleText'),
+      parentId: nullableUuid,
+      path: { type: 'string', description: "The ids from the root down: '/<root id>/…/<id>/'" },
+    },
+    required: ['id', 'name', 'parentId', 'path'],
   },
   [crmSchema('Department')]: {
     type: 'object',
@@ -255,6 +277,17 @@ function orgOperation(operationId: string, summary: string, responses: JsonSchem
   return { tags: orgTags, operationId, summary, ...extra, responses: { ...responses, ...guarded } };
 }
 
+function directoryOperation(operationId: string, summary: string, item: string, parameters: JsonSchema[]) {
+  const data = { type: 'object', properties: { data: list(item) }, required: ['data'] };
+  return {
+    tags: orgTags,
+    operationId,
+    summary,
+    parameters,
+    responses: { 200: ok('Matches', data), 400: responseRef('BadRequest'), 401: responseRef('Unauthorized') },
+  };
+}
+
 export const identityPaths: Record<string, JsonSchema> = {
   '/api/auth/login': {
     post: {
@@ -348,6 +381,29 @@ export const identityPaths: Record<string, JsonSchema> = {
       operationId: 'auth.revokeToken',
       responses: { 204: noContent, ...guarded, 404: responseRef('NotFound') },
     },
+  },
+  '/api/org/directory/users': {
+    get: directoryOperation(
+      'org.directoryUsers',
+      'People to pick (active ones matching q) or to name (by ids, including those who left); for every user',
+      'DirectoryUser',
+      [
+        query('q', { type: 'string' }, 'Part of the username, display name or email'),
+        query('ids', { type: 'string' }, `Comma-separated user ids (at most ${MAX_DIRECTORY_IDS})`),
+        query('limit', { type: 'integer', minimum: 1, maximum: MAX_DIRECTORY_IDS }),
+      ],
+    ),
+  },
+  '/api/org/directory/departments': {
+    get: directoryOperation(
+      'org.directoryDepartments',
+      'Departments to pick (matching q in any language) or to name (by ids); for every user',
+      'DirectoryDepartment',
+      [
+        query('q', { type: 'string' }, 'Part of the name'),
+        query('ids', { type: 'string' }, `Comma-separated department ids (at most ${MAX_DIRECTORY_IDS})`),
+      ],
+    ),
   },
   '/api/org/departments': {
     get: orgOperation(

@@ -225,10 +225,30 @@ export function metaSchemas(fieldTypes: string[]): Record<string, JsonSchema> {
       description: 'What react-jsonschema-form renders a record form from',
       properties: {
         jsonSchema: { type: 'object' },
-        uiSchema: { type: 'object' },
+        uiSchema: {
+          type: 'object',
+          description:
+            "Per field: ui:widget, ui:placeholder, ui:help, ui:readonly, ui:options (a relation's target, targetModule and titleField); at the root: ui:order, ui:layout (sections in columns) and ui:conditions (the fields' visibleWhen, requiredWhen and readOnlyWhen in FEEL with the scope to compile them)",
+        },
+        related: {
+          type: 'array',
+          description: "The lists of records pointing at this module's records that the caller may read",
+          items: {
+            type: 'object',
+            properties: {
+              name: { type: 'string', description: 'for GET …/records/{id}/related/{name}' },
+              label: { type: 'object', additionalProperties: { type: 'string' } },
+              module: { type: 'string' },
+              titleField: { type: 'string' },
+              field: { type: 'string' },
+            },
+            required: ['name', 'label', 'module', 'titleField', 'field'],
+          },
+        },
+        titleField: { type: 'string', description: "The field that titles the module's records" },
         version: { type: 'integer' },
       },
-      required: ['jsonSchema', 'uiSchema', 'version'],
+      required: ['jsonSchema', 'uiSchema', 'related', 'titleField', 'version'],
     },
     [crmSchema('FieldType')]: {
       type: 'object',

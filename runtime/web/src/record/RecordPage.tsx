@@ -1,11 +1,199 @@
-import { Typography } from 'antd';
+import type { FileReference, JsonSchema } from '@crm/engine/browser';
+import {
+  api,
+  EmptyState,
+  ErrorState,
+  FieldValue,
+  formText,
+  LoadingState,
+  type RecordData,
+  useFormatters,
+  useLocale,
+  useLocalize,
+} from '@crm/ui';
+import { useQueryClient } from '@tanstack/react-query';
+import { App as AntApp, Button, Card, Descriptions, List, Popconfirm, Space, Tabs, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { useParams } from 'react-router';
-import { WEB } from '../messages.ts';
+import { Link, useNavigate, useParams } from 'react-router';
+import { usePublishedDefinition } from '../definitions.ts';
+import {
+  type ModuleForm,
+  recordPath,
+  recordTitle,
+  useFormServices,
+  useModuleForm,
+  useRecord,
+} from './data.ts';
+import { History } from './History.tsx';
+import { RECORD } from './messages.ts';
+import { Related } from './Related.tsx';
 
-/** A record's page (fields, related lists, history, attachments): built by the form engineer. */
+interface Section {
+  id: string;
+  title: string | null;
+  columns: number;
+  fields: string[];
+}
+
+function sectionsOf(form: ModuleForm): Section[] {
+  const layout = form.uiSchema['ui:layout'] as { sections: Section[] } | undefined;
+  return (
+    layout?.sections ?? [
+      { id: '_all', title: null, columns: 2, fields: Object.keys(form.jsonSchema.properties ?? {}) },
+    ]
+  );
+}
+
+function filesOf(form: ModuleForm, record: RecordData): { field: string; file: FileReference }[] {
+  return Object.entries(form.uiSchema)
+    .filter(([key, ui]) => !key.startsWith('ui:') && (ui as JsonSchema)['ui:widget'] === 'files')
+    .flatMap(([field]) => ((record[field] as FileReference[] | null) ?? []).map((file) => ({ field, file })));
+}
+
+/** A record's page: its fields, related lists, history with restore, attachments; edit and delete. */
 export function RecordPage() {
-  const { t } = useTranslation(WEB);
-  const { id } = useParams();
-  return <Typography.Title level={3}>{t('record.placeholder', { id })}</Typography.Title>;
+  const { module = '', id = '' } = useParams();
+  const { t } = useTranslation(RECORD);
+  const locale = useLocale();
+  const localize = useLocalize();
+  const format = useFormatters();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const { message } = AntApp.useApp();
+  const services = useFormServices();
+  const definition = usePublishedDefinition(module);
+  const form = useModuleForm(module);
+  const record = useRecord(module, id);
+
+  if (form.isPending || record.isPending) return <LoadingState />;
+  if (form.isError) return <ErrorState error={form.error} onRetry={() => void form.refetch()} />;
+  if (record.isError) return <ErrorState error={record.error} onRetry={() => void record.refetch()} />;
+
+  const data = record.data;
+  const properties = (form.data.jsonSchema.properties ?? {}) as Record<string, JsonSchema>;
+  const text = formText(locale);
+  const title = recordTitle(form.data, data);
+  const files = filesOf(form.data, data);
+
+  const remove = async () => {
+    await api.delete(recordPath(module, id), { headers: { 'if-match': `"${data.version}"` } });
+    message.success(t('deleted'));
+    void queryClient.invalidateQueries({ queryKey: ['records', module] });
+    navigate(`/m/${module}`);
+  };
+  const refresh = () => void queryClient.invalidateQueries({ queryKey: ['record', module, id] });
+
+  const details = sectionsOf(form.data).map((section) => (
+    <Card key={section.id} size="small" title={section.title ?? undefined} style={{ marginBottom: 16 }}>
+      <Descriptions
+        column={{
+          xs: 1,
+          sm: 1,
+          md: Math.min(section.columns, 2),
+          lg: section.columns,
+          xl: section.columns,
+          xxl: section.columns,
+        }}
+        layout="vertical"
+        size="small"
+        items={section.fields
+          .filter((name) => properties[name])
+          .map((name) => ({
+            key: name,
+            label: String(properties[name].title ?? name),
+            span:
+              (form.data.uiSchema[name] as JsonSchema | undefined)?.['ui:widget'] === 'subtable'
+                ? 'filled'
+                : undefined,
+            children: (
+              <FieldValue
+                value={data[name]}
+                schema={properties[name]}
+                ui={form.data.uiSchema[name] as JsonSchema | undefined}
+                locale={locale}
+                text={text}
+                services={services}
+                recordHref={(target, targetId) => `/m/${target}/${targetId}`}
+              />
+            ),
+          }))}
+      />
+    </Card>
+  ));
+
+  return (
+    <div className="crm-record-page" data-testid="record-page">
+      <Space align="start" style={{ width: '100%', justifyContent: 'space-between', flexWrap: 'wrap' }}>
+        <div>
+          <Typography.Text type="secondary">
+            <Link to={`/m/${module}`}>{localize(definition.data?.label, module)}</Link>
+          </Typography.Text>
+          <Typography.Title level={3} style={{ marginTop: 4 }}>
+            {title}
+          </Typography.Title>
+          <Typography.Text type="secondary">
+            {t('createdBy', { at: format.dateTime(data.created_at) })} ·{' '}
+            {t('updatedAt', { at: format.dateTime(data.updated_at) })}
+          </Typography.Text>
+        </div>
+        <Space>
+          <Button type="primary" onClick={() => navigate(`/m/${module}/${id}/edit`)}>
+            {t('edit')}
+          </Button>
+          <Popconfirm title={t('deleteConfirm')} okButtonProps={{ danger: true }} onConfirm={remove}>
+            <Button danger>{t('delete')}</Button>
+          </Popconfirm>
+        </Space>
+      </Space>
+      <Tabs
+        style={{ marginTop: 16 }}
+        items={[
+          { key: 'details', label: t('details'), children: details },
+          {
+            key: 'related',
+            label: t('related'),
+            children: <Related module={module} id={id} lists={form.data.related} />,
+          },
+          {
+            key: 'history',
+            label: t('history'),
+            children: (
+              <History
+                module={module}
+                id={id}
+                form={form.data}
+                locale={locale}
+                services={services}
+                currentVersion={data.version}
+                onRestored={refresh}
+              />
+            ),
+          },
+          {
+            key: 'attachments',
+            label: `${t('attachments')}${files.length > 0 ? ` (${files.length})` : ''}`,
+            children:
+              files.length === 0 ? (
+                <EmptyState description={t('noAttachments')} />
+              ) : (
+                <List
+                  size="small"
+                  dataSource={files}
+                  renderItem={({ field, file }) => (
+                    <List.Item extra={String(properties[field]?.title ?? field)}>
+                      <a href={services.fileUrl(file.id)} download={file.name}>
+                        {file.name}
+                      </a>{' '}
+                      <Typography.Text type="secondary">
+                        {format.number(Math.ceil(file.size / 1024))} KB
+                      </Typography.Text>
+                    </List.Item>
+                  )}
+                />
+              ),
+          },
+        ]}
+      />
+    </div>
+  );
 }
