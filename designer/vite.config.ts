@@ -7,7 +7,15 @@ export default defineConfig({
   base: '/designer/',
   plugins: [react()],
   resolve: {
-    dedupe: ['react', 'react-dom', 'antd', 'react-router', 'i18next', 'react-i18next', '@tanstack/react-query'],
+    dedupe: [
+      'react',
+      'react-dom',
+      'antd',
+      'react-router',
+      'i18next',
+      'react-i18next',
+      '@tanstack/react-query',
+    ],
   },
   build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 4000 },
   server: { proxy: { '/api': 'http://localhost:3000' } },

@@ -10,7 +10,11 @@ export function DesignerFrame() {
   const { t } = useTranslation(DESIGNER);
   const menu: MenuProps['items'] = [
     { key: '/', icon: <AppstoreOutlined />, label: <Link to="/">{t('menu.modules')}</Link> },
-    { key: '/workflows', icon: <ApartmentOutlined />, label: <Link to="/workflows">{t('menu.workflows')}</Link> },
+    {
+      key: '/workflows',
+      icon: <ApartmentOutlined />,
+      label: <Link to="/workflows">{t('menu.workflows')}</Link>,
+    },
     { key: '/roles', icon: <SafetyOutlined />, label: <Link to="/roles">{t('menu.roles')}</Link> },
     { key: '/packages', icon: <ExportOutlined />, label: <Link to="/packages">{t('menu.packages')}</Link> },
   ];

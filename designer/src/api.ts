@@ -128,7 +128,8 @@ const encode = encodeURIComponent;
 export const designerApi = {
   modules: () => api.get<ModuleSummary[]>('/api/meta/modules'),
   module: (id: string) => api.get<ModuleState>(`/api/meta/modules/${encode(id)}`),
-  createModule: (definition: Partial<ModuleDefinition>) => api.post<ModuleState>('/api/meta/modules', definition),
+  createModule: (definition: Partial<ModuleDefinition>) =>
+    api.post<ModuleState>('/api/meta/modules', definition),
   saveDraft: (id: string, definition: ModuleDefinition) =>
     api.put<ModuleState>(`/api/meta/modules/${encode(id)}/draft`, definition),
   discardDraft: (id: string) => api.delete<void>(`/api/meta/modules/${encode(id)}/draft`),

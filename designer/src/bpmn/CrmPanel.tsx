@@ -1,7 +1,6 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { useLocalize } from '@crm/ui';
 import { useQuery } from '@tanstack/react-query';
-import type { Modeler } from './modeler.ts';
 import { Button, Card, Form, Input, InputNumber, Select, Space, Switch, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { designerApi } from '../api.ts';
@@ -16,6 +15,7 @@ import {
 } from './approval-model.ts';
 import { attrsOf, create, type DiagramElement, extensionOf, replaceExtension } from './extensions.ts';
 import { BPMN } from './messages.ts';
+import type { Modeler } from './modeler.ts';
 import type { WorkflowActionInfo } from './workflow-api.ts';
 
 interface PanelProps {
@@ -36,7 +36,8 @@ export function CrmPanel({ modeler, element, actions }: PanelProps) {
   if (type === 'bpmn:Process') body = <RecordSettings modeler={modeler} element={element} />;
   if (type === 'bpmn:StartEvent') body = <TriggerSettings modeler={modeler} element={element} />;
   if (type === 'bpmn:UserTask') body = <ApprovalSettingsForm modeler={modeler} element={element} />;
-  if (type === 'bpmn:ServiceTask') body = <ActionSettings modeler={modeler} element={element} actions={actions} />;
+  if (type === 'bpmn:ServiceTask')
+    body = <ActionSettings modeler={modeler} element={element} actions={actions} />;
   return (
     <Card size="small" title={t('crm.title', { id: element.id })} data-testid="crm-panel">
       {body}
@@ -44,7 +45,15 @@ export function CrmPanel({ modeler, element, actions }: PanelProps) {
   );
 }
 
-const RECORD_ATTRS = ['module', 'lock', 'statusField', 'pending', 'approved', 'rejected', 'recalled'] as const;
+const RECORD_ATTRS = [
+  'module',
+  'lock',
+  'statusField',
+  'pending',
+  'approved',
+  'rejected',
+  'recalled',
+] as const;
 
 function RecordSettings({ modeler, element }: Omit<PanelProps, 'actions'>) {
   const { t } = useTranslation(BPMN);
@@ -57,7 +66,9 @@ function RecordSettings({ modeler, element }: Omit<PanelProps, 'actions'>) {
       modeler,
       element,
       'crm:Record',
-      next.module ? create(modeler, 'crm:Record', { ...next, lock: next.lock === 'true' || next.lock === true }) : null,
+      next.module
+        ? create(modeler, 'crm:Record', { ...next, lock: next.lock === 'true' || next.lock === true })
+        : null,
     );
   };
   return (
@@ -181,10 +192,21 @@ function ApprovalSettingsForm({ modeler, element }: Omit<PanelProps, 'actions'>)
       </Form.Item>
       {settings.mode === 'ratio' && (
         <Form.Item label={t('crm.ratio')}>
-          <InputNumber min={0.01} max={1} step={0.05} value={Number(settings.ratio ?? 0.5)} onChange={(v) => set({ ratio: String(v ?? 0.5) })} />
+          <InputNumber
+            min={0.01}
+            max={1}
+            step={0.05}
+            value={Number(settings.ratio ?? 0.5)}
+            onChange={(v) => set({ ratio: String(v ?? 0.5) })}
+          />
         </Form.Item>
       )}
-      <RuleList label={t('crm.approvers')} rules={settings.approvers} onChange={(approvers) => set({ approvers })} testId="approvers" />
+      <RuleList
+        label={t('crm.approvers')}
+        rules={settings.approvers}
+        onChange={(approvers) => set({ approvers })}
+        testId="approvers"
+      />
       <RuleList label={t('crm.cc')} rules={settings.cc} onChange={(cc) => set({ cc })} testId="cc" />
       <Form.Item label={t('crm.autoApprove')}>
         <Select
@@ -209,7 +231,9 @@ function ApprovalSettingsForm({ modeler, element }: Omit<PanelProps, 'actions'>)
             value={settings.timeout?.duration ?? ''}
             onChange={(e) =>
               set({
-                timeout: e.target.value ? { duration: e.target.value, action: settings.timeout?.action ?? 'remind' } : undefined,
+                timeout: e.target.value
+                  ? { duration: e.target.value, action: settings.timeout?.action ?? 'remind' }
+                  : undefined,
               })
             }
           />
@@ -223,7 +247,11 @@ function ApprovalSettingsForm({ modeler, element }: Omit<PanelProps, 'actions'>)
         </Space.Compact>
       </Form.Item>
       {settings.timeout?.action === 'escalate' && (
-        <RuleList label={t('crm.escalateTo')} rules={settings.escalateTo} onChange={(escalateTo) => set({ escalateTo })} />
+        <RuleList
+          label={t('crm.escalateTo')}
+          rules={settings.escalateTo}
+          onChange={(escalateTo) => set({ escalateTo })}
+        />
       )}
     </Form>
   );
@@ -241,7 +269,8 @@ function RuleList({
   testId?: string;
 }) {
   const { t } = useTranslation(BPMN);
-  const change = (index: number, rule: ApproverRule) => onChange(rules.map((r, i) => (i === index ? rule : r)));
+  const change = (index: number, rule: ApproverRule) =>
+    onChange(rules.map((r, i) => (i === index ? rule : r)));
   return (
     <Form.Item label={label}>
       <Space orientation="vertical" style={{ width: '100%' }} data-testid={testId}>
@@ -264,9 +293,17 @@ function RuleList({
               />
             )}
             {rule.source === 'userField' ? (
-              <Input placeholder={t('crm.fieldName')} value={rule.field ?? ''} onChange={(e) => change(index, { ...rule, field: e.target.value })} />
+              <Input
+                placeholder={t('crm.fieldName')}
+                value={rule.field ?? ''}
+                onChange={(e) => change(index, { ...rule, field: e.target.value })}
+              />
             ) : rule.source === 'departmentHead' || rule.source === 'managerChain' ? (
-              <Input placeholder="submitter" value={rule.of ?? ''} onChange={(e) => change(index, { ...rule, of: e.target.value })} />
+              <Input
+                placeholder="submitter"
+                value={rule.of ?? ''}
+                onChange={(e) => change(index, { ...rule, of: e.target.value })}
+              />
             ) : (
               <Input
                 placeholder={rule.source === 'role' ? t('crm.roleId') : '=["user id"]'}
@@ -277,7 +314,11 @@ function RuleList({
             <Button icon={<DeleteOutlined />} onClick={() => onChange(rules.filter((_, i) => i !== index))} />
           </Space.Compact>
         ))}
-        <Button size="small" icon={<PlusOutlined />} onClick={() => onChange([...rules, { source: 'role', value: '' }])}>
+        <Button
+          size="small"
+          icon={<PlusOutlined />}
+          onClick={() => onChange([...rules, { source: 'role', value: '' }])}
+        >
           {t('crm.addRule')}
         </Button>
       </Space>
@@ -298,7 +339,12 @@ function ActionSettings({ modeler, element, actions }: PanelProps) {
           value={current.type}
           data-testid="service-action"
           onChange={(type) =>
-            replaceExtension(modeler, element, 'zeebe:TaskDefinition', create(modeler, 'zeebe:TaskDefinition', { ...current, type }))
+            replaceExtension(
+              modeler,
+              element,
+              'zeebe:TaskDefinition',
+              create(modeler, 'zeebe:TaskDefinition', { ...current, type }),
+            )
           }
           options={actions.map((a) => ({ value: a.type, label: `${localize(a.label, a.type)} (${a.type})` }))}
         />
@@ -326,7 +372,11 @@ function ParameterList({ title, parameters }: { title: string; parameters: Workf
       <ul style={{ margin: 0, paddingInlineStart: 18 }}>
         {parameters.map((p) => (
           <li key={p.name}>
-            <code>{p.name}</code> <Typography.Text type="secondary">({p.type}{p.required ? ', *' : ''})</Typography.Text>{' '}
+            <code>{p.name}</code>{' '}
+            <Typography.Text type="secondary">
+              ({p.type}
+              {p.required ? ', *' : ''})
+            </Typography.Text>{' '}
             {localize(p.description)}
           </li>
         ))}

@@ -7,8 +7,11 @@ import { crmDescriptor } from '@crm/engine/browser';
 import { useLocalize } from '@crm/ui';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Col, Input, List, Row, Space, Tag, Typography } from 'antd';
-import { BpmnModeler, type Modeler } from './modeler.ts';
-import { BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, ZeebePropertiesProviderModule } from 'bpmn-js-properties-panel';
+import {
+  BpmnPropertiesPanelModule,
+  BpmnPropertiesProviderModule,
+  ZeebePropertiesProviderModule,
+} from 'bpmn-js-properties-panel';
 import camundaCloudBehaviors from 'camunda-bpmn-js-behaviors/lib/camunda-cloud';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -18,6 +21,7 @@ import { useProblemLines } from '../errors.ts';
 import { CrmPanel } from './CrmPanel.tsx';
 import type { DiagramElement } from './extensions.ts';
 import { BPMN } from './messages.ts';
+import { BpmnModeler, type Modeler } from './modeler.ts';
 import { newDiagram } from './new-diagram.ts';
 import { type LintProblem, workflowApi } from './workflow-api.ts';
 
@@ -163,11 +167,14 @@ export function ModelerPage() {
       const deployed = await workflowApi.deploy(diagram);
       const first = deployed[0];
       message.success(
-        first?.duplicate ? t('deploy.unchanged', { version: first.version }) : t('deploy.done', { version: first?.version }),
+        first?.duplicate
+          ? t('deploy.unchanged', { version: first.version })
+          : t('deploy.done', { version: first?.version }),
       );
       await queryClient.invalidateQueries({ queryKey: ['designer', 'workflows'] });
       await queryClient.invalidateQueries({ queryKey: ['designer', 'workflow-versions'] });
-      if (first && first.processId !== processId) navigate(`/workflows/${encodeURIComponent(first.processId)}`, { replace: true });
+      if (first && first.processId !== processId)
+        navigate(`/workflows/${encodeURIComponent(first.processId)}`, { replace: true });
     } catch (error) {
       setFailure(problemLines(error));
     } finally {
@@ -195,10 +202,21 @@ export function ModelerPage() {
           {latest && <Tag color="green">v{latest.version}</Tag>}
         </Space>
         <Space>
-          <Button onClick={() => void lint()} loading={busy === 'lint'} disabled={!modeler} data-testid="lint">
+          <Button
+            onClick={() => void lint()}
+            loading={busy === 'lint'}
+            disabled={!modeler}
+            data-testid="lint"
+          >
             {t('lint.button')}
           </Button>
-          <Button type="primary" onClick={() => void deploy()} loading={busy === 'deploy'} disabled={!modeler} data-testid="deploy">
+          <Button
+            type="primary"
+            onClick={() => void deploy()}
+            loading={busy === 'deploy'}
+            disabled={!modeler}
+            data-testid="deploy"
+          >
             {t('deploy.button')}
           </Button>
         </Space>
@@ -209,9 +227,7 @@ export function ModelerPage() {
           type="error"
           showIcon
           title={t('deploy.failed')}
-          description={failure.map((line) => (
-            <div key={line}>{line}</div>
-          ))}
+          description={failure.map((line) => <div key={line}>{line}</div>)}
           style={{ marginBottom: 8 }}
         />
       )}
@@ -240,7 +256,9 @@ export function ModelerPage() {
           <div ref={canvasHost} className="crm-modeler-canvas" data-testid="bpmn-canvas" />
         </Col>
         <Col xs={24} xl={8}>
-          {modeler && current && <CrmPanel modeler={modeler} element={current} actions={actions.data ?? []} />}
+          {modeler && current && (
+            <CrmPanel modeler={modeler} element={current} actions={actions.data ?? []} />
+          )}
           <div ref={panelHost} className="crm-properties-panel" />
         </Col>
       </Row>

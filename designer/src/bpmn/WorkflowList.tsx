@@ -4,8 +4,8 @@ import { useQuery } from '@tanstack/react-query';
 import { Button, Space, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { workflowApi } from './workflow-api.ts';
 import { BPMN } from './messages.ts';
+import { workflowApi } from './workflow-api.ts';
 
 /** The deployed processes, newest version of each; open one in the modeler or start a new one. */
 export function WorkflowList() {
@@ -36,11 +36,21 @@ export function WorkflowList() {
           columns={[
             {
               title: t('list.name'),
-              render: (_, d) => <Link to={`/workflows/${encodeURIComponent(d.processId)}`}>{d.name ?? d.processId}</Link>,
+              render: (_, d) => (
+                <Link to={`/workflows/${encodeURIComponent(d.processId)}`}>{d.name ?? d.processId}</Link>
+              ),
             },
             { title: t('list.id'), dataIndex: 'processId', render: (id: string) => <code>{id}</code> },
-            { title: t('list.version'), dataIndex: 'latestVersion', render: (v: number) => <Tag color="green">v{v}</Tag> },
-            { title: t('list.deployedAt'), dataIndex: 'deployedAt', render: (at: string) => format.dateTime(at) },
+            {
+              title: t('list.version'),
+              dataIndex: 'latestVersion',
+              render: (v: number) => <Tag color="green">v{v}</Tag>,
+            },
+            {
+              title: t('list.deployedAt'),
+              dataIndex: 'deployedAt',
+              render: (at: string) => format.dateTime(at),
+            },
           ]}
         />
       )}

@@ -1,10 +1,18 @@
 // The `crm:approval` settings of a user task as plain data, per the workflow contract:
 // mode, ratio, autoApprove, onReject, approver rules, CC, timeout and escalation.
-import type { Modeler } from './modeler.ts';
+
 import { attrsOf, create, type ModdleElement } from './extensions.ts';
+import type { Modeler } from './modeler.ts';
 
 export const APPROVAL_MODES = ['single', 'any', 'all', 'sequence', 'ratio'] as const;
-export const RULE_SOURCES = ['users', 'role', 'departmentHead', 'managerChain', 'userField', 'expression'] as const;
+export const RULE_SOURCES = [
+  'users',
+  'role',
+  'departmentHead',
+  'managerChain',
+  'userField',
+  'expression',
+] as const;
 export const TIMEOUT_ACTIONS = ['remind', 'escalate', 'approve', 'reject'] as const;
 const RULE_ATTRS = ['source', 'value', 'of', 'levels', 'field'] as const;
 
@@ -45,7 +53,12 @@ export function readApproval(approval: ModdleElement): ApprovalSettings {
     approvers: rulesOf(approval, 'approvers'),
     cc: rulesOf(approval, 'cc'),
     ...(timeout
-      ? { timeout: { duration: timeoutAttrs.duration ?? '', action: (timeoutAttrs.action ?? 'remind') as 'remind' } }
+      ? {
+          timeout: {
+            duration: timeoutAttrs.duration ?? '',
+            action: (timeoutAttrs.action ?? 'remind') as 'remind',
+          },
+        }
       : {}),
     escalateTo: rulesOf(approval, 'escalateTo'),
   };

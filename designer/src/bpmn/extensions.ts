@@ -23,7 +23,11 @@ interface Moddle {
 }
 interface Modeling {
   updateProperties(element: DiagramElement, properties: Record<string, unknown>): void;
-  updateModdleProperties(element: DiagramElement, target: ModdleElement, properties: Record<string, unknown>): void;
+  updateModdleProperties(
+    element: DiagramElement,
+    target: ModdleElement,
+    properties: Record<string, unknown>,
+  ): void;
 }
 
 export function services(modeler: Modeler) {
@@ -65,12 +69,17 @@ export function replaceExtension(
 
 /** Creates a moddle element of `type` with the given attributes (empty ones left out). */
 export function create(modeler: Modeler, type: string, attrs: Record<string, unknown>): ModdleElement {
-  const clean = Object.fromEntries(Object.entries(attrs).filter(([, v]) => v !== undefined && v !== '' && v !== null));
+  const clean = Object.fromEntries(
+    Object.entries(attrs).filter(([, v]) => v !== undefined && v !== '' && v !== null),
+  );
   return services(modeler).moddle.create(type, clean);
 }
 
 /** The plain attributes of a moddle element, by name. */
-export function attrsOf(element: ModdleElement | undefined, names: readonly string[]): Record<string, string> {
+export function attrsOf(
+  element: ModdleElement | undefined,
+  names: readonly string[],
+): Record<string, string> {
   const out: Record<string, string> = {};
   if (!element) return out;
   for (const name of names) {

@@ -34,7 +34,12 @@ addMessages(BPMN, {
       moduleHelp: 'Instances are about one record of this module (record triggers, status, lock)',
       lock: 'Lock the record while the flow runs',
       statusField: 'Status field (single select)',
-      status: { pending: 'Status while pending', approved: 'When approved', rejected: 'When rejected', recalled: 'When recalled' },
+      status: {
+        pending: 'Status while pending',
+        approved: 'When approved',
+        rejected: 'When rejected',
+        recalled: 'When recalled',
+      },
       triggerOn: 'Starts when',
       triggers: {
         created: 'a record is created',
@@ -129,7 +134,13 @@ addMessages(BPMN, {
       noApproval: '此用户任务还不是审批节点。',
       makeApproval: '设为审批节点',
       mode: '审批方式',
-      modes: { single: '单人审批', any: '或签（任一人）', all: '会签（全部同意）', sequence: '依次审批', ratio: '按比例' },
+      modes: {
+        single: '单人审批',
+        any: '或签（任一人）',
+        all: '会签（全部同意）',
+        sequence: '依次审批',
+        ratio: '按比例',
+      },
       ratio: '通过比例',
       approvers: '审批人',
       cc: '抄送',

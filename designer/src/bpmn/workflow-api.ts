@@ -46,7 +46,11 @@ export const workflowApi = {
       { headers: xml },
     ),
   deploy: (diagram: string) =>
-    api.post<{ processId: string; version: number; duplicate: boolean }[]>('/api/workflows/definitions', diagram, {
-      headers: xml,
-    }),
+    api.post<{ processId: string; version: number; duplicate: boolean }[]>(
+      '/api/workflows/definitions',
+      diagram,
+      {
+        headers: xml,
+      },
+    ),
 };

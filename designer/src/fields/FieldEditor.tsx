@@ -47,7 +47,11 @@ export function FieldEditor({ field, definition, types, onChange }: FieldEditorP
   const nameValid = API_NAME.test(field.name);
 
   return (
-    <Card size="small" title={`${localize(field.label, field.name)} · ${localize(type?.label, field.type)}`} data-testid="field-editor">
+    <Card
+      size="small"
+      title={`${localize(field.label, field.name)} · ${localize(type?.label, field.type)}`}
+      data-testid="field-editor"
+    >
       <Form layout="vertical" size="small">
         <Form.Item
           label={t('fields.name')}
@@ -66,16 +70,38 @@ export function FieldEditor({ field, definition, types, onChange }: FieldEditorP
             showSearch={{ optionFilterProp: 'label' }}
           />
         </Form.Item>
-        <LocaleTextInput label={t('fields.label')} value={field.label} onChange={(v) => set('label', v)} testId="field-label" required />
+        <LocaleTextInput
+          label={t('fields.label')}
+          value={field.label}
+          onChange={(v) => set('label', v)}
+          testId="field-label"
+          required
+        />
         <LocaleTextInput label={t('fields.help')} value={field.help} onChange={(v) => set('help', v)} />
-        <LocaleTextInput label={t('fields.placeholder')} value={field.placeholder} onChange={(v) => set('placeholder', v)} />
+        <LocaleTextInput
+          label={t('fields.placeholder')}
+          value={field.placeholder}
+          onChange={(v) => set('placeholder', v)}
+        />
         {!type?.computed && (
           <Form.Item>
-            <Switch checked={field.required === true} onChange={(v) => set('required', v || undefined)} data-testid="field-required" />{' '}
+            <Switch
+              checked={field.required === true}
+              onChange={(v) => set('required', v || undefined)}
+              data-testid="field-required"
+            />{' '}
             {t('fields.required')}
-            <Switch style={{ marginLeft: 16 }} checked={field.unique === true} onChange={(v) => set('unique', v || undefined)} />{' '}
+            <Switch
+              style={{ marginLeft: 16 }}
+              checked={field.unique === true}
+              onChange={(v) => set('unique', v || undefined)}
+            />{' '}
             {t('fields.unique')}
-            <Switch style={{ marginLeft: 16 }} checked={field.indexed === true} onChange={(v) => set('indexed', v || undefined)} />{' '}
+            <Switch
+              style={{ marginLeft: 16 }}
+              checked={field.indexed === true}
+              onChange={(v) => set('indexed', v || undefined)}
+            />{' '}
             {t('fields.indexed')}
           </Form.Item>
         )}
@@ -130,7 +156,10 @@ interface SettingInputProps {
   value: unknown;
   onChange(value: unknown): void;
   definition: ModuleDefinition;
-  feel?: { target: { definition: ModuleDefinition; field?: string }; completions: ReturnType<typeof useCompletions> };
+  feel?: {
+    target: { definition: ModuleDefinition; field?: string };
+    completions: ReturnType<typeof useCompletions>;
+  };
 }
 
 /** An input for one setting of a field type, chosen from the setting's JSON Schema. */
@@ -150,14 +179,18 @@ function SettingInput({ name, schema, value, onChange, definition, feel }: Setti
       />
     );
   }
-  if (name === 'options') return <OptionsEditor value={Array.isArray(value) ? value : []} onChange={onChange} />;
+  if (name === 'options')
+    return <OptionsEditor value={Array.isArray(value) ? value : []} onChange={onChange} />;
   if (name === 'target') {
     return (
       <Select
         value={value as string | undefined}
         onChange={onChange}
         data-testid={testId}
-        options={(modules.data ?? []).map((m) => ({ value: m.id, label: `${localize(m.label, m.name)} (${m.name})` }))}
+        options={(modules.data ?? []).map((m) => ({
+          value: m.id,
+          label: `${localize(m.label, m.name)} (${m.name})`,
+        }))}
       />
     );
   }
@@ -176,7 +209,13 @@ function SettingInput({ name, schema, value, onChange, definition, feel }: Setti
     );
   }
   if (name === 'over' || (name === 'field' && definition)) {
-    return <Input value={typeof value === 'string' ? value : ''} onChange={(e) => onChange(e.target.value)} data-testid={testId} />;
+    return (
+      <Input
+        value={typeof value === 'string' ? value : ''}
+        onChange={(e) => onChange(e.target.value)}
+        data-testid={testId}
+      />
+    );
   }
   if (schema.enum) {
     return (
@@ -202,9 +241,18 @@ function SettingInput({ name, schema, value, onChange, definition, feel }: Setti
       />
     );
   }
-  if (type === 'boolean') return <Switch checked={value === true} onChange={(v) => onChange(v || undefined)} data-testid={testId} />;
+  if (type === 'boolean')
+    return (
+      <Switch checked={value === true} onChange={(v) => onChange(v || undefined)} data-testid={testId} />
+    );
   if (type === 'string') {
-    return <Input value={typeof value === 'string' ? value : ''} onChange={(e) => onChange(e.target.value)} data-testid={testId} />;
+    return (
+      <Input
+        value={typeof value === 'string' ? value : ''}
+        onChange={(e) => onChange(e.target.value)}
+        data-testid={testId}
+      />
+    );
   }
   if (type === 'array' && schema.items && (schema.items.type === 'string' || schema.items.pattern)) {
     return (

@@ -1,6 +1,14 @@
 import { DeleteOutlined, HolderOutlined, PlusOutlined } from '@ant-design/icons';
 import { useLocalize } from '@crm/ui';
-import { closestCenter, DndContext, type DragEndEvent, KeyboardSensor, PointerSensor, useSensor, useSensors } from '@dnd-kit/core';
+import {
+  closestCenter,
+  DndContext,
+  type DragEndEvent,
+  KeyboardSensor,
+  PointerSensor,
+  useSensor,
+  useSensors,
+} from '@dnd-kit/core';
 import {
   arrayMove,
   SortableContext,
@@ -20,7 +28,11 @@ import { FieldEditor } from './FieldEditor.tsx';
 import { newField, removeFieldEverywhere } from './field-edits.ts';
 
 export function useFieldTypes() {
-  return useQuery({ queryKey: ['designer', 'field-types'], queryFn: designerApi.fieldTypes, staleTime: Infinity });
+  return useQuery({
+    queryKey: ['designer', 'field-types'],
+    queryFn: designerApi.fieldTypes,
+    staleTime: Infinity,
+  });
 }
 
 /** The module's fields in order (drag to reorder), a field's settings beside them, and adding fields. */
@@ -29,7 +41,9 @@ export function FieldsPanel({ draft }: { draft: ModuleDraft }) {
   const localize = useLocalize();
   const types = useFieldTypes();
   const definition = draft.definition;
-  const [selected, setSelected] = useState<string | undefined>(definition?.fields[0]?.id ?? definition?.fields[0]?.name);
+  const [selected, setSelected] = useState<string | undefined>(
+    definition?.fields[0]?.id ?? definition?.fields[0]?.name,
+  );
   const sensors = useSensors(
     useSensor(PointerSensor, { activationConstraint: { distance: 4 } }),
     useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
@@ -162,7 +176,16 @@ interface SortableFieldProps {
   onRemove(): void;
 }
 
-function SortableField({ id, selected, onSelect, label, name, type, required, onRemove }: SortableFieldProps) {
+function SortableField({
+  id,
+  selected,
+  onSelect,
+  label,
+  name,
+  type,
+  required,
+  onRemove,
+}: SortableFieldProps) {
   const { t } = useTranslation(DESIGNER);
   const { attributes, listeners, setNodeRef, transform, transition, isDragging } = useSortable({ id });
   return (
@@ -184,9 +207,15 @@ function SortableField({ id, selected, onSelect, label, name, type, required, on
         </Popconfirm>,
       ]}
     >
-      <span {...attributes} {...listeners} style={{ cursor: 'grab', marginRight: 8 }} aria-label={t('fields.drag')}>
+      <button
+        type="button"
+        {...attributes}
+        {...listeners}
+        style={{ cursor: 'grab', marginRight: 8, border: 'none', background: 'none', padding: 0 }}
+        aria-label={t('fields.drag')}
+      >
         <HolderOutlined />
-      </span>
+      </button>
       <span style={{ flex: 1 }}>
         {label} {required && <span style={{ color: '#cf1322' }}>*</span>}
         <br />

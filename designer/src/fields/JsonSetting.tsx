@@ -4,7 +4,15 @@ import { useTranslation } from 'react-i18next';
 import { DESIGNER } from '../messages.ts';
 
 /** A setting with a structure of its own (a sub-table's row fields …), edited as JSON text. */
-export function JsonSetting({ value, onChange, testId }: { value: unknown; onChange(v: unknown): void; testId?: string }) {
+export function JsonSetting({
+  value,
+  onChange,
+  testId,
+}: {
+  value: unknown;
+  onChange(v: unknown): void;
+  testId?: string;
+}) {
   const { t } = useTranslation(DESIGNER);
   const [text, setText] = useState(() => (value === undefined ? '' : JSON.stringify(value, null, 2)));
   const [invalid, setInvalid] = useState(false);

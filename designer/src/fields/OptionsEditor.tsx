@@ -13,7 +13,8 @@ interface Option {
 export function OptionsEditor({ value, onChange }: { value: unknown[]; onChange(v: unknown): void }) {
   const { t } = useTranslation(DESIGNER);
   const options = value as Option[];
-  const change = (index: number, option: Option) => onChange(options.map((o, i) => (i === index ? option : o)));
+  const change = (index: number, option: Option) =>
+    onChange(options.map((o, i) => (i === index ? option : o)));
   return (
     <Space orientation="vertical" style={{ width: '100%' }} data-testid="options-editor">
       {options.map((option, index) => (
@@ -33,7 +34,9 @@ export function OptionsEditor({ value, onChange }: { value: unknown[]; onChange(
           <Input
             placeholder="中文"
             value={option.label?.['zh-CN'] ?? ''}
-            onChange={(e) => change(index, { ...option, label: { ...option.label, 'zh-CN': e.target.value } })}
+            onChange={(e) =>
+              change(index, { ...option, label: { ...option.label, 'zh-CN': e.target.value } })
+            }
           />
           <ColorPicker
             value={option.color}

@@ -44,7 +44,10 @@ export function removeFieldEverywhere(definition: ModuleDefinition, name: string
       ? {
           layout: {
             ...definition.layout,
-            sections: definition.layout.sections.map((s) => ({ ...s, fields: s.fields.filter((f) => f !== name) })),
+            sections: definition.layout.sections.map((s) => ({
+              ...s,
+              fields: s.fields.filter((f) => f !== name),
+            })),
           },
         }
       : {}),

@@ -1,4 +1,5 @@
 import { DeleteOutlined, HolderOutlined, PlusOutlined } from '@ant-design/icons';
+import { newId } from '@crm/engine/browser';
 import { useLocalize } from '@crm/ui';
 import {
   closestCorners,
@@ -11,11 +12,16 @@ import {
   useSensor,
   useSensors,
 } from '@dnd-kit/core';
-import { arrayMove, SortableContext, sortableKeyboardCoordinates, useSortable, rectSortingStrategy } from '@dnd-kit/sortable';
+import {
+  arrayMove,
+  rectSortingStrategy,
+  SortableContext,
+  sortableKeyboardCoordinates,
+  useSortable,
+} from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
 import { Alert, Button, Card, Col, Row, Select, Space, Switch, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { newId } from '@crm/engine/browser';
 import type { FieldDefinition, ModuleDefinition } from '../api.ts';
 import { LocaleTextInput } from '../fields/LocaleTextInput.tsx';
 import { DESIGNER } from '../messages.ts';
@@ -51,7 +57,10 @@ export function LayoutEditor({ draft }: { draft: ModuleDraft }) {
     id in containers ? id : Object.keys(containers).find((key) => containers[key].includes(id));
 
   const setSections = (next: Section[]) =>
-    draft.update((d) => ({ ...d, layout: next.length > 0 ? { ...(d.layout ?? {}), sections: next } : undefined }));
+    draft.update((d) => ({
+      ...d,
+      layout: next.length > 0 ? { ...(d.layout ?? {}), sections: next } : undefined,
+    }));
 
   const moveBetween = (field: string, from: string, to: string, index: number) => {
     const next = sections.map((s) => {
@@ -82,7 +91,9 @@ export function LayoutEditor({ draft }: { draft: ModuleDraft }) {
     const from = list.indexOf(String(active.id));
     const to = list.indexOf(String(over.id));
     if (from < 0 || to < 0 || from === to) return;
-    setSections(sections.map((s) => (s.id === container ? { ...s, fields: arrayMove(s.fields, from, to) } : s)));
+    setSections(
+      sections.map((s) => (s.id === container ? { ...s, fields: arrayMove(s.fields, from, to) } : s)),
+    );
   };
 
   const addSection = () =>
@@ -106,8 +117,15 @@ export function LayoutEditor({ draft }: { draft: ModuleDraft }) {
           {t('layout.addSection')}
         </Button>
       </Space>
-      {sections.length === 0 && <Alert type="info" showIcon title={t('layout.none')} style={{ marginBottom: 12 }} />}
-      <DndContext sensors={sensors} collisionDetection={closestCorners} onDragOver={onDragOver} onDragEnd={onDragEnd}>
+      {sections.length === 0 && (
+        <Alert type="info" showIcon title={t('layout.none')} style={{ marginBottom: 12 }} />
+      )}
+      <DndContext
+        sensors={sensors}
+        collisionDetection={closestCorners}
+        onDragOver={onDragOver}
+        onDragEnd={onDragEnd}
+      >
         {sections.map((section) => (
           <Card
             key={section.id}
@@ -146,7 +164,13 @@ export function LayoutEditor({ draft }: { draft: ModuleDraft }) {
               </Space>
             }
           >
-            <FieldGrid id={section.id} fields={section.fields} columns={section.columns ?? 1} byName={byName} localize={localize} />
+            <FieldGrid
+              id={section.id}
+              fields={section.fields}
+              columns={section.columns ?? 1}
+              byName={byName}
+              localize={localize}
+            />
           </Card>
         ))}
         <Card size="small" title={t('layout.unplaced')} type="inner">
@@ -173,7 +197,11 @@ function FieldGrid({ id, fields, columns, byName, localize }: FieldGridProps) {
         <Row gutter={[8, 8]}>
           {fields.map((name) => (
             <Col key={name} span={24 / columns}>
-              <FieldChip name={name} label={localize(byName.get(name)?.label, name)} type={byName.get(name)?.type} />
+              <FieldChip
+                name={name}
+                label={localize(byName.get(name)?.label, name)}
+                type={byName.get(name)?.type}
+              />
             </Col>
           ))}
         </Row>

@@ -25,7 +25,8 @@ export function ModuleDesigner() {
   const [tab, setTab] = useState('fields');
 
   if (draft.loading) return <LoadingState />;
-  if (draft.error || !draft.state || !draft.definition) return <ErrorState error={draft.error} status={404} />;
+  if (draft.error || !draft.state || !draft.definition)
+    return <ErrorState error={draft.error} status={404} />;
   const { state, definition } = draft;
 
   const save = async () => {

@@ -20,7 +20,8 @@ export function ModuleList() {
   const modules = useQuery({ queryKey: ['designer', 'modules'], queryFn: designerApi.modules });
   const [creating, setCreating] = useState(false);
   const archive = useMutation({
-    mutationFn: ({ id, archived }: { id: string; archived: boolean }) => designerApi.setArchived(id, archived),
+    mutationFn: ({ id, archived }: { id: string; archived: boolean }) =>
+      designerApi.setArchived(id, archived),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['designer', 'modules'] }),
     onError: (error) => message.error(errorText(error)),
   });
@@ -34,7 +35,12 @@ export function ModuleList() {
         <Typography.Title level={3} style={{ margin: 0 }}>
           {t('modules.title')}
         </Typography.Title>
-        <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="new-module">
+        <Button
+          type="primary"
+          icon={<PlusOutlined />}
+          onClick={() => setCreating(true)}
+          data-testid="new-module"
+        >
           {t('modules.new')}
         </Button>
       </Space>

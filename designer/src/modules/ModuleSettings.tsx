@@ -29,17 +29,38 @@ export function ModuleSettings({ draft }: { draft: ModuleDraft }) {
           validateStatus={nameValid ? undefined : 'error'}
           help={nameValid ? undefined : t('modules.nameInvalid')}
         >
-          <Input value={definition.name} onChange={(e) => set('name', e.target.value)} data-testid="module-rename" />
+          <Input
+            value={definition.name}
+            onChange={(e) => set('name', e.target.value)}
+            data-testid="module-rename"
+          />
         </Form.Item>
-        <LocaleTextInput label={t('modules.label')} value={definition.label} onChange={(v) => set('label', v)} required testId="module-label" />
-        <LocaleTextInput label={t('modules.pluralLabel')} value={definition.pluralLabel} onChange={(v) => set('pluralLabel', v)} />
-        <LocaleTextInput label={t('modules.description')} value={definition.description} onChange={(v) => set('description', v)} />
+        <LocaleTextInput
+          label={t('modules.label')}
+          value={definition.label}
+          onChange={(v) => set('label', v)}
+          required
+          testId="module-label"
+        />
+        <LocaleTextInput
+          label={t('modules.pluralLabel')}
+          value={definition.pluralLabel}
+          onChange={(v) => set('pluralLabel', v)}
+        />
+        <LocaleTextInput
+          label={t('modules.description')}
+          value={definition.description}
+          onChange={(v) => set('description', v)}
+        />
         <Form.Item label={t('modules.titleField')}>
           <Select
             allowClear
             value={definition.titleField}
             onChange={(v) => set('titleField', v)}
-            options={definition.fields.map((f) => ({ value: f.name, label: `${localize(f.label, f.name)} (${f.name})` }))}
+            options={definition.fields.map((f) => ({
+              value: f.name,
+              label: `${localize(f.label, f.name)} (${f.name})`,
+            }))}
           />
         </Form.Item>
         <Form.Item label={t('modules.icon')}>

@@ -29,7 +29,8 @@ export function useModuleDraft(moduleId: string): ModuleDraft {
 
   // a fresh server state replaces the working copy unless it holds unsaved edits
   useEffect(() => {
-    if (query.data && !dirty) setDefinition(structuredClone(query.data.draft ?? query.data.published ?? undefined));
+    if (query.data && !dirty)
+      setDefinition(structuredClone(query.data.draft ?? query.data.published ?? undefined));
   }, [query.data, dirty]);
 
   const update = useCallback((change: (definition: ModuleDefinition) => ModuleDefinition) => {

@@ -1,7 +1,21 @@
 import { DownloadOutlined, UploadOutlined } from '@ant-design/icons';
 import { api, useLocalize } from '@crm/ui';
 import { useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Checkbox, Collapse, Input, List, Space, Statistic, Tag, Typography, Upload } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Checkbox,
+  Collapse,
+  Input,
+  List,
+  Space,
+  Statistic,
+  Tag,
+  Typography,
+  Upload,
+} from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useProblemLines } from '../errors.ts';
@@ -83,7 +97,9 @@ export function PackagesPage() {
     setPreview(undefined);
     setConfirmLoss(false);
     try {
-      setPreview(await api.post<PackagePreview>('/api/package/preview', file, { headers: { 'content-type': ZIP } }));
+      setPreview(
+        await api.post<PackagePreview>('/api/package/preview', file, { headers: { 'content-type': ZIP } }),
+      );
     } catch (error) {
       setFailure(problemLines(error));
     } finally {
@@ -114,9 +130,24 @@ export function PackagesPage() {
       <Card size="small" title={t('export.title')}>
         <Typography.Paragraph type="secondary">{t('export.help')}</Typography.Paragraph>
         <Space wrap>
-          <Input placeholder={t('export.name')} value={name} onChange={(e) => setName(e.target.value)} style={{ width: 200 }} />
-          <Input placeholder="1.0.0" value={version} onChange={(e) => setVersion(e.target.value)} style={{ width: 120 }} />
-          <Button icon={<DownloadOutlined />} loading={busy === 'export'} onClick={() => void exportZip()} data-testid="export-package">
+          <Input
+            placeholder={t('export.name')}
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            style={{ width: 200 }}
+          />
+          <Input
+            placeholder="1.0.0"
+            value={version}
+            onChange={(e) => setVersion(e.target.value)}
+            style={{ width: 120 }}
+          />
+          <Button
+            icon={<DownloadOutlined />}
+            loading={busy === 'export'}
+            onClick={() => void exportZip()}
+            data-testid="export-package"
+          >
             {t('export.button')}
           </Button>
         </Space>
@@ -138,7 +169,13 @@ export function PackagesPage() {
         </Upload>
         {fileName && <Typography.Text style={{ marginLeft: 8 }}>{fileName}</Typography.Text>}
         {failure && (
-          <Alert type="error" showIcon style={{ marginTop: 12 }} title={t('import.failed')} description={failure.map((l) => <div key={l}>{l}</div>)} />
+          <Alert
+            type="error"
+            showIcon
+            style={{ marginTop: 12 }}
+            title={t('import.failed')}
+            description={failure.map((l) => <div key={l}>{l}</div>)}
+          />
         )}
         {preview && (
           <div style={{ marginTop: 12 }} data-testid="package-preview">
@@ -147,7 +184,12 @@ export function PackagesPage() {
               {preview.installed && (
                 <Typography.Text type="secondary">
                   {' '}
-                  ({t('import.installed', { name: preview.installed.name, version: preview.installed.version })})
+                  (
+                  {t('import.installed', {
+                    name: preview.installed.name,
+                    version: preview.installed.version,
+                  })}
+                  )
                 </Typography.Text>
               )}
             </Typography.Title>
@@ -164,7 +206,8 @@ export function PackagesPage() {
                 <List.Item>
                   <div>
                     <Tag color={item.status === 'added' ? 'green' : 'blue'}>{t(`status.${item.status}`)}</Tag>
-                    <Tag>{t(`kinds.${item.kind}`, { defaultValue: item.kind })}</Tag> <b>{item.name}</b> <code>{item.file}</code>
+                    <Tag>{t(`kinds.${item.kind}`, { defaultValue: item.kind })}</Tag> <b>{item.name}</b>{' '}
+                    <code>{item.file}</code>
                     {item.replacesDraft && <Tag color="orange">{t('import.replacesDraft')}</Tag>}
                     <ul style={{ margin: 0 }}>
                       {item.changes.map((c, i) => (

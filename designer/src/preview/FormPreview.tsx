@@ -1,5 +1,5 @@
 import { recordJsonSchema, recordUiSchema } from '@crm/engine/browser';
-import { api, RecordForm, httpFormServices, useLocale, type Values } from '@crm/ui';
+import { api, httpFormServices, RecordForm, useLocale, type Values } from '@crm/ui';
 import { Alert, Button, Card, Col, Radio, Row, Space, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -11,7 +11,8 @@ import { sampleRecord } from './sample-data.ts';
 /** The form widgets' calls, over the app's API client. */
 const jsonClient = {
   get: <T,>(path: string) => api.get<T>(path),
-  upload: <T,>(path: string, body: Blob, headers: Record<string, string>) => api.post<T>(path, body, { headers }),
+  upload: <T,>(path: string, body: Blob, headers: Record<string, string>) =>
+    api.post<T>(path, body, { headers }),
 };
 
 /**

@@ -1,6 +1,20 @@
-import { useLocale, useLocalize, formatters } from '@crm/ui';
+import { formatters, useLocale, useLocalize } from '@crm/ui';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Col, Empty, List, Popconfirm, Row, Select, Space, Table, Tag, Typography } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  Col,
+  Empty,
+  List,
+  Popconfirm,
+  Row,
+  Select,
+  Space,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { designerApi } from '../api.ts';
@@ -22,7 +36,10 @@ export function HistoryPanel({ draft }: { draft: ModuleDraft }) {
   const errorText = useErrorText();
   const queryClient = useQueryClient();
   const moduleId = draft.state?.id ?? '';
-  const versions = useQuery({ queryKey: ['designer', 'versions', moduleId], queryFn: () => designerApi.versions(moduleId) });
+  const versions = useQuery({
+    queryKey: ['designer', 'versions', moduleId],
+    queryFn: () => designerApi.versions(moduleId),
+  });
   const list = versions.data ?? [];
   const [from, setFrom] = useState<Side | undefined>(undefined);
   const [to, setTo] = useState<Side | undefined>(undefined);
@@ -30,7 +47,9 @@ export function HistoryPanel({ draft }: { draft: ModuleDraft }) {
   useEffect(() => {
     if (list.length === 0) return;
     setTo((current) => current ?? (draft.state?.draft ? 'draft' : list[0].version));
-    setFrom((current) => current ?? (draft.state?.draft ? list[0].version : (list[1]?.version ?? list[0].version)));
+    setFrom(
+      (current) => current ?? (draft.state?.draft ? list[0].version : (list[1]?.version ?? list[0].version)),
+    );
   }, [list, draft.state]);
 
   const diff = useQuery({
@@ -66,15 +85,25 @@ export function HistoryPanel({ draft }: { draft: ModuleDraft }) {
           renderItem={(v) => (
             <List.Item
               actions={[
-                <Popconfirm key="restore" title={t('history.restoreConfirm', { version: v.version })} onConfirm={() => void restore(v.version)}>
-                  <Button size="small" disabled={v.version === draft.state?.publishedVersion} data-testid={`restore-${v.version}`}>
+                <Popconfirm
+                  key="restore"
+                  title={t('history.restoreConfirm', { version: v.version })}
+                  onConfirm={() => void restore(v.version)}
+                >
+                  <Button
+                    size="small"
+                    disabled={v.version === draft.state?.publishedVersion}
+                    data-testid={`restore-${v.version}`}
+                  >
                     {t('history.restore')}
                   </Button>
                 </Popconfirm>,
               ]}
             >
               <Space>
-                <Tag color={v.version === draft.state?.publishedVersion ? 'green' : undefined}>v{v.version}</Tag>
+                <Tag color={v.version === draft.state?.publishedVersion ? 'green' : undefined}>
+                  v{v.version}
+                </Tag>
                 <Typography.Text type="secondary">{format.dateTime(v.publishedAt)}</Typography.Text>
               </Space>
             </List.Item>
@@ -85,7 +114,13 @@ export function HistoryPanel({ draft }: { draft: ModuleDraft }) {
       <Col xs={24} md={15}>
         <Space style={{ marginBottom: 12 }}>
           {t('history.compare')}
-          <Select style={{ width: 110 }} value={from} onChange={setFrom} options={sides} data-testid="diff-from" />
+          <Select
+            style={{ width: 110 }}
+            value={from}
+            onChange={setFrom}
+            options={sides}
+            data-testid="diff-from"
+          />
           →
           <Select style={{ width: 110 }} value={to} onChange={setTo} options={sides} data-testid="diff-to" />
         </Space>
@@ -101,12 +136,18 @@ export function HistoryPanel({ draft }: { draft: ModuleDraft }) {
               dataSource={diff.data.changes}
               data-testid="diff-table"
               columns={[
-                { title: t('history.part'), dataIndex: 'part', render: (p: string) => t(`history.parts.${p}`, { defaultValue: p }) },
+                {
+                  title: t('history.part'),
+                  dataIndex: 'part',
+                  render: (p: string) => t(`history.parts.${p}`, { defaultValue: p }),
+                },
                 {
                   title: t('history.change'),
                   dataIndex: 'change',
                   render: (c: string) => (
-                    <Tag color={c === 'added' ? 'green' : c === 'removed' ? 'red' : 'blue'}>{t(`history.changes.${c}`)}</Tag>
+                    <Tag color={c === 'added' ? 'green' : c === 'removed' ? 'red' : 'blue'}>
+                      {t(`history.changes.${c}`)}
+                    </Tag>
                   ),
                 },
                 { title: t('history.what'), render: (_, c) => localize(c.description) },

@@ -59,13 +59,19 @@ export function PublishPanel({ draft }: { draft: ModuleDraft }) {
   const lossProblems = preview?.problems.filter((p) => p.code === 'data-loss') ?? [];
   const blocking = preview?.problems.filter((p) => p.code !== 'data-loss') ?? [];
   const conversions = preview?.steps.filter((s) => s.conversion) ?? [];
-  const canPublish = preview !== undefined && blocking.length === 0 && (lossProblems.length === 0 || confirmed);
+  const canPublish =
+    preview !== undefined && blocking.length === 0 && (lossProblems.length === 0 || confirmed);
 
   return (
     <div data-testid="publish-panel" style={{ maxWidth: 960 }}>
       {!hasDraft && <Alert type="info" showIcon title={t('publish.nothing')} style={{ marginBottom: 12 }} />}
       <Space style={{ marginBottom: 12 }}>
-        <Button onClick={() => void check()} loading={busy === 'preview'} disabled={!hasDraft} data-testid="publish-preview">
+        <Button
+          onClick={() => void check()}
+          loading={busy === 'preview'}
+          disabled={!hasDraft}
+          data-testid="publish-preview"
+        >
           {t('publish.check')}
         </Button>
         <Button
@@ -83,9 +89,7 @@ export function PublishPanel({ draft }: { draft: ModuleDraft }) {
           type="error"
           showIcon
           title={t('publish.failed')}
-          description={failure.map((line) => (
-            <div key={line}>{line}</div>
-          ))}
+          description={failure.map((line) => <div key={line}>{line}</div>)}
           style={{ marginBottom: 12 }}
           data-testid="publish-failure"
         />
@@ -112,7 +116,11 @@ export function PublishPanel({ draft }: { draft: ModuleDraft }) {
                 <List.Item data-testid={sentence.warning ? 'plan-warning' : 'plan-step'}>
                   <Space align="start">
                     <span>{index + 1}.</span>
-                    {sentence.warning ? <WarningTwoTone twoToneColor="#fa8c16" /> : <CheckCircleTwoTone twoToneColor="#52c41a" />}
+                    {sentence.warning ? (
+                      <WarningTwoTone twoToneColor="#fa8c16" />
+                    ) : (
+                      <CheckCircleTwoTone twoToneColor="#52c41a" />
+                    )}
                     <span>{localize(sentence.text)}</span>
                     {sentence.rewritesTable && <Tag>{t('publish.rewrites')}</Tag>}
                   </Space>
@@ -129,7 +137,11 @@ export function PublishPanel({ draft }: { draft: ModuleDraft }) {
                 const c = step.conversion;
                 if (!c) return null;
                 return (
-                  <div key={`${step.module}-${step.field}`} style={{ marginBottom: 12 }} data-testid="conversion">
+                  <div
+                    key={`${step.module}-${step.field}`}
+                    style={{ marginBottom: 12 }}
+                    data-testid="conversion"
+                  >
                     <Typography.Text strong>{localize(c.summary)}</Typography.Text>
                     {c.samples.length > 0 && (
                       <Table
@@ -138,13 +150,27 @@ export function PublishPanel({ draft }: { draft: ModuleDraft }) {
                         rowKey="id"
                         dataSource={c.samples}
                         columns={[
-                          { title: t('publish.record'), dataIndex: 'id', render: (id: string) => <code>{id.slice(0, 8)}…</code> },
-                          { title: t('publish.oldValue'), dataIndex: 'value', render: (v: unknown) => <code>{JSON.stringify(v)}</code> },
-                          { title: t('publish.newValue'), dataIndex: 'converted', render: (v: unknown) => <code>{JSON.stringify(v)}</code> },
+                          {
+                            title: t('publish.record'),
+                            dataIndex: 'id',
+                            render: (id: string) => <code>{id.slice(0, 8)}…</code>,
+                          },
+                          {
+                            title: t('publish.oldValue'),
+                            dataIndex: 'value',
+                            render: (v: unknown) => <code>{JSON.stringify(v)}</code>,
+                          },
+                          {
+                            title: t('publish.newValue'),
+                            dataIndex: 'converted',
+                            render: (v: unknown) => <code>{JSON.stringify(v)}</code>,
+                          },
                           {
                             title: '',
                             dataIndex: 'problem',
-                            render: (p: string) => <Tag color={p === 'lossy' ? 'orange' : 'red'}>{t(`publish.${p}`)}</Tag>,
+                            render: (p: string) => (
+                              <Tag color={p === 'lossy' ? 'orange' : 'red'}>{t(`publish.${p}`)}</Tag>
+                            ),
                           },
                         ]}
                       />
@@ -180,7 +206,11 @@ export function PublishPanel({ draft }: { draft: ModuleDraft }) {
                   {lossProblems.map((p) => (
                     <div key={p.pointer}>{localize(p.messages, p.detail ?? '')}</div>
                   ))}
-                  <Checkbox checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} data-testid="confirm-loss">
+                  <Checkbox
+                    checked={confirmed}
+                    onChange={(e) => setConfirmed(e.target.checked)}
+                    data-testid="confirm-loss"
+                  >
                     {t('publish.confirmLoss')}
                   </Checkbox>
                 </>

@@ -1,7 +1,23 @@
 import { PlusOutlined } from '@ant-design/icons';
 import { ErrorState, LoadingState, useLocalize } from '@crm/ui';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Col, Form, Input, List, Popconfirm, Row, Select, Space, Switch, Table, Typography } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Col,
+  Form,
+  Input,
+  List,
+  Popconfirm,
+  Row,
+  Select,
+  Space,
+  Switch,
+  Table,
+  Typography,
+} from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { designerApi, type ModuleDefinition } from '../api.ts';
@@ -27,7 +43,12 @@ export function RolesPage() {
           size="small"
           title={t('title')}
           extra={
-            <Button size="small" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="new-role">
+            <Button
+              size="small"
+              icon={<PlusOutlined />}
+              onClick={() => setCreating(true)}
+              data-testid="new-role"
+            >
               {t('new')}
             </Button>
           }
@@ -51,7 +72,13 @@ export function RolesPage() {
       </Col>
       <Col xs={24} md={18}>
         {creating ? (
-          <RoleEditor key="new" onSaved={(id) => { setCreating(false); setSelected(id); }} />
+          <RoleEditor
+            key="new"
+            onSaved={(id) => {
+              setCreating(false);
+              setSelected(id);
+            }}
+          />
         ) : role ? (
           <RoleEditor key={role.id} role={role} onSaved={setSelected} />
         ) : (
@@ -69,7 +96,9 @@ function RoleEditor({ role, onSaved }: { role?: Role; onSaved(id: string): void 
   const problemLines = useProblemLines();
   const queryClient = useQueryClient();
   const modules = useQuery({ queryKey: ['designer', 'modules'], queryFn: designerApi.modules });
-  const [value, setValue] = useState<Role>(() => role ?? { id: '', label: { en: '', 'zh-CN': '' }, modules: {} });
+  const [value, setValue] = useState<Role>(
+    () => role ?? { id: '', label: { en: '', 'zh-CN': '' }, modules: {} },
+  );
   const [failure, setFailure] = useState<string[] | undefined>(undefined);
   const [saving, setSaving] = useState(false);
   const [fieldsOf, setFieldsOf] = useState<string | undefined>(undefined);
@@ -79,7 +108,8 @@ function RoleEditor({ role, onSaved }: { role?: Role; onSaved(id: string): void 
   const grant = (moduleId: string) => value.modules[moduleId] ?? {};
   const setGrant = (moduleId: string, patch: Record<string, unknown>) => {
     const next = { ...grant(moduleId), ...patch };
-    for (const [key, v] of Object.entries(next)) if (v === null || v === undefined || v === false) delete (next as Record<string, unknown>)[key];
+    for (const [key, v] of Object.entries(next))
+      if (v === null || v === undefined || v === false) delete (next as Record<string, unknown>)[key];
     const modulesNext = { ...value.modules };
     if (Object.keys(next).length === 0) delete modulesNext[moduleId];
     else modulesNext[moduleId] = next;
@@ -140,9 +170,20 @@ function RoleEditor({ role, onSaved }: { role?: Role; onSaved(id: string): void 
       )}
       <Form layout="vertical" size="small">
         <Form.Item label={t('id')} required>
-          <Input value={value.id} disabled={role !== undefined} onChange={(e) => setValue({ ...value, id: e.target.value })} data-testid="role-id" />
+          <Input
+            value={value.id}
+            disabled={role !== undefined}
+            onChange={(e) => setValue({ ...value, id: e.target.value })}
+            data-testid="role-id"
+          />
         </Form.Item>
-        <LocaleTextInput label={t('label')} value={value.label} onChange={(label) => setValue({ ...value, label: label ?? {} })} required testId="role-label" />
+        <LocaleTextInput
+          label={t('label')}
+          value={value.label}
+          onChange={(label) => setValue({ ...value, label: label ?? {} })}
+          required
+          testId="role-label"
+        />
       </Form>
       <Table
         size="small"
@@ -173,7 +214,11 @@ function RoleEditor({ role, onSaved }: { role?: Role; onSaved(id: string): void 
             title: t('export'),
             key: 'export',
             render: (_: unknown, m: (typeof published)[number]) => (
-              <Switch size="small" checked={grant(m.id).export === true} onChange={(on) => setGrant(m.id, { export: on })} />
+              <Switch
+                size="small"
+                checked={grant(m.id).export === true}
+                onChange={(on) => setGrant(m.id, { export: on })}
+              />
             ),
           },
           {
@@ -191,7 +236,9 @@ function RoleEditor({ role, onSaved }: { role?: Role; onSaved(id: string): void 
         <FieldRights
           moduleId={fieldsOf}
           rights={(grant(fieldsOf).fields as Record<string, string> | undefined) ?? {}}
-          onChange={(fields) => setGrant(fieldsOf, { fields: Object.keys(fields).length > 0 ? fields : null })}
+          onChange={(fields) =>
+            setGrant(fieldsOf, { fields: Object.keys(fields).length > 0 ? fields : null })
+          }
         />
       )}
     </Card>
@@ -209,11 +256,19 @@ function FieldRights({
 }) {
   const { t } = useTranslation(ROLES);
   const localize = useLocalize();
-  const module = useQuery({ queryKey: ['designer', 'module', moduleId], queryFn: () => designerApi.module(moduleId) });
+  const module = useQuery({
+    queryKey: ['designer', 'module', moduleId],
+    queryFn: () => designerApi.module(moduleId),
+  });
   const definition: ModuleDefinition | null | undefined = module.data?.published;
   if (!definition) return null;
   return (
-    <Card size="small" type="inner" style={{ marginTop: 12 }} title={t('fieldRightsOf', { module: localize(definition.label, definition.name) })}>
+    <Card
+      size="small"
+      type="inner"
+      style={{ marginTop: 12 }}
+      title={t('fieldRightsOf', { module: localize(definition.label, definition.name) })}
+    >
       <Typography.Paragraph type="secondary">{t('fieldRightsHelp')}</Typography.Paragraph>
       <Table
         size="small"

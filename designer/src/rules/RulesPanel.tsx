@@ -1,6 +1,6 @@
 import { DeleteOutlined, ExperimentOutlined, PlusOutlined } from '@ant-design/icons';
-import { useLocalize } from '@crm/ui';
 import { newId } from '@crm/engine/browser';
+import { useLocalize } from '@crm/ui';
 import { Button, Card, Col, Empty, Form, Row, Select, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -24,7 +24,8 @@ export function RulesPanel({ draft }: { draft: ModuleDraft }) {
   const formulaNames = definition?.fields.filter((f) => f.type === 'formula').map((f) => f.name) ?? [];
   if (!definition) return null;
   const rules = definition.rules ?? [];
-  const setRules = (next: Rule[]) => draft.update((d) => ({ ...d, rules: next.length > 0 ? next : undefined }));
+  const setRules = (next: Rule[]) =>
+    draft.update((d) => ({ ...d, rules: next.length > 0 ? next : undefined }));
   const change = (index: number, patch: Partial<Rule>) =>
     setRules(rules.map((r, i) => (i === index ? ({ ...r, ...patch } as Rule) : r)));
   const target: FeelTarget = { definition };
@@ -93,7 +94,10 @@ export function RulesPanel({ draft }: { draft: ModuleDraft }) {
                   mode="multiple"
                   value={rule.fields ?? []}
                   onChange={(fields) => change(index, { fields: fields.length > 0 ? fields : undefined })}
-                  options={definition.fields.map((f) => ({ value: f.name, label: localize(f.label, f.name) }))}
+                  options={definition.fields.map((f) => ({
+                    value: f.name,
+                    label: localize(f.label, f.name),
+                  }))}
                 />
               </Form.Item>
             </Form>
@@ -114,7 +118,9 @@ export function RulesPanel({ draft }: { draft: ModuleDraft }) {
         <Typography.Title level={5} style={{ marginTop: 24 }}>
           {t('rules.formulas')}
         </Typography.Title>
-        {formulaNames.length === 0 && <Typography.Text type="secondary">{t('rules.noFormulas')}</Typography.Text>}
+        {formulaNames.length === 0 && (
+          <Typography.Text type="secondary">{t('rules.noFormulas')}</Typography.Text>
+        )}
         {formulaNames.map((name) => (
           <FormulaCard key={name} name={name} draft={draft} onTry={setTrying} />
         ))}

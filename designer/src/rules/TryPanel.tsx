@@ -58,7 +58,8 @@ export function TryPanel({
     setRunning(true);
     try {
       // a record is read from the published module; sample values go against the edited definition
-      const where = source === 'record' ? { module: moduleId, field: target.field } : { ...target, definition };
+      const where =
+        source === 'record' ? { module: moduleId, field: target.field } : { ...target, definition };
       setResult(await designerApi.feelEvaluate(where, expression, input));
     } catch (error) {
       setFailure(errorText(error));
@@ -71,7 +72,14 @@ export function TryPanel({
     <Card size="small" title={t('try.title')} data-testid="try-panel">
       <Form layout="vertical" size="small">
         <Form.Item label={t('rules.expression')}>
-          <FeelEditor value={expression} onChange={setExpression} target={target} completions={completions} testId="try-expression" minLines={2} />
+          <FeelEditor
+            value={expression}
+            onChange={setExpression}
+            target={target}
+            completions={completions}
+            testId="try-expression"
+            minLines={2}
+          />
         </Form.Item>
         <Radio.Group value={source} onChange={(e) => setSource(e.target.value)} style={{ marginBottom: 8 }}>
           <Radio.Button value="sample">{t('try.sample')}</Radio.Button>
@@ -86,9 +94,20 @@ export function TryPanel({
             data-testid="try-sample"
           />
         ) : (
-          <Input placeholder={t('try.recordId')} value={recordId} onChange={(e) => setRecordId(e.target.value)} data-testid="try-record-id" />
+          <Input
+            placeholder={t('try.recordId')}
+            value={recordId}
+            onChange={(e) => setRecordId(e.target.value)}
+            data-testid="try-record-id"
+          />
         )}
-        <Button type="primary" onClick={() => void run()} loading={running} style={{ marginTop: 8 }} data-testid="try-run">
+        <Button
+          type="primary"
+          onClick={() => void run()}
+          loading={running}
+          style={{ marginTop: 8 }}
+          data-testid="try-run"
+        >
           {t('try.run')}
         </Button>
       </Form>

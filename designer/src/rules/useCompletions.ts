@@ -9,7 +9,10 @@ export const browserRegistry = createFieldTypeRegistry();
  * The names an expression of the definition being edited may use, unsaved fields included: the
  * engine's browser entry computes them as the server's /api/meta/feel/completions does.
  */
-export function useCompletions(definition: ModuleDefinition | undefined, ownField?: string): FeelCompletion[] {
+export function useCompletions(
+  definition: ModuleDefinition | undefined,
+  ownField?: string,
+): FeelCompletion[] {
   return useMemo(() => {
     if (!definition) return [];
     try {
