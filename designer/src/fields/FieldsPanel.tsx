@@ -200,7 +200,7 @@ function SortableField({
         paddingInline: 8,
       }}
       onClick={onSelect}
-      data-testid={`field-${name}`}
+      data-testid={`field-item-${name}`}
       actions={[
         <Popconfirm key="remove" title={t('fields.removeConfirm')} onConfirm={onRemove}>
           <Button size="small" type="text" danger icon={<DeleteOutlined />} aria-label={t('fields.remove')} />
