@@ -93,7 +93,9 @@ describe('the designer', () => {
     await page.getByRole('tab', { name: 'Publish' }).click();
     await page.getByTestId('publish-preview').click();
     const warning = page.getByTestId('plan-warning');
-    await warning.getByText("1 value would not convert and would become empty, e.g. 'not-a-number'", { exact: false }).waitFor();
+    await warning
+      .getByText("1 value would not convert and would become empty, e.g. 'not-a-number'", { exact: false })
+      .waitFor();
     await page.getByTestId('loss-warning').waitFor();
     await page.getByTestId('conversion').getByText('"not-a-number"').waitFor();
     expect(await page.getByTestId('publish-apply').isDisabled()).toBe(true);

@@ -101,7 +101,9 @@ export function ModelerPage() {
     };
   }, []);
 
-  const xmlToLoad = processId === undefined ? newDiagram(newId, 'New workflow') : versions.data?.[0]?.xml;
+  // versions come oldest first: the modeler opens the latest
+  const latest = versions.data?.reduce((a, b) => (b.version > a.version ? b : a));
+  const xmlToLoad = processId === undefined ? newDiagram(newId, 'New workflow') : latest?.xml;
 
   useEffect(() => {
     if (!modeler || xmlToLoad === undefined) return;
@@ -113,6 +115,7 @@ export function ModelerPage() {
         modeler.get<Canvas>('canvas').zoom('fit-viewport');
         setSelected(null);
         setLoadError(undefined);
+        setTick((n) => n + 1); // the root element exists now: show its settings
       })
       .catch((error: unknown) => {
         if (alive) setLoadError(error instanceof Error ? error.message : String(error));
@@ -190,7 +193,6 @@ export function ModelerPage() {
 
   const root = modeler && !loadError ? safeRoot(modeler) : null;
   const current = selected ?? root;
-  const latest = versions.data?.[0];
 
   return (
     <div data-testid="modeler-page">
@@ -244,7 +246,7 @@ export function ModelerPage() {
               dataSource={problems}
               renderItem={(p) => (
                 <List.Item style={{ cursor: 'pointer' }} onClick={() => select(p.elementId)}>
-                  {p.elementId && <Tag>{p.elementId}</Tag>} {localize(p.messages, p.message)}
+                  {localize(p.messages, p.message)}
                 </List.Item>
               )}
             />
