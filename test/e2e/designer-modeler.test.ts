@@ -113,7 +113,10 @@ describe('the workflow modeler', () => {
     await page.locator('#bio-properties-panel-taskDefinitionType').fill('no-such-action');
     await page.getByTestId('crm-panel').getByText('No registered action has this type').waitFor();
     await page.getByTestId('lint').click();
-    await page.getByTestId('lint-problems').getByText("notify: no action is registered for the task type 'no-such-action'").waitFor();
+    await page
+      .getByTestId('lint-problems')
+      .getByText("notify: no action is registered for the task type 'no-such-action'")
+      .waitFor();
     await page.locator('[data-element-id="notify"].crm-lint-error').waitFor();
     await web.screenshot(page, 'lint');
     await page.getByTestId('deploy').click();
