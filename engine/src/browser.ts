@@ -10,7 +10,12 @@ export {
   type FieldConditions,
   type FormConditions,
 } from './compile/conditions.ts';
-export { type FeelCompletion, feelCompletions, feelScopeFor } from './compile/feel-assist.ts';
+export {
+  type FeelCompletion,
+  feelCompletions,
+  feelSampleValues,
+  feelScopeFor,
+} from './compile/feel-assist.ts';
 export { fieldJsonSchema, localize, recordJsonSchema } from './compile/json-schema.ts';
 export { type CompiledModule, compileModule } from './compile/module.ts';
 export { feelScopeOf } from './compile/scope.ts';

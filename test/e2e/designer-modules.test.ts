@@ -15,6 +15,14 @@ function watchErrors(page: Page): string[] {
   return errors;
 }
 
+/** Picks the option titled `title` in the antd Select with `testId`, and waits for its list to close. */
+async function choose(page: Page, testId: string, title: string) {
+  await page.getByTestId(testId).click();
+  const list = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').last();
+  await list.getByTitle(title, { exact: true }).click();
+  await list.waitFor({ state: 'hidden' });
+}
+
 async function openModule(page: Page, name: string) {
   await page.goto('/designer/');
   await page.getByTestId(`module-${name}`).click();
@@ -120,5 +128,86 @@ describe('the designer', () => {
     const diff = page.getByTestId('diff-table');
     await diff.getByText('Change the type of field wechat from text to integer').waitFor();
     await web.screenshot(page, 'history');
+  });
+
+  it('checks a rule as it is typed, with completion of field names, and tries it on sample values', async () => {
+    const page = await web.loggedInPage('/');
+    const errors = watchErrors(page);
+    await openModule(page, 'customer');
+    await page.getByRole('tab', { name: 'Rules & formulas' }).click();
+    await page.getByTestId('add-rule').click();
+    const editor = page.getByTestId('rule-expression-0').locator('.cm-content');
+    await editor.click();
+    await page.keyboard.type('credt_limit > 0');
+    // the server's check underlines the unknown name where it is
+    await page.getByTestId('rule-expression-0').locator('.cm-lintRange-error').waitFor();
+    await page.keyboard.press('Control+a');
+    await page.keyboard.type('cred');
+    await page.locator('.cm-tooltip-autocomplete').getByText('credit_limit').waitFor();
+    await page.locator('.cm-tooltip-autocomplete li', { hasText: 'credit_limit' }).first().click();
+    await page.keyboard.type(' = null or wechat >= 0');
+    await expect.poll(() => editor.textContent()).toBe('credit_limit = null or wechat >= 0');
+    await expect
+      .poll(() => page.getByTestId('rule-expression-0').locator('.cm-lintRange-error').count())
+      .toBe(0);
+
+    await page.getByTestId('rule-0').getByRole('button', { name: 'Try it' }).click();
+    await page
+      .getByTestId('try-sample')
+      .fill('{ "credit_limit": { "amount": 5, "currency": "CNY" }, "wechat": -5 }');
+    await page.getByTestId('try-run').click();
+    await page.getByTestId('try-result').or(page.getByTestId('try-panel').getByRole('alert')).first().waitFor();
+    await web.screenshot(page, 'rules');
+    await page.getByTestId('try-result').getByText('false', { exact: true }).waitFor();
+    await page.getByTestId('try-result').getByText('boolean', { exact: true }).waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  it('sets a role’s permissions in the matrix, with field rights', async () => {
+    const page = await web.loggedInPage('/');
+    const errors = watchErrors(page);
+    await page.goto('/designer/roles');
+    await page.getByTestId('new-role').click();
+    await page.getByTestId('role-id').fill('sales_rep');
+    await page.getByTestId('role-label-en').fill('Sales rep');
+    await page.getByTestId('role-label-zh').fill('销售代表');
+    await choose(page, 'grant-customer-read', 'Department and below');
+    await choose(page, 'grant-customer-update', 'Own');
+    await page.getByTestId('field-rights-customer').click();
+    await choose(page, 'field-right-credit_limit', 'Read only');
+    await page.getByTestId('save-role').click();
+    await page.getByText('Role saved').waitFor();
+    await web.screenshot(page, 'roles');
+
+    const role = await apiClient(web.handle).get<{ modules: Record<string, Record<string, unknown>> }>(
+      '/api/roles/sales_rep',
+    );
+    const customer = await apiClient(web.handle).get<{
+      id: string;
+      published: { fields: { id: string; name: string }[] };
+    }>('/api/meta/modules/customer');
+    const creditLimit = customer.body.published.fields.find((f) => f.name === 'credit_limit')?.id ?? '';
+    expect(role.body.modules[customer.body.id]).toEqual({
+      read: 'department_tree',
+      update: 'own',
+      fields: { [creditLimit]: 'read' },
+    });
+    expect(errors).toEqual([]);
+  });
+
+  it('exports the configuration and previews importing it back (nothing changes)', async () => {
+    const page = await web.loggedInPage('/');
+    await page.goto('/designer/packages');
+    const download = page.waitForEvent('download');
+    await page.getByTestId('export-package').click();
+    const file = await (await download).path();
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByTestId('choose-package').click();
+    await (await chooser).setFiles(file);
+    const preview = page.getByTestId('package-preview');
+    await preview.waitFor();
+    await preview.getByText('Unchanged').waitFor();
+    expect(await preview.getByText('Added', { exact: true }).count()).toBe(1); // the statistic's title only
+    await web.screenshot(page, 'packages');
   });
 });

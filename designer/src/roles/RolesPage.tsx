@@ -225,7 +225,7 @@ function RoleEditor({ role, onSaved }: { role?: Role; onSaved(id: string): void 
             title: t('fields'),
             key: 'fields',
             render: (_: unknown, m: (typeof published)[number]) => (
-              <Button size="small" onClick={() => setFieldsOf(m.id)}>
+              <Button size="small" onClick={() => setFieldsOf(m.id)} data-testid={`field-rights-${m.name}`}>
                 {t('fieldRights', { count: Object.keys(grant(m.id).fields ?? {}).length })}
               </Button>
             ),

@@ -67,3 +67,27 @@ export function feelCompletions(
   }
   return completions;
 }
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Record values as the API writes them, as FEEL sees them in formulas and rules (money as its amount,
+ * in the record and in sub-table rows; see records/prepare.ts `feelInput`), for trying an expression.
+ */
+export function feelSampleValues(
+  fields: ModuleDefinition['fields'],
+  values: Record<string, unknown>,
+): Record<string, unknown> {
+  const input: Record<string, unknown> = { ...values };
+  for (const field of fields) {
+    const value = values[field.name];
+    if ((field.type === 'money' || field.type === 'rollup') && isObject(value))
+      input[field.name] = value.amount;
+    if (field.type === 'subtable' && Array.isArray(value) && Array.isArray(field.fields)) {
+      const rowFields = field.fields as ModuleDefinition['fields'];
+      input[field.name] = value.map((row) => (isObject(row) ? feelSampleValues(rowFields, row) : row));
+    }
+  }
+  return input;
+}

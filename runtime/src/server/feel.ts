@@ -5,6 +5,7 @@ import {
   type FeelProblem,
   type FeelScope,
   feelCompletions,
+  feelSampleValues,
   feelScopeFor,
   inspectFeel,
   type ModuleDefinition,
@@ -132,7 +133,7 @@ export function feelRoutes(engine: Engine, workspace: Workspace): Hono<ApiEnv> {
       }
       values = record;
     }
-    const trial = tryFeel(expression, scope, values);
+    const trial = tryFeel(expression, scope, feelSampleValues(definition.fields, values));
     return c.json(
       trial.ok
         ? { ok: true, value: trial.value, type: trial.type, warnings: trial.warnings }

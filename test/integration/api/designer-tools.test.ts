@@ -275,6 +275,21 @@ forEachDatabase('REST API designer tooling', (handle) => {
         record: { score: 5 },
       });
       expect(sample.body).toEqual({ ok: true, value: 'A', type: 'string', warnings: [] });
+      // money is its amount, as formulas and rules see it
+      const unsaved = structuredClone(client);
+      unsaved.fields.push({
+        id: 'c_limit',
+        name: 'limit',
+        type: 'money',
+        label: label('Limit', '额度'),
+        currency: 'CNY',
+      });
+      const money = await api.post('/api/meta/feel/evaluate', {
+        definition: unsaved,
+        expression: 'limit * 2',
+        record: { limit: { amount: 150.5, currency: 'CNY' } },
+      });
+      expect(money.body).toMatchObject({ ok: true, value: 301, type: 'number' });
       const dates = await api.post('/api/meta/feel/evaluate', {
         module: 'client',
         expression: 'date(created_at)',
