@@ -108,6 +108,10 @@ describe('the workflow modeler', () => {
     await page.goto('/designer/workflows/discount_approval');
     await page.locator('[data-element-id="notify"]').first().waitFor();
     await selectElement(page, 'notify');
+    // the palette of registered actions appends a service task running one
+    await page.getByTestId('append-update-record').click();
+    await page.getByTestId('crm-panel').getByText('Update a record (update-record)').waitFor();
+    await selectElement(page, 'notify');
     // the Zeebe properties panel: a task type no registered action has
     await page.locator('[data-group-id="group-taskDefinition"] .bio-properties-panel-group-header').click();
     await page.locator('#bio-properties-panel-taskDefinitionType').fill('no-such-action');

@@ -18,6 +18,7 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router';
 import zeebeDescriptor from 'zeebe-bpmn-moddle/resources/zeebe.json';
 import { useProblemLines } from '../errors.ts';
+import { ActionPalette } from './ActionPalette.tsx';
 import { CrmPanel } from './CrmPanel.tsx';
 import type { DiagramElement } from './extensions.ts';
 import { BPMN } from './messages.ts';
@@ -262,6 +263,14 @@ export function ModelerPage() {
             <CrmPanel modeler={modeler} element={current} actions={actions.data ?? []} />
           )}
           <div ref={panelHost} className="crm-properties-panel" />
+          {modeler && (
+            <ActionPalette
+              modeler={modeler}
+              after={selected}
+              actions={actions.data ?? []}
+              onAdded={setSelected}
+            />
+          )}
         </Col>
       </Row>
       <Input type="hidden" value={current?.id ?? ''} readOnly />

@@ -15,6 +15,11 @@ addMessages(BPMN, {
       deployedAt: 'Deployed',
     },
     modeler: { new: 'New workflow', loadFailed: 'The diagram could not be opened' },
+    palette: {
+      title: 'Registered actions',
+      select: 'Select an element to append a service task after it.',
+      append: 'Append after the selected element',
+    },
     lint: {
       button: 'Check',
       clean: 'The engine can run this diagram',
@@ -104,6 +109,11 @@ addMessages(BPMN, {
       deployedAt: '部署时间',
     },
     modeler: { new: '新流程', loadFailed: '无法打开流程图' },
+    palette: {
+      title: '已注册的动作',
+      select: '选择一个元素，即可在其后追加服务任务。',
+      append: '追加到所选元素之后',
+    },
     lint: { button: '检查', clean: '引擎可以运行此流程图', problems: '{{count}} 个引擎无法运行的问题' },
     deploy: {
       button: '部署',
