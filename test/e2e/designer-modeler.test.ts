@@ -51,7 +51,7 @@ async function choose(page: Page, testId: string, option: string) {
   await page.locator('.ant-select-dropdown:visible').getByTitle(option, { exact: true }).click();
 }
 
-describe('the workflow modeler', () => {
+describe('the workflow modeler', { timeout: 90_000 }, () => {
   it('loads a flow, makes a two-level approval of it, lints it and deploys a new version', async () => {
     const api = apiClient(web.handle);
     const first = await api.send('POST', '/api/workflows/definitions', undefined, {

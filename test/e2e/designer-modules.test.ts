@@ -29,7 +29,8 @@ async function openModule(page: Page, name: string) {
   await page.getByTestId('module-designer').waitFor();
 }
 
-describe('the designer', () => {
+// several steps through a real browser each: a loaded machine needs more than the default 30 s
+describe('the designer', { timeout: 90_000 }, () => {
   it('refuses a user who is not an administrator', async () => {
     await web.handle.workspace.identity.users.create({
       username: 'clerk',
@@ -123,11 +124,27 @@ describe('the designer', () => {
 
   it('shows the version history with a diff and rolls back through the publish', async () => {
     const page = await web.loggedInPage('/');
+    const errors = watchErrors(page);
     await openModule(page, 'customer');
     await page.getByRole('tab', { name: 'History' }).click();
     const diff = page.getByTestId('diff-table');
     await diff.getByText('Change the type of field wechat from text to integer').waitFor();
     await web.screenshot(page, 'history');
+
+    // roll back to version 2 (WeChat as text): it becomes the draft, then the usual publish
+    await page.getByTestId('restore-2').click();
+    await page.getByRole('button', { name: 'OK' }).click();
+    await page.getByText('Version 2 is now the draft').waitFor();
+    await page.getByRole('tab', { name: 'Publish' }).click();
+    await page.getByTestId('publish-preview').click();
+    await page.getByTestId('publish-plan').getByText('WeChat (wechat)', { exact: false }).first().waitFor();
+    await page.getByTestId('publish-apply').click();
+    await page.getByText('Published as version 4').waitFor();
+    const state = await apiClient(web.handle).get<{
+      published: { fields: { name: string; type: string }[] };
+    }>('/api/meta/modules/customer');
+    expect(state.body.published.fields.find((f) => f.name === 'wechat')?.type).toBe('text');
+    expect(errors).toEqual([]);
   });
 
   it('checks a rule as it is typed, with completion of field names, and tries it on sample values', async () => {
@@ -156,7 +173,11 @@ describe('the designer', () => {
       .getByTestId('try-sample')
       .fill('{ "credit_limit": { "amount": 5, "currency": "CNY" }, "wechat": -5 }');
     await page.getByTestId('try-run').click();
-    await page.getByTestId('try-result').or(page.getByTestId('try-panel').getByRole('alert')).first().waitFor();
+    await page
+      .getByTestId('try-result')
+      .or(page.getByTestId('try-panel').getByRole('alert'))
+      .first()
+      .waitFor();
     await web.screenshot(page, 'rules');
     await page.getByTestId('try-result').getByText('false', { exact: true }).waitFor();
     await page.getByTestId('try-result').getByText('boolean', { exact: true }).waitFor();
