@@ -25,6 +25,7 @@ export { type PrincipalType, type Share, type ShareAccess, ShareService } from '
 export * from './browser.ts';
 export { type InverseRelation, ModuleCatalog } from './catalog.ts';
 export { ArchivedColumnStore, type ArchivedData } from './definitions/archive.ts';
+export { checkListView, listViewOf } from './definitions/list-view.ts';
 export {
   type DefinitionDiff,
   DefinitionStore,

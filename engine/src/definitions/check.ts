@@ -7,6 +7,7 @@ import { checkFeel, isReservedFeelName } from '../expressions/index.ts';
 import type { FieldTypeRegistry } from '../fields/registry.ts';
 import { checkRollup, rollupCycle } from '../rollups/check.ts';
 import { checkRows, rowFieldShapes } from './check-subtable.ts';
+import { checkListView } from './list-view.ts';
 import { fieldMetaSchema, moduleMetaSchema } from './meta-schema.ts';
 import { RESERVED_NAMES } from './names.ts';
 import type { ModuleDefinition } from './types.ts';
@@ -145,6 +146,8 @@ export class DefinitionChecker {
         placed.add(name);
       });
     });
+
+    for (const p of checkListView(definition, this.registry)) problem(p.pointer, p.message);
 
     for (const other of modules.values()) {
       if (other.id !== definition.id && other.name === definition.name) {

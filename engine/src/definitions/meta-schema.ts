@@ -86,6 +86,15 @@ export function moduleMetaSchema(fieldTypes: string[]): JsonSchema {
         required: ['sections'],
         additionalProperties: false,
       },
+      listView: {
+        type: 'object',
+        properties: {
+          columns: { type: 'array', maxItems: 100, items: { $ref: '#/$defs/apiName' } },
+          sort: { type: 'string', minLength: 1, maxLength: 300 },
+          kanbanField: { $ref: '#/$defs/apiName' },
+        },
+        additionalProperties: false,
+      },
     },
     required: ['id', 'name', 'label', 'fields'],
     additionalProperties: false,

@@ -46,6 +46,16 @@ export interface LayoutDefinition {
   sections: LayoutSection[];
 }
 
+/** How a module's records are listed (defaults from `listViewOf` for what is left out). */
+export interface ListViewDefinition {
+  /** Field names shown as the list's columns, in order. */
+  columns?: string[];
+  /** The default order: field names, `-` for descending (`-amount,name`), as the list API's `sort`. */
+  sort?: string;
+  /** A single-select field whose options are the columns of the kanban board. */
+  kanbanField?: string;
+}
+
 export interface ModuleDefinition {
   /** Stable id: survives renames. */
   id: string;
@@ -60,6 +70,7 @@ export interface ModuleDefinition {
   fields: FieldDefinition[];
   rules?: RuleDefinition[];
   layout?: LayoutDefinition;
+  listView?: ListViewDefinition;
 }
 
 /** A module as stored: its draft and its published versions. */

@@ -74,7 +74,7 @@ forEachDatabase('REST API many-to-many relations', (handle) => {
     });
     expect(schema.body.uiSchema.tags).toEqual({
       'ui:widget': 'multiLookup',
-      'ui:options': { target: 'mod_api_m2m_tag' },
+      'ui:options': { target: 'mod_api_m2m_tag', targetModule: 'tag', titleField: 'name' },
     });
   });
 

@@ -1,6 +1,7 @@
 import type { FileReference, JsonSchema } from '@crm/engine/browser';
 import { Table, Typography } from 'antd';
 import { useEffect, useState } from 'react';
+import { Link } from 'react-router';
 import { formatPlain } from './format.ts';
 import type { FormText } from './messages.ts';
 import type { Choice, FormServices } from './services.ts';
@@ -55,7 +56,7 @@ function References(
         return (
           <span key={id}>
             {i > 0 ? ', ' : ''}
-            {href ? <a href={href}>{label}</a> : label}
+            {href ? <Link to={href}>{label}</Link> : label}
           </span>
         );
       })}

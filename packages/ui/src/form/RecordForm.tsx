@@ -219,6 +219,8 @@ export function RecordForm(props: RecordFormProps) {
         validator={validator}
         noValidate
         noHtml5Validate
+        // no defaults filled in by rjsf: an untouched money field stays empty rather than { currency }
+        experimental_defaultFormStateBehavior={{ emptyObjectFields: 'skipDefaults' }}
         showErrorList={false}
         extraErrors={tree as ErrorSchema}
         formContext={context}

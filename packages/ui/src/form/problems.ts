@@ -55,8 +55,10 @@ export function errorTreeOf(
       general.push(path.length === 0 ? text : `${path.join('.')}: ${text}`);
       continue;
     }
+    // a field's own parts (a money's amount) show on the field; a row's cell on that cell
+    const place = path.slice(0, /^\d+$/.test(path[1] ?? '') ? 3 : 1);
     let node = tree;
-    for (const key of path) {
+    for (const key of place) {
       const next = (node[key] as ErrorTree | undefined) ?? {};
       node[key] = next;
       node = next;

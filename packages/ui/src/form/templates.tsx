@@ -27,7 +27,8 @@ export function FieldTemplate(props: FieldTemplateProps) {
   const name = String(props.fieldPathId?.path?.[0] ?? '');
   const { conditions } = formContextOf(props.registry);
   if (props.hidden || (depth === 1 && conditions.hidden.includes(name))) return null;
-  if (depth === 0) return <>{props.children}</>;
+  // the record itself, and each row of a sub-table (its cells are laid out by the grid)
+  if (depth === 0 || depth === 2) return <>{props.children}</>;
   const errors = props.rawErrors ?? [];
   if (depth >= 3) {
     return (

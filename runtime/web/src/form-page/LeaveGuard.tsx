@@ -1,6 +1,6 @@
 import { useUnsavedChangesWarning } from '@crm/ui';
 import { App as AntApp } from 'antd';
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useBlocker } from 'react-router';
 import { RECORD } from '../record/messages.ts';
@@ -13,17 +13,21 @@ export function LeaveGuard({ dirty }: { dirty: boolean }) {
   const blocker = useBlocker(
     ({ currentLocation, nextLocation }) => dirty && currentLocation.pathname !== nextLocation.pathname,
   );
+  const current = useRef(blocker);
+  current.current = blocker;
+  // one question per blocked navigation (the blocker object changes identity on every render)
   useEffect(() => {
     if (blocker.state !== 'blocked') return;
+    const blocked = current.current;
     modal.confirm({
       title: t('unsavedTitle'),
       content: t('unsaved'),
       okText: t('leave'),
       okButtonProps: { danger: true },
       cancelText: t('stay'),
-      onOk: () => blocker.proceed(),
-      onCancel: () => blocker.reset(),
+      onOk: () => blocked.proceed?.(),
+      onCancel: () => blocked.reset?.(),
     });
-  }, [blocker, modal, t]);
+  }, [blocker.state, modal, t]);
   return null;
 }

@@ -1,4 +1,9 @@
-import type { FileReference, JsonSchema } from '@crm/engine/browser';
+import {
+  compileConditions,
+  type FileReference,
+  type FormConditions,
+  type JsonSchema,
+} from '@crm/engine/browser';
 import {
   api,
   EmptyState,
@@ -44,6 +49,11 @@ function sectionsOf(form: ModuleForm): Section[] {
   );
 }
 
+function hiddenFields(form: ModuleForm, record: RecordData): string[] {
+  const conditions = form.uiSchema['ui:conditions'] as FormConditions | undefined;
+  return conditions ? compileConditions(conditions)(record).hidden : [];
+}
+
 function filesOf(form: ModuleForm, record: RecordData): { field: string; file: FileReference }[] {
   return Object.entries(form.uiSchema)
     .filter(([key, ui]) => !key.startsWith('ui:') && (ui as JsonSchema)['ui:widget'] === 'files')
@@ -74,6 +84,8 @@ export function RecordPage() {
   const text = formText(locale);
   const title = recordTitle(form.data, data);
   const files = filesOf(form.data, data);
+  // a field its visibleWhen hides now is hidden here too
+  const hidden = new Set(hiddenFields(form.data, data));
 
   const remove = async () => {
     await api.delete(recordPath(module, id), { headers: { 'if-match': `"${data.version}"` } });
@@ -97,7 +109,7 @@ export function RecordPage() {
         layout="vertical"
         size="small"
         items={section.fields
-          .filter((name) => properties[name])
+          .filter((name) => properties[name] && !hidden.has(name))
           .map((name) => ({
             key: name,
             label: String(properties[name].title ?? name),

@@ -19,9 +19,6 @@ export function MoneyField(props: FieldProps) {
   const step = amount.multipleOf;
   const precision = step ? Math.max(0, -Math.floor(Math.log10(step) + 1e-9)) : undefined;
   const errors = props.errorSchema?.__errors ?? [];
-  const nested = [
-    ...((props.errorSchema as { amount?: { __errors?: string[] } } | undefined)?.amount?.__errors ?? []),
-  ];
   const disabled = props.disabled || props.readonly;
   const change = (next: { amount: number; currency: string } | undefined) =>
     props.onChange(next, props.fieldPathId.path);
@@ -35,7 +32,7 @@ export function MoneyField(props: FieldProps) {
         max={amount.maximum}
         precision={precision}
         disabled={disabled}
-        status={errors.length > 0 || nested.length > 0 ? 'error' : undefined}
+        status={errors.length > 0 ? 'error' : undefined}
         placeholder={props.uiSchema?.['ui:placeholder'] as string | undefined}
         onChange={(next) =>
           change(next === null || next === undefined ? undefined : { amount: Number(next), currency })
