@@ -193,7 +193,8 @@ export function planInWords(
         );
     }
   }
-  return sentences;
+  // the search upkeep is told after the changes it follows (its pause step comes first in the plan)
+  return [...sentences.filter((s) => s.kind !== 'search'), ...sentences.filter((s) => s.kind === 'search')];
 }
 
 function sentenceKind(kind: StepKind): PlanSentence['kind'] | undefined {
