@@ -10,6 +10,12 @@ export {
   type FieldConditions,
   type FormConditions,
 } from './compile/conditions.ts';
+export {
+  type FeelCompletion,
+  feelCompletions,
+  feelSampleValues,
+  feelScopeFor,
+} from './compile/feel-assist.ts';
 export { fieldJsonSchema, localize, recordJsonSchema } from './compile/json-schema.ts';
 export { type CompiledModule, compileModule } from './compile/module.ts';
 export { feelScopeOf } from './compile/scope.ts';
@@ -18,7 +24,8 @@ export { DefinitionChecker } from './definitions/check.ts';
 export { assignIds, newId } from './definitions/ids.ts';
 export { checkListView, listViewOf } from './definitions/list-view.ts';
 export { fieldMetaSchema, moduleMetaSchema } from './definitions/meta-schema.ts';
-export { API_NAME_PATTERN, RESERVED_NAMES, SYSTEM_FIELDS } from './definitions/names.ts';
+export { API_NAME_MAX, API_NAME_PATTERN, RESERVED_NAMES, SYSTEM_FIELDS } from './definitions/names.ts';
+export { type PlannedModule, type PlanSentence, planInWords } from './definitions/plan-words.ts';
 export { titleFieldOf } from './definitions/title.ts';
 export type * from './definitions/types.ts';
 export { SUPPORTED_LOCALES } from './definitions/types.ts';
@@ -29,3 +36,4 @@ export type { ColumnSpec, FieldType, FilterFamily, JsonSchema } from './fields/i
 export { builtInFieldTypes, createFieldTypeRegistry, FieldTypeRegistry } from './fields/index.ts';
 export type { RelatedListInfo } from './records/related.ts';
 export type { HistoryEntry, RowChanges } from './records/types.ts';
+export { crmDescriptor } from './workflow/crm-descriptor.ts';

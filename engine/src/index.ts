@@ -27,6 +27,7 @@ export { type InverseRelation, ModuleCatalog } from './catalog.ts';
 export { ArchivedColumnStore, type ArchivedData } from './definitions/archive.ts';
 export { checkListView, listViewOf } from './definitions/list-view.ts';
 export {
+  type DefinitionDiff,
   DefinitionStore,
   type ModuleState,
   type PublicStep,

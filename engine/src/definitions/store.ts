@@ -6,6 +6,8 @@ import { compileModule } from '../compile/module.ts';
 import { EngineError, notFound, type Problem } from '../errors.ts';
 import type { FieldTypeRegistry } from '../fields/registry.ts';
 import { findNul } from '../json-text.ts';
+import type { PackageChange } from '../packages/changes.ts';
+import { moduleChanges } from '../packages/module-diff.ts';
 import { type Actor, SYSTEM_ACTOR } from '../records/types.ts';
 import { backfillRollups } from '../rollups/backfill.ts';
 import { RollupUpkeep } from '../rollups/maintain.ts';
@@ -16,7 +18,8 @@ import { type MigrationPlan, type MigrationStep, planMigration } from '../storag
 import { ArchivedColumnStore } from './archive.ts';
 import type { DefinitionChecker } from './check.ts';
 import { assignIds } from './ids.ts';
-import type { ModuleDefinition, ModuleSummary } from './types.ts';
+import { type PlanSentence, planInWords } from './plan-words.ts';
+import type { FieldDefinition, ModuleDefinition, ModuleSummary } from './types.ts';
 
 export interface ModuleState {
   id: string;
@@ -36,6 +39,24 @@ export interface PublishPreview {
   steps: PublicStep[];
   /** Why the publish cannot go ahead: definition problems, refused changes, data that blocks a step. */
   problems: Problem[];
+  /** The plan told step by step with the fields' labels, and the values conversions would lose. */
+  summary: PlanSentence[];
+}
+
+export interface DefinitionDiff {
+  from: number | 'draft';
+  to: number | 'draft';
+  before: ModuleDefinition;
+  after: ModuleDefinition;
+  changes: PackageChange[];
+}
+
+/** Whether a field (or a row field of a sub-table) points at module `id`. */
+function referencesModule(fields: FieldDefinition[], id: string): boolean {
+  return fields.some(
+    (f) =>
+      f.target === id || (Array.isArray(f.fields) && referencesModule(f.fields as FieldDefinition[], id)),
+  );
 }
 
 export interface PublishResult extends PublishPreview {
@@ -218,6 +239,84 @@ export class DefinitionStore {
     return row;
   }
 
+  /**
+   * The readable differences between two definitions of a module: published versions by number, or
+   * `'draft'` for the unpublished draft (fields, rules and layout sections added, removed, changed).
+   */
+  async diff(idOrName: string, from: number | 'draft', to: number | 'draft'): Promise<DefinitionDiff> {
+    const state = await this.get(idOrName);
+    const definitionOf = async (which: number | 'draft'): Promise<ModuleDefinition> => {
+      if (which !== 'draft') return (await this.version(state.id, which)).definition;
+      if (!state.draft) throw notFound(`a draft of module '${state.name}'`);
+      return state.draft;
+    };
+    const before = await definitionOf(from);
+    const after = await definitionOf(to);
+    return { from, to, before, after, changes: moduleChanges(before, after) };
+  }
+
+  /**
+   * Makes published version `version` the module's draft again, to roll back to it through the
+   * normal publish (its preview shows what the roll back does to the table, and asks before losing
+   * values). An unpublished draft is replaced.
+   */
+  async draftFromVersion(idOrName: string, version: number): Promise<ModuleState> {
+    const state = await this.get(idOrName);
+    const { definition } = await this.version(state.id, version);
+    await this.saveDraft(definition, state.id);
+    return this.get(state.id);
+  }
+
+  /**
+   * Archives a module (its records leave the API and the forms; table and data stay) or brings it
+   * back. Refused while another live module's relation or rollup needs it.
+   */
+  async setArchived(
+    idOrName: string,
+    archived: boolean,
+    actor: Actor = SYSTEM_ACTOR,
+  ): Promise<ModuleSummary> {
+    const state = await this.get(idOrName);
+    await this.db.transaction(async (tx) => {
+      await tx.run(sql`SELECT pg_advisory_xact_lock(${PUBLISH_LOCK}, hashtext(${this.workspaceId}))`);
+      if (archived) {
+        const rows = await tx.query<{ definition: ModuleDefinition }>(
+          sql`SELECT v.definition FROM ${moduleVersions} v JOIN ${modules} m
+              ON m.workspace_id = v.workspace_id AND m.id = v.module_id AND m.published_version = v.version
+              WHERE v.workspace_id = ${this.workspaceId} AND NOT m.archived AND m.id <> ${state.id}`,
+        );
+        const users = rows
+          .filter((r) => referencesModule(r.definition.fields, state.id))
+          .map((r) => r.definition.name);
+        if (users.length > 0) {
+          const en = `module '${state.name}' cannot be archived: ${users.join(', ')} still refer to it; remove those fields first`;
+          throw new EngineError('conflict', en, [
+            {
+              pointer: '',
+              code: 'in-use',
+              message: en,
+              messages: {
+                en,
+                'zh-CN': `模块 ${state.name} 无法归档：${users.join('、')} 仍引用它，请先移除这些字段`,
+              },
+            },
+          ]);
+        }
+      }
+      await tx.run(
+        sql`UPDATE ${modules} SET archived = ${archived} WHERE workspace_id = ${this.workspaceId} AND id = ${state.id}`,
+      );
+      await appendOperation(tx, this.schema, actor, 'publish', {
+        details: { modules: [{ id: state.id, name: state.name }], archived },
+      });
+      await announcePublish(tx, this.workspaceId);
+    });
+    if (!this.db.inTransaction) await this.catalog.reload();
+    const summary = (await this.list()).find((m) => m.id === state.id);
+    if (!summary) throw notFound(`module '${idOrName}'`);
+    return summary;
+  }
+
   /** What publishing the drafts of `ids` (all drafts when omitted) would do, tried and rolled back. */
   async preview(ids?: string[], options: PublishOptions = {}): Promise<PublishPreview> {
     try {
@@ -360,6 +459,7 @@ export class DefinitionStore {
         })),
         steps,
         problems,
+        summary: planInWords(steps, changes, this.registry),
       };
       if (dryRun) throw new Rollback(preview);
       if (definitionsInvalid) {

@@ -5,6 +5,7 @@
 export { checkFeel, compileFeel } from './compile.ts';
 export { normalizeFloat, roundDecimal } from './decimal.ts';
 export { FeelCompileError } from './errors.ts';
+export { type FeelInspection, type FeelTrial, type FeelValueType, inspectFeel, tryFeel } from './inspect.ts';
 export {
   FEEL_BUILTIN_FUNCTIONS,
   FEEL_RESERVED_NAMES,

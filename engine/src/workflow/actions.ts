@@ -1,3 +1,4 @@
+import type { LocaleText } from '../definitions/types.ts';
 import { EngineError } from '../errors.ts';
 import type { RecordService } from '../records/service.ts';
 import { SYSTEM_ACTOR } from '../records/types.ts';
@@ -25,8 +26,38 @@ export interface ActionContext {
  */
 export interface WorkflowAction {
   type: string;
+  /** What the palette calls the action. */
+  label?: LocaleText;
+  description?: LocaleText;
+  /** The task's input mappings the action reads (`zeebe:input target`). */
+  inputs?: ActionParameter[];
+  /** Task headers it reads (`zeebe:header key`). */
+  headers?: ActionParameter[];
+  /** Variables it sets when it completes. */
+  outputs?: ActionParameter[];
   inline?(input: Variables, headers: Record<string, string>): Variables;
   run?(context: ActionContext): Promise<Variables | undefined>;
+}
+
+/** One input, header or output of an action, as the modeler's palette describes it. */
+export interface ActionParameter {
+  name: string;
+  /** `text`, `object` (field values by name), `record`, `any` … */
+  type: string;
+  required?: boolean;
+  description: LocaleText;
+}
+
+/** An action as the modeler lists it. */
+export interface ActionDescription {
+  type: string;
+  label: LocaleText;
+  description: LocaleText | null;
+  /** `inline` runs within the command reaching the task; `job` is run by the job runner, with retries. */
+  mode: 'inline' | 'job';
+  inputs: ActionParameter[];
+  headers: ActionParameter[];
+  outputs: ActionParameter[];
 }
 
 /** Thrown by an action to raise a BPMN error, caught by an error boundary event with that code. */
@@ -56,6 +87,21 @@ export class ActionRegistry {
   has(type: string): boolean {
     return this.#actions.has(type);
   }
+
+  /** Every registered action, by type. */
+  describe(): ActionDescription[] {
+    return [...this.#actions.values()]
+      .sort((a, b) => a.type.localeCompare(b.type))
+      .map((action) => ({
+        type: action.type,
+        label: action.label ?? { en: action.type, 'zh-CN': action.type },
+        description: action.description ?? null,
+        mode: action.inline ? 'inline' : 'job',
+        inputs: action.inputs ?? [],
+        headers: action.headers ?? [],
+        outputs: action.outputs ?? [],
+      }));
+  }
 }
 
 function text(value: unknown, name: string): string {
@@ -80,11 +126,38 @@ export function builtInActions(records: RecordService): WorkflowAction[] {
   return [
     {
       type: 'set-variables',
+      label: { en: 'Set variables', 'zh-CN': '设置变量' },
+      description: {
+        en: "Sets the process variables named by the task's input mappings to their FEEL values",
+        'zh-CN': '将任务输入映射中的各项按其 FEEL 值设为流程变量',
+      },
+      outputs: [
+        {
+          name: '*',
+          type: 'any',
+          description: { en: 'Each input mapping becomes a variable', 'zh-CN': '每个输入映射成为一个变量' },
+        },
+      ],
       // the task's input mappings are the variables to set
       inline: (input) => input,
     },
     {
       type: 'update-record',
+      ...recordAction(
+        { en: 'Update a record', 'zh-CN': '更新记录' },
+        {
+          en: 'Changes fields of a record as the system (validation, formulas and history as for any change)',
+          'zh-CN': '以系统身份修改一条记录的字段（与普通修改一样校验、计算公式并记录历史）',
+        },
+        [
+          {
+            name: 'recordId',
+            type: 'text',
+            required: true,
+            description: { en: 'The id of the record to change', 'zh-CN': '要修改的记录 ID' },
+          },
+        ],
+      ),
       async run({ input, headers }) {
         const module = text(input.module ?? headers.module, 'module');
         const id = text(input.recordId, 'recordId');
@@ -94,6 +167,14 @@ export function builtInActions(records: RecordService): WorkflowAction[] {
     },
     {
       type: 'create-record',
+      ...recordAction(
+        { en: 'Create a record', 'zh-CN': '创建记录' },
+        {
+          en: 'Creates a record as the system (validation, formulas and defaults as for any create)',
+          'zh-CN': '以系统身份创建一条记录（与普通创建一样校验、计算公式和默认值）',
+        },
+        [],
+      ),
       async run({ input, headers }) {
         const module = text(input.module ?? headers.module, 'module');
         const record = await records.create(module, object(input.values, 'values'), SYSTEM_ACTOR);
@@ -101,4 +182,52 @@ export function builtInActions(records: RecordService): WorkflowAction[] {
       },
     },
   ];
+}
+
+/** The palette description shared by the record actions. */
+function recordAction(
+  label: LocaleText,
+  description: LocaleText,
+  inputs: ActionParameter[],
+): Pick<WorkflowAction, 'label' | 'description' | 'inputs' | 'headers' | 'outputs'> {
+  const module: ActionParameter = {
+    name: 'module',
+    type: 'text',
+    description: {
+      en: 'The module (name or id); may be given as a header instead',
+      'zh-CN': '模块（名称或 ID），也可以在任务头中给出',
+    },
+  };
+  return {
+    label,
+    description,
+    inputs: [
+      { ...module, required: false },
+      ...inputs,
+      {
+        name: 'values',
+        type: 'object',
+        required: true,
+        description: { en: 'Field values by field name', 'zh-CN': '按字段名给出的字段值' },
+      },
+    ],
+    headers: [
+      module,
+      {
+        name: 'resultVariable',
+        type: 'text',
+        description: {
+          en: "The variable the record is put in (default 'record')",
+          'zh-CN': "保存记录的变量名（默认 'record'）",
+        },
+      },
+    ],
+    outputs: [
+      {
+        name: 'record',
+        type: 'record',
+        description: { en: 'The record as written', 'zh-CN': '写入后的记录' },
+      },
+    ],
+  };
 }

@@ -1,5 +1,12 @@
 /** The workflow engine: BPMN processes interpreted over bpmn-moddle, state in the workspace's tables. */
-export { type ActionContext, ActionRegistry, BpmnError, type WorkflowAction } from './actions.ts';
+export {
+  type ActionContext,
+  type ActionDescription,
+  type ActionParameter,
+  ActionRegistry,
+  BpmnError,
+  type WorkflowAction,
+} from './actions.ts';
 export type { Variables } from './expression.ts';
 export type { WorkflowProblem } from './problems.ts';
 export type { HistoryEvent, InstanceDetail, InstanceQuery, InstanceView, StuckReport } from './queries.ts';
@@ -10,6 +17,7 @@ export { type RunnerOptions, startWorkflowRunner } from './runner.ts';
 export {
   type CandidateResolver,
   type DeployedProcess,
+  type DiagramLint,
   type DueWorkResult,
   defaultCandidates,
   type StartOptions,

@@ -11,7 +11,7 @@ import { compileDefinitions } from './compile.ts';
 import type { Variables } from './expression.ts';
 import type { FlowNode, ProcessGraph } from './model.ts';
 import { parseBpmn } from './parse.ts';
-import { invalidDiagram } from './problems.ts';
+import { invalidDiagram, type WorkflowProblem } from './problems.ts';
 import { type StuckReport, WorkflowQueries } from './queries.ts';
 import { recordBindingProblems, type WorkflowRecordAccess } from './record-binding.ts';
 import type { InstanceRow, JobRow, TaskRow } from './rows.ts';
@@ -52,6 +52,11 @@ export interface DeployedProcess {
   name: string | null;
   /** True when the XML equals the latest version's, which is then returned instead of a new version. */
   duplicate: boolean;
+}
+
+export interface DiagramLint {
+  processes: { processId: string; name: string | null }[];
+  problems: WorkflowProblem[];
 }
 
 export interface StartOptions {
@@ -160,6 +165,26 @@ export class WorkflowService {
   }
 
   // Definitions ///////////////////////////////////////////////////////////////////////////////////
+
+  /**
+   * The checks of a deploy without deploying: every problem by the id of its element (empty when the
+   * diagram would deploy), and the executable processes it holds.
+   */
+  async lint(xml: unknown): Promise<DiagramLint> {
+    if (typeof xml !== 'string' || xml.trim() === '') {
+      throw localizedError('invalid-input', '', 'required', {
+        en: 'the body must be BPMN 2.0 XML',
+        'zh-CN': '请求体必须是 BPMN 2.0 XML',
+      });
+    }
+    const parsed = await parseBpmn(xml);
+    if (parsed.problems.length > 0) return { processes: [], problems: parsed.problems };
+    const check = compileDefinitions(parsed.definitions, 0, { isKnownJobType: (t) => this.actions.has(t) });
+    return {
+      processes: check.processes.map((p) => ({ processId: p.processId, name: p.name })),
+      problems: check.problems,
+    };
+  }
 
   /**
    * Checks and stores BPMN XML: each executable process in it becomes a new immutable version (the

@@ -10,6 +10,7 @@ import { bulkRoutes } from './bulk.ts';
 import { docsRoutes } from './docs.ts';
 import type { ApiEnv } from './env.ts';
 import { exportRoutes } from './export.ts';
+import { feelRoutes } from './feel.ts';
 import { fileRoutes, UPLOAD_PATH } from './files.ts';
 import { metaRoutes } from './meta.ts';
 import { notificationRoutes } from './notifications.ts';
@@ -93,6 +94,7 @@ export function createApp(options: AppOptions): Hono<ApiEnv> {
   app.route('/api/org/directory', directoryRoutes(workspace.identity)); // before /api/org: not for admins only
   app.route('/api/org', orgRoutes(workspace));
   app.route('/api/meta', archivedColumnRoutes(workspace));
+  app.route('/api/meta/feel', feelRoutes(engine, workspace));
   app.route('/api/meta', metaRoutes(engine, workspace));
   app.route('/api/modules', exportRoutes(workspace)); // before the records: 'export' is no record id
   app.route('/api/modules', bulkRoutes(workspace));

@@ -140,6 +140,41 @@ export function metaRoutes(engine: Engine, workspace: Workspace): Hono<ApiEnv> {
     return c.json({ version, ...found });
   });
 
+  app.get('/modules/:module/diff', async (c) => {
+    const { from, to } = queryParams(c, ['from', 'to']);
+    const which = (text: string | undefined, name: string): number | 'draft' => {
+      if (text === 'draft') return 'draft';
+      const version = text === undefined ? undefined : versionNumber(text);
+      if (version === undefined) {
+        throw httpProblem('invalid-query', `/${name}`, 'type', "must be a version number or 'draft'");
+      }
+      return version;
+    };
+    return c.json(await definitions.diff(c.req.param('module'), which(from, 'from'), which(to, 'to')));
+  });
+
+  // a roll back: the old version becomes the draft, published through the normal preview and publish
+  app.post('/modules/:module/versions/:version/restore', async (c) => {
+    const version = versionNumber(c.req.param('version'));
+    if (version === undefined) {
+      throw httpProblem('not-found', '', 'not-found', `version '${c.req.param('version')}' not found`);
+    }
+    return c.json(moduleStateBody(await definitions.draftFromVersion(c.req.param('module'), version)));
+  });
+
+  app.put('/modules/:module/archived', async (c) => {
+    const body = await readJsonBody(c);
+    if (!isPlainObject(body) || typeof body.archived !== 'boolean' || Object.keys(body).length !== 1) {
+      throw httpProblem(
+        'invalid-request',
+        '/archived',
+        'type',
+        'send { "archived": true } or { "archived": false }',
+      );
+    }
+    return c.json(await definitions.setArchived(c.req.param('module'), body.archived, c.var.actor));
+  });
+
   app.get('/modules/:module/schema', async (c) => {
     const { locale: localeParam } = queryParams(c, ['locale']);
     const locale = requestLocale(localeParam, c.req.header('accept-language'));

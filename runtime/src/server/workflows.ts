@@ -58,6 +58,12 @@ export function workflowRoutes(workspace: Workspace): Hono<ApiEnv> {
   app.use('/incidents', adminOnly);
   app.use('/messages', adminOnly);
   app.use('/stuck', adminOnly);
+  app.use('/actions', adminOnly);
+  app.use('/lint', adminOnly);
+
+  // the modeler's palette and its check of a diagram before deploying it
+  app.get('/actions', (c) => c.json(wf.actions.describe()));
+  app.post('/lint', async (c) => c.json(await wf.lint(await readXmlBody(c))));
 
   app.post('/definitions', async (c) => c.json(await wf.deploy(await readXmlBody(c), c.var.actor), 201));
   app.get('/definitions', async (c) => c.json(await wf.definitions()));

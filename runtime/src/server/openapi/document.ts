@@ -1,6 +1,7 @@
 import type { CompiledModule, InverseRelation, JsonSchema, LinkList } from '@crm/engine';
 import { accessPaths, accessSchemas, accessTag, moduleAccessPaths } from './access.ts';
 import { commonParameters, commonResponses, commonSchemas } from './common.ts';
+import { designerPaths, designerSchemas } from './designer.ts';
 import { filePaths, fileSchemas, filesTag } from './files.ts';
 import {
   identityPaths,
@@ -38,6 +39,7 @@ export function buildOpenApiDocument(source: DocumentSource): JsonSchema {
     ...fileSchemas,
     ...packageSchemas,
     ...workflowSchemas,
+    ...designerSchemas,
     ...notificationSchemas,
     ...listSchemas,
   };
@@ -48,6 +50,7 @@ export function buildOpenApiDocument(source: DocumentSource): JsonSchema {
     ...filePaths,
     ...packagePaths,
     ...workflowPaths,
+    ...designerPaths,
     ...notificationPaths,
     ...listPaths,
   };

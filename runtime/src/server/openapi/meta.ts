@@ -38,8 +38,13 @@ export function metaSchemas(fieldTypes: string[]): Record<string, JsonSchema> {
       },
       steps: { type: 'array', items: ref('MigrationStep') },
       problems: { ...problems, description: 'Why the publish cannot go ahead; empty when it can' },
+      summary: {
+        type: 'array',
+        items: ref('PlanSentence'),
+        description: 'The plan step by step in words, with the values type changes would lose',
+      },
     },
-    required: ['modules', 'steps', 'problems'],
+    required: ['modules', 'steps', 'problems', 'summary'],
   };
   return {
     [crmSchema('ModuleDefinition')]: toOpenApiSchema(

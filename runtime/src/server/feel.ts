@@ -1,0 +1,145 @@
+import {
+  DefinitionChecker,
+  type Engine,
+  EngineError,
+  type FeelProblem,
+  type FeelScope,
+  feelCompletions,
+  feelSampleValues,
+  feelScopeFor,
+  inspectFeel,
+  type ModuleDefinition,
+  tryFeel,
+  type Workspace,
+} from '@crm/engine';
+import { Hono } from 'hono';
+import { adminOnly } from './admin-only.ts';
+import { isPlainObject, readJsonBody } from './body.ts';
+import type { ApiEnv } from './env.ts';
+import { queryParams } from './params.ts';
+import { httpProblem } from './problem.ts';
+
+const MAX_EXPRESSION = 10_000;
+
+interface FeelRequest {
+  definition: ModuleDefinition;
+  scope: FeelScope;
+  expression: string;
+}
+
+/** A problem of an expression with its place in the text, as the designer underlines it. */
+function problemBody(problem: FeelProblem) {
+  return { kind: problem.kind, message: problem.message, from: problem.from, to: problem.to };
+}
+
+function optionalName(value: unknown, pointer: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value === '' || value.length > 64) {
+    throw httpProblem('invalid-request', pointer, 'type', 'must be a field name');
+  }
+  return value;
+}
+
+/**
+ * `/api/meta/feel` (administrators): the designer's FEEL tooling. An expression is checked against a
+ * module's fields: the `definition` sent (the designer's unsaved state), or else the module's draft,
+ * or else its published definition; `field` names the formula being written (it cannot read itself).
+ */
+export function feelRoutes(engine: Engine, workspace: Workspace): Hono<ApiEnv> {
+  const { definitions } = workspace;
+  const checker = new DefinitionChecker(engine.registry);
+  const app = new Hono<ApiEnv>();
+  app.use('*', adminOnly);
+
+  async function definitionOf(module: unknown, sent: unknown): Promise<ModuleDefinition> {
+    if (sent !== undefined) {
+      if (!isPlainObject(sent))
+        throw httpProblem('invalid-request', '/definition', 'type', 'must be an object');
+      const problems = checker.shape(sent as unknown as ModuleDefinition);
+      if (problems.length > 0) {
+        throw new EngineError(
+          'invalid-definition',
+          'the module definition is not valid',
+          problems.map((p) => ({ ...p, pointer: `/definition${p.pointer}` })),
+        );
+      }
+      return sent as unknown as ModuleDefinition;
+    }
+    if (typeof module !== 'string' || module === '' || module.length > 64) {
+      throw httpProblem('invalid-request', '/module', 'required', 'name the module (or send its definition)');
+    }
+    const state = await definitions.get(module);
+    const definition = state.draft ?? state.published;
+    if (!definition)
+      throw httpProblem('not-found', '/module', 'not-found', `module '${module}' has no definition`);
+    return definition;
+  }
+
+  async function feelRequest(body: unknown): Promise<FeelRequest & { body: Record<string, unknown> }> {
+    if (!isPlainObject(body))
+      throw httpProblem('invalid-request', '', 'type', 'the body must be a JSON object');
+    const { expression } = body;
+    if (typeof expression !== 'string' || expression.length > MAX_EXPRESSION) {
+      throw httpProblem(
+        'invalid-request',
+        '/expression',
+        'type',
+        `must be a FEEL expression of at most ${MAX_EXPRESSION} characters`,
+      );
+    }
+    const definition = await definitionOf(body.module, body.definition);
+    const field = optionalName(body.field, '/field');
+    return { definition, scope: feelScopeFor(definition, engine.registry, field), expression, body };
+  }
+
+  app.get('/completions', async (c) => {
+    const params = queryParams(c, ['module', 'field']);
+    const definition = await definitionOf(params.module, undefined);
+    return c.json(feelCompletions(definition, engine.registry, optionalName(params.field, '/field')));
+  });
+
+  app.post('/check', async (c) => {
+    const { scope, expression } = await feelRequest(await readJsonBody(c));
+    const inspection = inspectFeel(expression, scope);
+    return c.json({
+      valid: inspection.problems.length === 0,
+      problems: inspection.problems.map(problemBody),
+      resultType: inspection.resultType,
+    });
+  });
+
+  app.post('/evaluate', async (c) => {
+    const { definition, scope, expression, body } = await feelRequest(await readJsonBody(c));
+    const { record, recordId } = body;
+    if ((record === undefined) === (recordId === undefined)) {
+      throw httpProblem(
+        'invalid-request',
+        '/record',
+        'required',
+        "send either 'record' (sample values) or 'recordId'",
+      );
+    }
+    let values: Record<string, unknown>;
+    if (recordId !== undefined) {
+      if (typeof recordId !== 'string' || recordId.length > 64) {
+        throw httpProblem('invalid-request', '/recordId', 'type', 'must be a record id');
+      }
+      // read as the caller: fields they may not read stay out of the trial, as out of any form
+      const published = workspace.catalog.byId(definition.id)?.name ?? definition.name;
+      values = await workspace.records.get(published, recordId, c.var.actor);
+    } else {
+      if (!isPlainObject(record)) {
+        throw httpProblem('invalid-request', '/record', 'type', 'must be an object of field values by name');
+      }
+      values = record;
+    }
+    const trial = tryFeel(expression, scope, feelSampleValues(definition.fields, values));
+    return c.json(
+      trial.ok
+        ? { ok: true, value: trial.value, type: trial.type, warnings: trial.warnings }
+        : { ok: false, problems: trial.problems.map(problemBody) },
+    );
+  });
+
+  return app;
+}

@@ -1,0 +1,234 @@
+// The designer in a real browser against the real server: only administrators get in; an admin adds a
+// field, sees it in the live preview, publishes with the plan in words and finds the field in the
+// runtime form; a type change shows the values that would not convert and needs a confirmation.
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { apiClient } from '../support/api.ts';
+import { useWebServer } from '../support/browser.ts';
+
+const web = useWebServer();
+
+/** Fails the test on any uncaught error in the page (a broken component shows as one). */
+function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  return errors;
+}
+
+/** Picks the option titled `title` in the antd Select with `testId`, and waits for its list to close. */
+async function choose(page: Page, testId: string, title: string) {
+  await page.getByTestId(testId).click();
+  const list = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').last();
+  await list.getByTitle(title, { exact: true }).click();
+  await list.waitFor({ state: 'hidden' });
+}
+
+async function openModule(page: Page, name: string) {
+  await page.goto('/designer/');
+  await page.getByTestId(`module-${name}`).click();
+  await page.getByTestId('module-designer').waitFor();
+}
+
+// several steps through a real browser each: a loaded machine needs more than the default 30 s
+describe('the designer', { timeout: 90_000 }, () => {
+  it('refuses a user who is not an administrator', async () => {
+    await web.handle.workspace.identity.users.create({
+      username: 'clerk',
+      password: 'Clerk-passw0rd',
+      displayName: 'Clerk',
+    });
+    const page = await web.newPage();
+    await page.goto('/login');
+    await page.locator('input#username').fill('clerk');
+    await page.locator('input#password').fill('Clerk-passw0rd');
+    await page.locator('button[type=submit]').click();
+    await page.getByTestId('app-menu').waitFor();
+    await page.goto('/designer/');
+    await page.getByTestId('admin-only').getByText('Administrators only').waitFor();
+    expect(await page.getByTestId('module-list').count()).toBe(0);
+  });
+
+  it('adds a field, previews the form, publishes and shows the field in the runtime form', async () => {
+    const page = await web.loggedInPage('/');
+    const errors = watchErrors(page);
+    await openModule(page, 'customer');
+    await web.screenshot(page, 'fields');
+
+    await page.getByTestId('add-field').click();
+    await page.getByTestId('add-type-text').click();
+    await page.getByTestId('field-name').fill('wechat');
+    await page.getByTestId('field-label-en').fill('WeChat');
+    await page.getByTestId('field-label-zh').fill('微信');
+    await page.getByTestId('field-item-wechat').waitFor();
+    await page.getByTestId('save-draft').click();
+    await page.getByText('Draft saved').waitFor();
+
+    await page.getByRole('tab', { name: 'Preview' }).click();
+    const preview = page.getByTestId('form-preview');
+    await preview.getByText('WeChat', { exact: true }).waitFor();
+    await preview.getByText('Customer name', { exact: true }).waitFor();
+    await web.screenshot(page, 'preview');
+
+    await page.getByRole('tab', { name: 'Publish' }).click();
+    await page.getByTestId('publish-preview').click();
+    await page.getByTestId('publish-plan').getByText('Add column WeChat (wechat) (Text)').waitFor();
+    await web.screenshot(page, 'publish-plan');
+    await page.getByTestId('publish-apply').click();
+    await page.getByText('Published as version 2').waitFor();
+
+    await page.goto('/m/customer/new');
+    await page.getByText('WeChat', { exact: true }).first().waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  it('warns about a lossy type change with the values that would not convert, then publishes once confirmed', async () => {
+    const api = apiClient(web.handle);
+    for (const [name, wechat] of [
+      ['Lossy One', 'not-a-number'],
+      ['Lossy Two', '42'],
+    ]) {
+      const created = await api.post('/api/modules/customer/records', { name, wechat });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+    }
+    const page = await web.loggedInPage('/');
+    const errors = watchErrors(page);
+    await openModule(page, 'customer');
+    await page.getByTestId('field-item-wechat').click();
+    await page.getByTestId('field-type').click();
+    await page.getByTitle('Integer', { exact: true }).click();
+    await page.getByTestId('save-draft').click();
+    await page.getByText('Draft saved').waitFor();
+
+    await page.getByRole('tab', { name: 'Publish' }).click();
+    await page.getByTestId('publish-preview').click();
+    const warning = page.getByTestId('plan-warning');
+    await warning
+      .getByText("1 value would not convert and would become empty, e.g. 'not-a-number'", { exact: false })
+      .waitFor();
+    await page.getByTestId('loss-warning').waitFor();
+    await page.getByTestId('conversion').getByText('"not-a-number"').waitFor();
+    expect(await page.getByTestId('publish-apply').isDisabled()).toBe(true);
+    await web.screenshot(page, 'lossy-warning');
+
+    await page.getByTestId('confirm-loss').click();
+    await page.getByTestId('publish-apply').click();
+    await page.getByText('Published as version 3').waitFor();
+    const records = await api.get<{ data: { name: string; wechat: unknown }[] }>(
+      '/api/modules/customer/records?fields=name,wechat&limit=200',
+    );
+    const byName = new Map(records.body.data.map((r) => [r.name, r.wechat]));
+    expect(byName.get('Lossy One')).toBeNull();
+    expect(byName.get('Lossy Two')).toBe(42);
+    expect(errors).toEqual([]);
+  });
+
+  it('shows the version history with a diff and rolls back through the publish', async () => {
+    const page = await web.loggedInPage('/');
+    const errors = watchErrors(page);
+    await openModule(page, 'customer');
+    await page.getByRole('tab', { name: 'History' }).click();
+    const diff = page.getByTestId('diff-table');
+    await diff.getByText('Change the type of field wechat from text to integer').waitFor();
+    await web.screenshot(page, 'history');
+
+    // roll back to version 2 (WeChat as text): it becomes the draft, then the usual publish
+    await page.getByTestId('restore-2').click();
+    await page.getByRole('button', { name: 'OK' }).click();
+    await page.getByText('Version 2 is now the draft').waitFor();
+    await page.getByRole('tab', { name: 'Publish' }).click();
+    await page.getByTestId('publish-preview').click();
+    await page.getByTestId('publish-plan').getByText('WeChat (wechat)', { exact: false }).first().waitFor();
+    await page.getByTestId('publish-apply').click();
+    await page.getByText('Published as version 4').waitFor();
+    const state = await apiClient(web.handle).get<{
+      published: { fields: { name: string; type: string }[] };
+    }>('/api/meta/modules/customer');
+    expect(state.body.published.fields.find((f) => f.name === 'wechat')?.type).toBe('text');
+    expect(errors).toEqual([]);
+  });
+
+  it('checks a rule as it is typed, with completion of field names, and tries it on sample values', async () => {
+    const page = await web.loggedInPage('/');
+    const errors = watchErrors(page);
+    await openModule(page, 'customer');
+    await page.getByRole('tab', { name: 'Rules & formulas' }).click();
+    await page.getByTestId('add-rule').click();
+    const editor = page.getByTestId('rule-expression-0').locator('.cm-content');
+    await editor.click();
+    await page.keyboard.type('credt_limit > 0');
+    // the server's check underlines the unknown name where it is
+    await page.getByTestId('rule-expression-0').locator('.cm-lintRange-error').waitFor();
+    await page.keyboard.press('Control+a');
+    await page.keyboard.type('cred');
+    await page.locator('.cm-tooltip-autocomplete').getByText('credit_limit').waitFor();
+    await page.locator('.cm-tooltip-autocomplete li', { hasText: 'credit_limit' }).first().click();
+    await page.keyboard.type(' = null or wechat >= 0');
+    await expect.poll(() => editor.textContent()).toBe('credit_limit = null or wechat >= 0');
+    await expect
+      .poll(() => page.getByTestId('rule-expression-0').locator('.cm-lintRange-error').count())
+      .toBe(0);
+
+    await page.getByTestId('rule-0').getByRole('button', { name: 'Try it' }).click();
+    await page
+      .getByTestId('try-sample')
+      .fill('{ "credit_limit": { "amount": 5, "currency": "CNY" }, "wechat": -5 }');
+    await page.getByTestId('try-run').click();
+    await page
+      .getByTestId('try-result')
+      .or(page.getByTestId('try-panel').getByRole('alert'))
+      .first()
+      .waitFor();
+    await web.screenshot(page, 'rules');
+    await page.getByTestId('try-result').getByText('false', { exact: true }).waitFor();
+    await page.getByTestId('try-result').getByText('boolean', { exact: true }).waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  it('sets a role’s permissions in the matrix, with field rights', async () => {
+    const page = await web.loggedInPage('/');
+    const errors = watchErrors(page);
+    await page.goto('/designer/roles');
+    await page.getByTestId('new-role').click();
+    await page.getByTestId('role-id').fill('sales_rep');
+    await page.getByTestId('role-label-en').fill('Sales rep');
+    await page.getByTestId('role-label-zh').fill('销售代表');
+    await choose(page, 'grant-customer-read', 'Department and below');
+    await choose(page, 'grant-customer-update', 'Own');
+    await page.getByTestId('field-rights-customer').click();
+    await choose(page, 'field-right-credit_limit', 'Read only');
+    await page.getByTestId('save-role').click();
+    await page.getByText('Role saved').waitFor();
+    await web.screenshot(page, 'roles');
+
+    const role = await apiClient(web.handle).get<{ modules: Record<string, Record<string, unknown>> }>(
+      '/api/roles/sales_rep',
+    );
+    const customer = await apiClient(web.handle).get<{
+      id: string;
+      published: { fields: { id: string; name: string }[] };
+    }>('/api/meta/modules/customer');
+    const creditLimit = customer.body.published.fields.find((f) => f.name === 'credit_limit')?.id ?? '';
+    expect(role.body.modules[customer.body.id]).toEqual({
+      read: 'department_tree',
+      update: 'own',
+      fields: { [creditLimit]: 'read' },
+    });
+    expect(errors).toEqual([]);
+  });
+
+  it('exports the configuration and previews importing it back (nothing changes)', async () => {
+    const page = await web.loggedInPage('/');
+    await page.goto('/designer/packages');
+    const download = page.waitForEvent('download');
+    await page.getByTestId('export-package').click();
+    const file = await (await download).path();
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByTestId('choose-package').click();
+    await (await chooser).setFiles(file);
+    const preview = page.getByTestId('package-preview');
+    await preview.waitFor();
+    await preview.getByText('Unchanged').waitFor();
+    expect(await preview.getByText('Added', { exact: true }).count()).toBe(1); // the statistic's title only
+    await web.screenshot(page, 'packages');
+  });
+});
