@@ -11,6 +11,7 @@ import { createFieldTypeRegistry, type FieldTypeRegistry } from './fields/index.
 import { type FileOptions, FileService } from './files/service.ts';
 import { type Clock, systemClock } from './identity/clock.ts';
 import { Identity, type IdentityOptions } from './identity/identity.ts';
+import { identityTables } from './identity/tables.ts';
 import { PackageService } from './packages/service.ts';
 import { RecordService } from './records/service.ts';
 import { ensureSearchColumns } from './search/ensure.ts';
@@ -22,6 +23,7 @@ import { openPostgres } from './storage/postgres.ts';
 import { migrateSystem } from './storage/system.ts';
 import { migrateWorkspace } from './storage/workspace-migrations.ts';
 import { builtInActions } from './workflow/actions.ts';
+import { ApprovalService } from './workflow/approvals/service.ts';
 import { type WorkflowOptions, WorkflowService } from './workflow/service.ts';
 
 /** The services of a workspace that decide and record who may do what. */
@@ -46,6 +48,8 @@ export class Workspace {
   readonly packages: PackageService;
   /** BPMN processes: deploy, run, tasks, timers and jobs. */
   readonly workflows: WorkflowService;
+  /** Approval steps of those processes: actions, inbox, timelines. */
+  readonly approvals: ApprovalService;
 
   constructor(
     readonly id: string,
@@ -58,8 +62,10 @@ export class Workspace {
     files: FileService,
     packages: PackageService,
     workflows: WorkflowService,
+    approvals: ApprovalService,
   ) {
     this.workflows = workflows;
+    this.approvals = approvals;
     this.definitions = definitions;
     this.records = records;
     this.files = files;
@@ -168,6 +174,7 @@ export class Engine {
     const files = new FileService(this.db, catalog, control, this.#files, this.#clock);
     const workflows = new WorkflowService(this.db, schema, { clock: this.#clock, ...this.#workflowOptions });
     for (const action of builtInActions(records)) workflows.registerAction(action);
+    const approvals = new ApprovalService(this.db, schema, workflows, identityTables(schema));
     const packages = new PackageService(
       this.db,
       id,
@@ -189,6 +196,7 @@ export class Engine {
       files,
       packages,
       workflows,
+      approvals,
     );
   }
 

@@ -3,7 +3,7 @@
 export function bpmn(processId: string, body: string, extra = ''): string {
   return `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
-  xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="defs_${processId}" targetNamespace="http://crm.test">
+  xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" xmlns:crm="https://crm-builder.dev/schema/bpmn/1.0" id="defs_${processId}" targetNamespace="http://crm.test">
   ${extra}
   <bpmn:process id="${processId}" isExecutable="true">
 ${body}
@@ -32,4 +32,14 @@ export function userTask(id: string, candidateUsers = '', extension = ''): strin
     ? `<zeebe:assignmentDefinition candidateUsers="${xmlEscape(candidateUsers)}"/>`
     : '';
   return `<bpmn:userTask id="${id}" name="${id}"><bpmn:extensionElements>${assignment}${extension}</bpmn:extensionElements></bpmn:userTask>`;
+}
+
+/** A user task with `crm:approval` (`attributes` of crm:approval, `rules` its child elements). */
+export function approvalTask(id: string, attributes: string, rules: string, name = id): string {
+  return `<bpmn:userTask id="${id}" name="${name}"><bpmn:extensionElements><crm:approval ${attributes}>${rules}</crm:approval></bpmn:extensionElements></bpmn:userTask>`;
+}
+
+/** A `crm:approvers` rule listing users by username or id. */
+export function approvers(...users: string[]): string {
+  return `<crm:approvers source="users" value="${xmlEscape(`=[${users.map((u) => `"${u}"`).join(', ')}]`)}"/>`;
 }

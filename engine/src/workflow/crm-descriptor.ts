@@ -1,7 +1,8 @@
+import { approvalTypes } from './approvals/descriptor.ts';
+
 /**
- * The `crm:` moddle extension: settings of this CRM that Zeebe has no attribute for. Approver rules
- * (who approves a user task, in which mode) will live here; the descriptor is registered now so
- * diagrams carrying `crm:` elements parse, and the lint decides what is supported.
+ * The `crm:` moddle extension: settings of this CRM that Zeebe has no attribute for (approvals on
+ * user tasks, the record a process is about), always child elements of `bpmn:extensionElements`.
  */
 export const crmDescriptor = {
   name: 'CRM',
@@ -9,15 +10,5 @@ export const crmDescriptor = {
   prefix: 'crm',
   xml: { tagAlias: 'lowerCase' },
   associations: [],
-  types: [
-    {
-      name: 'ApprovalDefinition',
-      superClass: ['Element'],
-      meta: { allowedIn: ['bpmn:UserTask'] },
-      properties: [
-        { name: 'mode', isAttr: true, type: 'String' },
-        { name: 'approvers', isAttr: true, type: 'String' },
-      ],
-    },
-  ],
+  types: [...approvalTypes],
 };

@@ -1,5 +1,14 @@
 /** The workflow engine: BPMN processes interpreted over bpmn-moddle, state in the workspace's tables. */
 export { type ActionContext, ActionRegistry, BpmnError, type WorkflowAction } from './actions.ts';
+export {
+  type ActionResult,
+  type ActOptions,
+  ApprovalService,
+  TASK_ACTIONS,
+  type TaskAction,
+} from './approvals/service.ts';
+export type { Member, Slot } from './approvals/step.ts';
+export type { ActionKind, ActionRow, Attachment, StepRow } from './approvals/store.ts';
 export type { Variables } from './expression.ts';
 export type { WorkflowProblem } from './problems.ts';
 export type { HistoryEvent, InstanceDetail, InstanceQuery, InstanceView, StuckReport } from './queries.ts';

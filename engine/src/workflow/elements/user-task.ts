@@ -1,9 +1,11 @@
 import { uuidv7 } from 'uuidv7';
+import { compileApproval } from '../approvals/settings.ts';
 import type { ElementKind } from '../model.ts';
 
 /**
  * User tasks: a task row for the assignee or the candidates (`zeebe:assignmentDefinition`, resolved by
- * the run's pluggable candidate resolver); the token waits until the task is completed.
+ * the run's pluggable candidate resolver); the token waits until the task is completed. A task with
+ * `crm:approval` is an approval step instead (approvals/).
  */
 export const userTask: ElementKind = {
   types: ['bpmn:UserTask'],
@@ -16,8 +18,15 @@ export const userTask: ElementKind = {
       candidateGroups:
         context.expr(assignment?.candidateGroups as string | undefined, node.id, 'candidateGroups') ?? null,
     };
+    const approval = context.extension(element, 'crm:Approval');
+    if (approval) node.approval = compileApproval(approval, node.id, context);
   },
-  enter(run, token, node) {
+  async enter(run, token, node) {
+    if (node.approval) {
+      if (!run.services.enterApproval) throw new Error('approval tasks need the approvals service');
+      await run.services.enterApproval(run, token, node);
+      return;
+    }
     const variables = run.variablesOf(token);
     const assignment = node.assignment;
     const candidates = run.services.resolveCandidates({
