@@ -2,6 +2,7 @@ import type { ModdleElement } from 'bpmn-moddle';
 import type { ApprovalSettings } from './approvals/settings.ts';
 import type { Expr } from './expression.ts';
 import type { WorkflowProblem } from './problems.ts';
+import type { RecordBinding } from './record-binding.ts';
 import type { Run, Token } from './run.ts';
 import type { TimerKind } from './timers.ts';
 
@@ -15,6 +16,8 @@ export interface ProcessGraph {
   startId: string | null;
   /** Start events with a timer or a message. */
   eventStarts: FlowNode[];
+  /** `crm:record`: the module whose records this process is about (null: not about records). */
+  record: RecordBinding | null;
 }
 
 export interface SequenceFlow {

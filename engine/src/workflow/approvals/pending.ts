@@ -13,7 +13,7 @@ export interface ApprovalNotification {
   link?: { module?: string; recordId?: string; instanceId?: string; taskId?: string };
 }
 
-export type Notify = (db: Db, notification: ApprovalNotification) => Promise<void>;
+export type Notify = (db: Db, notification: ApprovalNotification) => Promise<unknown>;
 
 /** What happened to the record a flow is about, for its lock and status field. */
 export type BindingEvent = 'returned' | 'resubmitted';
