@@ -26,6 +26,7 @@ import { openPostgres } from './storage/postgres.ts';
 import { migrateSystem } from './storage/system.ts';
 import { migrateWorkspace } from './storage/workspace-migrations.ts';
 import { builtInActions } from './workflow/actions.ts';
+import type { ApprovalRecords } from './workflow/approvals/binding.ts';
 import { ApprovalService } from './workflow/approvals/service.ts';
 import type { WorkflowRecordAccess } from './workflow/record-binding.ts';
 import { type WorkflowOptions, WorkflowService } from './workflow/service.ts';
@@ -187,9 +188,11 @@ export class Engine {
     });
     for (const action of builtInActions(records)) workflows.registerAction(action);
     const notifications = new NotificationService(this.db, schema, this.#clock);
-    const approvals = new ApprovalService(this.db, schema, workflows, identityTables(schema), (db, notice) =>
-      notifications.send(notice, db),
-    );
+    const approvals = new ApprovalService(this.db, schema, workflows, identityTables(schema), {
+      notify: (db, notice) => notifications.send(notice, db),
+      records: approvalRecords(catalog, records),
+    });
+    records.setWriteGuard((db, module, id) => approvals.guard(db, module.id, id));
     const packages = new PackageService(
       this.db,
       id,
@@ -247,6 +250,22 @@ function workflowRecordAccess(definitions: DefinitionStore, records: RecordServi
     async read(module, id, actor) {
       const visible = await records.get(module, id, actor);
       return actor.via === 'system' ? visible : records.get(module, id, SYSTEM_ACTOR);
+    },
+  };
+}
+
+/** Module ids and status writes for approvals (the write runs in the workflow command's transaction). */
+function approvalRecords(catalog: ModuleCatalog, records: RecordService): ApprovalRecords {
+  return {
+    moduleId: (name) => (catalog.has(name) ? catalog.byName(name).id : null),
+    async setField(db, module, id, field, value) {
+      try {
+        await records.update(module, id, { [field]: value }, SYSTEM_ACTOR, { db });
+      } catch (error) {
+        // a record deleted meanwhile keeps the status it had
+        if (error instanceof EngineError && error.kind === 'not-found') return;
+        throw error;
+      }
     },
   };
 }

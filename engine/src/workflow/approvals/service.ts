@@ -10,6 +10,7 @@ import type { JobRow, TaskRow } from '../rows.ts';
 import type { Run, Token } from '../run.ts';
 import type { WorkflowExtension, WorkflowService } from '../service.ts';
 import { normalizeTask, TASK_COLUMNS } from '../store.ts';
+import { type ApprovalRecords, RecordKeeper } from './binding.ts';
 import { type ActionNote, ApprovalFlow, submitterOf } from './flow.ts';
 import { type ActionInput, invalidInput, readActionInput, readUser, readUsers } from './inputs.ts';
 import type { Notify } from './pending.ts';
@@ -60,17 +61,25 @@ export class ApprovalService implements WorkflowExtension {
   readonly resolver: ApproverResolver;
   readonly flow: ApprovalFlow;
 
+  readonly #keeper: RecordKeeper;
+
   constructor(
     private readonly db: Db,
     schema: string,
     private readonly workflows: WorkflowService,
     identity: IdentityTables,
-    notify?: Notify,
+    options: { notify?: Notify; records?: ApprovalRecords } = {},
   ) {
     this.tables = new ApprovalTables(schema);
     this.resolver = new ApproverResolver(identity);
-    this.flow = new ApprovalFlow(this.tables, workflows.tables, this.resolver, notify);
+    this.flow = new ApprovalFlow(this.tables, workflows.tables, this.resolver, options.notify);
+    this.#keeper = new RecordKeeper(this.tables, options.records, this.flow);
     workflows.extend(this);
+  }
+
+  /** Refuses a user's change or delete of a record an active flow locks (HTTP 423). */
+  guard(db: Db, moduleId: string, recordId: string): Promise<void> {
+    return this.#keeper.guard(db, moduleId, recordId);
   }
 
   // The workflow extension ///////////////////////////////////////////////////////////////////////
@@ -84,12 +93,17 @@ export class ApprovalService implements WorkflowExtension {
   }
 
   concerns(graph: ProcessGraph): boolean {
-    return hasApprovals(graph);
+    return hasApprovals(graph) || graph.record !== null;
   }
 
   async afterRun(tx: Db, run: Run): Promise<void> {
-    if (run.isNew) return;
-    // steps whose token went another way (a boundary event, a cancel): no open task is left for them
+    const approvals = hasApprovals(run.graph);
+    if (approvals && !run.isNew) await this.#closeOrphanSteps(tx, run);
+    await this.#keeper.afterRun(tx, run, approvals);
+  }
+
+  /** Steps whose token went another way (a boundary event, a cancel): no open task is left for them. */
+  async #closeOrphanSteps(tx: Db, run: Run): Promise<void> {
     await tx.run(
       sql`UPDATE ${this.tables.steps} s SET state = 'cancelled', ended_at = ${run.now}
         WHERE s.instance_id = ${run.instance.id} AND s.state = 'open'
@@ -415,8 +429,9 @@ export class ApprovalService implements WorkflowExtension {
         const [acted] = await tx.query<{ id: string }>(
           sql`SELECT id FROM ${this.tables.actions} WHERE instance_id = ${run.instance.id} AND NOT automatic
             AND action IN (SELECT jsonb_array_elements_text(${JSON.stringify(ACTED)}::jsonb))
-            AND id > coalesce((SELECT max(id) FROM ${this.tables.actions} WHERE instance_id = ${run.instance.id}
-              AND action = 'resubmit'), '00000000-0000-0000-0000-000000000000'::uuid) LIMIT 1`,
+            AND id > coalesce((SELECT id FROM ${this.tables.actions} WHERE instance_id = ${run.instance.id}
+              AND action = 'resubmit' ORDER BY id DESC LIMIT 1), '00000000-0000-0000-0000-000000000000'::uuid)
+          LIMIT 1`,
         );
         if (acted)
           throw conflict(

@@ -85,10 +85,8 @@ export function compileApproval(
   if (approvers.length === 0 && !context.problems.slice(before).length) {
     refuse('crm:approvers', 'at least one approver rule is needed', '至少需要一条审批人规则');
   }
-  const timeouts = (element.timeout as ModdleElement[] | undefined) ?? [];
-  if (timeouts.length > 1) refuse('crm:timeout', 'at most one timeout', '最多一个超时设置');
   let timeout: ApprovalSettings['timeout'] = null;
-  const first = timeouts[0];
+  const first = element.timeout as ModdleElement | undefined;
   if (first) {
     const duration = text(first.duration) ?? '';
     const action = text(first.action) ?? '';
