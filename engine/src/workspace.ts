@@ -258,6 +258,9 @@ function workflowRecordAccess(definitions: DefinitionStore, records: RecordServi
 function approvalRecords(catalog: ModuleCatalog, records: RecordService): ApprovalRecords {
   return {
     moduleId: (name) => (catalog.has(name) ? catalog.byName(name).id : null),
+    async checkReadable(module, id, actor) {
+      await records.get(module, id, actor);
+    },
     async setField(db, module, id, field, value) {
       try {
         await records.update(module, id, { [field]: value }, SYSTEM_ACTOR, { db });

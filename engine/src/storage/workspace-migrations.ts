@@ -309,9 +309,9 @@ const WORKSPACE_MIGRATIONS: ((S: string) => string[])[] = [
     `CREATE INDEX _wf_approval_actions_instance ON ${S}._wf_approval_actions (instance_id, id)`,
     `CREATE INDEX _wf_approval_actions_actor ON ${S}._wf_approval_actions (actor, id) WHERE NOT automatic`,
     `CREATE TABLE ${S}._wf_approval_cc (
-      instance_id uuid NOT NULL REFERENCES ${S}._wf_instances (id) ON DELETE CASCADE, user_id uuid NOT NULL,
-      step_id uuid, by uuid, at timestamptz NOT NULL, PRIMARY KEY (instance_id, user_id))`,
-    `CREATE INDEX _wf_approval_cc_user ON ${S}._wf_approval_cc (user_id, at)`,
+      id uuid PRIMARY KEY, instance_id uuid NOT NULL REFERENCES ${S}._wf_instances (id) ON DELETE CASCADE,
+      user_id uuid NOT NULL, step_id uuid, by uuid, at timestamptz NOT NULL, UNIQUE (instance_id, user_id))`,
+    `CREATE INDEX _wf_approval_cc_user ON ${S}._wf_approval_cc (user_id, id)`,
     `CREATE TABLE ${S}._wf_record_locks (
       instance_id uuid PRIMARY KEY REFERENCES ${S}._wf_instances (id) ON DELETE CASCADE,
       module_id text NOT NULL, record_id uuid NOT NULL, process_name text, since timestamptz NOT NULL)`,

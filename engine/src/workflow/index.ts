@@ -1,11 +1,27 @@
 /** The workflow engine: BPMN processes interpreted over bpmn-moddle, state in the workspace's tables. */
 export { type ActionContext, ActionRegistry, BpmnError, type WorkflowAction } from './actions.ts';
+export type {
+  ApprovalStatus,
+  ApprovalSummary,
+  CcEntry,
+  DoneEntry,
+  InboxCounts,
+  InboxPage,
+  InboxQuery,
+  PendingEntry,
+  SubmittedEntry,
+  TimelineAction,
+  TimelineEntry,
+  TimelineStep,
+  UserRef,
+} from './approvals/inbox.ts';
 export {
   type ActionResult,
   type ActOptions,
   ApprovalService,
   TASK_ACTIONS,
   type TaskAction,
+  type TaskDetail,
 } from './approvals/service.ts';
 export type { Member, Slot } from './approvals/step.ts';
 export type { ActionKind, ActionRow, Attachment, StepRow } from './approvals/store.ts';

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { EngineError } from '../../errors.ts';
+import type { Actor } from '../../records/types.ts';
 import type { Db } from '../../storage/db.ts';
 import type { Variables } from '../expression.ts';
 import type { Run } from '../run.ts';
@@ -12,6 +13,8 @@ import type { ApprovalTables } from './store.ts';
 export interface ApprovalRecords {
   /** The id of a published module by name (locks are kept by id, so a rename keeps them). */
   moduleId(name: string): string | null;
+  /** Throws not-found when `actor` may not read the record (or there is none). */
+  checkReadable(module: string, id: string, actor: Actor): Promise<void>;
   /** Sets one field of a record as the engine itself (no lock, no access check), inside `db`. */
   setField(db: Db, module: string, id: string, field: string, value: string): Promise<void>;
 }

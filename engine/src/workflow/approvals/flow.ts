@@ -347,6 +347,7 @@ export class ApprovalFlow {
     const rows = this.pending(run);
     for (const user of users) {
       rows.cc.push({
+        id: uuidv7(),
         instance_id: run.instance.id,
         user_id: user,
         step_id: step?.id ?? null,

@@ -12,6 +12,7 @@ import type { WorkflowExtension, WorkflowService } from '../service.ts';
 import { normalizeTask, TASK_COLUMNS } from '../store.ts';
 import { type ApprovalRecords, RecordKeeper } from './binding.ts';
 import { type ActionNote, ApprovalFlow, submitterOf } from './flow.ts';
+import { ApprovalInbox, type ApprovalSummary, type TimelineEntry } from './inbox.ts';
 import { type ActionInput, invalidInput, readActionInput, readUser, readUsers } from './inputs.ts';
 import type { Notify } from './pending.ts';
 import { ApproverResolver } from './resolve.ts';
@@ -33,6 +34,23 @@ export const TASK_ACTIONS: TaskAction[] = [
 export interface ActOptions {
   /** Administrators may act on any task and instance. */
   asAdmin?: boolean;
+}
+
+export interface TaskDetail {
+  task: TaskRow;
+  approval: ApprovalSummary;
+  step: {
+    id: string;
+    elementId: string;
+    name: string | null;
+    mode: string;
+    state: string;
+    approvers: (Member & { name: string })[];
+  } | null;
+  /** What the asking user may do on the task now. */
+  actions: TaskAction[];
+  /** Earlier approval steps `return` may go back to (besides `previous` and `submitter`). */
+  returnTargets: { elementId: string; name: string | null }[];
 }
 
 export interface ActionResult {
@@ -62,6 +80,9 @@ export class ApprovalService implements WorkflowExtension {
   readonly flow: ApprovalFlow;
 
   readonly #keeper: RecordKeeper;
+  readonly #records: ApprovalRecords | undefined;
+  /** Each user's pending, done, CC'd and submitted approvals, and records' timelines. */
+  readonly inbox: ApprovalInbox;
 
   constructor(
     private readonly db: Db,
@@ -74,7 +95,61 @@ export class ApprovalService implements WorkflowExtension {
     this.resolver = new ApproverResolver(identity);
     this.flow = new ApprovalFlow(this.tables, workflows.tables, this.resolver, options.notify);
     this.#keeper = new RecordKeeper(this.tables, options.records, this.flow);
+    this.#records = options.records;
+    this.inbox = new ApprovalInbox(db, this.tables, workflows.tables, identity);
     workflows.extend(this);
+  }
+
+  /** Every approval of a record, for whoever may read the record (others: not found). */
+  async timeline(module: string, recordId: string, actor: Actor): Promise<TimelineEntry[]> {
+    if (!this.#records) throw new Error('approval timelines need the record service');
+    await this.#records.checkReadable(module, recordId, actor);
+    return this.inbox.timeline(module, recordId);
+  }
+
+  /**
+   * An approval task with its step, its approval and what `actor` may do on it, for its approver,
+   * the submitter and administrators (anyone else: not found).
+   */
+  async taskDetail(taskId: string, actor: Actor, options: ActOptions = {}): Promise<TaskDetail> {
+    const task = await this.#task(this.db, taskId);
+    const approval = await this.inbox.summary(task.instance_id);
+    const mine = task.assignee === actor.userId;
+    if (!approval || (!mine && !options.asAdmin && approval.submitter?.id !== actor.userId)) {
+      throw notFound(`task '${taskId}'`);
+    }
+    const steps = await stepsOfInstance(this.db, this.tables, task.instance_id);
+    const step = steps.find((each) => memberOfTask(each.slots, taskId)) ?? null;
+    const names = await this.inbox.names(
+      step ? step.slots.flatMap((slot) => slot.members.map((m) => m.userId)) : [],
+    );
+    const open = task.state === 'open' && step?.state === 'open';
+    const actions: TaskAction[] =
+      open && (mine || options.asAdmin)
+        ? step?.mode === 'resubmit'
+          ? ['resubmit', 'cc']
+          : ['approve', 'reject', 'return', 'transfer', 'add-signer', 'cc']
+        : [];
+    const earlier = steps.filter(
+      (each) => each.state === 'approved' && each.mode !== 'resubmit' && each.element_id !== step?.element_id,
+    );
+    const targets = new Map(earlier.map((each) => [each.element_id, each.name]));
+    return {
+      task,
+      approval,
+      step: step && {
+        id: step.id,
+        elementId: step.element_id,
+        name: step.name,
+        mode: step.mode,
+        state: step.state,
+        approvers: step.slots.flatMap((slot) =>
+          slot.members.map((m) => ({ ...m, name: names.get(m.userId) ?? '' })),
+        ),
+      },
+      actions,
+      returnTargets: [...targets].map(([elementId, name]) => ({ elementId, name })),
+    };
   }
 
   /** Refuses a user's change or delete of a record an active flow locks (HTTP 423). */

@@ -74,6 +74,7 @@ export interface ActionRow {
 }
 
 export interface CcRow {
+  id: string;
   instance_id: string;
   user_id: string;
   step_id: string | null;
@@ -87,7 +88,7 @@ export const STEP_COLUMNS = sql.raw(
 const ACTION_COLUMNS = sql.raw(
   'id, instance_id, step_id, task_id, action, actor, automatic, comment, attachments, data, at',
 );
-const CC_COLUMNS = sql.raw('instance_id, user_id, step_id, by, at');
+const CC_COLUMNS = sql.raw('id, instance_id, user_id, step_id, by, at');
 
 export function normalizeStep(row: StepRow): StepRow {
   return {

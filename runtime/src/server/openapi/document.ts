@@ -1,5 +1,6 @@
 import type { CompiledModule, InverseRelation, JsonSchema, LinkList } from '@crm/engine';
 import { accessPaths, accessSchemas, accessTag, moduleAccessPaths } from './access.ts';
+import { approvalPaths, approvalSchemas, approvalTag } from './approvals.ts';
 import { commonParameters, commonResponses, commonSchemas } from './common.ts';
 import { filePaths, fileSchemas, filesTag } from './files.ts';
 import {
@@ -38,6 +39,7 @@ export function buildOpenApiDocument(source: DocumentSource): JsonSchema {
     ...packageSchemas,
     ...workflowSchemas,
     ...notificationSchemas,
+    ...approvalSchemas,
   };
   const paths: Record<string, JsonSchema> = {
     ...metaPaths,
@@ -47,6 +49,7 @@ export function buildOpenApiDocument(source: DocumentSource): JsonSchema {
     ...packagePaths,
     ...workflowPaths,
     ...notificationPaths,
+    ...approvalPaths,
   };
   for (const module of modules) {
     const own = moduleNames(module, taken);
@@ -76,6 +79,7 @@ export function buildOpenApiDocument(source: DocumentSource): JsonSchema {
       packagesTag,
       workflowTag,
       notificationTag,
+      approvalTag,
       ...modules.map((m) => ({ name: m.name, description: m.definition.label.en ?? m.name })),
     ],
     // every operation wants a session cookie or a bearer token, but the few that hand them out
