@@ -62,7 +62,9 @@ forEachDatabase('approval actions', (handle) => {
     expect(await openTasks(workspace, instance.id)).toHaveLength(1);
     await ap.act(task?.id as string, 'approve', { comment: 'on behalf' }, org.as('admin'), { asAdmin: true });
     expect((await wf.queries.instance(instance.id)).state).toBe('completed');
-    await expect(ap.act(task?.id as string, 'reject', {}, org.as('bob'))).rejects.toMatchObject({ kind: 'conflict' });
+    await expect(ap.act(task?.id as string, 'reject', {}, org.as('bob'))).rejects.toMatchObject({
+      kind: 'conflict',
+    });
   });
 
   it('transfers a task; an unknown or inactive user is refused naming /to, writing nothing', async () => {
@@ -104,7 +106,9 @@ forEachDatabase('approval actions', (handle) => {
 
     const after = await wf.start('act_single', {}, org.as('alice'));
     const [first] = await openTasks(workspace, after.id);
-    const already = await engineError(ap.act(first?.id as string, 'add-signer', { users: ['bob'] }, org.as('bob')));
+    const already = await engineError(
+      ap.act(first?.id as string, 'add-signer', { users: ['bob'] }, org.as('bob')),
+    );
     expect(already.problems[0]).toMatchObject({ pointer: '/users', code: 'already-approver' });
     const bad = await engineError(
       ap.act(first?.id as string, 'add-signer', { users: ['erin'], position: 'beside' }, org.as('bob')),
@@ -168,16 +172,24 @@ forEachDatabase('approval actions', (handle) => {
     await expect(ap.remind(instance.id, {}, org.as('carol'))).rejects.toMatchObject({ kind: 'forbidden' });
     await ap.remind(instance.id, { comment: 'customer waiting' }, org.as('alice'));
     const bobsNotes = await workspace.notifications.list(org.ids.bob, {});
-    expect(bobsNotes.data.map((note) => note.kind)).toEqual(expect.arrayContaining(['approval-task', 'approval-remind']));
+    expect(bobsNotes.data.map((note) => note.kind)).toEqual(
+      expect.arrayContaining(['approval-task', 'approval-remind']),
+    );
     const [bobs] = await openTasks(workspace, instance.id);
     const bad = await engineError(ap.act(bobs?.id as string, 'cc', { users: [] }, org.as('bob')));
     expect(bad.problems[0]?.pointer).toBe('/users');
     await ap.act(bobs?.id as string, 'cc', { users: ['frank', org.ids.erin] }, org.as('bob'));
     const franks = await ap.inbox.cc(org.ids.frank);
     expect(franks.data).toEqual([
-      expect.objectContaining({ instanceId: instance.id, by: { id: org.ids.bob, name: 'bob' }, status: 'pending' }),
+      expect.objectContaining({
+        instanceId: instance.id,
+        by: { id: org.ids.bob, name: 'bob' },
+        status: 'pending',
+      }),
     ]);
-    expect((await workspace.notifications.list(org.ids.erin, {})).data.map((n) => n.kind)).toContain('approval-cc');
+    expect((await workspace.notifications.list(org.ids.erin, {})).data.map((n) => n.kind)).toContain(
+      'approval-cc',
+    );
     // CC does not decide anything
     expect(await openTasks(workspace, instance.id)).toHaveLength(2);
   });
@@ -192,7 +204,11 @@ forEachDatabase('approval actions', (handle) => {
     });
     await workspace.definitions.publish();
     await handle().workspace.access.roles.create(
-      { id: 'act_doc_writer', label: { en: 'w' }, modules: { mod_act_doc: { read: 'all', create: 'all', update: 'all' } } },
+      {
+        id: 'act_doc_writer',
+        label: { en: 'w' },
+        modules: { mod_act_doc: { read: 'all', create: 'all', update: 'all' } },
+      },
       SYSTEM_ACTOR,
     );
     await handle().engine.db.run(
@@ -201,19 +217,33 @@ forEachDatabase('approval actions', (handle) => {
     const bytes = async function* () {
       yield new TextEncoder().encode('the margin is fine');
     };
-    const file = await workspace.files.upload({ module: 'act_doc', field: 'file' }, 'check.txt', bytes(), org.as('bob'));
+    const file = await workspace.files.upload(
+      { module: 'act_doc', field: 'file' },
+      'check.txt',
+      bytes(),
+      org.as('bob'),
+    );
     const instance = await wf.start('act_single', {}, org.as('alice'));
     const [task] = await openTasks(workspace, instance.id);
     const foreign = await engineError(
       ap.act(task?.id as string, 'approve', { attachments: [file.id] }, org.as('admin'), { asAdmin: true }),
     );
     expect(foreign.problems[0]).toMatchObject({ pointer: '/attachments/0', code: 'not-found' });
-    const malformed = await engineError(ap.act(task?.id as string, 'approve', { attachments: ['x'] }, org.as('bob')));
+    const malformed = await engineError(
+      ap.act(task?.id as string, 'approve', { attachments: ['x'] }, org.as('bob')),
+    );
     expect(malformed.problems[0]?.pointer).toBe('/attachments/0');
-    const long = await engineError(ap.act(task?.id as string, 'approve', { comment: 'x'.repeat(4001) }, org.as('bob')));
+    const long = await engineError(
+      ap.act(task?.id as string, 'approve', { comment: 'x'.repeat(4001) }, org.as('bob')),
+    );
     expect(long.problems[0]?.pointer).toBe('/comment');
     expect(await actionCount(handle(), instance.id)).toBe(0);
-    const done = await ap.act(task?.id as string, 'approve', { comment: '同意', attachments: [file.id] }, org.as('bob'));
+    const done = await ap.act(
+      task?.id as string,
+      'approve',
+      { comment: '同意', attachments: [file.id] },
+      org.as('bob'),
+    );
     expect(done.action).toMatchObject({
       action: 'approve',
       comment: '同意',

@@ -289,6 +289,7 @@ export class ApprovalInbox {
 
   /** Every approval of a record, oldest first, each step with its approvers and every action. */
   async timeline(module: string, recordId: string): Promise<TimelineEntry[]> {
+    if (!isUuid(recordId)) return [];
     const instances = await this.db.query<SummaryRow>(
       sql`SELECT ${this.#summaryColumns()} FROM ${this.W.instances} i
         WHERE i.record_id = ${recordId} AND i.module = ${module}
