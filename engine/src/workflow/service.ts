@@ -543,6 +543,12 @@ export class WorkflowService {
           `该任务已${current.state === 'completed' ? '完成' : '取消'}`,
         );
       }
+      if (run.node(current.element_id).approval) {
+        throw conflict(
+          'an approval task is decided through the approval actions (approve, reject …)',
+          '审批任务须通过审批操作（同意、驳回等）处理',
+        );
+      }
       run.changes.taskComplete = { id: taskId, by: actor.userId, result };
       run.record('task-completed', current.element_id, { taskId });
       run.leave(token, result);

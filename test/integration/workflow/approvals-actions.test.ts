@@ -60,6 +60,8 @@ forEachDatabase('approval actions', (handle) => {
     expect(refused.problems[0]?.messages?.['zh-CN']).toBe('该审批任务不属于您');
     expect(await actionCount(handle(), instance.id)).toBe(0);
     expect(await openTasks(workspace, instance.id)).toHaveLength(1);
+    // the plain task completion does not bypass the approval
+    await expect(wf.completeTask(task?.id as string, {}, org.as('bob'))).rejects.toMatchObject({ kind: 'conflict' });
     await ap.act(task?.id as string, 'approve', { comment: 'on behalf' }, org.as('admin'), { asAdmin: true });
     expect((await wf.queries.instance(instance.id)).state).toBe('completed');
     await expect(ap.act(task?.id as string, 'reject', {}, org.as('bob'))).rejects.toMatchObject({
