@@ -61,7 +61,9 @@ forEachDatabase('approval actions', (handle) => {
     expect(await actionCount(handle(), instance.id)).toBe(0);
     expect(await openTasks(workspace, instance.id)).toHaveLength(1);
     // the plain task completion does not bypass the approval
-    await expect(wf.completeTask(task?.id as string, {}, org.as('bob'))).rejects.toMatchObject({ kind: 'conflict' });
+    await expect(wf.completeTask(task?.id as string, {}, org.as('bob'))).rejects.toMatchObject({
+      kind: 'conflict',
+    });
     await ap.act(task?.id as string, 'approve', { comment: 'on behalf' }, org.as('admin'), { asAdmin: true });
     expect((await wf.queries.instance(instance.id)).state).toBe('completed');
     await expect(ap.act(task?.id as string, 'reject', {}, org.as('bob'))).rejects.toMatchObject({

@@ -60,7 +60,9 @@ forEachDatabase('REST API approvals', (handle) => {
     for (const user of [rep, boss, cfo]) await org.grant(user, 'aph_sales');
     const users = { rep, boss, cfo, watcher, outsider };
     for (const [name, user] of Object.entries(users)) {
-      api[name as keyof typeof api] = apiClient(handle(), { auth: { token: await tokenFor(handle(), user.id) } });
+      api[name as keyof typeof api] = apiClient(handle(), {
+        auth: { token: await tokenFor(handle(), user.id) },
+      });
     }
     await workspace.workflows.deploy(flow, SYSTEM_ACTOR);
   });
@@ -127,9 +129,11 @@ forEachDatabase('REST API approvals', (handle) => {
     ]);
 
     const [cfoTask] = (await api.cfo.get<Page<Entry>>('/api/approvals/inbox/pending')).body.data;
-    expectProblem(await api.cfo.post(`/api/approvals/tasks/${cfoTask?.taskId}/transfer`, { to: 'nobody' }), 422, [
-      '/to',
-    ]);
+    expectProblem(
+      await api.cfo.post(`/api/approvals/tasks/${cfoTask?.taskId}/transfer`, { to: 'nobody' }),
+      422,
+      ['/to'],
+    );
     await api.cfo.post(`/api/approvals/tasks/${cfoTask?.taskId}/reject`, { comment: '太低' });
     expect((await workspace.records.get('aph_quote', quote.id, SYSTEM_ACTOR)).status).toBe('rejected');
     expect((await api.watcher.get<Page<Entry>>('/api/approvals/inbox/cc')).body.data).toEqual([
@@ -141,7 +145,11 @@ forEachDatabase('REST API approvals', (handle) => {
     });
 
     const timeline = await api.rep.get<
-      { instanceId: string; status: string; steps: { name: string; state: string; actions: Record<string, unknown>[] }[] }[]
+      {
+        instanceId: string;
+        status: string;
+        steps: { name: string; state: string; actions: Record<string, unknown>[] }[];
+      }[]
     >(`/api/modules/aph_quote/records/${quote.id}/approvals`);
     expect(timeline.status).toBe(200);
     expect(timeline.body).toHaveLength(1);
@@ -169,7 +177,9 @@ forEachDatabase('REST API approvals', (handle) => {
     const first = await api.boss.get<Page<Entry>>('/api/approvals/inbox/pending?limit=2');
     expect(first.body.data).toHaveLength(2);
     expect(first.body.nextCursor).not.toBeNull();
-    const second = await api.boss.get<Page<Entry>>(`/api/approvals/inbox/pending?limit=2&cursor=${first.body.nextCursor}`);
+    const second = await api.boss.get<Page<Entry>>(
+      `/api/approvals/inbox/pending?limit=2&cursor=${first.body.nextCursor}`,
+    );
     expect(second.body.data).toHaveLength(1);
     expect(second.body.nextCursor).toBeNull();
     const titles = [...first.body.data, ...second.body.data].map((entry) => entry.taskId);
@@ -184,15 +194,25 @@ forEachDatabase('REST API approvals', (handle) => {
     const { quote, instanceId } = await submit('Q-recall');
     expect((await api.boss.post(`/api/approvals/instances/${instanceId}/recall`, {})).status).toBe(403);
     expect((await api.rep.post(`/api/approvals/instances/${instanceId}/remind`, {})).status).toBe(200);
-    const recalled = await api.rep.post<{ instanceState: string }>(`/api/approvals/instances/${instanceId}/recall`, {
-      comment: 'wrong customer',
-    });
+    const recalled = await api.rep.post<{ instanceState: string }>(
+      `/api/approvals/instances/${instanceId}/recall`,
+      {
+        comment: 'wrong customer',
+      },
+    );
     expect(recalled.body.instanceState).toBe('cancelled');
     expect((await workspace.records.get('aph_quote', quote.id, SYSTEM_ACTOR)).status).toBe('recalled');
-    const [entry] = (await api.rep.get<{ status: string; actions: { action: string }[] }[]>(
-      `/api/modules/aph_quote/records/${quote.id}/approvals`,
-    )).body;
-    expect(entry).toMatchObject({ status: 'recalled', actions: [expect.objectContaining({ action: 'recall' })] });
-    expect((await api.rep.patch(`/api/modules/aph_quote/records/${quote.id}`, { title: 'again' })).status).toBe(200);
+    const [entry] = (
+      await api.rep.get<{ status: string; actions: { action: string }[] }[]>(
+        `/api/modules/aph_quote/records/${quote.id}/approvals`,
+      )
+    ).body;
+    expect(entry).toMatchObject({
+      status: 'recalled',
+      actions: [expect.objectContaining({ action: 'recall' })],
+    });
+    expect(
+      (await api.rep.patch(`/api/modules/aph_quote/records/${quote.id}`, { title: 'again' })).status,
+    ).toBe(200);
   });
 });
