@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
+import { openTask } from '../elements/user-task.ts';
 import type { Variables } from '../expression.ts';
 import type { FlowNode } from '../model.ts';
-import type { TaskRow } from '../rows.ts';
 import type { Run, Token } from '../run.ts';
 import type { WorkflowTables } from '../store.ts';
 import { addDuration, parseDuration } from '../timers.ts';
@@ -191,28 +191,13 @@ export class ApprovalFlow {
 
   /** A member's turn: a task of their own, its timeout, a notification. */
   activate(run: Run, token: Token, node: FlowNode, step: StepRow, member: Member): void {
-    const taskId = uuidv7();
     member.state = 'active';
-    member.taskId = taskId;
-    const task: TaskRow = {
-      id: taskId,
-      instance_id: run.instance.id,
-      token_id: token.id,
-      process_id: run.graph.processId,
-      version: run.graph.version,
-      element_id: node.id,
-      name: node.name,
+    const taskId = openTask(run, token, node, {
       assignee: member.userId,
-      candidate_users: [],
-      candidate_groups: [],
-      state: 'open',
-      variables: token.variables,
-      result: null,
-      created_at: run.now,
-      completed_at: null,
-      completed_by: null,
-    };
-    run.changes.taskInserts.push(task);
+      candidateUsers: [],
+      candidateGroups: [],
+    });
+    member.taskId = taskId;
     run.record('task-created', node.id, { taskId, stepId: step.id, assignee: member.userId });
     const timeout = node.approval?.timeout;
     if (timeout && step.mode !== 'resubmit') {

@@ -9,6 +9,7 @@ import type { WorkflowTables } from '../store.ts';
 import type { Member } from './step.ts';
 import {
   type ActionKind,
+  type ActionRow,
   type ApprovalTables,
   type Attachment,
   normalizeStep,
@@ -304,18 +305,7 @@ export class ApprovalInbox {
         sql`SELECT ${STEP_COLUMNS} FROM ${this.T.steps} WHERE instance_id IN ${inIds} ORDER BY created_at, id`,
       )
     ).map(normalizeStep);
-    const actions = await this.db.query<{
-      id: string;
-      instance_id: string;
-      step_id: string | null;
-      action: ActionKind;
-      actor: string | null;
-      automatic: boolean;
-      comment: string | null;
-      attachments: Attachment[];
-      data: Variables | null;
-      at: unknown;
-    }>(
+    const actions = await this.db.query<Omit<ActionRow, 'task_id' | 'at'> & { at: unknown }>(
       sql`SELECT id, instance_id, step_id, action, actor, automatic, comment, attachments, data, at
         FROM ${this.T.actions} WHERE instance_id IN ${inIds} ORDER BY id`,
     );
@@ -340,16 +330,7 @@ export class ApprovalInbox {
       steps: steps
         .filter((step) => step.instance_id === row.instance_id)
         .map((step) => ({
-          id: step.id,
-          elementId: step.element_id,
-          name: step.name,
-          mode: step.mode,
-          state: step.state,
-          createdAt: step.created_at,
-          endedAt: step.ended_at,
-          approvers: step.slots.flatMap((slot) =>
-            slot.members.map((m) => ({ ...m, name: names.get(m.userId) ?? '' })),
-          ),
+          ...stepView(step, names),
           actions: actions.filter((action) => action.step_id === step.id).map(toAction),
         })),
       actions: actions
@@ -425,4 +406,20 @@ function statusOf(row: SummaryRow): ApprovalStatus {
   if (row.state === 'cancelled') return row.recalled ? 'recalled' : 'cancelled';
   const approval = row.variables?.approval as Variables | undefined;
   return approval?.outcome === 'rejected' ? 'rejected' : 'approved';
+}
+
+/** A step as users see it: its approvers with their names. */
+export function stepView(step: StepRow, names: Map<string, string>): Omit<TimelineStep, 'actions'> {
+  return {
+    id: step.id,
+    elementId: step.element_id,
+    name: step.name,
+    mode: step.mode,
+    state: step.state,
+    createdAt: step.created_at,
+    endedAt: step.ended_at,
+    approvers: step.slots.flatMap((slot) =>
+      slot.members.map((m) => ({ ...m, name: names.get(m.userId) ?? '' })),
+    ),
+  };
 }

@@ -12,7 +12,13 @@ import type { WorkflowExtension, WorkflowService } from '../service.ts';
 import { normalizeTask, TASK_COLUMNS } from '../store.ts';
 import { type ApprovalRecords, RecordKeeper } from './binding.ts';
 import { type ActionNote, ApprovalFlow, submitterOf } from './flow.ts';
-import { ApprovalInbox, type ApprovalSummary, type TimelineEntry } from './inbox.ts';
+import {
+  ApprovalInbox,
+  type ApprovalSummary,
+  stepView,
+  type TimelineEntry,
+  type TimelineStep,
+} from './inbox.ts';
 import { type ActionInput, invalidInput, readActionInput, readUser, readUsers } from './inputs.ts';
 import type { Notify } from './pending.ts';
 import { ApproverResolver } from './resolve.ts';
@@ -39,14 +45,7 @@ export interface ActOptions {
 export interface TaskDetail {
   task: TaskRow;
   approval: ApprovalSummary;
-  step: {
-    id: string;
-    elementId: string;
-    name: string | null;
-    mode: string;
-    state: string;
-    approvers: (Member & { name: string })[];
-  } | null;
+  step: Omit<TimelineStep, 'actions'> | null;
   /** What the asking user may do on the task now. */
   actions: TaskAction[];
   /** Earlier approval steps `return` may go back to (besides `previous` and `submitter`). */
@@ -137,16 +136,7 @@ export class ApprovalService implements WorkflowExtension {
     return {
       task,
       approval,
-      step: step && {
-        id: step.id,
-        elementId: step.element_id,
-        name: step.name,
-        mode: step.mode,
-        state: step.state,
-        approvers: step.slots.flatMap((slot) =>
-          slot.members.map((m) => ({ ...m, name: names.get(m.userId) ?? '' })),
-        ),
-      },
+      step: step && stepView(step, names),
       actions,
       returnTargets: [...targets].map(([elementId, name]) => ({ elementId, name })),
     };
@@ -496,9 +486,7 @@ export class ApprovalService implements WorkflowExtension {
   ): Promise<ActionResult> {
     const note = await readActionInput(this.db, this.tables, input, actor.userId);
     return this.#onInstance(instanceId, actor, options, async (run, tx) => {
-      const steps = (await stepsOfInstance(tx, this.tables, run.instance.id)).filter(
-        (step) => step.state === 'open',
-      );
+      const steps = await this.#openSteps(tx, run);
       const returned = steps.some((step) => step.mode === 'resubmit');
       if (!returned) {
         const [acted] = await tx.query<{ id: string }>(
@@ -537,9 +525,7 @@ export class ApprovalService implements WorkflowExtension {
   ): Promise<ActionResult> {
     const note = await readActionInput(this.db, this.tables, input, actor.userId);
     return this.#onInstance(instanceId, actor, options, async (run, tx) => {
-      const steps = (await stepsOfInstance(tx, this.tables, run.instance.id)).filter(
-        (step) => step.state === 'open' && step.mode !== 'resubmit',
-      );
+      const steps = (await this.#openSteps(tx, run)).filter((step) => step.mode !== 'resubmit');
       const users = [...new Set(steps.flatMap((step) => activeMembers(step.slots).map((m) => m.userId)))];
       if (users.length === 0) throw conflict('no approver is waited for', '当前没有待处理的审批人');
       const row = this.flow.addAction(run, steps[0] ?? null, 'remind', {
@@ -549,6 +535,10 @@ export class ApprovalService implements WorkflowExtension {
       this.#remindNotice(run, users);
       return row;
     });
+  }
+
+  async #openSteps(tx: Db, run: Run): Promise<StepRow[]> {
+    return (await stepsOfInstance(tx, this.tables, run.instance.id)).filter((step) => step.state === 'open');
   }
 
   #note(actor: Actor, note: ActionInput): ActionNote {
