@@ -193,6 +193,9 @@ export class Engine {
       records: approvalRecords(catalog, records),
     });
     records.setWriteGuard((db, module, id) => approvals.guard(db, module.id, id));
+    files.setExtraReader((fileId, actor) =>
+      actor.userId ? approvals.mayReadAttachment(fileId, actor.userId) : Promise.resolve(false),
+    );
     const packages = new PackageService(
       this.db,
       id,

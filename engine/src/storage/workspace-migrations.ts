@@ -308,6 +308,7 @@ const WORKSPACE_MIGRATIONS: ((S: string) => string[])[] = [
       comment text, attachments jsonb NOT NULL, data jsonb, at timestamptz NOT NULL)`,
     `CREATE INDEX _wf_approval_actions_instance ON ${S}._wf_approval_actions (instance_id, id)`,
     `CREATE INDEX _wf_approval_actions_actor ON ${S}._wf_approval_actions (actor, id) WHERE NOT automatic`,
+    `CREATE INDEX _wf_approval_actions_files ON ${S}._wf_approval_actions USING gin (attachments jsonb_path_ops)`,
     `CREATE TABLE ${S}._wf_approval_cc (
       id uuid PRIMARY KEY, instance_id uuid NOT NULL REFERENCES ${S}._wf_instances (id) ON DELETE CASCADE,
       user_id uuid NOT NULL, step_id uuid, by uuid, at timestamptz NOT NULL, UNIQUE (instance_id, user_id))`,

@@ -254,5 +254,10 @@ forEachDatabase('approval actions', (handle) => {
       attachments: [{ id: file.id, name: 'check.txt', size: 18, type: expect.any(String) }],
       automatic: false,
     });
+    // those taking part download it (the submitter), others do not; cleanup keeps it
+    expect(await workspace.files.get(file.id, org.as('alice'))).toMatchObject({ name: 'check.txt' });
+    expect(await workspace.files.get(file.id, org.as('frank'))).toBeUndefined();
+    await workspace.files.cleanup(0);
+    expect(await workspace.files.get(file.id, org.as('bob'))).toMatchObject({ name: 'check.txt' });
   });
 });

@@ -142,6 +142,24 @@ export class ApprovalService implements WorkflowExtension {
     };
   }
 
+  /**
+   * Whether a user may download a file attached to an approval action: the submitter, the approvers
+   * and those CC'd on that approval.
+   */
+  async mayReadAttachment(fileId: string, userId: string): Promise<boolean> {
+    const T = this.tables;
+    const [row] = await this.db.query<{ found: number }>(
+      sql`SELECT 1 AS found FROM ${T.actions} a JOIN ${this.workflows.tables.instances} i ON i.id = a.instance_id
+        WHERE a.attachments @> ${JSON.stringify([{ id: fileId }])}::jsonb
+          AND (i.started_by = ${userId}
+            OR EXISTS (SELECT 1 FROM ${T.steps} s WHERE s.instance_id = i.id
+              AND s.slots @> ${JSON.stringify([{ members: [{ userId }] }])}::jsonb)
+            OR EXISTS (SELECT 1 FROM ${T.cc} c WHERE c.instance_id = i.id AND c.user_id = ${userId}))
+        LIMIT 1`,
+    );
+    return row !== undefined;
+  }
+
   /** Refuses a user's change or delete of a record an active flow locks (HTTP 423). */
   guard(db: Db, moduleId: string, recordId: string): Promise<void> {
     return this.#keeper.guard(db, moduleId, recordId);
