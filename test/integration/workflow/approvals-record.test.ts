@@ -129,4 +129,18 @@ forEachDatabase('approvals and their record', (handle) => {
     await workspace.approvals.act(again?.id as string, 'approve', {}, actorOf(boss));
     expect(await status(quote.id)).toBe('approved');
   });
+
+  it('an administrator cancelling the approval unlocks the record and closes its steps', async () => {
+    const { quote, instanceId } = await submit('Q-cancel');
+    await workspace.workflows.cancel(instanceId, SYSTEM_ACTOR);
+    expect(await status(quote.id)).toBe('draft');
+    await workspace.records.update('apr_quote', quote.id, { title: 'free again' }, actorOf(rep));
+    const [entry] = await workspace.approvals.timeline('apr_quote', quote.id, actorOf(rep));
+    expect(entry).toMatchObject({
+      status: 'cancelled',
+      steps: [expect.objectContaining({ state: 'cancelled' })],
+    });
+    const notes = await workspace.notifications.list(rep.id, {});
+    expect(notes.data[0]).toMatchObject({ kind: 'approval-cancelled', link: { instanceId } });
+  });
 });

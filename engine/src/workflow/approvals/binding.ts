@@ -126,7 +126,7 @@ export class RecordKeeper {
     };
     await this.flow.notify?.(tx, {
       recipients: [submitter],
-      kind: `approval-${outcome}`,
+      kind: outcome === 'recalled' ? 'approval-cancelled' : `approval-${outcome}`,
       title: titles[outcome],
       link: this.flow.link(run),
     });
