@@ -18,13 +18,21 @@ export function approvalRoutes(workspace: Workspace): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   const asAdmin = (c: Parameters<typeof principalOf>[0]) => ({ asAdmin: principalOf(c).user.isAdmin });
 
-  app.get('/inbox/counts', async (c) => c.json(await approvals.inbox.counts(principalOf(c).user.id)));
+  app.get('/inbox/counts', async (c) => {
+    const principal = principalOf(c);
+    return c.json(await approvals.inbox.counts(principal.user.id, principal.roles));
+  });
 
   for (const list of INBOX_LISTS) {
     app.get(`/inbox/${list}`, async (c) => {
       const { cursor, limit } = queryParams(c, PAGE_PARAMETERS);
       const query = { cursor, limit: integerParam(limit, 'limit', 1, 200) };
-      return c.json(await approvals.inbox[list](principalOf(c).user.id, query));
+      const principal = principalOf(c);
+      return c.json(
+        list === 'pending'
+          ? await approvals.inbox.pending(principal.user.id, query, principal.roles)
+          : await approvals.inbox[list](principal.user.id, query),
+      );
     });
   }
 

@@ -183,6 +183,10 @@ forEachDatabase('approval modes', (handle) => {
     );
     const [revise] = await openTasks(workspace, instance.id);
     expect(revise).toMatchObject({ element_id: 'revise', assignee: org.ids.alice });
+    // the plain revise task is in alice's inbox too, as a task
+    expect((await workspace.approvals.inbox.pending(org.ids.alice)).data).toContainEqual(
+      expect.objectContaining({ taskId: revise?.id, kind: 'task', status: 'pending' }),
+    );
     await workspace.workflows.completeTask(revise?.id as string, {}, org.as('alice'));
     const [again] = await openTasks(workspace, instance.id);
     await workspace.approvals.act(again?.id as string, 'approve', {}, org.as('bob'));

@@ -42,8 +42,8 @@ export interface PendingEntry extends ApprovalSummary {
   taskId: string;
   elementId: string;
   stepName: string | null;
-  /** `approval`, or `resubmit` for a task returned to its submitter. */
-  kind: 'approval' | 'resubmit';
+  /** `approval`, `resubmit` for a task returned to its submitter, `task` for a plain user task (completed through /api/workflows/tasks). */
+  kind: 'approval' | 'resubmit' | 'task';
   createdAt: string;
 }
 
@@ -152,7 +152,15 @@ export class ApprovalInbox {
       EXISTS (SELECT 1 FROM ${T.actions} r WHERE r.instance_id = i.id AND r.action = 'recall') AS recalled`;
   }
 
-  async pending(userId: string, query: InboxQuery = {}): Promise<InboxPage<PendingEntry>> {
+  /**
+   * Open tasks for the user: approval tasks (their own), tasks returned to them, and plain user tasks
+   * assigned to them or offered to them or to one of their roles (`groups`).
+   */
+  async pending(
+    userId: string,
+    query: InboxQuery = {},
+    groups: string[] = [],
+  ): Promise<InboxPage<PendingEntry>> {
     const { limit, after } = page(query);
     const rows = await this.db.query<
       SummaryRow & {
@@ -160,14 +168,14 @@ export class ApprovalInbox {
         element_id: string;
         name: string | null;
         created_at: unknown;
-        resubmit: boolean;
+        step_mode: string | null;
       }
     >(
       sql`SELECT k.id AS task_id, k.element_id, k.name, k.created_at,
-          EXISTS (SELECT 1 FROM ${this.T.steps} s WHERE s.token_id = k.token_id AND s.state = 'open' AND s.mode = 'resubmit') AS resubmit,
+          (SELECT s.mode FROM ${this.T.steps} s WHERE s.token_id = k.token_id AND s.state = 'open' LIMIT 1) AS step_mode,
           ${this.#summaryColumns()}
         FROM ${this.W.tasks} k JOIN ${this.W.instances} i ON i.id = k.instance_id
-        WHERE k.state = 'open' AND k.assignee = ${userId} ${after(sql`k.id`)}
+        WHERE k.state = 'open' AND ${this.#mine(userId, groups)} ${after(sql`k.id`)}
         ORDER BY k.id DESC LIMIT ${limit + 1}`,
     );
     return paged(
@@ -179,7 +187,7 @@ export class ApprovalInbox {
         taskId: row.task_id,
         elementId: row.element_id,
         stepName: row.name,
-        kind: row.resubmit ? 'resubmit' : 'approval',
+        kind: row.step_mode === null ? 'task' : row.step_mode === 'resubmit' ? 'resubmit' : 'approval',
         createdAt: iso(row.created_at) as string,
       }),
     );
@@ -266,11 +274,17 @@ export class ApprovalInbox {
     );
   }
 
-  async counts(userId: string): Promise<InboxCounts> {
+  /** Open tasks `k` for the user: theirs, or offered to them or their roles when nobody has them. */
+  #mine(userId: string, groups: string[]): SQL {
+    return sql`(k.assignee = ${userId} OR (k.assignee IS NULL AND (k.candidate_users @> ARRAY[${userId}]::text[]
+      OR k.candidate_groups && ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(groups)}::jsonb)))))`;
+  }
+
+  async counts(userId: string, groups: string[] = []): Promise<InboxCounts> {
     const { T, W } = this;
     const [row] = await this.db.query<Record<keyof InboxCounts, number | string>>(
       sql`SELECT
-        (SELECT count(*) FROM ${W.tasks} k WHERE k.state = 'open' AND k.assignee = ${userId}) AS pending,
+        (SELECT count(*) FROM ${W.tasks} k WHERE k.state = 'open' AND ${this.#mine(userId, groups)}) AS pending,
         (SELECT count(*) FROM ${T.actions} a WHERE a.actor = ${userId} AND NOT a.automatic
           AND a.action IN ('approve', 'reject', 'return', 'transfer', 'add-signer')) AS done,
         (SELECT count(*) FROM ${T.cc} c WHERE c.user_id = ${userId}) AS cc,

@@ -104,7 +104,12 @@ export const approvalSchemas: Record<string, JsonSchema> = {
       taskId: uuid,
       elementId: { type: 'string' },
       stepName: { type: ['string', 'null'] },
-      kind: { type: 'string', enum: ['approval', 'resubmit'], description: 'resubmit: returned to you' },
+      kind: {
+        type: 'string',
+        enum: ['approval', 'resubmit', 'task'],
+        description:
+          'resubmit: returned to you; task: a plain user task (complete it at /api/workflows/tasks)',
+      },
       createdAt: time,
     },
     required: [...summaryRequired, 'taskId', 'elementId', 'stepName', 'kind', 'createdAt'],
@@ -264,7 +269,11 @@ export const approvalPaths: Record<string, JsonSchema> = {
       },
     },
   },
-  '/api/approvals/inbox/pending': inboxList('Pending', 'ApprovalPending', 'Approval tasks waiting for you'),
+  '/api/approvals/inbox/pending': inboxList(
+    'Pending',
+    'ApprovalPending',
+    'Tasks waiting for you: approvals, ones returned to you, user tasks offered to you or your roles',
+  ),
   '/api/approvals/inbox/done': inboxList(
     'Done',
     'ApprovalDone',
