@@ -12,6 +12,7 @@ import { createFieldTypeRegistry, type FieldTypeRegistry } from './fields/index.
 import { type FileOptions, FileService } from './files/service.ts';
 import { type Clock, systemClock } from './identity/clock.ts';
 import { Identity, type IdentityOptions } from './identity/identity.ts';
+import { identityTables } from './identity/tables.ts';
 import { NotificationService } from './notifications/service.ts';
 import { PackageService } from './packages/service.ts';
 import { RecordService } from './records/service.ts';
@@ -26,6 +27,8 @@ import { migrateSystem } from './storage/system.ts';
 import { migrateWorkspace } from './storage/workspace-migrations.ts';
 import { SavedViewStore } from './views/saved-views.ts';
 import { builtInActions } from './workflow/actions.ts';
+import type { ApprovalRecords } from './workflow/approvals/binding.ts';
+import { ApprovalService } from './workflow/approvals/service.ts';
 import type { WorkflowRecordAccess } from './workflow/record-binding.ts';
 import { type WorkflowOptions, WorkflowService } from './workflow/service.ts';
 
@@ -51,6 +54,8 @@ export class Workspace {
   readonly packages: PackageService;
   /** BPMN processes: deploy, run, tasks, timers and jobs. */
   readonly workflows: WorkflowService;
+  /** Approval steps of those processes: actions, inbox, timelines. */
+  readonly approvals: ApprovalService;
   /** In-app notifications (approval tasks, CC, workflow notify actions). */
   readonly notifications: NotificationService;
   /** Each user's saved list views. */
@@ -69,10 +74,12 @@ export class Workspace {
     workflows: WorkflowService,
     notifications: NotificationService,
     views: SavedViewStore,
+    approvals: ApprovalService,
   ) {
     this.workflows = workflows;
     this.notifications = notifications;
     this.views = views;
+    this.approvals = approvals;
     this.definitions = definitions;
     this.records = records;
     this.files = files;
@@ -185,6 +192,15 @@ export class Engine {
       records: workflowRecordAccess(definitions, records),
     });
     for (const action of builtInActions(records)) workflows.registerAction(action);
+    const notifications = new NotificationService(this.db, schema, this.#clock);
+    const approvals = new ApprovalService(this.db, schema, workflows, identityTables(schema), {
+      notify: (db, notice) => notifications.send(notice, db),
+      records: approvalRecords(catalog, records),
+    });
+    records.setWriteGuard((db, module, id) => approvals.guard(db, module.id, id));
+    files.setExtraReader((fileId, actor) =>
+      actor.userId ? approvals.mayReadAttachment(fileId, actor.userId) : Promise.resolve(false),
+    );
     const packages = new PackageService(
       this.db,
       id,
@@ -206,8 +222,9 @@ export class Engine {
       files,
       packages,
       workflows,
-      new NotificationService(this.db, schema, this.#clock),
+      notifications,
       new SavedViewStore(this.db, catalog, records),
+      approvals,
     );
   }
 
@@ -242,6 +259,25 @@ function workflowRecordAccess(definitions: DefinitionStore, records: RecordServi
     async read(module, id, actor) {
       const visible = await records.get(module, id, actor);
       return actor.via === 'system' ? visible : records.get(module, id, SYSTEM_ACTOR);
+    },
+  };
+}
+
+/** Module ids and status writes for approvals (the write runs in the workflow command's transaction). */
+function approvalRecords(catalog: ModuleCatalog, records: RecordService): ApprovalRecords {
+  return {
+    moduleId: (name) => (catalog.has(name) ? catalog.byName(name).id : null),
+    async checkReadable(module, id, actor) {
+      await records.get(module, id, actor);
+    },
+    async setField(db, module, id, field, value) {
+      try {
+        await records.update(module, id, { [field]: value }, SYSTEM_ACTOR, { db });
+      } catch (error) {
+        // a record deleted meanwhile keeps the status it had
+        if (error instanceof EngineError && error.kind === 'not-found') return;
+        throw error;
+      }
     },
   };
 }

@@ -34,3 +34,13 @@ export function userTask(id: string, candidateUsers = '', extension = ''): strin
     : '';
   return `<bpmn:userTask id="${id}" name="${id}"><bpmn:extensionElements>${assignment}${extension}</bpmn:extensionElements></bpmn:userTask>`;
 }
+
+/** A user task with `crm:approval` (`attributes` of crm:approval, `rules` its child elements). */
+export function approvalTask(id: string, attributes: string, rules: string, name = id): string {
+  return `<bpmn:userTask id="${id}" name="${name}"><bpmn:extensionElements><crm:approval ${attributes}>${rules}</crm:approval></bpmn:extensionElements></bpmn:userTask>`;
+}
+
+/** A `crm:approvers` rule listing users by username or id. */
+export function approvers(...users: string[]): string {
+  return `<crm:approvers source="users" value="${xmlEscape(`=[${users.map((u) => `"${u}"`).join(', ')}]`)}"/>`;
+}

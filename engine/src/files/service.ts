@@ -62,8 +62,14 @@ class Refusal extends Error {
  * counted on the way, the type is judged on the first bytes, and the bytes go to the store as they
  * arrive; past the size limit it stops and nothing stays.
  */
+/** Whether `actor` may read file `id` for a reason outside records (an approval's attachment). */
+export type ExtraFileReader = (id: string, actor: Actor) => Promise<boolean>;
+
 export class FileService {
   readonly #table;
+  #extraReader: ExtraFileReader | undefined;
+  /** Approval actions keep their attachments: cleanup leaves files they name. */
+  readonly #approvalActions;
   readonly #stores: Partial<Record<StorageKind, FileStore>>;
   readonly #store: FileStore;
   readonly maxSize: number;
@@ -76,6 +82,7 @@ export class FileService {
     private readonly clock: () => Date = () => new Date(),
   ) {
     this.#table = sql.raw(qualified(catalog.schema, FILES_TABLE));
+    this.#approvalActions = sql.raw(qualified(catalog.schema, '_wf_approval_actions'));
     const database = new DatabaseStore(db, catalog.schema);
     const folder = options.dir ? new FolderStore(options.dir) : undefined;
     this.#stores = { database, folder };
@@ -206,11 +213,29 @@ export class FileService {
     };
   }
 
+  /** Another way to a file (an approval's attachments: for those taking part in the approval). */
+  setExtraReader(reader: ExtraFileReader): void {
+    this.#extraReader = reader;
+  }
+
+  async #mayReadOtherwise(row: Record<string, unknown>, actor: Actor): Promise<boolean> {
+    return (
+      this.#extraReader !== undefined &&
+      actor.userId !== null &&
+      (await this.#extraReader(String(row.id), actor))
+    );
+  }
+
   /**
    * An attached file is readable by whoever may read its record and field (decided in SQL by the
-   * record's access predicate); an unattached one only by its uploader.
+   * record's access predicate); an unattached one only by its uploader; either also for a reason the
+   * extra reader knows (an approval's attachment).
    */
   async #mayRead(row: Record<string, unknown>, actor: Actor): Promise<boolean> {
+    return (await this.#mayReadAsRecordFile(row, actor)) || (await this.#mayReadOtherwise(row, actor));
+  }
+
+  async #mayReadAsRecordFile(row: Record<string, unknown>, actor: Actor): Promise<boolean> {
     if (row.record_id === null) return actor.userId !== null && row.uploaded_by === actor.userId;
     const module = this.catalog.byId(String(row.module_id));
     const field = module?.fields.find((f) => f.definition.id === row.field_id);
@@ -253,7 +278,9 @@ export class FileService {
   async cleanup(graceMs = UNATTACHED_GRACE_MS): Promise<number> {
     const cutoff = new Date(this.clock().getTime() - graceMs).toISOString();
     const rows = await this.db.query<{ id: string; storage: StorageKind }>(
-      sql`DELETE FROM ${this.#table} WHERE record_id IS NULL AND coalesce(released_at, uploaded_at) < ${cutoff}
+      sql`DELETE FROM ${this.#table} f WHERE record_id IS NULL AND coalesce(released_at, uploaded_at) < ${cutoff}
+          AND NOT EXISTS (SELECT 1 FROM ${this.#approvalActions} a
+            WHERE a.attachments @> jsonb_build_array(jsonb_build_object('id', f.id::text)))
           RETURNING id, storage`,
     );
     const inFolder = rows.filter((r) => r.storage === 'folder').map((r) => r.id);

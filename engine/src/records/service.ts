@@ -55,7 +55,15 @@ export interface ListQuery {
 export interface WriteOptions {
   /** The version the caller last read; a different stored version is a conflict (409). */
   expectedVersion?: number;
+  /** Write inside this transaction of the caller (a workflow command setting a status field). */
+  db?: Db;
 }
+
+/**
+ * Refuses a user's change or delete of a record (a flow holding it locked while in approval); the
+ * engine's own writes (the system actor) are not asked.
+ */
+export type WriteGuard = (db: Db, module: CompiledModule, id: string, actor: Actor) => Promise<void>;
 
 /** What an update is, for the history and the operation log. */
 interface UpdateKind {
@@ -80,6 +88,7 @@ export class RecordService {
   readonly #files: FileReferences;
   /** Sub-table rows and rollups: what some writes carry besides the record's own row. */
   readonly #dependents: DependentWrites;
+  #guard: WriteGuard | undefined;
 
   constructor(
     private readonly db: Db,
@@ -111,6 +120,15 @@ export class RecordService {
     };
     this.#inserts = new InsertBatcher({ many: insert, one: (module, row) => insert(module, [row]) });
     this.#dependents = new DependentWrites(catalog);
+  }
+
+  /** Installs the check every user update, assignment and delete passes (record locks). */
+  setWriteGuard(guard: WriteGuard): void {
+    this.#guard = guard;
+  }
+
+  async #checkGuard(db: Db, module: CompiledModule, id: string, actor: Actor): Promise<void> {
+    if (this.#guard && actor.via !== 'system') await this.#guard(db, module, id, actor);
   }
 
   readonly #tableOf = (id: string) => {
@@ -333,13 +351,14 @@ export class RecordService {
     const args = [module, id, patch, actor, policy, options] as const;
     // A write with rows, rollups or links runs in a transaction holding the record's lock from the read on.
     const dependent = this.#dependents.needed(module) || patchesLinks(module, patch);
-    const first = dependent ? undefined : await this.#tryUpdate(this.db, ...args, false, kind);
+    const db = options.db ?? this.db;
+    const first = dependent ? undefined : await this.#tryUpdate(db, ...args, false, kind);
     if (first) return first;
     // Someone wrote between our read and our write. With an expected version that is a conflict;
     // without one, try again holding the row lock, which no other writer can overtake.
     if (options.expectedVersion === undefined || dependent) {
       const locked = await this.#write('write', () =>
-        this.db.transaction((tx) => this.#tryUpdate(tx, ...args, true, kind, exists, what)),
+        db.transaction((tx) => this.#tryUpdate(tx, ...args, true, kind, exists, what)),
       );
       if (locked) return locked;
     }
@@ -370,6 +389,7 @@ export class RecordService {
     if (typeof input !== 'function') checkWritable(module, fields, input, new Set());
     const found = await this.#locate(module, id, policy, ['update', 'assign'], db, lock);
     if (!found) throw notFound(`${module.name} record '${id}'`);
+    await this.#checkGuard(db, module, id, actor);
     const [current] = await this.#dependents.attachRows(db, module, [rowToRecord(module, found.row)]);
     if (exists && !exists(current)) throw notFound(what ?? `${module.name} record '${id}'`);
     const patch = typeof input === 'function' ? (input as PatchOf)(current) : input;
@@ -493,6 +513,7 @@ export class RecordService {
     const found = await this.#locate(module, id, policy, ['delete'], tx, true);
     if (!found) throw notFound(`${module.name} record '${id}'`);
     if (!found.allowed.delete) throw forbidden('delete', `this ${module.name} record`);
+    await this.#checkGuard(tx, module, id, actor);
     const [current] = await this.#dependents.attachRows(tx, module, [rowToRecord(module, found.row)]);
     if (options.expectedVersion !== undefined && current.version !== options.expectedVersion) {
       throw conflict(withoutHiddenFields(current, module, policy.fields(module)));

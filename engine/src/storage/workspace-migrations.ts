@@ -298,6 +298,34 @@ const WORKSPACE_MIGRATIONS: ((S: string) => string[])[] = [
       created_at timestamptz NOT NULL DEFAULT now(), updated_at timestamptz NOT NULL DEFAULT now())`,
     `CREATE UNIQUE INDEX _saved_views_name ON ${S}._saved_views (user_id, module_id, lower(name))`,
   ],
+  // 11: approvals (workflow/approvals/): one row per approval step an instance passes (its approvers and
+  // their states), every action on it (votes included), who was CC'd, and the records flows lock
+  (S) => [
+    `CREATE TABLE ${S}._wf_approval_steps (
+      id uuid PRIMARY KEY, instance_id uuid NOT NULL REFERENCES ${S}._wf_instances (id) ON DELETE CASCADE,
+      token_id uuid NOT NULL, element_id text NOT NULL, name text,
+      mode text NOT NULL CHECK (mode IN ('single', 'any', 'all', 'sequence', 'ratio', 'resubmit')),
+      ratio double precision NOT NULL,
+      state text NOT NULL CHECK (state IN ('open', 'approved', 'rejected', 'returned', 'recalled', 'cancelled')),
+      slots jsonb NOT NULL, submitter uuid, created_at timestamptz NOT NULL, ended_at timestamptz)`,
+    `CREATE INDEX _wf_approval_steps_instance ON ${S}._wf_approval_steps (instance_id, created_at)`,
+    `CREATE INDEX _wf_approval_steps_token ON ${S}._wf_approval_steps (token_id) WHERE state = 'open'`,
+    `CREATE TABLE ${S}._wf_approval_actions (
+      id uuid PRIMARY KEY, instance_id uuid NOT NULL REFERENCES ${S}._wf_instances (id) ON DELETE CASCADE,
+      step_id uuid, task_id uuid, action text NOT NULL, actor uuid, automatic boolean NOT NULL,
+      comment text, attachments jsonb NOT NULL, data jsonb, at timestamptz NOT NULL)`,
+    `CREATE INDEX _wf_approval_actions_instance ON ${S}._wf_approval_actions (instance_id, id)`,
+    `CREATE INDEX _wf_approval_actions_actor ON ${S}._wf_approval_actions (actor, id) WHERE NOT automatic`,
+    `CREATE INDEX _wf_approval_actions_files ON ${S}._wf_approval_actions USING gin (attachments jsonb_path_ops)`,
+    `CREATE TABLE ${S}._wf_approval_cc (
+      id uuid PRIMARY KEY, instance_id uuid NOT NULL REFERENCES ${S}._wf_instances (id) ON DELETE CASCADE,
+      user_id uuid NOT NULL, step_id uuid, by uuid, at timestamptz NOT NULL, UNIQUE (instance_id, user_id))`,
+    `CREATE INDEX _wf_approval_cc_user ON ${S}._wf_approval_cc (user_id, id)`,
+    `CREATE TABLE ${S}._wf_record_locks (
+      instance_id uuid PRIMARY KEY REFERENCES ${S}._wf_instances (id) ON DELETE CASCADE,
+      module_id text NOT NULL, record_id uuid NOT NULL, process_name text, since timestamptz NOT NULL)`,
+    `CREATE INDEX _wf_record_locks_record ON ${S}._wf_record_locks (module_id, record_id)`,
+  ],
 ];
 
 /** Arbitrary constant: the advisory lock that serializes a workspace's migrations across servers. */

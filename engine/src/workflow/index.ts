@@ -7,6 +7,31 @@ export {
   BpmnError,
   type WorkflowAction,
 } from './actions.ts';
+export type {
+  ApprovalStatus,
+  ApprovalSummary,
+  CcEntry,
+  DoneEntry,
+  InboxCounts,
+  InboxPage,
+  InboxQuery,
+  PendingEntry,
+  SubmittedEntry,
+  TimelineAction,
+  TimelineEntry,
+  TimelineStep,
+  UserRef,
+} from './approvals/inbox.ts';
+export {
+  type ActionResult,
+  type ActOptions,
+  ApprovalService,
+  TASK_ACTIONS,
+  type TaskAction,
+  type TaskDetail,
+} from './approvals/service.ts';
+export type { Member, Slot } from './approvals/step.ts';
+export type { ActionKind, ActionRow, Attachment, StepRow } from './approvals/store.ts';
 export type { Variables } from './expression.ts';
 export type { WorkflowProblem } from './problems.ts';
 export type { HistoryEvent, InstanceDetail, InstanceQuery, InstanceView, StuckReport } from './queries.ts';

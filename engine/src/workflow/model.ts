@@ -1,4 +1,5 @@
 import type { ModdleElement } from 'bpmn-moddle';
+import type { ApprovalSettings } from './approvals/settings.ts';
 import type { Expr } from './expression.ts';
 import type { WorkflowProblem } from './problems.ts';
 import type { RecordBinding } from './record-binding.ts';
@@ -80,6 +81,8 @@ export interface FlowNode {
   terminate?: boolean;
   job?: { type: string; retries: number; headers: Record<string, string> };
   assignment?: Assignment;
+  /** A user task's `crm:approval` settings: an approval step. */
+  approval?: ApprovalSettings;
   called?: { processId: Expr; propagateAllChildVariables: boolean; propagateAllParentVariables: boolean };
   /** An embedded subprocess: its none start event. */
   startId?: string;

@@ -1,4 +1,5 @@
 import { uuidv7 } from 'uuidv7';
+import type { Db } from '../storage/db.ts';
 import { fireReadyInclusiveJoins } from './elements/inclusive-gateway.ts';
 import { enterMultiInstance, innerCompleted } from './elements/multi-instance.ts';
 import { ExpressionError, type Variables } from './expression.ts';
@@ -73,6 +74,10 @@ export interface RunServices {
   /** Runs an action that needs no job (pure, e.g. set-variables); undefined when `type` is a job. */
   inlineAction(type: string): ((input: Variables, headers: Record<string, string>) => Variables) | undefined;
   jobRetries: number;
+  /** The database of the command: its transaction, or the database for a start (reads only). */
+  db: Db;
+  /** What a token does on a user task with `crm:approval` (installed by the approvals service). */
+  enterApproval?(run: Run, token: Token, node: FlowNode): Promise<void>;
 }
 
 /** A called process to start in the same transaction, and instances to cancel after this one. */
@@ -102,6 +107,8 @@ export interface Changes {
   subscriptionDeleteIds: string[];
   incidentInserts: IncidentRow[];
   history: HistoryRow[];
+  /** Writes of other tables (approval steps), run after these rows in the command's transaction. */
+  afterWrites: ((db: Db) => Promise<void>)[];
 }
 
 const MAX_STEPS = 10_000;
@@ -132,6 +139,7 @@ export class Run {
     subscriptionDeleteIds: [],
     incidentInserts: [],
     history: [],
+    afterWrites: [],
   };
   readonly #instanceBefore: string;
 

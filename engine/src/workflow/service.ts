@@ -46,6 +46,17 @@ export interface WorkflowOptions {
   records?: WorkflowRecordAccess;
 }
 
+/** What the approvals service adds to runs: approval tasks, their timeouts, bookkeeping after each write. */
+export interface WorkflowExtension {
+  enterApproval(run: Run, token: Token, node: FlowNode): Promise<void>;
+  /** A due timer job that carries `payload.approvalTimeout`. */
+  approvalTimeout(run: Run, tx: Db, token: Token, job: JobRow): Promise<void>;
+  /** Whether runs of `graph` need `afterRun` (starts then take a transaction). */
+  concerns(graph: ProcessGraph): boolean;
+  /** After a run's rows are written, in the same transaction. */
+  afterRun(tx: Db, run: Run): Promise<void>;
+}
+
 export interface DeployedProcess {
   processId: string;
   version: number;
@@ -137,6 +148,7 @@ export class WorkflowService {
   readonly #leaseMs: number;
   readonly #workerId: string;
   #resolveCandidates: CandidateResolver;
+  #extension: WorkflowExtension | undefined;
   readonly #records: WorkflowRecordAccess | undefined;
 
   constructor(
@@ -158,6 +170,11 @@ export class WorkflowService {
   /** Replaces how user task candidates are resolved (approvals install theirs). */
   setCandidateResolver(resolver: CandidateResolver): void {
     this.#resolveCandidates = resolver;
+  }
+
+  /** Installs approvals (one extension per service). */
+  extend(extension: WorkflowExtension): void {
+    this.#extension = extension;
   }
 
   registerAction(action: WorkflowAction): void {
@@ -360,14 +377,26 @@ export class WorkflowService {
 
   // Commands //////////////////////////////////////////////////////////////////////////////////////
 
-  #services(actor: string | null): RunServices {
+  #services(actor: string | null, db: Db = this.db): RunServices {
+    const extension = this.#extension;
     return {
       now: this.#clock(),
       actor,
       resolveCandidates: (request) => this.#resolveCandidates(request),
       inlineAction: (type) => this.actions.get(type)?.inline,
       jobRetries: this.#retries,
+      db,
+      enterApproval: extension && ((run, token, node) => extension.enterApproval(run, token, node)),
     };
+  }
+
+  /** Writes runs' rows, then what they and the extension write besides, all in `tx`. */
+  async #write(tx: Db, runs: Run[], now: string): Promise<void> {
+    for (const each of runs) await writeChanges(tx, this.tables, each.finish(), now);
+    for (const each of runs) {
+      for (const write of each.changes.afterWrites) await write(tx);
+      if (this.#extension?.concerns(each.graph)) await this.#extension.afterRun(tx, each);
+    }
   }
 
   /** Starts an instance of the latest (or the given) version; it runs until every token waits. */
@@ -483,14 +512,12 @@ export class WorkflowService {
       const loaded = await loadInstance(tx, this.tables, instanceId, true);
       if (!loaded) throw notFound(`workflow instance '${instanceId}'`);
       const graph = await this.graph(loaded.instance.process_id, loaded.instance.version);
-      const services = this.#services(actor);
+      const services = this.#services(actor, tx);
       const run = new Run(graph, loaded.instance, loaded.tokens, services, false);
       const result = await work(run, tx);
       await run.drain();
       const children = await this.#childRuns(run, services);
-      const now = services.now.toISOString();
-      await writeChanges(tx, this.tables, run.finish(), now);
-      for (const child of children) await writeChanges(tx, this.tables, child.finish(), now);
+      await this.#write(tx, [run, ...children], services.now.toISOString());
       for (const cancelled of run.cancelledChildren) {
         await this.#command(
           cancelled,
@@ -503,6 +530,18 @@ export class WorkflowService {
       }
       return result;
     });
+  }
+
+  /**
+   * One command on an instance for the approvals service: `work` runs under the instance's row lock
+   * in the command's transaction, then the run goes on until every token waits and all is written.
+   */
+  command<T>(
+    instanceId: string,
+    actor: string | null,
+    work: (run: Run, tx: Db) => Promise<T> | T,
+  ): Promise<T> {
+    return this.#command(instanceId, actor, work);
   }
 
   /** Completes an open user task with `variables`, as `actor` (the assignee, a candidate, or an admin). */
@@ -527,6 +566,12 @@ export class WorkflowService {
         throw conflict(
           `the task is already ${current.state}`,
           `该任务已${current.state === 'completed' ? '完成' : '取消'}`,
+        );
+      }
+      if (run.node(current.element_id).approval) {
+        throw conflict(
+          'an approval task is decided through the approval actions (approve, reject …)',
+          '审批任务须通过审批操作（同意、驳回等）处理',
         );
       }
       run.changes.taskComplete = { id: taskId, by: actor.userId, result };
@@ -632,17 +677,16 @@ export class WorkflowService {
     links: InstanceLinks,
     db: Db = this.db,
   ): Promise<InstanceRow> {
-    const services = this.#services(actor);
+    const services = this.#services(actor, db);
     const runs = await this.#startRuns(graph, startId, variables, services, links);
     const now = services.now.toISOString();
     const [run, ...children] = runs as [Run, ...Run[]];
-    if (children.length === 0) {
+    const extended = this.#extension?.concerns(graph) || run.changes.afterWrites.length > 0;
+    if (children.length === 0 && !extended) {
       // one statement, atomic on its own: no transaction needed
       await writeChanges(db, this.tables, run.finish(), now);
     } else {
-      await db.transaction(async (tx) => {
-        for (const each of runs) await writeChanges(tx, this.tables, each.finish(), now);
-      });
+      await db.transaction((tx) => this.#write(tx, runs, now));
     }
     return run.instance;
   }
@@ -741,6 +785,11 @@ export class WorkflowService {
             run.changes.jobDeleteIds.push(job.id);
             return;
           }
+          if (job.payload?.approvalTimeout && this.#extension) {
+            run.changes.jobDeleteIds.push(job.id);
+            await this.#extension.approvalTimeout(run, tx, token, job);
+            return;
+          }
           if (job.kind === 'call-done') {
             run.changes.jobDeleteIds.push(job.id);
             const node = run.node(token.elementId);
@@ -796,8 +845,8 @@ export class WorkflowService {
 
   async #fireStartTimer(job: JobRow): Promise<void> {
     const graph = await this.graph(job.process_id, job.version);
-    const services = this.#services(null);
     await this.db.transaction(async (tx) => {
+      const services = this.#services(null, tx);
       if (!(await this.#stillMine(tx, job))) return;
       const runs = await this.#startRuns(graph, job.element_id as string, {}, services, {});
       const payload = job.payload ?? {};
@@ -811,7 +860,7 @@ export class WorkflowService {
       } else {
         await tx.run(sql`DELETE FROM ${this.tables.jobs} WHERE id = ${job.id}`);
       }
-      for (const run of runs) await writeChanges(tx, this.tables, run.finish(), services.now.toISOString());
+      await this.#write(tx, runs, services.now.toISOString());
     });
   }
 

@@ -2,6 +2,7 @@ import type { Engine, Workspace } from '@crm/engine';
 import { Hono } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { methodNotAllowed } from 'hono/method-not-allowed';
+import { approvalRoutes, recordApprovalRoutes } from './approvals.ts';
 import { archivedColumnRoutes } from './archived-columns.ts';
 import { authentication } from './auth.ts';
 import { authRoutes } from './auth-routes.ts';
@@ -100,6 +101,7 @@ export function createApp(options: AppOptions): Hono<ApiEnv> {
   app.route('/api/modules', bulkRoutes(workspace));
   app.route('/api/modules', shareRoutes(workspace));
   app.route('/api/modules', recycleBinRoutes(workspace));
+  app.route('/api/modules', recordApprovalRoutes(workspace));
   app.route('/api/modules', recordRoutes(workspace));
   const files = fileRoutes(workspace);
   app.route('/api/modules', files.uploads);
@@ -109,6 +111,7 @@ export function createApp(options: AppOptions): Hono<ApiEnv> {
   app.route('/api/package', packageRoutes(workspace));
   app.route('/api/workflows', workflowRoutes(workspace));
   app.route('/api/notifications', notificationRoutes(workspace));
+  app.route('/api/approvals', approvalRoutes(workspace));
   app.route('/api/admin/operation-log', operationLogRoutes(workspace));
   app.route('/api/openapi.json', openApiRoutes(engine, workspace));
   app.route('/api/docs', docsRoutes());

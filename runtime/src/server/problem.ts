@@ -38,6 +38,7 @@ const KINDS = {
   'method-not-allowed': { status: 405, title: 'Method not allowed' },
   conflict: { status: 409, title: 'Conflict' },
   'migration-refused': { status: 409, title: 'The publish was refused' },
+  locked: { status: 423, title: 'The record is locked' },
   'payload-too-large': { status: 413, title: 'The body is too large' },
   'too-many-attempts': { status: 429, title: 'Too many failed attempts' },
   'unsupported-media-type': { status: 415, title: 'The body must be JSON' },
@@ -91,6 +92,7 @@ function kindOfEngineError(error: EngineError): ProblemKind {
     'migration-refused': 'migration-refused',
     'too-large': 'payload-too-large',
     'invalid-file': 'unsupported-file-type',
+    locked: 'locked',
   };
   return kinds[error.kind];
 }
@@ -135,6 +137,7 @@ function describe(error: unknown): Described {
         errors: r.problems.map(toApiError),
       }));
     }
+    if (error.details.lockedBy !== undefined) extensions.lockedBy = error.details.lockedBy;
     return {
       kind: kindOfEngineError(error),
       detail: error.message,

@@ -15,6 +15,8 @@ const AREAS: { prefix: string; area: Area }[] = [
   { prefix: '/api/notifications', area: 'records' },
   // pickers: people and departments by name, for whoever works with records
   { prefix: '/api/org/directory/', area: 'records' },
+  // everyone's own approvals inbox and actions
+  { prefix: '/api/approvals/', area: 'records' },
   { prefix: '/api/org/', area: 'admin' },
   { prefix: '/api/roles', area: 'admin' },
   { prefix: '/api/admin/', area: 'admin' },

@@ -12,7 +12,7 @@ it('servers starting together migrate a workspace once, with its organisation an
   try {
     await Promise.all(engines.map((engine) => engine.workspace('acme')));
     const applied = await sql`SELECT id FROM ws_acme._migrations ORDER BY id`;
-    expect(applied.map((r) => r.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(applied.map((r) => r.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
     const tables =
       await sql`SELECT table_name FROM information_schema.tables WHERE table_schema = 'ws_acme' ORDER BY 1`;
     expect(tables.map((t) => t.table_name)).toEqual([
@@ -25,6 +25,7 @@ it('servers starting together migrate a workspace once, with its organisation an
       '_history',
       '_login_history',
       '_migrations',
+      '_notifications',
       '_operation_log',
       '_positions',
       '_roles',
@@ -34,11 +35,15 @@ it('servers starting together migrate a workspace once, with its organisation an
       '_shares',
       '_user_roles',
       '_users',
+      '_wf_approval_actions',
+      '_wf_approval_cc',
+      '_wf_approval_steps',
       '_wf_definitions',
       '_wf_history',
       '_wf_incidents',
       '_wf_instances',
       '_wf_jobs',
+      '_wf_record_locks',
       '_wf_subscriptions',
       '_wf_tasks',
       '_wf_tokens',

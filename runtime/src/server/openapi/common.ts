@@ -138,6 +138,9 @@ export const commonResponses: Record<string, JsonSchema> = {
   BadRequest: problemResponse('Malformed JSON, or an invalid query parameter or header'),
   NotFound: problemResponse('No such module, record or endpoint'),
   Conflict: problemResponse('The change conflicts with the stored state'),
+  Locked: problemResponse(
+    'The record is in approval and locked until the approval ends; `lockedBy` names the approval (instanceId, process)',
+  ),
   PayloadTooLarge: problemResponse('The body is larger than the server accepts'),
   UnsupportedMediaType: problemResponse('The body is not application/json'),
   UnprocessableContent: problemResponse(

@@ -1,5 +1,6 @@
 import type { CompiledModule, InverseRelation, JsonSchema, LinkList } from '@crm/engine';
 import { accessPaths, accessSchemas, accessTag, moduleAccessPaths } from './access.ts';
+import { approvalPaths, approvalSchemas, approvalTag } from './approvals.ts';
 import { commonParameters, commonResponses, commonSchemas } from './common.ts';
 import { designerPaths, designerSchemas } from './designer.ts';
 import { filePaths, fileSchemas, filesTag } from './files.ts';
@@ -42,6 +43,7 @@ export function buildOpenApiDocument(source: DocumentSource): JsonSchema {
     ...designerSchemas,
     ...notificationSchemas,
     ...listSchemas,
+    ...approvalSchemas,
   };
   const paths: Record<string, JsonSchema> = {
     ...metaPaths,
@@ -53,6 +55,7 @@ export function buildOpenApiDocument(source: DocumentSource): JsonSchema {
     ...designerPaths,
     ...notificationPaths,
     ...listPaths,
+    ...approvalPaths,
   };
   for (const module of modules) {
     const own = moduleNames(module, taken);
@@ -84,6 +87,7 @@ export function buildOpenApiDocument(source: DocumentSource): JsonSchema {
       workflowTag,
       notificationTag,
       viewsTag,
+      approvalTag,
       ...modules.map((m) => ({ name: m.name, description: m.definition.label.en ?? m.name })),
     ],
     // every operation wants a session cookie or a bearer token, but the few that hand them out

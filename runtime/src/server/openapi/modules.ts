@@ -1,5 +1,6 @@
 import { type CompiledModule, type JsonSchema, localize } from '@crm/engine';
 import { PROBLEM_CONTENT_TYPE } from '../problem.ts';
+import { recordApprovalsPath } from './approvals.ts';
 import { nullable, toOpenApiSchema } from './json-schema.ts';
 import { crmSchema, moduleSchemaName, parameterRef, responseRef, schemaRef } from './names.ts';
 
@@ -163,6 +164,7 @@ function writeResponses(success: JsonSchema, conflict: JsonSchema): JsonSchema {
     404: responseRef('NotFound'),
     409: conflict,
     413: responseRef('PayloadTooLarge'),
+    423: responseRef('Locked'),
     415: responseRef('UnsupportedMediaType'),
     422: responseRef('UnprocessableContent'),
   };
@@ -263,9 +265,11 @@ export function modulePaths(
           400: responseRef('BadRequest'),
           404: responseRef('NotFound'),
           409: staleConflict(names),
+          423: responseRef('Locked'),
         },
       },
     },
+    [`${base}/{id}/approvals`]: recordApprovalsPath(tags, op('approvals'), module.name),
     [`${base}/{id}/history`]: {
       parameters: [parameterRef('RecordId')],
       get: {
