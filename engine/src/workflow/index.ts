@@ -2,7 +2,14 @@
 export { type ActionContext, ActionRegistry, BpmnError, type WorkflowAction } from './actions.ts';
 export type { Variables } from './expression.ts';
 export type { WorkflowProblem } from './problems.ts';
-export type { HistoryEvent, InstanceDetail, InstanceQuery, InstanceView, StuckReport } from './queries.ts';
+export type {
+  HistoryEvent,
+  InstanceDetail,
+  InstanceQuery,
+  InstanceView,
+  Schedule,
+  StuckReport,
+} from './queries.ts';
 export type { HistoryRow, IncidentRow, InstanceRow, InstanceState, JobRow, TaskRow } from './rows.ts';
 export type { CandidateRequest, CandidateResolution } from './run.ts';
 export { type RunnerOptions, startWorkflowRunner } from './runner.ts';

@@ -12,6 +12,7 @@ import {
   TASK_COLUMNS,
   type WorkflowTables,
 } from './store.ts';
+import { upcoming } from './timers.ts';
 
 /** An instance as operators see it: where its tokens are, its variables, open incidents. */
 export interface InstanceView extends InstanceRow {
@@ -66,6 +67,21 @@ export interface StuckReport {
   overdueJobs: { jobId: string; instanceId: string | null; kind: string; dueAt: string }[];
   /** Active instances with no token at all. */
   emptyInstances: string[];
+}
+
+/** A timer start event of a deployed process: when it fires next. */
+export interface Schedule {
+  processId: string;
+  version: number;
+  elementId: string;
+  /** The timer as evaluated: an ISO 8601 cycle, a cron expression, a date or a duration. */
+  timer: string;
+  kind: string;
+  /** How often it has fired since it was deployed. */
+  fired: number;
+  /** The next due times (the first is the planned one), read in `timeZone`. */
+  next: string[];
+  timeZone: string;
 }
 
 const STATES = new Set(['active', 'completed', 'terminated', 'cancelled']);
@@ -203,6 +219,42 @@ export class WorkflowQueries {
         ORDER BY created_at, id LIMIT 500`,
     );
     return rows.map(normalizeTask);
+  }
+
+  /** The schedules (timer start events of the latest versions) with their next `count` due times. */
+  async schedules(timeZone: string, count = 5): Promise<Schedule[]> {
+    const rows = await this.db.query<{
+      process_id: string;
+      version: number;
+      element_id: string;
+      due_at: unknown;
+      payload: { timer?: string; kind?: string; fired?: number } | null;
+    }>(
+      sql`SELECT process_id, version, element_id, due_at, payload FROM ${this.T.jobs}
+        WHERE kind = 'start-timer' ORDER BY process_id, element_id`,
+    );
+    return rows.map((row) => {
+      const timer = String(row.payload?.timer ?? '');
+      const kind = String(row.payload?.kind ?? 'cycle');
+      const fired = Number(row.payload?.fired ?? 0);
+      const due = timestampToIso(row.due_at);
+      const next =
+        due === null
+          ? []
+          : kind === 'cycle'
+            ? upcoming(timer, new Date(due), timeZone, fired, count)
+            : [new Date(due)];
+      return {
+        processId: row.process_id,
+        version: Number(row.version),
+        elementId: row.element_id,
+        timer,
+        kind,
+        fired,
+        next: next.map((date) => date.toISOString()),
+        timeZone,
+      };
+    });
   }
 
   /** Work that is stuck or about to be: reported, not repaired (leases expire and are claimed again on their own). */

@@ -73,6 +73,8 @@ export interface RunServices {
   /** Runs an action that needs no job (pure, e.g. set-variables); undefined when `type` is a job. */
   inlineAction(type: string): ((input: Variables, headers: Record<string, string>) => Variables) | undefined;
   jobRetries: number;
+  /** The workspace's time zone (IANA), in which cron schedules are read. */
+  timeZone: string;
 }
 
 /** A called process to start in the same transaction, and instances to cancel after this one. */
@@ -418,7 +420,7 @@ export class Run {
     const timer = node.timer;
     if (!timer) return;
     const value = String(timer.value.evaluate(this.variablesOf(token)) ?? '');
-    const due = timerDue(timer.kind, value, this.services.now);
+    const due = timerDue(timer.kind, value, this.services.now, this.services.timeZone);
     if (!due) throw new ExpressionError(`the timer '${value}' is not a valid ${timer.kind}`);
     this.changes.jobInserts.push(
       this.jobRow({

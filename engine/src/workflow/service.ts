@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
+import { processTimeZone } from '../autonumber/backfill.ts';
 import { EngineError, localizedError, notFound } from '../errors.ts';
 import { timestampToIso } from '../fields/shared.ts';
 import type { Clock } from '../identity/clock.ts';
@@ -41,6 +42,8 @@ export interface WorkflowOptions {
   workerId?: string;
   /** Turns a user task's assignee/candidate settings into users and groups; approvals plug in here. */
   resolveCandidates?: CandidateResolver;
+  /** The IANA time zone cron schedules are read in (default: the process's, which CRM_TIMEZONE sets). */
+  timeZone?: string;
 }
 
 export interface DeployedProcess {
@@ -111,6 +114,7 @@ export class WorkflowService {
   readonly #backoff: (attempt: number) => number;
   readonly #leaseMs: number;
   readonly #workerId: string;
+  readonly timeZone: string;
   #resolveCandidates: CandidateResolver;
 
   constructor(
@@ -126,6 +130,7 @@ export class WorkflowService {
     this.#leaseMs = options.leaseMs ?? 300_000;
     this.#workerId = options.workerId ?? `worker-${uuidv7()}`;
     this.#resolveCandidates = options.resolveCandidates ?? defaultCandidates;
+    this.timeZone = options.timeZone ?? processTimeZone();
   }
 
   /** Replaces how user task candidates are resolved (approvals install theirs). */
@@ -200,7 +205,7 @@ export class WorkflowService {
     for (const start of graph.eventStarts) {
       if (start.timer) {
         const value = String(start.timer.value.evaluate({}) ?? '');
-        const due = firstDue(start.timer.kind, value, new Date(now));
+        const due = firstDue(start.timer.kind, value, new Date(now), this.timeZone);
         if (!due) continue;
         await tx.run(
           sql`INSERT INTO ${T.jobs} (${JOB_COLUMNS}) VALUES (${uuidv7()}, NULL, NULL, ${start.id},
@@ -311,6 +316,7 @@ export class WorkflowService {
       resolveCandidates: (request) => this.#resolveCandidates(request),
       inlineAction: (type) => this.actions.get(type)?.inline,
       jobRetries: this.#retries,
+      timeZone: this.timeZone,
     };
   }
 
@@ -689,7 +695,7 @@ export class WorkflowService {
       const fired = Number(payload.fired ?? 0) + 1;
       const next =
         node.timer?.kind === 'cycle' && !node.cancelActivity
-          ? nextCycleDue(String(payload.timer), run.services.now, fired)
+          ? nextCycleDue(String(payload.timer), run.services.now, fired, this.timeZone)
           : null;
       if (next) {
         run.changes.jobUpdates.push({
@@ -717,7 +723,10 @@ export class WorkflowService {
       const runs = await this.#startRuns(graph, job.element_id as string, {}, services, {});
       const payload = job.payload ?? {};
       const fired = Number(payload.fired ?? 0) + 1;
-      const next = payload.kind === 'cycle' ? nextCycleDue(String(payload.timer), services.now, fired) : null;
+      const next =
+        payload.kind === 'cycle'
+          ? nextCycleDue(String(payload.timer), services.now, fired, this.timeZone)
+          : null;
       if (next) {
         await tx.run(
           sql`UPDATE ${this.tables.jobs} SET due_at = ${next.toISOString()}, locked_until = NULL, locked_by = NULL,
