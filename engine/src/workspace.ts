@@ -22,6 +22,7 @@ import { openPostgres } from './storage/postgres.ts';
 import { migrateSystem } from './storage/system.ts';
 import { migrateWorkspace } from './storage/workspace-migrations.ts';
 import { builtInActions } from './workflow/actions.ts';
+import { webhookAction } from './workflow/actions/webhook.ts';
 import { type WorkflowOptions, WorkflowService } from './workflow/service.ts';
 
 /** The services of a workspace that decide and record who may do what. */
@@ -168,6 +169,7 @@ export class Engine {
     const files = new FileService(this.db, catalog, control, this.#files, this.#clock);
     const workflows = new WorkflowService(this.db, schema, { clock: this.#clock, ...this.#workflowOptions });
     for (const action of builtInActions(records)) workflows.registerAction(action);
+    workflows.registerAction(webhookAction());
     const packages = new PackageService(
       this.db,
       id,

@@ -1,9 +1,19 @@
 /** The workflow engine: BPMN processes interpreted over bpmn-moddle, state in the workspace's tables. */
-export { type ActionContext, ActionRegistry, BpmnError, type WorkflowAction } from './actions.ts';
+
+export { type WebhookResponse, webhookSignature } from './actions/webhook.ts';
+export {
+  type ActionContext,
+  type ActionDescription,
+  type ActionParameter,
+  ActionRegistry,
+  BpmnError,
+  type WorkflowAction,
+} from './actions.ts';
 export type { Variables } from './expression.ts';
 export type { WorkflowProblem } from './problems.ts';
 export type {
   HistoryEvent,
+  IncidentView,
   InstanceDetail,
   InstanceQuery,
   InstanceView,

@@ -31,7 +31,17 @@ export interface InstanceDetail extends InstanceView {
     variables: Variables | null;
   }[];
   tasks: TaskRow[];
-  incidents: IncidentRow[];
+  incidents: IncidentView[];
+}
+
+/** An incident as operators see it: where it is, what failed, after how many attempts. */
+export interface IncidentView extends IncidentRow {
+  process_id: string;
+  version: number;
+  /** Attempts made by the failed job (null when no job failed: an expression, an unhandled error). */
+  attempts: number | null;
+  retries: number | null;
+  last_error: string | null;
 }
 
 export interface HistoryEvent {
@@ -195,18 +205,47 @@ export class WorkflowQueries {
     }));
   }
 
-  async incidents(query: { instanceId?: string; open?: boolean } = {}): Promise<IncidentRow[]> {
+  /** Incidents, newest last, with the process, the element's name and the failed job's attempts and error. */
+  async incidents(
+    query: { instanceId?: string; processId?: string; open?: boolean } = {},
+  ): Promise<IncidentView[]> {
+    const T = this.T;
     const conditions: SQL[] = [];
-    if (query.instanceId) conditions.push(sql`instance_id = ${query.instanceId}`);
-    if (query.open !== false) conditions.push(sql`resolved_at IS NULL`);
+    if (query.instanceId)
+      conditions.push(sql`n.instance_id = ${isUuid(query.instanceId) ? query.instanceId : null}`);
+    if (query.processId) conditions.push(sql`i.process_id = ${query.processId}`);
+    if (query.open !== false) conditions.push(sql`n.resolved_at IS NULL`);
     const where = conditions.length > 0 ? sql`WHERE ${sql.join(conditions, sql` AND `)}` : sql``;
-    const rows = await this.db.query<IncidentRow>(
-      sql`SELECT * FROM ${this.T.incidents} ${where} ORDER BY created_at, id LIMIT 500`,
+    const rows = await this.db.query<
+      IncidentRow & {
+        process_id: string;
+        version: number;
+        attempts: number | null;
+        retries: number | null;
+        last_error: string | null;
+      }
+    >(
+      sql`SELECT n.*, i.process_id, i.version, j.attempts, j.retries, j.last_error
+        FROM ${T.incidents} n JOIN ${T.instances} i ON i.id = n.instance_id
+        LEFT JOIN ${T.jobs} j ON j.id = n.job_id
+        ${where} ORDER BY n.created_at, n.id LIMIT 500`,
     );
     return rows.map((row) => ({
-      ...row,
+      id: row.id,
+      instance_id: row.instance_id,
+      token_id: row.token_id,
+      job_id: row.job_id,
+      element_id: row.element_id,
+      kind: row.kind,
+      message: row.message,
       created_at: timestampToIso(row.created_at) as string,
       resolved_at: timestampToIso(row.resolved_at),
+      resolved_by: row.resolved_by,
+      process_id: row.process_id,
+      version: Number(row.version),
+      attempts: row.attempts === null ? null : Number(row.attempts),
+      retries: row.retries === null ? null : Number(row.retries),
+      last_error: row.last_error,
     }));
   }
 

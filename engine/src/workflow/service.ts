@@ -754,20 +754,26 @@ export class WorkflowService {
       );
       return true;
     }
-    let outcome: { ok: true; result: Variables | undefined } | { ok: false; error: unknown };
-    try {
-      if (!action?.run) throw new Error(`no action is registered for the task type '${type}'`);
-      outcome = { ok: true, result: await action.run(context) };
-    } catch (error) {
-      outcome = { ok: false, error };
+    // a transactional action runs under the instance lock, in the transaction that completes the job
+    let settle: (tx: Db) => Promise<ActionOutcome>;
+    if (action?.transactional) {
+      const transactional = action.transactional;
+      settle = (tx) => savepointed(tx, () => transactional(tx, context));
+    } else {
+      const outcome = await attempt(() => {
+        if (!action?.run) throw new Error(`no action is registered for the task type '${type}'`);
+        return action.run(context);
+      });
+      settle = async () => outcome;
     }
     return this.#command(job.instance_id as string, null, async (run, tx) => {
-      if (!(await this.#stillMine(tx, job))) return outcome.ok;
+      if (!(await this.#stillMine(tx, job))) return false;
       const token = job.token_id ? run.tokens.get(job.token_id) : undefined;
       if (!token) {
         run.changes.jobDeleteIds.push(job.id);
-        return outcome.ok;
+        return false;
       }
+      const outcome = await settle(tx);
       if (outcome.ok) {
         run.changes.jobDeleteIds.push(job.id);
         run.record('job-completed', token.elementId, { jobId: job.id });
@@ -836,6 +842,24 @@ export class WorkflowService {
       now: this.#clock(),
     };
   }
+}
+
+type ActionOutcome = { ok: true; result: Variables | undefined } | { ok: false; error: unknown };
+
+async function attempt(work: () => Promise<Variables | undefined>): Promise<ActionOutcome> {
+  try {
+    return { ok: true, result: await work() };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+/** Runs `work` inside `tx` so that its writes are undone when it fails, and the failure is kept. */
+async function savepointed(tx: Db, work: () => Promise<Variables | undefined>): Promise<ActionOutcome> {
+  await tx.run(sql`SAVEPOINT wf_action`);
+  const outcome = await attempt(work);
+  await tx.run(outcome.ok ? sql`RELEASE SAVEPOINT wf_action` : sql`ROLLBACK TO SAVEPOINT wf_action`);
+  return outcome;
 }
 
 function isCandidate(task: TaskRow, userId: string | null, groups: string[]): boolean {
