@@ -18,6 +18,8 @@ import { upcoming } from './timers.ts';
 export interface InstanceView extends InstanceRow {
   /** Elements where tokens wait (scope tokens of subprocesses and multi-instance bodies included). */
   currentElements: string[];
+  /** The same elements with their names in the diagram (null when unnamed). */
+  position: { elementId: string; name: string | null }[];
   openIncidents: number;
 }
 
@@ -57,6 +59,10 @@ export interface InstanceQuery {
   processId?: string;
   state?: InstanceState;
   businessKey?: string;
+  /** Started at or after this instant (ISO 8601). */
+  startedFrom?: string;
+  /** Started before this instant (ISO 8601). */
+  startedTo?: string;
   limit?: number;
   /** Instances started before this one (ids are time-ordered): the next page. */
   before?: string;
@@ -102,13 +108,32 @@ const current = (T: WorkflowTables) => sql`
 
 type ViewRow = InstanceRow & { current_elements: string[]; open_incidents: number | string };
 
-function toView(row: ViewRow): InstanceView {
+/** The name of an element of a process version (from its compiled graph). */
+export type ElementNames = (processId: string, version: number, elementId: string) => Promise<string | null>;
+
+async function toView(row: ViewRow, names: ElementNames): Promise<InstanceView> {
   const { current_elements, open_incidents, ...instance } = row;
-  return {
-    ...normalizeInstance(instance),
-    currentElements: current_elements ?? [],
-    openIncidents: Number(open_incidents),
-  };
+  const normalized = normalizeInstance(instance);
+  const currentElements = current_elements ?? [];
+  const position = await Promise.all(
+    currentElements.map(async (elementId) => ({
+      elementId,
+      name: await names(normalized.process_id, normalized.version, elementId).catch(() => null),
+    })),
+  );
+  return { ...normalized, currentElements, position, openIncidents: Number(open_incidents) };
+}
+
+function instant(value: string | undefined, pointer: string): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  const date = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(date.getTime())) {
+    throw localizedError('invalid-query', pointer, 'format', {
+      en: `${pointer.slice(1)} must be an ISO 8601 date or date-time`,
+      'zh-CN': `${pointer.slice(1)} 必须是 ISO 8601 日期或日期时间`,
+    });
+  }
+  return date.toISOString();
 }
 
 /** Read-only views of instances, tasks, history and incidents, and the stuck-work sweeper. */
@@ -116,6 +141,7 @@ export class WorkflowQueries {
   constructor(
     private readonly db: Db,
     private readonly T: WorkflowTables,
+    private readonly names: ElementNames = async () => null,
   ) {}
 
   async instances(query: InstanceQuery = {}): Promise<InstanceView[]> {
@@ -132,6 +158,10 @@ export class WorkflowQueries {
       conditions.push(sql`i.state = ${query.state}`);
     }
     if (query.businessKey) conditions.push(sql`i.business_key = ${query.businessKey}`);
+    const from = instant(query.startedFrom, '/startedFrom');
+    if (from) conditions.push(sql`i.started_at >= ${from}`);
+    const to = instant(query.startedTo, '/startedTo');
+    if (to) conditions.push(sql`i.started_at < ${to}`);
     if (query.before) {
       if (!isUuid(query.before)) {
         throw localizedError('invalid-query', '/before', 'format', {
@@ -146,7 +176,7 @@ export class WorkflowQueries {
     const rows = await this.db.query<ViewRow>(
       sql`SELECT ${INSTANCE_COLUMNS}, ${current(T)} FROM ${T.instances} i ${where} ORDER BY i.id DESC LIMIT ${limit}`,
     );
-    return rows.map(toView);
+    return Promise.all(rows.map((row) => toView(row, this.names)));
   }
 
   async instance(id: string): Promise<InstanceDetail> {
@@ -169,7 +199,7 @@ export class WorkflowQueries {
       sql`SELECT ${TASK_COLUMNS} FROM ${T.tasks} WHERE instance_id = ${id} ORDER BY created_at, id`,
     );
     return {
-      ...toView(row),
+      ...(await toView(row, this.names)),
       tokens: tokens.map((token) => ({
         id: token.id,
         parentId: token.parent_id,

@@ -123,7 +123,10 @@ export class WorkflowService {
     options: WorkflowOptions = {},
   ) {
     this.tables = new WorkflowTables(schema);
-    this.queries = new WorkflowQueries(db, this.tables);
+    this.queries = new WorkflowQueries(db, this.tables, async (processId, version, elementId) => {
+      const graph = await this.graph(processId, version);
+      return graph.nodes.get(elementId)?.name ?? null;
+    });
     this.#clock = options.clock ?? (() => new Date());
     this.#retries = options.jobRetries ?? 3;
     this.#backoff = options.backoff ?? DEFAULT_BACKOFF;
@@ -665,8 +668,16 @@ export class WorkflowService {
           if (job.kind === 'call-done') {
             run.changes.jobDeleteIds.push(job.id);
             const node = run.node(token.elementId);
+            const childInstanceId = job.payload?.childInstanceId ?? null;
+            const error = job.payload?.error as { code: string; message: string } | null | undefined;
+            if (error) {
+              // the called process ended by an error it did not catch: the call activity's boundary may
+              run.record('call-failed', node.id, { childInstanceId, errorCode: error.code });
+              run.raiseError(token, error.code, error.message, true);
+              return;
+            }
             const childVariables = (job.payload?.variables ?? {}) as Variables;
-            run.record('call-completed', node.id, { childInstanceId: job.payload?.childInstanceId ?? null });
+            run.record('call-completed', node.id, { childInstanceId });
             run.leave(token, node.called?.propagateAllChildVariables === false ? null : childVariables);
             return;
           }
@@ -784,13 +795,7 @@ export class WorkflowService {
       const message = error instanceof Error ? error.message : String(error);
       if (error instanceof BpmnError) {
         run.changes.jobDeleteIds.push(job.id);
-        if (!run.throwError(token, error.code, message, true)) {
-          run.incident(
-            token,
-            'unhandled-error',
-            `no boundary event catches the error '${error.code}': ${message}`,
-          );
-        }
+        run.raiseError(token, error.code, message, true);
         return false;
       }
       const attempts = job.attempts + 1;
