@@ -20,6 +20,7 @@ export type {
   Schedule,
   StuckReport,
 } from './queries.ts';
+export type { RecordBinding, StatusValues, WorkflowRecordAccess } from './record-binding.ts';
 export type { HistoryRow, IncidentRow, InstanceRow, InstanceState, JobRow, TaskRow } from './rows.ts';
 export type { CandidateRequest, CandidateResolution } from './run.ts';
 export { type RunnerOptions, startWorkflowRunner } from './runner.ts';
