@@ -55,9 +55,6 @@ forEachDatabase(
 
     it('a new version replaces the schedule; a bad cron expression is refused naming the event', async () => {
       const wf = handle().workspace.workflows;
-      // each database's run starts on a Monday at 00:00 UTC (the run before took exactly a week)
-      const monday = clock.now().getTime();
-      const nineOn = (day: number) => new Date(monday + day * 24 * HOUR + HOUR).toISOString();
       await wf.deploy(cronStart('weekday_report', '@daily'), SYSTEM_ACTOR);
       const schedules = (await wf.queries.schedules(wf.timeZone, 2)).filter(
         (s) => s.processId === 'weekday_report',
