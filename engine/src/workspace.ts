@@ -182,6 +182,8 @@ export class Engine {
     });
     for (const action of builtInActions(records)) workflows.registerAction(action);
     workflows.registerAction(webhookAction());
+    records.observe(workflows.triggers);
+    this.#unfollow.push(await workflows.follow());
     const packages = new PackageService(
       this.db,
       id,

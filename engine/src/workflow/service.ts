@@ -27,6 +27,8 @@ import {
   writeChanges,
 } from './store.ts';
 import { firstDue, nextCycleDue } from './timers.ts';
+import { announceDeploy, TriggerCatalog, WORKFLOW_CHANNEL } from './triggers/catalog.ts';
+import { RecordTriggers } from './triggers/record-triggers.ts';
 
 export type CandidateResolver = (request: CandidateRequest) => CandidateResolution;
 
@@ -70,6 +72,10 @@ export interface StartOptions {
   record?: { module: string; id: string; values?: Record<string, unknown> };
   /** Start inside the caller's transaction (a record write that triggers the flow). */
   db?: Db;
+  /** Start at this start event with a `crm:trigger` (default: the none start event, or the `api` one). */
+  startEvent?: string;
+  /** The trigger's condition failed: the instance waits at its start event with this incident. */
+  startIncident?: string;
 }
 
 interface InstanceLinks {
@@ -79,6 +85,8 @@ interface InstanceLinks {
   instanceId?: string;
   parentInstanceId?: string;
   parentTokenId?: string;
+  /** An incident the start token waits with instead of running on. */
+  startIncident?: string;
 }
 
 export interface DueWorkResult {
@@ -137,6 +145,9 @@ export class WorkflowService {
   readonly timeZone: string;
   #resolveCandidates: CandidateResolver;
   readonly #records: WorkflowRecordAccess | undefined;
+  readonly #triggerCatalog: TriggerCatalog;
+  /** Record triggers (an observer of the record service) and the manual actions on records. */
+  readonly triggers: RecordTriggers;
 
   constructor(
     private readonly db: Db,
@@ -156,6 +167,31 @@ export class WorkflowService {
     this.#resolveCandidates = options.resolveCandidates ?? defaultCandidates;
     this.timeZone = options.timeZone ?? processTimeZone();
     this.#records = options.records;
+    this.#triggerCatalog = new TriggerCatalog((db) => this.#latestGraphs(db));
+    this.triggers = new RecordTriggers({
+      catalog: this.#triggerCatalog,
+      db,
+      start: (processId, startOptions, actor) => this.start(processId, startOptions, actor),
+      readRecord: async (module, id, actor) => {
+        if (!this.#records) throw notFound(`${module} record '${id}'`);
+        return this.#records.read(module, id, actor);
+      },
+    });
+  }
+
+  /** Drops cached triggers whenever any server deploys in this workspace; returns the unsubscribe. */
+  follow(): Promise<() => Promise<void>> {
+    return this.db.listen(WORKFLOW_CHANNEL, (schema) => {
+      if (schema === this.schema) this.#triggerCatalog.invalidate();
+    });
+  }
+
+  /** The latest version of every deployed process, compiled. */
+  async #latestGraphs(db: Db): Promise<ProcessGraph[]> {
+    const rows = await db.query<{ process_id: string; version: number }>(
+      sql`SELECT process_id, max(version) AS version FROM ${this.tables.definitions} GROUP BY process_id`,
+    );
+    return Promise.all(rows.map((row) => this.graph(row.process_id, Number(row.version), db)));
   }
 
   /** Replaces how user task candidates are resolved (approvals install theirs). */
@@ -220,6 +256,8 @@ export class WorkflowService {
         await this.#replaceEventStarts(tx, { ...process, version }, now);
         results.push({ processId: process.processId, version, name: process.name, duplicate: false });
       }
+      if (results.some((result) => !result.duplicate)) await announceDeploy(tx, this.schema);
+      this.#triggerCatalog.invalidate();
       return results;
     });
   }
@@ -359,22 +397,24 @@ export class WorkflowService {
     const variables = plainVariables(options.variables);
     const version = options.version ?? (await this.latestVersion(processId, options.db));
     const graph = await this.graph(processId, version, options.db);
-    if (!graph.startId) {
+    const startId = options.startEvent ?? graph.startId;
+    if (!startId || (options.startEvent && !graph.triggerStarts.some((node) => node.id === startId))) {
       throw localizedError('invalid-input', '', 'no-none-start', {
-        en: `process '${processId}' starts only by timer or message`,
-        'zh-CN': `流程 '${processId}' 只能由定时器或消息启动`,
+        en: `process '${processId}' starts only by its timer, message or record triggers`,
+        'zh-CN': `流程 '${processId}' 只能由其定时器、消息或记录触发器启动`,
       });
     }
     const bound = options.record ? await this.#bindRecord(graph, options.record, variables, actor) : null;
     return this.#startAt(
       graph,
-      graph.startId,
+      startId,
       bound?.variables ?? variables,
       actor.userId,
       {
         businessKey: options.businessKey ?? bound?.recordId ?? null,
         module: bound?.module ?? null,
         recordId: bound?.recordId ?? null,
+        startIncident: options.startIncident,
       },
       options.db,
     );
@@ -430,7 +470,9 @@ export class WorkflowService {
     };
     const run = new Run(graph, instance, [], services, true);
     run.record('instance-started', null, { processId: graph.processId, version: graph.version });
-    run.arrive(run.newToken(null, startId), startId);
+    const token = run.newToken(null, startId);
+    if (links.startIncident) run.incident(token, 'trigger-condition', links.startIncident);
+    else run.arrive(token, startId);
     await run.drain();
     return [run, ...(await this.#childRuns(run, services, db))];
   }
