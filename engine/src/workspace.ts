@@ -24,6 +24,7 @@ import { openPglite } from './storage/pglite.ts';
 import { openPostgres } from './storage/postgres.ts';
 import { migrateSystem } from './storage/system.ts';
 import { migrateWorkspace } from './storage/workspace-migrations.ts';
+import { notifyAction } from './workflow/actions/notify.ts';
 import { webhookAction } from './workflow/actions/webhook.ts';
 import { builtInActions } from './workflow/actions.ts';
 import type { WorkflowRecordAccess } from './workflow/record-binding.ts';
@@ -181,7 +182,9 @@ export class Engine {
       records: workflowRecordAccess(definitions, records),
     });
     for (const action of builtInActions(records)) workflows.registerAction(action);
+    const notifications = new NotificationService(this.db, schema, this.#clock);
     workflows.registerAction(webhookAction());
+    workflows.registerAction(notifyAction(notifications, schema));
     records.observe(workflows.triggers);
     this.#unfollow.push(await workflows.follow());
     const packages = new PackageService(
@@ -205,7 +208,7 @@ export class Engine {
       files,
       packages,
       workflows,
-      new NotificationService(this.db, schema, this.#clock),
+      notifications,
     );
   }
 
