@@ -59,6 +59,10 @@ export interface InstanceQuery {
   processId?: string;
   state?: InstanceState;
   businessKey?: string;
+  /** Instances about records of this module (`crm:record`). */
+  module?: string;
+  /** Instances about this record. */
+  recordId?: string;
   /** Started at or after this instant (ISO 8601). */
   startedFrom?: string;
   /** Started before this instant (ISO 8601). */
@@ -158,6 +162,8 @@ export class WorkflowQueries {
       conditions.push(sql`i.state = ${query.state}`);
     }
     if (query.businessKey) conditions.push(sql`i.business_key = ${query.businessKey}`);
+    if (query.module) conditions.push(sql`i.module = ${query.module}`);
+    if (query.recordId) conditions.push(sql`i.record_id = ${isUuid(query.recordId) ? query.recordId : null}`);
     const from = instant(query.startedFrom, '/startedFrom');
     if (from) conditions.push(sql`i.started_at >= ${from}`);
     const to = instant(query.startedTo, '/startedTo');

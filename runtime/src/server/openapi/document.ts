@@ -14,6 +14,7 @@ import { type ModuleNames, moduleNames, modulePaths, moduleSchemas, type Related
 import { moduleSchemaName } from './names.ts';
 import { notificationPaths, notificationSchemas, notificationTag } from './notifications.ts';
 import { packagePaths, packageSchemas, packagesTag } from './packages.ts';
+import { workflowTriggerPaths, workflowTriggerSchemas } from './workflow-triggers.ts';
 import { workflowPaths, workflowSchemas, workflowTag } from './workflows.ts';
 
 export interface DocumentSource {
@@ -37,6 +38,7 @@ export function buildOpenApiDocument(source: DocumentSource): JsonSchema {
     ...fileSchemas,
     ...packageSchemas,
     ...workflowSchemas,
+    ...workflowTriggerSchemas,
     ...notificationSchemas,
   };
   const paths: Record<string, JsonSchema> = {
@@ -46,6 +48,7 @@ export function buildOpenApiDocument(source: DocumentSource): JsonSchema {
     ...filePaths,
     ...packagePaths,
     ...workflowPaths,
+    ...workflowTriggerPaths,
     ...notificationPaths,
   };
   for (const module of modules) {
