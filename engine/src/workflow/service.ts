@@ -845,6 +845,8 @@ export class WorkflowService {
       const runs = await this.#startRuns(graph, job.element_id as string, {}, services, {}, tx);
       const payload = job.payload ?? {};
       const fired = Number(payload.fired ?? 0) + 1;
+      // which occurrence of the schedule started the instance (each starts exactly one)
+      runs[0]?.record('timer-fired', job.element_id, { dueAt: job.due_at, occurrence: fired });
       const next =
         payload.kind === 'cycle'
           ? nextCycleDue(String(payload.timer), services.now, fired, this.timeZone)
