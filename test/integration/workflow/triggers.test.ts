@@ -19,6 +19,13 @@ const quoteDefinition = {
     { id: 'wt_discount', name: 'discount', type: 'decimal', scale: 2, label: { en: 'Discount' } },
     { id: 'wt_pattern', name: 'pattern', type: 'text', label: { en: 'Match flags' } },
     { id: 'wt_reviews', name: 'reviews', type: 'integer', label: { en: 'Reviews' } },
+    {
+      id: 'wt_items',
+      name: 'items',
+      type: 'subtable',
+      label: { en: 'Items' },
+      fields: [{ id: 'wti_sku', name: 'sku', type: 'text', label: { en: 'SKU' }, required: true }],
+    },
   ],
 };
 
@@ -108,6 +115,37 @@ forEachDatabase('workflow record triggers', (handle) => {
     const [deleted] = await instancesOf('wtr_deleted', quote.id);
     expect(deleted?.variables.record).toMatchObject({ id: quote.id, title: 'Q renamed' });
     expect(deleted?.started_by).toBe(rep.id);
+  });
+
+  it('a change of sub-table rows is an update: its condition sees the rows before and after', async () => {
+    const wf = workspace.workflows;
+    await wf.deploy(
+      quoteFlow(
+        'wtr_more_items',
+        trigger('updated', ` condition="${xmlEscape('=count(new.items) > count(old.items)')}"`),
+      ),
+      SYSTEM_ACTOR,
+    );
+    const quote = await workspace.records.create(
+      'wtr_quote',
+      { title: 'rows', items: [{ sku: 'A' }] },
+      repActor,
+    );
+    await workspace.records.updateRow(
+      'wtr_quote',
+      quote.id,
+      'items',
+      (quote.items as { id: string }[])[0]?.id as string,
+      { sku: 'B' },
+      repActor,
+    );
+    expect(await instancesOf('wtr_more_items', quote.id)).toEqual([]);
+    await workspace.records.appendRow('wtr_quote', quote.id, 'items', { sku: 'C' }, repActor);
+    const [instance] = await instancesOf('wtr_more_items', quote.id);
+    expect((instance?.variables.record as { items: { sku: string }[] }).items.map((row) => row.sku)).toEqual([
+      'B',
+      'C',
+    ]);
   });
 
   it('the start is part of the write: a flow that cannot start leaves no record behind', async () => {
