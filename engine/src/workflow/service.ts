@@ -225,7 +225,7 @@ export class WorkflowService {
     if (check.problems.length > 0) throw invalidDiagram(check.problems);
     const T = this.tables;
     const now = this.#clock().toISOString();
-    return db.transaction(async (tx) => {
+    const deployed = await db.transaction(async (tx) => {
       if (this.#records) {
         const problems = await recordBindingProblems(check.processes, this.#records, tx);
         if (problems.length > 0) throw invalidDiagram(problems);
@@ -260,6 +260,9 @@ export class WorkflowService {
       this.#triggerCatalog.invalidate();
       return results;
     });
+    // again once committed: a write between the first drop and the commit may have cached the old triggers
+    this.#triggerCatalog.invalidate();
+    return deployed;
   }
 
   /** Timer and message start events follow the latest version: the previous version's are dropped. */
