@@ -23,7 +23,7 @@ export type {
 export type { RecordBinding, StatusValues, WorkflowRecordAccess } from './record-binding.ts';
 export type { HistoryRow, IncidentRow, InstanceRow, InstanceState, JobRow, TaskRow } from './rows.ts';
 export type { CandidateRequest, CandidateResolution } from './run.ts';
-export { type RunnerOptions, startWorkflowRunner } from './runner.ts';
+export { isStuck, type RunnerOptions, startWorkflowRunner } from './runner.ts';
 export {
   type CandidateResolver,
   type DeployedProcess,

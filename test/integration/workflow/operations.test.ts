@@ -1,7 +1,7 @@
 // Operating instances: an error thrown in a called process reaches the call activity's error boundary
 // (or becomes an incident up there), filters of the instance list, positions with element names,
 // incidents with their error and attempts, retry, and the sweeper's report of stuck work.
-import { type Actor, SYSTEM_ACTOR } from '@crm/engine';
+import { type Actor, type StuckReport, SYSTEM_ACTOR, startWorkflowRunner } from '@crm/engine';
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { bpmn, flows, userTask } from '../../support/bpmn.ts';
@@ -163,8 +163,12 @@ forEachDatabase(
       expect(report.expiredLeases).toEqual([
         expect.objectContaining({ instanceId: stalled.id, kind: 'timer', lockedBy: 'dead-server' }),
       ]);
-      // the expired lease is claimed again: the instance goes on
-      await wf.runDueWork();
+      // the server's runner reports it (then claims the expired lease again: the instance goes on)
+      const reports: StuckReport[] = [];
+      const stop = startWorkflowRunner(wf, { sweepIntervalMs: 0, onStuck: (report) => reports.push(report) });
+      await stop();
+      expect(reports).toHaveLength(1);
+      expect(reports[0]?.orphanTokens.map((token) => token.instanceId)).toEqual([lost.id]);
       expect((await wf.queries.instance(stalled.id)).state).toBe('completed');
       expect((await wf.sweep()).expiredLeases).toEqual([]);
     });
