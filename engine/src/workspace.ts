@@ -26,6 +26,8 @@ import { openPostgres } from './storage/postgres.ts';
 import { migrateSystem } from './storage/system.ts';
 import { migrateWorkspace } from './storage/workspace-migrations.ts';
 import { SavedViewStore } from './views/saved-views.ts';
+import { notifyAction } from './workflow/actions/notify.ts';
+import { webhookAction } from './workflow/actions/webhook.ts';
 import { builtInActions } from './workflow/actions.ts';
 import type { ApprovalRecords } from './workflow/approvals/binding.ts';
 import { ApprovalService } from './workflow/approvals/service.ts';
@@ -201,6 +203,10 @@ export class Engine {
     files.setExtraReader((fileId, actor) =>
       actor.userId ? approvals.mayReadAttachment(fileId, actor.userId) : Promise.resolve(false),
     );
+    workflows.registerAction(webhookAction());
+    workflows.registerAction(notifyAction(notifications, schema));
+    records.observe(workflows.triggers);
+    this.#unfollow.push(await workflows.follow());
     const packages = new PackageService(
       this.db,
       id,

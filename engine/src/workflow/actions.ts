@@ -2,6 +2,7 @@ import type { LocaleText } from '../definitions/types.ts';
 import { EngineError } from '../errors.ts';
 import type { RecordService } from '../records/service.ts';
 import { SYSTEM_ACTOR } from '../records/types.ts';
+import type { Db } from '../storage/db.ts';
 import type { Variables } from './expression.ts';
 
 /** What a service task's action gets: its inputs (the task's input mappings), headers and all variables. */
@@ -19,45 +20,56 @@ export interface ActionContext {
   now: Date;
 }
 
+/** One input (a `zeebe:input` target, or with `header` a `zeebe:header` key) or output of an action. */
+export interface ActionParameter {
+  name: string;
+  type: 'text' | 'number' | 'boolean' | 'object' | 'list' | 'any';
+  required?: boolean;
+  /** A task header (literal text) rather than an input mapping (FEEL). */
+  header?: boolean;
+  label: LocaleText;
+}
+
+/** What the modeler's palette shows of an action, and what it lets admins fill in. */
+export interface ActionDescription {
+  label: LocaleText;
+  description: LocaleText;
+  inputs: ActionParameter[];
+  outputs: ActionParameter[];
+}
+
 /**
  * An action for service tasks of one `zeebe:taskDefinition type`. `inline` actions are pure and run
  * inside the command that reaches the task; `run` actions become jobs, executed at least once by the
- * job runner with retries and backoff, then an incident.
+ * job runner with retries and backoff, then an incident; `transactional` actions are jobs too, but run
+ * inside the transaction that completes the job (database work only: exactly once).
  */
 export interface WorkflowAction {
   type: string;
-  /** What the palette calls the action. */
-  label?: LocaleText;
-  description?: LocaleText;
-  /** The task's input mappings the action reads (`zeebe:input target`). */
-  inputs?: ActionParameter[];
-  /** Task headers it reads (`zeebe:header key`). */
-  headers?: ActionParameter[];
-  /** Variables it sets when it completes. */
-  outputs?: ActionParameter[];
+  describe?: ActionDescription;
   inline?(input: Variables, headers: Record<string, string>): Variables;
   run?(context: ActionContext): Promise<Variables | undefined>;
+  transactional?(tx: Db, context: ActionContext): Promise<Variables | undefined>;
 }
 
-/** One input, header or output of an action, as the modeler's palette describes it. */
-export interface ActionParameter {
+/** One input, header or output of an action as the modeler's palette lists it. */
+export interface PaletteParameter {
   name: string;
-  /** `text`, `object` (field values by name), `record`, `any` … */
   type: string;
-  required?: boolean;
+  required: boolean;
   description: LocaleText;
 }
 
-/** An action as the modeler lists it. */
-export interface ActionDescription {
+/** An action as the modeler's palette lists it. */
+export interface ActionPaletteEntry {
   type: string;
   label: LocaleText;
   description: LocaleText | null;
   /** `inline` runs within the command reaching the task; `job` is run by the job runner, with retries. */
   mode: 'inline' | 'job';
-  inputs: ActionParameter[];
-  headers: ActionParameter[];
-  outputs: ActionParameter[];
+  inputs: PaletteParameter[];
+  headers: PaletteParameter[];
+  outputs: PaletteParameter[];
 }
 
 /** Thrown by an action to raise a BPMN error, caught by an error boundary event with that code. */
@@ -75,8 +87,9 @@ export class ActionRegistry {
   readonly #actions = new Map<string, WorkflowAction>();
 
   register(action: WorkflowAction): void {
-    if (!action.inline === !action.run)
-      throw new Error(`action '${action.type}' needs exactly one of inline and run`);
+    const ways = [action.inline, action.run, action.transactional].filter(Boolean).length;
+    if (ways !== 1)
+      throw new Error(`action '${action.type}' needs exactly one of inline, run and transactional`);
     this.#actions.set(action.type, action);
   }
 
@@ -88,18 +101,35 @@ export class ActionRegistry {
     return this.#actions.has(type);
   }
 
-  /** Every registered action, by type. */
-  describe(): ActionDescription[] {
+  /** The registered actions with their descriptions (the modeler's palette). */
+  list(): ({ type: string; kind: 'inline' | 'job' } & Partial<ActionDescription>)[] {
     return [...this.#actions.values()]
-      .sort((a, b) => a.type.localeCompare(b.type))
       .map((action) => ({
         type: action.type,
-        label: action.label ?? { en: action.type, 'zh-CN': action.type },
-        description: action.description ?? null,
-        mode: action.inline ? 'inline' : 'job',
-        inputs: action.inputs ?? [],
-        headers: action.headers ?? [],
-        outputs: action.outputs ?? [],
+        kind: action.inline ? ('inline' as const) : ('job' as const),
+        ...action.describe,
+      }))
+      .sort((a, b) => a.type.localeCompare(b.type));
+  }
+
+  /** Every registered action as the modeler's palette lists it: inputs and headers apart. */
+  describe(): ActionPaletteEntry[] {
+    const parameter = (p: ActionParameter): PaletteParameter => ({
+      name: p.name,
+      type: p.type,
+      required: p.required === true,
+      description: p.label,
+    });
+    return [...this.#actions.values()]
+      .sort((a, b) => a.type.localeCompare(b.type))
+      .map(({ type, inline, describe }) => ({
+        type,
+        label: describe?.label ?? { en: type, 'zh-CN': type },
+        description: describe?.description ?? null,
+        mode: inline ? 'inline' : 'job',
+        inputs: (describe?.inputs ?? []).filter((p) => !p.header).map(parameter),
+        headers: (describe?.inputs ?? []).filter((p) => p.header).map(parameter),
+        outputs: (describe?.outputs ?? []).map(parameter),
       }));
   }
 }
@@ -121,113 +151,98 @@ function object(value: unknown, name: string): Variables {
   return value as Variables;
 }
 
-/** set-variables, update-record and create-record. Record actions write as the system. */
+const recordInputs = (withId: boolean): ActionParameter[] => [
+  {
+    name: 'module',
+    type: 'text',
+    label: { en: "Module (default: the flow's record's)", 'zh-CN': '模块（默认：流程绑定记录的模块）' },
+  },
+  ...(withId
+    ? [
+        {
+          name: 'recordId',
+          type: 'text',
+          label: { en: "Record id (default: the flow's record)", 'zh-CN': '记录 id（默认：流程绑定的记录）' },
+        } as ActionParameter,
+      ]
+    : []),
+  {
+    name: 'values',
+    type: 'object',
+    required: true,
+    label: { en: 'Field values', 'zh-CN': '字段值' },
+  },
+  {
+    name: 'resultVariable',
+    type: 'text',
+    header: true,
+    label: { en: 'Result variable (default: record)', 'zh-CN': '结果变量（默认 record）' },
+  },
+];
+
+const recordOutput: ActionParameter[] = [
+  { name: 'record', type: 'object', label: { en: 'The record as stored', 'zh-CN': '保存后的记录' } },
+];
+
+/** The module of a record action: its input, its header, else the module the flow is bound to. */
+function moduleOf({ input, headers, variables }: ActionContext): string {
+  return text(input.module ?? headers.module ?? variables.module, 'module');
+}
+
+/**
+ * set-variables, update-record and create-record. Record actions write as the system, so they pass
+ * the record lock of a flow and start no record triggers (a flow cannot retrigger itself).
+ */
 export function builtInActions(records: RecordService): WorkflowAction[] {
   return [
     {
       type: 'set-variables',
-      label: { en: 'Set variables', 'zh-CN': '设置变量' },
-      description: {
-        en: "Sets the process variables named by the task's input mappings to their FEEL values",
-        'zh-CN': '将任务输入映射中的各项按其 FEEL 值设为流程变量',
-      },
-      outputs: [
-        {
-          name: '*',
-          type: 'any',
-          description: { en: 'Each input mapping becomes a variable', 'zh-CN': '每个输入映射成为一个变量' },
+      describe: {
+        label: { en: 'Set variables', 'zh-CN': '设置变量' },
+        description: {
+          en: "The task's input mappings become process variables",
+          'zh-CN': '任务的输入映射成为流程变量',
         },
-      ],
+        inputs: [],
+        outputs: [],
+      },
       // the task's input mappings are the variables to set
       inline: (input) => input,
     },
     {
       type: 'update-record',
-      ...recordAction(
-        { en: 'Update a record', 'zh-CN': '更新记录' },
-        {
-          en: 'Changes fields of a record as the system (validation, formulas and history as for any change)',
-          'zh-CN': '以系统身份修改一条记录的字段（与普通修改一样校验、计算公式并记录历史）',
+      describe: {
+        label: { en: 'Update a record', 'zh-CN': '更新记录' },
+        description: {
+          en: "Changes fields of a record, by default the flow's own record",
+          'zh-CN': '修改记录的字段，默认修改流程绑定的记录',
         },
-        [
-          {
-            name: 'recordId',
-            type: 'text',
-            required: true,
-            description: { en: 'The id of the record to change', 'zh-CN': '要修改的记录 ID' },
-          },
-        ],
-      ),
-      async run({ input, headers }) {
-        const module = text(input.module ?? headers.module, 'module');
-        const id = text(input.recordId, 'recordId');
-        const record = await records.update(module, id, object(input.values, 'values'), SYSTEM_ACTOR);
-        return { [headers.resultVariable ?? 'record']: record };
+        inputs: recordInputs(true),
+        outputs: recordOutput,
+      },
+      async run(context) {
+        const id = text(context.input.recordId ?? context.variables.recordId, 'recordId');
+        const values = object(context.input.values, 'values');
+        const record = await records.update(moduleOf(context), id, values, SYSTEM_ACTOR);
+        return { [context.headers.resultVariable || 'record']: record };
       },
     },
     {
       type: 'create-record',
-      ...recordAction(
-        { en: 'Create a record', 'zh-CN': '创建记录' },
-        {
-          en: 'Creates a record as the system (validation, formulas and defaults as for any create)',
-          'zh-CN': '以系统身份创建一条记录（与普通创建一样校验、计算公式和默认值）',
+      describe: {
+        label: { en: 'Create a record', 'zh-CN': '新建记录' },
+        description: {
+          en: "Creates a record, by default in the flow's module",
+          'zh-CN': '新建一条记录，默认在流程绑定的模块中',
         },
-        [],
-      ),
-      async run({ input, headers }) {
-        const module = text(input.module ?? headers.module, 'module');
-        const record = await records.create(module, object(input.values, 'values'), SYSTEM_ACTOR);
-        return { [headers.resultVariable ?? 'record']: record };
+        inputs: recordInputs(false),
+        outputs: recordOutput,
+      },
+      async run(context) {
+        const values = object(context.input.values, 'values');
+        const record = await records.create(moduleOf(context), values, SYSTEM_ACTOR);
+        return { [context.headers.resultVariable || 'record']: record };
       },
     },
   ];
-}
-
-/** The palette description shared by the record actions. */
-function recordAction(
-  label: LocaleText,
-  description: LocaleText,
-  inputs: ActionParameter[],
-): Pick<WorkflowAction, 'label' | 'description' | 'inputs' | 'headers' | 'outputs'> {
-  const module: ActionParameter = {
-    name: 'module',
-    type: 'text',
-    description: {
-      en: 'The module (name or id); may be given as a header instead',
-      'zh-CN': '模块（名称或 ID），也可以在任务头中给出',
-    },
-  };
-  return {
-    label,
-    description,
-    inputs: [
-      { ...module, required: false },
-      ...inputs,
-      {
-        name: 'values',
-        type: 'object',
-        required: true,
-        description: { en: 'Field values by field name', 'zh-CN': '按字段名给出的字段值' },
-      },
-    ],
-    headers: [
-      module,
-      {
-        name: 'resultVariable',
-        type: 'text',
-        description: {
-          en: "The variable the record is put in (default 'record')",
-          'zh-CN': "保存记录的变量名（默认 'record'）",
-        },
-      },
-    ],
-    outputs: [
-      {
-        name: 'record',
-        type: 'record',
-        description: { en: 'The record as written', 'zh-CN': '写入后的记录' },
-      },
-    ],
-  };
 }

@@ -5,6 +5,7 @@ import type { WorkflowProblem } from './problems.ts';
 import type { RecordBinding } from './record-binding.ts';
 import type { Run, Token } from './run.ts';
 import type { TimerKind } from './timers.ts';
+import type { TriggerSpec } from './triggers/compile.ts';
 
 /** A process as the interpreter runs it: compiled once per (process id, version), then read-only. */
 export interface ProcessGraph {
@@ -16,6 +17,8 @@ export interface ProcessGraph {
   startId: string | null;
   /** Start events with a timer or a message. */
   eventStarts: FlowNode[];
+  /** Start events with `crm:trigger` settings (record events, manual actions, the API). */
+  triggerStarts: FlowNode[];
   /** `crm:record`: the module whose records this process is about (null: not about records). */
   record: RecordBinding | null;
 }
@@ -84,6 +87,8 @@ export interface FlowNode {
   /** A user task's `crm:approval` settings: an approval step. */
   approval?: ApprovalSettings;
   called?: { processId: Expr; propagateAllChildVariables: boolean; propagateAllParentVariables: boolean };
+  /** A start event's `crm:trigger` settings (undefined: none). */
+  triggers?: TriggerSpec[];
   /** An embedded subprocess: its none start event. */
   startId?: string;
   attachedTo?: string;

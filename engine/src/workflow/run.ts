@@ -78,6 +78,8 @@ export interface RunServices {
   db: Db;
   /** What a token does on a user task with `crm:approval` (installed by the approvals service). */
   enterApproval?(run: Run, token: Token, node: FlowNode): Promise<void>;
+  /** The workspace's time zone (IANA), in which cron schedules are read. */
+  timeZone: string;
 }
 
 /** A called process to start in the same transaction, and instances to cancel after this one. */
@@ -350,11 +352,19 @@ export class Run {
     if (parent && parent.state === 'scope' && !parent.data.mi) this.leave(parent);
   }
 
-  finishInstance(state: 'completed' | 'terminated' | 'cancelled'): void {
+  /** Ends the instance; a called instance tells its caller (with `error`, the error it ended by). */
+  finishInstance(
+    state: 'completed' | 'terminated' | 'cancelled',
+    error: { code: string; message: string } | null = null,
+  ): void {
     for (const token of this.childrenOf(null)) this.cancelToken(token);
     this.instance.state = state;
     this.instance.ended_at = this.now;
-    this.record(`instance-${state}`, null);
+    this.record(
+      `instance-${state}`,
+      null,
+      error ? { errorCode: error.code, errorMessage: error.message } : null,
+    );
     if (this.instance.parent_instance_id && this.instance.parent_token_id && state !== 'cancelled') {
       this.changes.jobInserts.push(
         this.jobRow({
@@ -362,7 +372,7 @@ export class Run {
           token_id: this.instance.parent_token_id,
           element_id: null,
           kind: 'call-done',
-          payload: { variables: this.instance.variables, childInstanceId: this.instance.id },
+          payload: { variables: this.instance.variables, childInstanceId: this.instance.id, error },
         }),
       );
     }
@@ -426,7 +436,7 @@ export class Run {
     const timer = node.timer;
     if (!timer) return;
     const value = String(timer.value.evaluate(this.variablesOf(token)) ?? '');
-    const due = timerDue(timer.kind, value, this.services.now);
+    const due = timerDue(timer.kind, value, this.services.now, this.services.timeZone);
     if (!due) throw new ExpressionError(`the timer '${value}' is not a valid ${timer.kind}`);
     this.changes.jobInserts.push(
       this.jobRow({
@@ -511,6 +521,20 @@ export class Run {
       current = current.parentId ? (this.tokens.get(current.parentId) ?? null) : null;
     }
     return false;
+  }
+
+  /**
+   * A BPMN error: caught by the nearest error boundary in this instance; else a called instance ends
+   * and hands it to its caller's call activity (caught there or further up); else an incident.
+   */
+  raiseError(token: Token, code: string, message: string, includeSelf: boolean): void {
+    if (this.throwError(token, code, message, includeSelf)) return;
+    if (this.instance.parent_instance_id && this.instance.parent_token_id) {
+      this.record('error-propagated', token.elementId, { errorCode: code, errorMessage: message });
+      this.finishInstance('terminated', { code, message });
+      return;
+    }
+    this.incident(token, 'unhandled-error', `no boundary event catches the error '${code}': ${message}`);
   }
 
   /** A boundary event fires on the activity `host` waits at. */

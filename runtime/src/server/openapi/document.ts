@@ -17,6 +17,7 @@ import { type ModuleNames, moduleNames, modulePaths, moduleSchemas, type Related
 import { moduleSchemaName } from './names.ts';
 import { notificationPaths, notificationSchemas, notificationTag } from './notifications.ts';
 import { packagePaths, packageSchemas, packagesTag } from './packages.ts';
+import { workflowTriggerPaths, workflowTriggerSchemas } from './workflow-triggers.ts';
 import { workflowPaths, workflowSchemas, workflowTag } from './workflows.ts';
 
 export interface DocumentSource {
@@ -41,6 +42,7 @@ export function buildOpenApiDocument(source: DocumentSource): JsonSchema {
     ...packageSchemas,
     ...workflowSchemas,
     ...designerSchemas,
+    ...workflowTriggerSchemas,
     ...notificationSchemas,
     ...listSchemas,
     ...approvalSchemas,
@@ -53,6 +55,7 @@ export function buildOpenApiDocument(source: DocumentSource): JsonSchema {
     ...packagePaths,
     ...workflowPaths,
     ...designerPaths,
+    ...workflowTriggerPaths,
     ...notificationPaths,
     ...listPaths,
     ...approvalPaths,
