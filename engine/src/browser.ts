@@ -17,3 +17,4 @@ export * from './expressions/index.ts';
 export { type FileReference, type FileSettings, fileSettings } from './fields/file.ts';
 export type { ColumnSpec, FieldType, FilterFamily, JsonSchema } from './fields/index.ts';
 export { builtInFieldTypes, createFieldTypeRegistry, FieldTypeRegistry } from './fields/index.ts';
+export { canonicalJson } from './packages/canonical-json.ts';
