@@ -134,7 +134,10 @@ export const customer = module({
         'A trading customer not contacted for 60 days, or with an open complaint',
         '成交客户超过 60 天未联系，或有未处理的投诉',
       ),
-      expression: `relationship in ${TRADING} and (last_contact = null or days_since_contact > 60 or open_complaints > 0)`,
+      // `in` binds looser than `and` in FEEL: the parentheses are needed. A new record's count is empty, not 0.
+      expression:
+        `(relationship in ${TRADING}) and (last_contact = null or days_since_contact > 60 ` +
+        'or (open_complaints != null and open_complaints > 0))',
       resultType: 'boolean',
     }),
     c('open_complaints', 'rollup', t('Open complaints', '未结投诉'), {
@@ -593,7 +596,7 @@ export const complaint = module({
         'Still open after its deadline (as of the last save)',
         '超过处理期限仍未解决（按最后保存时计算）',
       ),
-      expression: 'status in ["open", "processing"] and deadline < today()',
+      expression: '(status in ["open", "processing"]) and deadline < today()',
       resultType: 'boolean',
     }),
   ],
