@@ -10,7 +10,7 @@ import {
   importConfiguration,
   readPackageFolder,
 } from '@crm/cli';
-import { type Actor, SYSTEM_ACTOR, type StoredRecord, type Workspace } from '@crm/engine';
+import { type Actor, type StoredRecord, SYSTEM_ACTOR, type Workspace } from '@crm/engine';
 import { beforeAll, expect, it } from 'vitest';
 import { exampleSeeds } from '../../../examples/scripts/generate-seed.ts';
 import { forEachDatabase } from '../../support/engines.ts';
@@ -42,12 +42,14 @@ forEachDatabase('example packages', (handle) => {
 
   beforeAll(async () => {
     workspace = handle().workspace;
-    for (const dir of await demoPackages()) results.push(await importConfiguration(workspace, dir, { seed: true }));
+    for (const dir of await demoPackages())
+      results.push(await importConfiguration(workspace, dir, { seed: true }));
   }, 300_000);
 
   it('imports each package into an empty database, its seed included', () => {
     const [customer, stock, opportunity] = results;
-    const items = (result: ImportResult) => result.preview.items.map((i) => `${i.kind}/${i.name}:${i.status}`).sort();
+    const items = (result: ImportResult) =>
+      result.preview.items.map((i) => `${i.kind}/${i.name}:${i.status}`).sort();
     expect(items(customer)).toEqual([
       'modules/complaint:added',
       'modules/contact:added',
@@ -91,16 +93,29 @@ forEachDatabase('example packages', (handle) => {
   });
 
   it('keeps stock per product and per warehouse by rollups over the movement lines', async () => {
-    const products = await all(workspace, 'product', SYSTEM_ACTOR, ['sku', 'stock', 'safety_stock', 'low_stock']);
+    const products = await all(workspace, 'product', SYSTEM_ACTOR, [
+      'sku',
+      'stock',
+      'safety_stock',
+      'low_stock',
+    ]);
     expect(products).toHaveLength(seeds.stock.products.length);
     for (const product of products) {
       expect([product.sku, product.stock]).toEqual([product.sku, seeds.stock.stock.get(String(product.sku))]);
       expect(product.low_stock).toBe(Number(product.stock) < Number(product.safety_stock));
     }
     expect(products.filter((p) => p.low_stock).length).toBeGreaterThanOrEqual(4);
-    const balances = await all(workspace, 'stock_balance', SYSTEM_ACTOR, ['title', 'received', 'issued', 'on_hand']);
+    const balances = await all(workspace, 'stock_balance', SYSTEM_ACTOR, [
+      'title',
+      'received',
+      'issued',
+      'on_hand',
+    ]);
     for (const balance of balances) {
-      expect([balance.title, balance.on_hand]).toEqual([balance.title, seeds.stock.balances.get(String(balance.title))]);
+      expect([balance.title, balance.on_hand]).toEqual([
+        balance.title,
+        seeds.stock.balances.get(String(balance.title)),
+      ]);
       expect(balance.on_hand).toBe(Number(balance.received) - Number(balance.issued));
     }
   });
@@ -132,7 +147,9 @@ forEachDatabase('example packages', (handle) => {
         SYSTEM_ACTOR,
       ),
     );
-    expect(wrong.problems).toMatchObject([{ pointer: '/lines', messages: { 'zh-CN': '销售出库单的明细必须全部为出库' } }]);
+    expect(wrong.problems).toMatchObject([
+      { pointer: '/lines', messages: { 'zh-CN': '销售出库单的明细必须全部为出库' } },
+    ]);
     const zero = await engineError(
       workspace.records.create(
         'stock_movement',
@@ -149,22 +166,39 @@ forEachDatabase('example packages', (handle) => {
     for (const contract of seeds.opportunity.contracts) {
       byCustomer.set(contract.customer, (byCustomer.get(contract.customer) ?? 0) + contract.amountCents);
     }
-    const customers = await all(workspace, 'customer', SYSTEM_ACTOR, ['name', 'contract_total', 'value_class']);
+    const customers = await all(workspace, 'customer', SYSTEM_ACTOR, [
+      'name',
+      'contract_total',
+      'value_class',
+    ]);
     expect(customers).toHaveLength(seeds.customer.customers.length);
     for (const customer of customers) {
       const cents = byCustomer.get(String(customer.name)) ?? 0;
-      expect([customer.name, Math.round((amountOf(customer.contract_total) ?? 0) * 100)]).toEqual([customer.name, cents]);
-      const expected = cents >= 100_000_000 ? 'A' : cents >= 30_000_000 ? 'B' : cents >= 5_000_000 ? 'C' : 'D';
+      expect([customer.name, Math.round((amountOf(customer.contract_total) ?? 0) * 100)]).toEqual([
+        customer.name,
+        cents,
+      ]);
+      const expected =
+        cents >= 100_000_000 ? 'A' : cents >= 30_000_000 ? 'B' : cents >= 5_000_000 ? 'C' : 'D';
       expect([customer.name, customer.value_class]).toEqual([customer.name, expected]);
     }
     expect(new Set(customers.map((c) => c.value_class))).toEqual(new Set(['A', 'B', 'C', 'D']));
 
-    const contracts = await all(workspace, 'contract', SYSTEM_ACTOR, ['amount', 'received_total', 'outstanding']);
+    const contracts = await all(workspace, 'contract', SYSTEM_ACTOR, [
+      'amount',
+      'received_total',
+      'outstanding',
+    ]);
     expect(contracts).toHaveLength(seeds.opportunity.contracts.length);
     const received = seeds.opportunity.contracts.map((c) => c.received).sort((a, b) => a - b);
-    expect(contracts.map((c) => Math.round((amountOf(c.received_total) ?? 0) * 100)).sort((a, b) => a - b)).toEqual(received);
+    expect(
+      contracts.map((c) => Math.round((amountOf(c.received_total) ?? 0) * 100)).sort((a, b) => a - b),
+    ).toEqual(received);
     for (const contract of contracts) {
-      expect(contract.outstanding).toBeCloseTo((amountOf(contract.amount) ?? 0) - (amountOf(contract.received_total) ?? 0), 2);
+      expect(contract.outstanding).toBeCloseTo(
+        (amountOf(contract.amount) ?? 0) - (amountOf(contract.received_total) ?? 0),
+        2,
+      );
     }
   });
 
@@ -172,7 +206,10 @@ forEachDatabase('example packages', (handle) => {
     const [quote] = (await workspace.records.list('quote', SYSTEM_ACTOR, { limit: 1 })).data;
     const full = await workspace.records.get('quote', quote.id, SYSTEM_ACTOR);
     const lines = full.lines as { quantity: number; list_price: unknown; discount: number; amount: number }[];
-    const total = lines.reduce((sum, l) => sum + (l.quantity * (amountOf(l.list_price) ?? 0) * (100 - l.discount)) / 100, 0);
+    const total = lines.reduce(
+      (sum, l) => sum + (l.quantity * (amountOf(l.list_price) ?? 0) * (100 - l.discount)) / 100,
+      0,
+    );
     const list = lines.reduce((sum, l) => sum + l.quantity * (amountOf(l.list_price) ?? 0), 0);
     expect(full.total).toBeCloseTo(total, 2);
     expect(full.list_total).toBeCloseTo(list, 2);
@@ -191,7 +228,9 @@ forEachDatabase('example packages', (handle) => {
         SYSTEM_ACTOR,
       ),
     );
-    expect(bad.problems).toMatchObject([{ pointer: '/payment_plan', messages: { 'zh-CN': '回款计划合计必须等于合同金额' } }]);
+    expect(bad.problems).toMatchObject([
+      { pointer: '/payment_plan', messages: { 'zh-CN': '回款计划合计必须等于合同金额' } },
+    ]);
   });
 
   it('shows the last contact, days since it and the churn warning from visits and calls', async () => {
@@ -215,14 +254,19 @@ forEachDatabase('example packages', (handle) => {
     let contacted = 0;
     for (const customer of customers) {
       expect(customer.in_pool).toBe(customer.owner === null);
-      const days = [customer.last_visit, customer.last_call && String(customer.last_call).slice(0, 10)].filter(Boolean);
+      const days = [
+        customer.last_visit,
+        customer.last_call && String(customer.last_call).slice(0, 10),
+      ].filter(Boolean);
       if (days.length === 0) {
         expect(customer.last_contact).toBeNull();
         continue;
       }
       contacted++;
       expect(customer.last_contact).toBe(days.sort().at(-1));
-      const since = Math.round((midnight(localDay(today.toISOString())) - midnight(String(customer.last_contact))) / 86_400_000);
+      const since = Math.round(
+        (midnight(localDay(today.toISOString())) - midnight(String(customer.last_contact))) / 86_400_000,
+      );
       expect(customer.days_since_contact).toBe(since);
       const trading = customer.relationship === 'current' || customer.relationship === 'loyal';
       expect(customer.churn_risk).toBe(trading && (since > 60 || Number(customer.open_complaints) > 0));
@@ -236,7 +280,9 @@ forEachDatabase('example packages', (handle) => {
     const manager = await userId('chen.jing');
     const director = await userId('zhao.jianguo');
     const everyone = await all(workspace, 'customer', SYSTEM_ACTOR, ['owner']);
-    const team = await Promise.all(['wang.fang', 'li.qiang', 'zhang.min', 'huang.lei', 'chen.jing'].map(userId));
+    const team = await Promise.all(
+      ['wang.fang', 'li.qiang', 'zhang.min', 'huang.lei', 'chen.jing'].map(userId),
+    );
     const count = async (id: string) =>
       (await workspace.records.list('customer', { userId: id }, { count: true, limit: 1 })).total;
     expect(await count(rep)).toBe(everyone.filter((c) => c.owner === rep).length);
@@ -257,7 +303,8 @@ forEachDatabase('example packages', (handle) => {
       const expected: Record<string, string> = {};
       for (const packageDir of await demoPackages()) {
         const files = await readPackageFolder(packageDir);
-        for (const [path, text] of Object.entries(files)) if (path !== 'crm-package.json') expected[path] = text;
+        for (const [path, text] of Object.entries(files))
+          if (path !== 'crm-package.json') expected[path] = text;
       }
       const { 'crm-package.json': _manifest, ...configuration } = exported;
       expect(configuration).toEqual(expected);

@@ -15,7 +15,8 @@ async function filesUnder(dir: string, pick: (path: string) => boolean): Promise
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (entry.name !== 'node_modules' && entry.name !== 'dist') found.push(...(await filesUnder(path, pick)));
+      if (entry.name !== 'node_modules' && entry.name !== 'dist')
+        found.push(...(await filesUnder(path, pick)));
     } else if (pick(path)) found.push(path);
   }
   return found;
@@ -29,7 +30,8 @@ describe('example package files', () => {
       const committed = await filesUnder(dir, (path) => /\/(modules|roles)\/|crm-package\.json$/.test(path));
       const expected = packageFiles(pkg);
       expect(committed.map((path) => relative(dir, path)).sort()).toEqual(Object.keys(expected).sort());
-      for (const [path, text] of Object.entries(expected)) expect(await readFile(join(dir, path), 'utf8')).toBe(text);
+      for (const [path, text] of Object.entries(expected))
+        expect(await readFile(join(dir, path), 'utf8')).toBe(text);
       const seed = seeds[pkg.name as keyof typeof seeds].file;
       expect(await readFile(join(dir, 'seed.json'), 'utf8')).toBe(canonicalJson(seed));
     }
@@ -44,7 +46,10 @@ describe('example package files', () => {
     for (const pkg of EXAMPLE_PACKAGES) {
       for (const module of pkg.modules) {
         check(module.name, module.label);
-        const fields = module.fields.flatMap((f) => [f, ...((f.fields as typeof module.fields | undefined) ?? [])]);
+        const fields = module.fields.flatMap((f) => [
+          f,
+          ...((f.fields as typeof module.fields | undefined) ?? []),
+        ]);
         for (const field of fields) {
           check(`${module.name}.${field.name}`, field.label);
           if (field.help) check(`${module.name}.${field.name} help`, field.help);
@@ -52,10 +57,14 @@ describe('example package files', () => {
             check(`${module.name}.${field.name}=${option.value}`, option.label);
           }
         }
-        for (const rule of [...(module.rules ?? []), ...fields.flatMap((f) => (f.rules as typeof module.rules) ?? [])]) {
+        for (const rule of [
+          ...(module.rules ?? []),
+          ...fields.flatMap((f) => (f.rules as typeof module.rules) ?? []),
+        ]) {
           check(`${module.name} rule ${rule.id}`, rule.message);
         }
-        for (const section of module.layout?.sections ?? []) check(`${module.name} section ${section.id}`, section.label);
+        for (const section of module.layout?.sections ?? [])
+          check(`${module.name} section ${section.id}`, section.label);
       }
       for (const role of pkg.roles) check(`role ${role.id}`, role.label);
     }
@@ -103,7 +112,8 @@ function isSource(path: string): boolean {
 /** The contents of the string literals of a source file, comments left out. */
 function stringLiterals(source: string): string[] {
   const literals: string[] = [];
-  const pattern = /\/\/[^\n]*|\/\*[\s\S]*?\*\/|'((?:[^'\\\n]|\\.)*)'|"((?:[^"\\\n]|\\.)*)"|`((?:[^`\\]|\\.)*)`/g;
+  const pattern =
+    /\/\/[^\n]*|\/\*[\s\S]*?\*\/|'((?:[^'\\\n]|\\.)*)'|"((?:[^"\\\n]|\\.)*)"|`((?:[^`\\]|\\.)*)`/g;
   for (const match of source.matchAll(pattern)) {
     const literal = match[1] ?? match[2] ?? match[3];
     if (literal !== undefined) literals.push(literal);
