@@ -11,6 +11,7 @@ import type { ApiEnv } from './env.ts';
 import { exportRoutes } from './export.ts';
 import { fileRoutes, UPLOAD_PATH } from './files.ts';
 import { metaRoutes } from './meta.ts';
+import { notificationRoutes } from './notifications.ts';
 import { openApiRoutes } from './openapi.ts';
 import { operationLogRoutes } from './operation-log.ts';
 import { orgRoutes } from './org.ts';
@@ -20,6 +21,7 @@ import { recordRoutes } from './records.ts';
 import { recycleBinRoutes } from './recycle-bin.ts';
 import { roleRoutes } from './roles.ts';
 import { shareRoutes } from './shares.ts';
+import { mountWebApps, type WebApp } from './web-apps.ts';
 import { workflowRoutes } from './workflows.ts';
 
 /**
@@ -45,9 +47,11 @@ export interface AppOptions {
    * default: none; the socket's peer is the client).
    */
   trustedProxies?: number;
+  /** The browser apps served outside /api (the end-user app at `/`, the designer at `/designer`). */
+  webApps?: WebApp[];
 }
 
-/** The REST API under `/api`: definitions, records, OpenAPI and its reference page. */
+/** The REST API under `/api` (definitions, records, OpenAPI and its reference page) and the web apps. */
 export function createApp(options: AppOptions): Hono<ApiEnv> {
   const { engine, workspace } = options;
   const maxSize = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
@@ -96,8 +100,10 @@ export function createApp(options: AppOptions): Hono<ApiEnv> {
   app.route('/api/roles', roleRoutes(workspace));
   app.route('/api/package', packageRoutes(workspace));
   app.route('/api/workflows', workflowRoutes(workspace));
+  app.route('/api/notifications', notificationRoutes(workspace));
   app.route('/api/admin/operation-log', operationLogRoutes(workspace));
   app.route('/api/openapi.json', openApiRoutes(engine, workspace));
   app.route('/api/docs', docsRoutes());
+  mountWebApps(app, options.webApps);
   return app;
 }

@@ -12,6 +12,7 @@ import {
 import { metaPaths, metaSchemas } from './meta.ts';
 import { type ModuleNames, moduleNames, modulePaths, moduleSchemas, type RelatedPath } from './modules.ts';
 import { moduleSchemaName } from './names.ts';
+import { notificationPaths, notificationSchemas, notificationTag } from './notifications.ts';
 import { packagePaths, packageSchemas, packagesTag } from './packages.ts';
 import { workflowPaths, workflowSchemas, workflowTag } from './workflows.ts';
 
@@ -36,6 +37,7 @@ export function buildOpenApiDocument(source: DocumentSource): JsonSchema {
     ...fileSchemas,
     ...packageSchemas,
     ...workflowSchemas,
+    ...notificationSchemas,
   };
   const paths: Record<string, JsonSchema> = {
     ...metaPaths,
@@ -44,6 +46,7 @@ export function buildOpenApiDocument(source: DocumentSource): JsonSchema {
     ...filePaths,
     ...packagePaths,
     ...workflowPaths,
+    ...notificationPaths,
   };
   for (const module of modules) {
     const own = moduleNames(module, taken);
@@ -72,6 +75,7 @@ export function buildOpenApiDocument(source: DocumentSource): JsonSchema {
       filesTag,
       packagesTag,
       workflowTag,
+      notificationTag,
       ...modules.map((m) => ({ name: m.name, description: m.definition.label.en ?? m.name })),
     ],
     // every operation wants a session cookie or a bearer token, but the few that hand them out
