@@ -132,7 +132,7 @@ export async function plantSeed(workspace: Workspace, seed: SeedFile, now = new 
     return Object.fromEntries(entries);
   };
 
-  for (const [index, seedRecord] of seed.records.entries()) {
+  const create = async (seedRecord: SeedRecord, index: number) => {
     const values = (await resolve(seedRecord.values)) as Record<string, unknown>;
     try {
       const record = await workspace.records.create(seedRecord.module, values, SYSTEM_ACTOR);
@@ -143,8 +143,47 @@ export async function plantSeed(workspace: Workspace, seed: SeedFile, now = new 
       throw error;
     }
     result.records++;
+  };
+  for (const wave of waves(seed.records)) {
+    for (let i = 0; i < wave.length; i += SEED_CONCURRENCY) {
+      await Promise.all(
+        wave.slice(i, i + SEED_CONCURRENCY).map(({ record, index }) => create(record, index)),
+      );
+    }
   }
   return result;
+}
+
+/** Records created at once: on PostgreSQL they share connections and batched inserts. */
+const SEED_CONCURRENCY = 16;
+
+/**
+ * The records in runs that may be created together: consecutive records of one module, none of which
+ * refers to a record of the same run (its id is not known before that one is created).
+ */
+function waves(records: SeedRecord[]): { record: SeedRecord; index: number }[][] {
+  const result: { record: SeedRecord; index: number }[][] = [];
+  let current: { record: SeedRecord; index: number }[] = [];
+  let keys = new Set<string>();
+  for (const [index, record] of records.entries()) {
+    const first = current[0]?.record;
+    if (first && (first.module !== record.module || refersTo(record.values, keys))) {
+      result.push(current);
+      current = [];
+      keys = new Set();
+    }
+    current.push({ record, index });
+    if (record.key) keys.add(record.key);
+  }
+  if (current.length > 0) result.push(current);
+  return result;
+}
+
+function refersTo(value: unknown, keys: Set<string>): boolean {
+  if (typeof value === 'string') return value.startsWith('@') && keys.has(value.slice(1));
+  if (Array.isArray(value)) return value.some((v) => refersTo(v, keys));
+  if (typeof value === 'object' && value !== null) return Object.values(value).some((v) => refersTo(v, keys));
+  return false;
 }
 
 /** The local date `days` from `now` (YYYY-MM-DD), or that day at `time` (HH:MM) as an ISO instant. */
