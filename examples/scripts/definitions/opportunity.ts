@@ -111,10 +111,10 @@ export const opportunity = module({
       scale: 2,
     }),
     o('expected_close', 'date', t('Expected close date', '预计成交日期'), { indexed: true }),
-    o('stage_since', 'date', t('In this stage since', '进入本阶段日期')),
+    o('stage_changed_at', 'changedAt', t('In this stage since', '进入本阶段时间'), { watch: ['stage'] }),
     o('stage_days', 'formula', t('Days in this stage', '本阶段停留天数'), {
       help: t('Counted when the opportunity was last saved', '按商机最后保存时计算'),
-      expression: 'if stage_since = null then null else (today() - stage_since).days',
+      expression: 'if stage_changed_at = null then null else (today() - date(stage_changed_at)).days',
       resultType: 'integer',
     }),
     o('competitors', 'multiSelect', t('Competitors', '竞争对手'), {
@@ -200,7 +200,7 @@ export const opportunity = module({
       id: 'progress',
       label: t('Progress', '推进情况'),
       columns: 3,
-      fields: ['stage', 'probability', 'weighted_amount', 'stage_since', 'stage_days', 'quote_count'],
+      fields: ['stage', 'probability', 'weighted_amount', 'stage_changed_at', 'stage_days', 'quote_count'],
     },
     { id: 'decision', label: t('Decision chain', '决策链'), columns: 1, fields: ['decision_chain'] },
     {

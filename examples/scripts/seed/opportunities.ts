@@ -81,7 +81,6 @@ export function opportunitySeed(
           stage,
           amount: cny(totalCents / 100),
           expected_close: open ? day(random.int(10, 120)) : day(-closedAgo),
-          stage_since: open ? day(-random.int(1, 60)) : day(-closedAgo),
           competitors: random.sample(
             ['kingdee', 'yonyou', 'sap', 'fxiaoke', 'local', 'other'],
             random.int(0, 2),
