@@ -83,7 +83,8 @@ export function useWebServer(options: WebServerOptions = {}): WebServer {
     launched = chromiumLaunched;
     // the example packages' sample data is a few thousand records: this takes a while
     if (options.demo !== false) {
-      for (const dir of await demoPackages()) await importConfiguration(handle.workspace, dir, { seed: true });
+      for (const dir of await demoPackages())
+        await importConfiguration(handle.workspace, dir, { seed: true });
     }
     await testAdmin(handle);
     server = await serve(createApp({ engine: handle.engine, workspace: handle.workspace }), 0, '127.0.0.1');
