@@ -37,3 +37,4 @@ export { builtInFieldTypes, createFieldTypeRegistry, FieldTypeRegistry } from '.
 export type { RelatedListInfo } from './records/related.ts';
 export type { HistoryEntry, RowChanges } from './records/types.ts';
 export { crmDescriptor } from './workflow/crm-descriptor.ts';
+export { canonicalJson } from './packages/canonical-json.ts';

@@ -6,7 +6,7 @@
 //   await web.screenshot(page, 'list');         // test/artifacts/<file>-list.png
 import { mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { DEMO_CONFIGURATION, importConfiguration } from '@crm/cli';
+import { demoPackages, importConfiguration } from '@crm/cli';
 import { createApp, type RunningServer, serve } from '@crm/runtime';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
@@ -59,7 +59,7 @@ export interface WebServer {
 }
 
 export interface WebServerOptions {
-  /** Import the demo package with its sample records (default true). */
+  /** Import the example packages with their sample records, as `crm start --demo` does (default true). */
   demo?: boolean;
 }
 
@@ -81,11 +81,14 @@ export function useWebServer(options: WebServerOptions = {}): WebServer {
     ]);
     handle = opened;
     launched = chromiumLaunched;
-    if (options.demo !== false)
-      await importConfiguration(handle.workspace, DEMO_CONFIGURATION, { seed: true });
+    // the example packages' sample data is a few thousand records: this takes a while
+    if (options.demo !== false) {
+      for (const dir of await demoPackages())
+        await importConfiguration(handle.workspace, dir, { seed: true });
+    }
     await testAdmin(handle);
     server = await serve(createApp({ engine: handle.engine, workspace: handle.workspace }), 0, '127.0.0.1');
-  }, 120_000);
+  }, 300_000);
 
   afterAll(async () => {
     for (const context of contexts) await context.close().catch(() => {});

@@ -1,5 +1,6 @@
 import { autonumberField } from './autonumber.ts';
 import { booleanField } from './boolean.ts';
+import { changedAtField } from './changed-at.ts';
 import { dateField } from './date.ts';
 import { datetimeField } from './datetime.ts';
 import { decimalField } from './decimal.ts';
@@ -45,6 +46,7 @@ export const builtInFieldTypes = [
   formulaField,
   rollupField,
   autonumberField,
+  changedAtField,
   fileField,
 ];
 

@@ -3,7 +3,7 @@ import type { FieldDefinition, RuleDefinition } from '../definitions/types.ts';
 import type { FieldType, FieldTypeRegistry, JsonSchema } from './registry.ts';
 
 /** Types a sub-table row may not hold: rows do not nest; rollups, autonumbers and files belong to records. */
-export const NOT_IN_ROWS = new Set(['subtable', 'rollup', 'autonumber', 'file', 'relations']);
+export const NOT_IN_ROWS = new Set(['subtable', 'rollup', 'autonumber', 'changedAt', 'file', 'relations']);
 
 /** Column names every child table has; child fields may not take them. */
 export const ROW_SYSTEM_COLUMNS = ['id', 'parent_id', 'position'] as const;

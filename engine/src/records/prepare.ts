@@ -3,6 +3,7 @@ import type { CompiledModule } from '../compile/module.ts';
 import { SYSTEM_FIELDS } from '../definitions/names.ts';
 import { EngineError, type Problem, pointerOf } from '../errors.ts';
 import { fromFeelValue } from '../expressions/index.ts';
+import { changedAtField, stampChanges } from '../fields/changed-at.ts';
 import { findNul } from '../json-text.ts';
 import { cleanRowInput, fillRowDefaults, prepareRows, rowFeelInput } from '../subtables/prepare-rows.ts';
 import { diffValues } from './history.ts';
@@ -100,6 +101,7 @@ export function prepareValues(
 
   // rows first: the record's formulas and rules see them as stored
   const problems = prepareRows(module, values, current);
+  stampChanges(module, values, current, system.updated_at);
 
   for (const { field, expression, result } of module.formulas) {
     const { value } = expression.evaluate(feelInput(module, { ...system, ...values }));
@@ -113,6 +115,7 @@ export function prepareValues(
     const formulas = new Set(module.formulas.map((f) => f.field));
     for (const field of module.fields) {
       const value = current[field.name];
+      if (field.definition.type === changedAtField.type) continue;
       if (field.computed && !formulas.has(field) && value !== null && value !== undefined) {
         values[field.name] = value;
       }

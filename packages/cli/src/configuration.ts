@@ -8,17 +8,21 @@ import {
   type Workspace,
 } from '@crm/engine';
 import { readPackageFolder, readSeedFile, writePackageFolder } from './package-folder.ts';
+import { plantSeed, type SeedResult } from './seed.ts';
 
 export interface ImportResult {
   preview: PackagePreview;
   /** The import's result; absent for a dry run. */
   imported?: PackageImportResult;
+  /** Sample records created (`seed`). */
   records: number;
+  /** What the seed made: records, and the users and departments that did not exist yet. */
+  seeded?: SeedResult;
 }
 
 /**
  * Imports the app package in `dir`: previews it, then (unless `dryRun`) imports it all or nothing;
- * `seed` then creates the sample records of `dir/seed.json`. A preview with problems imports nothing
+ * `seed` then creates the sample records (and their owners) of `dir/seed.json`. A preview with problems imports nothing
  * and throws them.
  */
 export async function importConfiguration(
@@ -45,29 +49,9 @@ export async function importConfiguration(
   }
   if (options.dryRun) return { preview, records: 0 };
   const imported = await workspace.packages.import(files, SYSTEM_ACTOR, publishOptions);
-  const records = options.seed ? await seedRecords(workspace, dir) : 0;
-  return { preview, imported, records };
-}
-
-/** Creates the sample records of `seed.json` in order; `"@key"` values become the id of that record. */
-async function seedRecords(workspace: Workspace, dir: string): Promise<number> {
-  const ids = new Map<string, string>();
-  const resolve = (value: unknown): unknown => {
-    if (typeof value === 'string' && value.startsWith('@')) {
-      const id = ids.get(value.slice(1));
-      if (!id) throw new Error(`seed.json refers to '${value}' before it is defined`);
-      return id;
-    }
-    return value;
-  };
-  let count = 0;
-  for (const seed of await readSeedFile(dir)) {
-    const values = Object.fromEntries(Object.entries(seed.values).map(([k, v]) => [k, resolve(v)]));
-    const record = await workspace.records.create(seed.module, values, SYSTEM_ACTOR);
-    if (seed.key) ids.set(seed.key, record.id);
-    count++;
-  }
-  return count;
+  if (!options.seed) return { preview, imported, records: 0 };
+  const seeded = await plantSeed(workspace, await readSeedFile(dir));
+  return { preview, imported, records: seeded.records, seeded };
 }
 
 /** Writes the workspace's configuration as an app package into `dir`; returns the files written. */

@@ -4,6 +4,15 @@ export {
   type ImportResult,
   importConfiguration,
 } from './configuration.ts';
-export { DEMO_CONFIGURATION } from './demo.ts';
-export { readPackageFolder, readSeedFile, type SeedRecord, writePackageFolder } from './package-folder.ts';
+export { demoPackages } from './demo.ts';
+export { readPackageFolder, readSeedFile, writePackageFolder } from './package-folder.ts';
 export { previewLines, terminalLocale } from './preview-text.ts';
+export {
+  plantSeed,
+  type SeedDepartment,
+  type SeedFile,
+  type SeedRecord,
+  type SeedResult,
+  type SeedUser,
+  seedFileOf,
+} from './seed.ts';

@@ -4,14 +4,14 @@ import { parseArgs } from 'node:util';
 import { Engine, type FileOptions, openDatabase, startWorkflowRunner } from '@crm/engine';
 import { createApp, serve } from '@crm/runtime';
 import { describeError, exportConfiguration, importConfiguration } from './configuration.ts';
-import { DEMO_CONFIGURATION } from './demo.ts';
+import { demoPackages } from './demo.ts';
 import { adminFromEnvironment, environmentProblems, firstStartMessage, isInputError } from './first-admin.ts';
 import { previewLines, terminalLocale } from './preview-text.ts';
 
 const USAGE = `Usage: crm <command> [options]
 
 Commands:
-  start [--demo]        start the server (PORT, default 3000); --demo loads the demo package on first start
+  start [--demo]        start the server (PORT, default 3000); --demo loads the example packages on first start
   import <dir> [--seed] [--dry-run] [--confirm-data-loss]
                         show what the app package in <dir> adds and changes, then import it all or
                         nothing (--dry-run: only show; --seed: then create the records of <dir>/seed.json;
@@ -65,9 +65,14 @@ async function start(demo: boolean) {
   const { engine, where } = await openEngine();
   const workspace = await engine.workspace('default');
   if (demo && workspace.catalog.all().length === 0) {
-    const result = await importConfiguration(workspace, DEMO_CONFIGURATION, { seed: true });
-    const modules = result.preview.items.filter((i) => i.kind === 'modules').map((i) => i.name);
-    console.log(`Loaded the demo modules (${modules.join(', ')}) with ${result.records} sample records.`);
+    for (const dir of await demoPackages()) {
+      const result = await importConfiguration(workspace, dir, { seed: true });
+      const modules = result.preview.items.filter((i) => i.kind === 'modules').map((i) => i.name);
+      const { name } = result.preview.manifest;
+      console.log(
+        `Loaded the ${name} example (${modules.join(', ')}) with ${result.records} sample records.`,
+      );
+    }
   }
   const administrator = adminFromEnvironment();
   const firstStart = await workspace.identity.firstAdmin.prepare(administrator).catch((error: unknown) => {

@@ -1,6 +1,7 @@
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { MANIFEST_FILE, type PackageFiles } from '@crm/engine';
+import { type SeedFile, seedFileOf } from './seed.ts';
 
 /**
  * A package folder as the engine takes it: `crm-package.json` and every file under the folders
@@ -61,18 +62,12 @@ export async function writePackageFolder(
   return written;
 }
 
-/** One sample record: `key` names it so later records can point at it with `"@key"`. */
-export interface SeedRecord {
-  module: string;
-  key?: string;
-  values: Record<string, unknown>;
-}
-
-export async function readSeedFile(dir: string): Promise<SeedRecord[]> {
+/** The package's `seed.json` (none: no records). */
+export async function readSeedFile(dir: string): Promise<SeedFile> {
   try {
-    return JSON.parse(await readFile(join(dir, 'seed.json'), 'utf8')) as SeedRecord[];
+    return seedFileOf(JSON.parse(await readFile(join(dir, 'seed.json'), 'utf8')));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { records: [] };
     throw error;
   }
 }
