@@ -21,7 +21,9 @@ export type EngineErrorKind =
   /** An upload larger than allowed. */
   | 'too-large'
   /** An upload whose content is not of a type allowed, or not what its name says. */
-  | 'invalid-file';
+  | 'invalid-file'
+  /** A plugin's code threw (not a deliberate refusal); the write it took part in did not happen. */
+  | 'plugin-failed';
 
 /** Errors the engine raises for callers (HTTP maps `kind` to a status). Anything else is a bug. */
 export class EngineError extends Error {

@@ -14,6 +14,8 @@ import { type Clock, systemClock } from './identity/clock.ts';
 import { Identity, type IdentityOptions } from './identity/identity.ts';
 import { NotificationService } from './notifications/service.ts';
 import { PackageService } from './packages/service.ts';
+import { type PluginLog, PluginService } from './plugins/service.ts';
+import type { EnginePlugin } from './plugins/types.ts';
 import { RecordService } from './records/service.ts';
 import { SYSTEM_ACTOR } from './records/types.ts';
 import { ensureSearchColumns } from './search/ensure.ts';
@@ -52,6 +54,8 @@ export class Workspace {
   readonly workflows: WorkflowService;
   /** In-app notifications (approval tasks, CC, workflow notify actions). */
   readonly notifications: NotificationService;
+  /** The configured plugins: their state, lifecycle and guarded calls. */
+  readonly plugins: PluginService;
 
   constructor(
     readonly id: string,
@@ -65,7 +69,9 @@ export class Workspace {
     packages: PackageService,
     workflows: WorkflowService,
     notifications: NotificationService,
+    plugins: PluginService,
   ) {
+    this.plugins = plugins;
     this.workflows = workflows;
     this.notifications = notifications;
     this.definitions = definitions;
@@ -88,6 +94,10 @@ export interface EngineOptions {
   clock?: Clock;
   /** Where attachment bytes are kept (a folder, or the database) and the cap on any one file. */
   files?: FileOptions;
+  /** Plugins, in the order their hooks run; their field types join the registry. */
+  plugins?: EnginePlugin[];
+  /** Where plugin failures are logged (default: stderr). */
+  pluginLog?: PluginLog;
 }
 
 /** The metadata engine over one database; hands out workspaces. */
@@ -102,6 +112,8 @@ export class Engine {
   readonly #workflowOptions: WorkflowOptions;
   readonly #clock: Clock;
   readonly #files: FileOptions;
+  readonly #plugins: EnginePlugin[] = [];
+  #pluginLog: PluginLog = (line) => console.error(line);
 
   private constructor(
     readonly db: Db,
@@ -121,14 +133,26 @@ export class Engine {
 
   static async open(options: EngineOptions): Promise<Engine> {
     await migrateSystem(options.db);
-    return new Engine(
+    const registry = options.registry ?? createFieldTypeRegistry();
+    for (const plugin of options.plugins ?? []) {
+      for (const type of plugin.fieldTypes ?? []) {
+        if (registry.get(type.type)) {
+          throw new Error(`plugin '${plugin.name}': the field type '${type.type}' is already registered`);
+        }
+        registry.register(type);
+      }
+    }
+    const engine = new Engine(
       options.db,
-      options.registry ?? createFieldTypeRegistry(),
+      registry,
       options.identity,
       options.clock,
       options.files,
       options.workflow,
     );
+    engine.#plugins.push(...(options.plugins ?? []));
+    if (options.pluginLog) engine.#pluginLog = options.pluginLog;
+    return engine;
   }
 
   /** The workspace with this id, created on first use. */
@@ -180,6 +204,13 @@ export class Engine {
       records: workflowRecordAccess(definitions, records),
     });
     for (const action of builtInActions(records)) workflows.registerAction(action);
+    const plugins = new PluginService(this.db, schema, this.#plugins, this.#clock, this.#pluginLog);
+    for (const action of plugins.actions()) {
+      if (workflows.actions.has(action.type))
+        throw new Error(`action '${action.type}' is already registered`);
+      workflows.registerAction(action);
+    }
+    records.useWriteHooks(plugins.writeHooks);
     const packages = new PackageService(
       this.db,
       id,
@@ -190,7 +221,7 @@ export class Engine {
       this.#checker,
       workflows,
     );
-    return new Workspace(
+    const workspace = new Workspace(
       id,
       schema,
       catalog,
@@ -202,7 +233,11 @@ export class Engine {
       packages,
       workflows,
       new NotificationService(this.db, schema, this.#clock),
+      plugins,
     );
+    await plugins.start(workspace);
+    this.#unfollow.push(await plugins.follow());
+    return workspace;
   }
 
   async close(): Promise<void> {

@@ -36,6 +36,7 @@ import { relatedList } from './related.ts';
 import { LIST_ALIAS, ownerPathOf, SYSTEM_COLUMNS, statementsOf, type WriteTables } from './statements.ts';
 import type { Actor, DeletedRecord, HistoryEntry, Page, RecordValues, StoredRecord } from './types.ts';
 import { fieldValues, rowToRecord, valuesToColumns } from './values.ts';
+import { isValues, type RecordWriteHooks } from './write-hooks.ts';
 
 export interface ListQuery {
   filter?: unknown;
@@ -79,6 +80,8 @@ export class RecordService {
   readonly #files: FileReferences;
   /** Sub-table rows and rollups: what some writes carry besides the record's own row. */
   readonly #dependents: DependentWrites;
+  /** Plugins' record hooks (see write-hooks.ts). */
+  #writeHooks: RecordWriteHooks | undefined;
 
   constructor(
     private readonly db: Db,
@@ -112,6 +115,15 @@ export class RecordService {
     this.#dependents = new DependentWrites(catalog);
   }
 
+  /** Installs the hooks every create, update and delete of this service runs (plugins). */
+  useWriteHooks(hooks: RecordWriteHooks): void {
+    this.#writeHooks = hooks;
+  }
+
+  #hooksFor(module: CompiledModule): RecordWriteHooks | undefined {
+    return this.#writeHooks?.concerns(module) ? this.#writeHooks : undefined;
+  }
+
   readonly #tableOf = (id: string) => {
     const target = this.catalog.byId(id);
     return target ? { module: target, table: this.catalog.tableSql(target) } : undefined;
@@ -121,16 +133,19 @@ export class RecordService {
     return { table: this.catalog.tableSql(module), ...this.#logs, access: this.access.tables };
   }
 
-  async create(moduleName: string, input: unknown, actor: Actor): Promise<StoredRecord> {
+  async create(moduleName: string, given: unknown, actor: Actor): Promise<StoredRecord> {
     const module = this.catalog.byName(moduleName);
     const policy = await this.access.policyOf(actor);
     const id = uuidv7();
-    const owner = ownerFrom(input) ?? actor.userId;
+    const hooks = this.#hooksFor(module);
     if (!policy.unrestricted) {
       if (!policy.scope(module.id, 'create')) throw forbidden('create', `${module.name} records`);
-      checkWritable(module, policy.fields(module), input, 'create');
-      if (owner !== actor.userId) await this.#checkAssignee(module, policy, owner);
+      checkWritable(module, policy.fields(module), given, 'create');
     }
+    // what the caller may write is checked on what they sent; hooks then write as the system
+    const input = hooks && isValues(given) ? await hooks.beforeCreate(module, given, actor) : given;
+    const owner = ownerFrom(input) ?? actor.userId;
+    if (!policy.unrestricted && owner !== actor.userId) await this.#checkAssignee(module, policy, owner);
     // the timestamps formulas see are the ones stored
     const now = this.clock().toISOString();
     const values = prepareValues(module, input, undefined, { id, owner, created_at: now, updated_at: now });
@@ -165,6 +180,7 @@ export class RecordService {
       ...fieldValues(module, values),
     };
     Object.assign(record, this.#dependents.rowsFrom(module, values));
+    await hooks?.after('create', module, record as StoredRecord, actor);
     return withoutHiddenFields(record as StoredRecord, module, policy.fields(module));
   }
 
@@ -330,17 +346,21 @@ export class RecordService {
     what?: string,
   ): Promise<StoredRecord> {
     const args = [module, id, patch, actor, policy, options] as const;
+    const written = async (record: StoredRecord, version: number) => {
+      if (record.version !== version) await this.#hooksFor(module)?.after('update', module, record, actor);
+      return record;
+    };
     // A write with rows, rollups or links runs in a transaction holding the record's lock from the read on.
     const dependent = this.#dependents.needed(module) || patchesLinks(module, patch);
     const first = dependent ? undefined : await this.#tryUpdate(this.db, ...args, false, kind);
-    if (first) return first;
+    if (first) return written(first.record, first.from);
     // Someone wrote between our read and our write. With an expected version that is a conflict;
     // without one, try again holding the row lock, which no other writer can overtake.
     if (options.expectedVersion === undefined || dependent) {
       const locked = await this.#write('write', () =>
         this.db.transaction((tx) => this.#tryUpdate(tx, ...args, true, kind, exists, what)),
       );
-      if (locked) return locked;
+      if (locked) return written(locked.record, locked.from);
     }
     const latest = await this.#locate(module, id, policy);
     if (!latest) throw notFound(`${module.name} record '${id}'`);
@@ -363,7 +383,7 @@ export class RecordService {
     kind: UpdateKind,
     exists?: (current: StoredRecord) => boolean,
     what?: string,
-  ): Promise<StoredRecord | undefined> {
+  ): Promise<{ record: StoredRecord; from: number } | undefined> {
     const fields = policy.fields(module);
     // before anything is read: a field the actor cannot see must not show through a type error
     if (typeof input !== 'function') checkWritable(module, fields, input, new Set());
@@ -371,8 +391,11 @@ export class RecordService {
     if (!found) throw notFound(`${module.name} record '${id}'`);
     const [current] = await this.#dependents.attachRows(db, module, [rowToRecord(module, found.row)]);
     if (exists && !exists(current)) throw notFound(what ?? `${module.name} record '${id}'`);
-    const patch = typeof input === 'function' ? (input as PatchOf)(current) : input;
-    if (typeof input === 'function') checkWritable(module, fields, patch, new Set());
+    const asked = typeof input === 'function' ? (input as PatchOf)(current) : input;
+    if (typeof input === 'function') checkWritable(module, fields, asked, new Set());
+    const hooks = this.#hooksFor(module);
+    // a hook sees the record under the lock when there is one; it may run again if a writer overtook us
+    const patch = hooks && isValues(asked) ? await hooks.beforeUpdate(module, asked, current, actor) : asked;
     const newOwner = ownerFrom(patch);
     const onlyOwner = isOnlyOwner(patch);
     if (!onlyOwner && !found.allowed.update) throw forbidden('update', `this ${module.name} record`);
@@ -389,7 +412,7 @@ export class RecordService {
     await this.#files.resolve(db, module, values, actor, id);
     const before = fieldValues(module, current);
     const changes = diffValues(module, before, fieldValues(module, values));
-    checkWritable(module, fields, patch, new Set(Object.keys(changes)));
+    checkWritable(module, fields, asked, new Set(Object.keys(changes)));
     const ownerChanged = newOwner !== undefined && newOwner !== current.owner;
     if (ownerChanged) {
       if (!found.allowed.assign) throw forbidden('assign', `this ${module.name} record`);
@@ -397,8 +420,9 @@ export class RecordService {
     } else if (onlyOwner && !found.allowed.assign && !found.allowed.update) {
       throw forbidden('assign', `this ${module.name} record`);
     }
+    const from = current.version;
     if (Object.keys(changes).length === 0 && !ownerChanged)
-      return withoutHiddenFields(current, module, fields);
+      return { record: withoutHiddenFields(current, module, fields), from };
     const reverting = kind.revertedTo !== undefined;
     const action = reverting
       ? 'revert'
@@ -459,13 +483,13 @@ export class RecordService {
         : write(db),
     );
     if (rows.length === 0) return undefined;
-    if (!touched) return this.#visible(module, policy, rows[0]);
+    if (!touched) return { record: this.#visible(module, policy, rows[0]), from };
     await this.#dependents.finish(db, module, id, current, values, touched);
     const record = this.#dependents.rereads(module)
       ? await this.#readRow(db, module, id)
       : rowToRecord(module, rows[0]);
     Object.assign(record, this.#dependents.rowsFrom(module, values));
-    return withoutHiddenFields(record, module, fields);
+    return { record: withoutHiddenFields(record, module, fields), from };
   }
 
   /**
@@ -476,7 +500,8 @@ export class RecordService {
     const module = this.catalog.byName(moduleName);
     const policy = await this.access.policyOf(actor);
     validId(module, id);
-    await this.#write('delete', () =>
+    const hooks = this.#hooksFor(module);
+    const deleted = await this.#write('delete', () =>
       this.db.transaction(async (tx) => {
         const found = await this.#locate(module, id, policy, ['delete'], tx, true);
         if (!found) throw notFound(`${module.name} record '${id}'`);
@@ -485,12 +510,15 @@ export class RecordService {
         if (options.expectedVersion !== undefined && current.version !== options.expectedVersion) {
           throw conflict(withoutHiddenFields(current, module, policy.fields(module)));
         }
+        await hooks?.beforeDelete(module, withoutHiddenFields(current, module, policy.fields(module)), actor);
         await releaseReferences(tx, this.catalog, this.#logs.history, module, id, actor);
         const touched = await this.#dependents.prepare(tx, module, id, current, undefined);
         await this.#binMove(tx, module, id, actor, 'delete');
         await this.#dependents.finish(tx, module, id, current, undefined, touched);
+        return current;
       }),
     );
+    await hooks?.after('delete', module, withoutHiddenFields(deleted, module, policy.fields(module)), actor);
   }
 
   /** Takes a record out of the recycle bin (needs the delete permission on it). */

@@ -1,11 +1,18 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Engine, type FileOptions, openDatabase, startWorkflowRunner } from '@crm/engine';
+import {
+  Engine,
+  type FileOptions,
+  openDatabase,
+  startPluginJobRunner,
+  startWorkflowRunner,
+} from '@crm/engine';
 import { createApp, serve } from '@crm/runtime';
 import { describeError, exportConfiguration, importConfiguration } from './configuration.ts';
 import { DEMO_CONFIGURATION } from './demo.ts';
 import { adminFromEnvironment, environmentProblems, firstStartMessage, isInputError } from './first-admin.ts';
+import { loadPlugins, readProjectConfig } from './plugin-config.ts';
 import { previewLines, terminalLocale } from './preview-text.ts';
 
 const USAGE = `Usage: crm <command> [options]
@@ -18,6 +25,8 @@ Commands:
                         --confirm-data-loss: let type changes drop the values they cannot convert)
   export <dir> [--name <name>] [--package-version <x.y.z>]
                         write the workspace's configuration (modules, roles) to <dir> as an app package
+
+Plugins: crm.config.json in the current folder lists them ({ "plugins": ["./my-plugin/index.ts"] }).
 
 Database: DATABASE_URL selects PostgreSQL; otherwise embedded PGlite with its data in CRM_DATA_DIR
 (default ./.crm-data).
@@ -45,8 +54,13 @@ async function openEngine() {
   const dataDir = resolve(process.env.CRM_DATA_DIR || '.crm-data');
   const poolSize = process.env.DATABASE_POOL_SIZE ? Number(process.env.DATABASE_POOL_SIZE) : undefined;
   const files = filesFromEnvironment();
+  const config = await readProjectConfig(process.cwd()).catch((error: Error) => {
+    throw new UsageError(error.message);
+  });
+  const { plugins, problems } = await loadPlugins(process.cwd(), config);
+  for (const problem of problems) console.error(`${problem} (started without it)`);
   const db = await openDatabase({ databaseUrl, dataDir, poolSize });
-  const engine = await Engine.open({ db, files });
+  const engine = await Engine.open({ db, files, plugins });
   return { engine, where: databaseUrl ? 'PostgreSQL' : `PGlite in ${dataDir}` };
 }
 
@@ -84,6 +98,7 @@ async function start(demo: boolean) {
   const stopWorkflows = startWorkflowRunner(workspace.workflows, {
     onError: (error) => console.error('workflow runner:', error),
   });
+  const stopPluginJobs = startPluginJobRunner(workspace.plugins);
   const server = await serve(app, port, process.env.HOST || '0.0.0.0');
   console.log(`CRM server on ${server.url} (database: ${where})`);
   console.log(`API reference: ${server.url}/api/docs`);
@@ -91,6 +106,7 @@ async function start(demo: boolean) {
     console.log(line);
   const stop = async () => {
     await stopWorkflows();
+    await stopPluginJobs();
     await server.close();
     await engine.close();
     process.exit(0);

@@ -16,6 +16,7 @@ import { openApiRoutes } from './openapi.ts';
 import { operationLogRoutes } from './operation-log.ts';
 import { orgRoutes } from './org.ts';
 import { PACKAGE_BODY_LIMIT, packageRoutes } from './packages.ts';
+import { pluginAdminRoutes, pluginRoutes } from './plugins.ts';
 import { HttpProblem, problemResponse } from './problem.ts';
 import { recordRoutes } from './records.ts';
 import { recycleBinRoutes } from './recycle-bin.ts';
@@ -99,6 +100,8 @@ export function createApp(options: AppOptions): Hono<ApiEnv> {
   app.route('/api/workflows', workflowRoutes(workspace));
   app.route('/api/notifications', notificationRoutes(workspace));
   app.route('/api/admin/operation-log', operationLogRoutes(workspace));
+  app.route('/api/admin/plugins', pluginAdminRoutes(workspace));
+  app.route('/api/plugins', pluginRoutes(workspace));
   app.route('/api/openapi.json', openApiRoutes(engine, workspace));
   app.route('/api/docs', docsRoutes());
   return app;

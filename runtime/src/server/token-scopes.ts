@@ -11,6 +11,8 @@ const AREAS: { prefix: string; area: Area }[] = [
   { prefix: '/api/workflows/tasks', area: 'records' },
   // a user's own notifications go with their record work
   { prefix: '/api/notifications', area: 'records' },
+  // plugins' own routes act for the caller with their record rights
+  { prefix: '/api/plugins/', area: 'records' },
   { prefix: '/api/org/', area: 'admin' },
   { prefix: '/api/roles', area: 'admin' },
   { prefix: '/api/admin/', area: 'admin' },
