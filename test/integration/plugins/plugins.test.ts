@@ -31,7 +31,7 @@ const robot = {
 };
 
 beforeAll(async () => {
-  robot.server = createServer((req, res) => {
+  const server = createServer((req, res) => {
     let text = '';
     req.on('data', (chunk) => {
       text += chunk;
@@ -42,8 +42,9 @@ beforeAll(async () => {
       res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
     });
   });
-  await new Promise<void>((resolve) => robot.server?.listen(0, '127.0.0.1', resolve));
-  robot.url = `http://127.0.0.1:${(robot.server?.address() as AddressInfo).port}/robot/send?access_token=t1`;
+  robot.server = server;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  robot.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/robot/send?access_token=t1`;
 });
 afterAll(() => new Promise<void>((resolve) => robot.server?.close(() => resolve())));
 
