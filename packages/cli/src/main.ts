@@ -9,6 +9,7 @@ import {
   startWorkflowRunner,
 } from '@crm/engine';
 import { createApp, serve } from '@crm/runtime';
+import { generateClient } from './codegen/index.ts';
 import { describeError, exportConfiguration, importConfiguration } from './configuration.ts';
 import { DEMO_CONFIGURATION } from './demo.ts';
 import { adminFromEnvironment, environmentProblems, firstStartMessage, isInputError } from './first-admin.ts';
@@ -25,6 +26,8 @@ Commands:
                         --confirm-data-loss: let type changes drop the values they cannot convert)
   export <dir> [--name <name>] [--package-version <x.y.z>]
                         write the workspace's configuration (modules, roles) to <dir> as an app package
+  codegen [--out <dir>] write TypeScript types of every published module and a typed REST client
+                        to <dir> (default ./crm-client)
 
 Plugins: crm.config.json in the current folder lists them ({ "plugins": ["./my-plugin/index.ts"] }).
 
@@ -115,6 +118,16 @@ async function start(demo: boolean) {
   process.once('SIGTERM', stop);
 }
 
+async function codegen(dir: string) {
+  const { engine } = await openEngine();
+  try {
+    const files = await generateClient(await engine.workspace('default'), dir);
+    console.log(`Wrote ${files.length} files to ${dir}.`);
+  } finally {
+    await engine.close();
+  }
+}
+
 /**
  * Expressions' `today()` and `now()` follow the process time zone; a company's day starts at its own
  * midnight (Asia/Shanghai for most users here), not the server's.
@@ -144,6 +157,7 @@ async function main(argv: string[]) {
       'confirm-data-loss': { type: 'boolean' },
       name: { type: 'string' },
       'package-version': { type: 'string' },
+      out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -153,6 +167,7 @@ async function main(argv: string[]) {
     return;
   }
   if (command === 'start') return start(values.demo === true);
+  if (command === 'codegen') return codegen(resolve(values.out ?? 'crm-client'));
   if (command !== 'import' && command !== 'export')
     throw new UsageError(`unknown command '${command}'\n\n${USAGE}`);
   if (!dir) throw new UsageError(`crm ${command} needs a folder`);
