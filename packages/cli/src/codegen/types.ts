@@ -47,10 +47,18 @@ export async function moduleTypes(modules: CompiledModule[]): Promise<string> {
   const text = await compile(
     { title: 'CrmModules', type: 'object', additionalProperties: false, properties: {}, $defs: defs },
     'CrmModules',
-    { bannerComment: '', unreachableDefinitions: true, additionalProperties: false, strictIndexSignatures: true },
+    {
+      bannerComment: '',
+      unreachableDefinitions: true,
+      additionalProperties: false,
+      strictIndexSignatures: true,
+    },
   );
   // the root only carries the definitions
   return text
     .replace(/^export interface CrmModules \{\s*\}\n/m, '')
-    .replaceAll(/ \*\n \* This interface was referenced by `CrmModules`'s JSON-Schema\n \* via the `definition` "\w+(?:\.\w+)*"\.\n/g, '');
+    .replaceAll(
+      / \*\n \* This interface was referenced by `CrmModules`'s JSON-Schema\n \* via the `definition` "\w+(?:\.\w+)*"\.\n/g,
+      '',
+    );
 }
