@@ -14,6 +14,7 @@ import { type ModuleNames, moduleNames, modulePaths, moduleSchemas, type Related
 import { moduleSchemaName } from './names.ts';
 import { notificationPaths, notificationSchemas, notificationTag } from './notifications.ts';
 import { packagePaths, packageSchemas, packagesTag } from './packages.ts';
+import { pluginPaths, pluginSchemas, pluginsTag } from './plugins.ts';
 import { workflowPaths, workflowSchemas, workflowTag } from './workflows.ts';
 
 export interface DocumentSource {
@@ -38,6 +39,7 @@ export function buildOpenApiDocument(source: DocumentSource): JsonSchema {
     ...packageSchemas,
     ...workflowSchemas,
     ...notificationSchemas,
+    ...pluginSchemas,
   };
   const paths: Record<string, JsonSchema> = {
     ...metaPaths,
@@ -47,6 +49,7 @@ export function buildOpenApiDocument(source: DocumentSource): JsonSchema {
     ...packagePaths,
     ...workflowPaths,
     ...notificationPaths,
+    ...pluginPaths,
   };
   for (const module of modules) {
     const own = moduleNames(module, taken);
@@ -76,6 +79,7 @@ export function buildOpenApiDocument(source: DocumentSource): JsonSchema {
       packagesTag,
       workflowTag,
       notificationTag,
+      pluginsTag,
       ...modules.map((m) => ({ name: m.name, description: m.definition.label.en ?? m.name })),
     ],
     // every operation wants a session cookie or a bearer token, but the few that hand them out
