@@ -26,4 +26,5 @@ export default definePlugin({
   },
 });
 
-export { usccCheckCharacter, usccProblem } from './uscc.ts';
+export { type ChatFlavor, chatRequest } from './chat-notify.ts';
+export { USCC_ALPHABET, USCC_PATTERN, usccCheckCharacter, usccProblem } from './uscc.ts';

@@ -110,8 +110,43 @@ export const stampPlugin = definePlugin({
       module: '*',
       beforeCreate(values, ctx) {
         events.push(`stamp:beforeCreate:${ctx.module.name}:${name(values)}`);
-        return values.note === undefined ? { ...values, note: 'stamped' } : undefined;
+        const hasNote = ctx.module.fields.some((field) => field.name === 'note');
+        return hasNote && values.note === undefined ? { ...values, note: 'stamped' } : undefined;
       },
     },
   ],
+});
+
+/** A plugin shipping a module (an app package) that uses the example plugin's field type. */
+export const suppliersPlugin = definePlugin({
+  name: 'suppliers',
+  version: '1.0.0',
+  definitions: {
+    'crm-package.json': JSON.stringify({
+      format: 1,
+      name: 'suppliers',
+      version: '1.0.0',
+      label: { en: 'Suppliers', 'zh-CN': '供应商' },
+    }),
+    'modules/supplier.json': JSON.stringify({
+      id: 'mod_supplier',
+      name: 'supplier',
+      label: { en: 'Supplier', 'zh-CN': '供应商' },
+      fields: [
+        {
+          id: 'f_title',
+          name: 'title',
+          type: 'text',
+          label: { en: 'Title', 'zh-CN': '名称' },
+          required: true,
+        },
+        {
+          id: 'f_code',
+          name: 'code',
+          type: 'uscc',
+          label: { en: 'Credit code', 'zh-CN': '统一社会信用代码' },
+        },
+      ],
+    }),
+  },
 });

@@ -10,7 +10,15 @@ import { bpmn, flows, xmlEscape } from '../../support/bpmn.ts';
 import { testClock } from '../../support/clock.ts';
 import { forEachDatabase } from '../../support/engines.ts';
 import { rawRows } from '../../support/sql.ts';
-import { auditPlugin, companyModule, events, jobControl, logged, stampPlugin } from './fixtures.ts';
+import {
+  auditPlugin,
+  companyModule,
+  events,
+  jobControl,
+  logged,
+  stampPlugin,
+  suppliersPlugin,
+} from './fixtures.ts';
 
 const VALID = '91350100M000100Y43';
 const OTHER = '91110000600037341L';
@@ -68,12 +76,23 @@ forEachDatabase(
         ['uscc', 'enabled'],
         ['audit', 'enabled'],
         ['stamp', 'enabled'],
+        ['suppliers', 'enabled'],
       ]);
       expect(listed.body.data[0]?.contributes).toMatchObject({
         fieldTypes: ['uscc'],
         actions: ['chat-notify'],
         routes: true,
       });
+      // the module the suppliers plugin ships was imported at install, with the uscc field type
+      const supplier = await api().post<Problem>('/api/modules/supplier/records', {
+        title: 'Bad',
+        code: '91350100M000100Y44',
+      });
+      expect(supplier.status).toBe(422);
+      expect(supplier.body.errors[0]?.pointer).toBe('/code');
+      expect((await api().post('/api/modules/supplier/records', { title: 'Good', code: VALID })).status).toBe(
+        201,
+      );
       expect((await api().post('/api/meta/modules', companyModule)).status).toBe(201);
       expect((await api().post('/api/meta/publish', {})).status).toBe(200);
     });
@@ -362,7 +381,7 @@ forEachDatabase(
     });
   },
   {
-    plugins: [uscc, auditPlugin, stampPlugin],
+    plugins: [uscc, auditPlugin, stampPlugin, suppliersPlugin],
     pluginLog: (line) => logged.push(line),
     clock: clock.now,
     workflow: { clock: clock.now },
