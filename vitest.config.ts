@@ -4,12 +4,6 @@ const ci = process.env.CI === 'true' || process.env.CI === '1';
 
 export default defineConfig({
   test: {
-    include: [
-      'engine/src/**/*.test.ts',
-      'runtime/src/**/*.test.ts',
-      'packages/*/src/**/*.test.ts',
-      'test/integration/**/*.test.ts',
-    ],
     exclude: ['**/node_modules/**', '**/dist/**'],
     globalSetup: ['test/setup/global-postgres.ts'],
     testTimeout: 30_000,
@@ -22,5 +16,28 @@ export default defineConfig({
     reporters: ci
       ? [['default', { summary: false }], ...(process.env.GITHUB_ACTIONS ? ['github-actions'] : [])]
       : ['default'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'node',
+          include: [
+            'engine/src/**/*.test.ts',
+            'runtime/src/**/*.test.ts',
+            'packages/*/src/**/*.test.ts',
+            'test/integration/**/*.test.ts',
+          ],
+        },
+      },
+      {
+        // Headless Chromium against the real server; the setup builds the web apps when stale.
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          globalSetup: ['test/setup/global-postgres.ts', 'test/setup/global-web.ts'],
+        },
+      },
+    ],
   },
 });

@@ -1,21 +1,21 @@
 #!/usr/bin/env node
 // Makes sure the system packages the test suite needs are present:
 //   - PostgreSQL 15 server binaries (initdb, pg_ctl, postgres) — always;
-//   - Chromium at /usr/bin/chromium — only with --chromium.
+//   - Chromium at /usr/bin/chromium (the browser tests) — unless --no-chromium.
 // Installs missing ones with apt-get (as root, or through `sudo -n`), and exits non-zero with a clear message
 // when it cannot. Fast and silent-ish when everything is already there.
 //
-// Usage: node scripts/ensure-system-deps.mjs [--chromium] [--quiet]
+// Usage: node scripts/ensure-system-deps.mjs [--no-chromium] [--quiet]
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const args = new Set(process.argv.slice(2));
 const quiet = args.has('--quiet');
-const wantChromium = args.has('--chromium');
+const wantChromium = !args.has('--no-chromium');
 
 for (const arg of args) {
-  if (arg !== '--chromium' && arg !== '--quiet') {
+  if (!['--chromium', '--no-chromium', '--quiet'].includes(arg)) {
     console.error(`ensure-system-deps: unknown argument ${arg}`);
     process.exit(2);
   }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The whole test suite, as `pnpm test` runs it:
-//   1. system dependencies (PostgreSQL 15 server binaries)   node scripts/ensure-system-deps.mjs
+//   1. system dependencies (PostgreSQL 15, Chromium)          node scripts/ensure-system-deps.mjs
 //   2. format + lint                                          biome check .
 //   3. type check                                             tsc -p tsconfig.json --noEmit
 //   4. tests                                                  vitest run [extra args]

@@ -6,3 +6,4 @@ export { unzipPackage, zipPackage } from './server/package-zip.ts';
 export type { ApiError, ProblemDocument } from './server/problem.ts';
 export { type RunningServer, serve } from './server/serve.ts';
 export { SESSION_COOKIE } from './server/session-cookie.ts';
+export { DEFAULT_WEB_APPS, type WebApp } from './server/web-apps.ts';

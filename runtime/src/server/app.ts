@@ -22,6 +22,7 @@ import { recordRoutes } from './records.ts';
 import { recycleBinRoutes } from './recycle-bin.ts';
 import { roleRoutes } from './roles.ts';
 import { shareRoutes } from './shares.ts';
+import { mountWebApps, type WebApp } from './web-apps.ts';
 import { workflowRoutes } from './workflows.ts';
 
 /**
@@ -47,9 +48,11 @@ export interface AppOptions {
    * default: none; the socket's peer is the client).
    */
   trustedProxies?: number;
+  /** The browser apps served outside /api (the end-user app at `/`, the designer at `/designer`). */
+  webApps?: WebApp[];
 }
 
-/** The REST API under `/api`: definitions, records, OpenAPI and its reference page. */
+/** The REST API under `/api` (definitions, records, OpenAPI and its reference page) and the web apps. */
 export function createApp(options: AppOptions): Hono<ApiEnv> {
   const { engine, workspace } = options;
   const maxSize = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
@@ -104,5 +107,6 @@ export function createApp(options: AppOptions): Hono<ApiEnv> {
   app.route('/api/plugins', pluginRoutes(workspace));
   app.route('/api/openapi.json', openApiRoutes(engine, workspace));
   app.route('/api/docs', docsRoutes());
+  mountWebApps(app, options.webApps);
   return app;
 }

@@ -1,0 +1,3 @@
+export { AuthProvider, type AuthState, useAuth, useCurrentUser } from './AuthProvider.tsx';
+export { LoginPage } from './LoginPage.tsx';
+export { RequireAuth } from './RequireAuth.tsx';

@@ -1,0 +1,63 @@
+// Builds the browser apps (the runtime app, and the designer once it has a Vite config) when their
+// `dist` is missing or older than their sources. `pnpm start` runs it before the server, the browser
+// tests' global setup before the first test.
+//
+// Usage: tsx scripts/build-web.ts [--force]
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The app folders (each with a vite.config.ts and an index.html); designer's appears with its own work. */
+const APPS = ['runtime/web', 'designer'];
+/** Source folders every app bundles besides its own. */
+const SHARED_SOURCES = ['packages/ui/src', 'engine/src'];
+
+function newestMtime(path: string): number {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const entry of readdirSync(path, { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name === 'dist' || entry.name.startsWith('.')) continue;
+    newest = Math.max(newest, newestMtime(join(path, entry.name)));
+  }
+  return newest;
+}
+
+/** The apps whose build is missing or older than any of their sources. */
+export function staleWebApps(): string[] {
+  return APPS.filter((app) => existsSync(join(root, app, 'vite.config.ts'))).filter((app) => {
+    const built = join(root, app, 'dist', 'index.html');
+    if (!existsSync(built)) return true;
+    const sources = [
+      join(root, app, 'src'),
+      join(root, app, 'index.html'),
+      join(root, app, 'vite.config.ts'),
+      ...SHARED_SOURCES.map((s) => join(root, s)),
+    ];
+    return Math.max(...sources.map(newestMtime)) > statSync(built).mtimeMs;
+  });
+}
+
+/** Builds the stale apps (every app with `force`); throws when a build fails. */
+export function buildWebApps({ force = false, quiet = false } = {}): string[] {
+  const apps = force ? APPS.filter((app) => existsSync(join(root, app, 'vite.config.ts'))) : staleWebApps();
+  const vite = join(root, 'runtime', 'web', 'node_modules', '.bin', 'vite');
+  for (const app of apps) {
+    if (!quiet) console.log(`build-web: vite build ${relative(root, join(root, app))}`);
+    const result = spawnSync(vite, ['build', '--logLevel', quiet ? 'error' : 'warn'], {
+      cwd: join(root, app),
+      stdio: 'inherit',
+    });
+    if (result.status !== 0) throw new Error(`vite build of ${app} failed (exit ${result.status})`);
+  }
+  return apps;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const built = buildWebApps({ force: process.argv.includes('--force') });
+  if (built.length === 0) console.log('build-web: the web apps are up to date');
+}

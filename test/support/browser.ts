@@ -1,0 +1,140 @@
+// Browser tests: one headless Chromium and one real server (fresh PostgreSQL database, the demo package
+// with its sample records, an admin) per test file; each test gets a fresh context (own cookies).
+//
+//   const web = useWebServer();                 // in the file's top level: starts both in beforeAll
+//   const page = await web.loggedInPage();      // a new page, signed in as the admin, at `/`
+//   await web.screenshot(page, 'list');         // test/artifacts/<file>-list.png
+import { mkdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { DEMO_CONFIGURATION, importConfiguration } from '@crm/cli';
+import { createApp, type RunningServer, serve } from '@crm/runtime';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { TEST_ADMIN, testAdmin } from './api.ts';
+import { type EngineHandle, openTestEngine } from './engines.ts';
+
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+export const ARTIFACTS_DIR = join(import.meta.dirname, '..', 'artifacts');
+
+/** Flags from STACK-NOTES: without the networking ones Chromium keeps trying to reach the internet. */
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+export interface LaunchedBrowser {
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+/** Headless Chromium; Playwright gives each launch a fresh user-data dir of its own and removes it on close. */
+export async function launchChromium(): Promise<LaunchedBrowser> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  return { browser, close: () => browser.close() };
+}
+
+export const PHONE_VIEWPORT = { width: 390, height: 844 };
+export const DESKTOP_VIEWPORT = { width: 1280, height: 800 };
+
+export interface WebServer {
+  url: string;
+  handle: EngineHandle;
+  browser: Browser;
+  /** A fresh context (no cookies) and page; English unless told. */
+  newPage(options?: { locale?: 'en' | 'zh-CN'; viewport?: { width: number; height: number } }): Promise<Page>;
+  /** A new page signed in as the test admin through the login page, showing `path`. */
+  loggedInPage(
+    path?: string,
+    options?: { locale?: 'en' | 'zh-CN'; viewport?: { width: number; height: number } },
+  ): Promise<Page>;
+  /** Saves a full-page screenshot as test/artifacts/<test file>-<name>.png and returns its path. */
+  screenshot(page: Page, name: string): Promise<string>;
+}
+
+export interface WebServerOptions {
+  /** Import the demo package with its sample records (default true). */
+  demo?: boolean;
+}
+
+/**
+ * Declares, for the calling test file, a real server (createApp over a fresh PostgreSQL database) and a
+ * shared Chromium, started in beforeAll and stopped in afterAll.
+ */
+export function useWebServer(options: WebServerOptions = {}): WebServer {
+  const testFile = basename(expect.getState().testPath ?? 'e2e', '.test.ts');
+  let handle: (EngineHandle & { close(): Promise<void> }) | undefined;
+  let server: RunningServer | undefined;
+  let launched: LaunchedBrowser | undefined;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    const [opened, chromiumLaunched] = await Promise.all([
+      openTestEngine('postgres', 'web'),
+      launchChromium(),
+    ]);
+    handle = opened;
+    launched = chromiumLaunched;
+    if (options.demo !== false)
+      await importConfiguration(handle.workspace, DEMO_CONFIGURATION, { seed: true });
+    await testAdmin(handle);
+    server = await serve(createApp({ engine: handle.engine, workspace: handle.workspace }), 0, '127.0.0.1');
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => {});
+    await launched?.close();
+    await server?.close();
+    await handle?.close();
+  });
+
+  const need = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`${what} is not started: use it inside a test`);
+    return value;
+  };
+
+  const web: WebServer = {
+    get url() {
+      return need(server, 'the server').url;
+    },
+    get handle() {
+      return need(handle, 'the engine');
+    },
+    get browser() {
+      return need(launched, 'the browser').browser;
+    },
+    async newPage({ locale = 'en', viewport = DESKTOP_VIEWPORT } = {}) {
+      const context = await web.browser.newContext({ baseURL: web.url, locale, viewport });
+      // the app remembers the language in localStorage; start from the context's locale
+      await context.addInitScript((wanted: string) => {
+        if (!localStorage.getItem('crm.locale')) localStorage.setItem('crm.locale', wanted);
+      }, locale);
+      // a step that cannot happen fails with what it waited for, well before the test's own timeout
+      context.setDefaultTimeout(10_000);
+      contexts.push(context);
+      return context.newPage();
+    },
+    async loggedInPage(path = '/', pageOptions = {}) {
+      const page = await web.newPage(pageOptions);
+      await page.goto(`/login?next=${encodeURIComponent(path)}`);
+      await page.locator('input#username').fill(TEST_ADMIN.username);
+      await page.locator('input#password').fill(TEST_ADMIN.password);
+      await page.locator('button[type=submit]').click();
+      await page.getByTestId('app-menu').or(page.getByTestId('menu-button')).first().waitFor();
+      return page;
+    },
+    async screenshot(page, name) {
+      mkdirSync(ARTIFACTS_DIR, { recursive: true });
+      const path = join(ARTIFACTS_DIR, `${testFile}-${name}.png`);
+      await page.screenshot({ path, fullPage: true });
+      return path;
+    },
+  };
+  return web;
+}
