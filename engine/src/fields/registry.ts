@@ -63,7 +63,10 @@ export interface FieldType {
   label: LocaleText;
   /** JSON Schema of the settings this type adds to a field definition. */
   settings: { properties: Record<string, JsonSchema>; required?: string[] };
+  /** The form widget (rjsf `ui:widget`) the browser shows the field with. */
   widget: string;
+  /** The list cell renderer a plugin registers in the browser; absent: the built-in display. */
+  cell?: string;
   feelType(field: FieldDefinition): FeelType;
   /** Columns in the module's table; none for fields computed at read time. */
   columns(field: FieldDefinition): ColumnSpec[];

@@ -7,11 +7,11 @@ import type { ActionContext } from '../workflow/actions.ts';
 import type { Variables } from '../workflow/expression.ts';
 import type { Workspace } from '../workspace.ts';
 
-/** A field type a plugin adds: the engine's own contract, plus the list cell renderer the browser uses. */
-export interface PluginFieldType extends FieldType {
-  /** The name of the list cell renderer the browser registers for this type (default: plain text). */
-  cell?: string;
-}
+/**
+ * A field type a plugin adds: the engine's own contract (column, JSON Schema, FEEL type, `validate`
+ * on the server, the form `widget` and list `cell` the browser registers).
+ */
+export type PluginFieldType = FieldType;
 
 /** What every hook and job gets besides its own arguments. */
 export interface PluginContext {

@@ -110,6 +110,16 @@ forEachDatabase(
       });
       expect(new RegExp(String(schema.body.jsonSchema.properties.code?.pattern)).test(VALID)).toBe(true);
       expect(schema.body.uiSchema.code?.['ui:widget']).toBe('uscc');
+      const types =
+        await api().get<{ type: string; widget: string; cell: string | null; label: unknown }[]>(
+          '/api/meta/field-types',
+        );
+      expect(types.body.find((t) => t.type === 'uscc')).toMatchObject({
+        widget: 'uscc',
+        cell: 'uscc',
+        label: { en: 'Unified social credit code', 'zh-CN': '统一社会信用代码' },
+      });
+      expect(types.body.find((t) => t.type === 'text')?.cell).toBeNull();
 
       const created = await api().post<{ id: string; code: string }>('/api/modules/company/records', {
         name: 'Fuzhou Lighting',
