@@ -26,6 +26,8 @@ import { openPglite } from './storage/pglite.ts';
 import { openPostgres } from './storage/postgres.ts';
 import { migrateSystem } from './storage/system.ts';
 import { migrateWorkspace } from './storage/workspace-migrations.ts';
+import { notifyAction } from './workflow/actions/notify.ts';
+import { webhookAction } from './workflow/actions/webhook.ts';
 import { builtInActions } from './workflow/actions.ts';
 import type { WorkflowRecordAccess } from './workflow/record-binding.ts';
 import { type WorkflowOptions, WorkflowService } from './workflow/service.ts';
@@ -204,6 +206,11 @@ export class Engine {
       records: workflowRecordAccess(definitions, records),
     });
     for (const action of builtInActions(records)) workflows.registerAction(action);
+    const notifications = new NotificationService(this.db, schema, this.#clock);
+    workflows.registerAction(webhookAction());
+    workflows.registerAction(notifyAction(notifications, schema));
+    records.observe(workflows.triggers);
+    this.#unfollow.push(await workflows.follow());
     const plugins = new PluginService(this.db, schema, this.#plugins, this.#clock, this.#pluginLog);
     for (const action of plugins.actions()) {
       if (workflows.actions.has(action.type))
@@ -232,7 +239,7 @@ export class Engine {
       files,
       packages,
       workflows,
-      new NotificationService(this.db, schema, this.#clock),
+      notifications,
       plugins,
     );
     await plugins.start(workspace);

@@ -6,13 +6,9 @@ import { buildWebApps } from '../../scripts/build-web.ts';
 
 export default function setup(): void {
   const root = join(import.meta.dirname, '..', '..');
-  const deps = spawnSync(
-    process.execPath,
-    [join(root, 'scripts', 'ensure-system-deps.mjs'), '--quiet'],
-    {
-      stdio: 'inherit',
-    },
-  );
+  const deps = spawnSync(process.execPath, [join(root, 'scripts', 'ensure-system-deps.mjs'), '--quiet'], {
+    stdio: 'inherit',
+  });
   if (deps.status !== 0) throw new Error('Chromium is missing and could not be installed (see above)');
   const t0 = performance.now();
   const built = buildWebApps({ quiet: true });

@@ -2,7 +2,6 @@
 export { nextRun, startPluginJobRunner } from './jobs.ts';
 export { PLUGIN_CHANNEL, type PluginLog, PluginService } from './service.ts';
 export type {
-  ActionParameter,
   Awaitable,
   EnginePlugin,
   HookContext,

@@ -177,6 +177,12 @@ export class PluginService {
       (plugin.actions ?? []).map(
         (action): WorkflowAction => ({
           type: action.type,
+          describe: {
+            label: action.label,
+            description: action.description,
+            inputs: action.inputs,
+            outputs: action.outputs,
+          },
           run: async (context) => {
             if (!this.isEnabled(plugin.name)) {
               throw new EngineError('plugin-failed', `plugin '${plugin.name}' is not enabled`);

@@ -3,7 +3,7 @@ import type { LocaleText, ModuleDefinition } from '../definitions/types.ts';
 import type { FieldType } from '../fields/registry.ts';
 import type { PackageFiles } from '../packages/format.ts';
 import type { Actor, RecordValues, StoredRecord } from '../records/types.ts';
-import type { ActionContext } from '../workflow/actions.ts';
+import type { ActionContext, ActionParameter } from '../workflow/actions.ts';
 import type { Variables } from '../workflow/expression.ts';
 import type { Workspace } from '../workspace.ts';
 
@@ -53,16 +53,6 @@ export interface RecordHooks {
   afterUpdate?(record: StoredRecord, ctx: HookContext): Awaitable<void>;
   beforeDelete?(record: StoredRecord, ctx: HookContext): Awaitable<void>;
   afterDelete?(record: StoredRecord, ctx: HookContext): Awaitable<void>;
-}
-
-/** One input or output of an action, as the modeler shows it. */
-export interface ActionParameter {
-  name: string;
-  type: 'text' | 'number' | 'boolean' | 'object' | 'list' | 'any';
-  required?: boolean;
-  /** A task header (literal text) rather than an input mapping (FEEL). */
-  header?: boolean;
-  label: LocaleText;
 }
 
 /** A service-task action (`zeebe:taskDefinition type`), run as a job: at least once, with retries. */

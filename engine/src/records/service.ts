@@ -29,6 +29,7 @@ import { InsertBatcher } from './insert-batcher.ts';
 import { changedLinkFields, linkColumns, linksHook, writeLinks } from './links.ts';
 import { isTimestamp } from './literals.ts';
 import { type LocatedRecord, liveness, locateRecord, type RecordTables } from './locate.ts';
+import { type RecordObserver, RecordObservers } from './observers.ts';
 import { afterCursor, decodeCursor, encodeCursor, orderBy, parseSort } from './order.ts';
 import { prepareValues } from './prepare.ts';
 import { checkTargetsLive, releaseReferences, valuesAtVersion } from './recycle-bin.ts';
@@ -82,6 +83,8 @@ export class RecordService {
   readonly #dependents: DependentWrites;
   /** Plugins' record hooks (see write-hooks.ts). */
   #writeHooks: RecordWriteHooks | undefined;
+  /** Work done in the transaction of a record write (workflow triggers). */
+  readonly #observers = new RecordObservers();
 
   constructor(
     private readonly db: Db,
@@ -124,6 +127,11 @@ export class RecordService {
     return this.#writeHooks?.concerns(module) ? this.#writeHooks : undefined;
   }
 
+  /** Runs `observer` in the transaction of each record write it watches. */
+  observe(observer: RecordObserver): void {
+    this.#observers.add(observer);
+  }
+
   readonly #tableOf = (id: string) => {
     const target = this.catalog.byId(id);
     return target ? { module: target, table: this.catalog.tableSql(target) } : undefined;
@@ -152,24 +160,8 @@ export class RecordService {
     await this.#files.resolve(this.db, module, values, actor, id);
     const changes = diffValues(module, undefined, fieldValues(module, values));
     const fresh: NewRecord = { id, owner, now, actor, values, changes };
-    let stored: StoredRecord | undefined;
-    if (this.#dependents.needed(module)) {
-      const statements = statementsOf(module, this.catalog.tableSql(module), this.#logs);
-      stored = await this.#write('write', () =>
-        this.db.transaction(async (tx) => {
-          const touched = await this.#dependents.prepare(tx, module, id, undefined, values);
-          await this.#hooks.run(tx, module, [fresh], (db) =>
-            db.execute(statements.insert(1), bindRows(module, [fresh])),
-          );
-          await this.#dependents.finish(tx, module, id, undefined, values, touched);
-          return this.#dependents.rereads(module) ? this.#readRow(tx, module, id) : undefined;
-        }),
-      );
-    } else {
-      await this.#inserts.insert(module, fresh);
-    }
-    // Every stored value but the rollups is known here: no need to read the row back without them.
-    const record = stored ?? {
+    // Every stored value but the rollups is known once the hooks ran: no need to read the row back without them.
+    const written = (): StoredRecord => ({
       id,
       version: 1,
       owner,
@@ -178,7 +170,30 @@ export class RecordService {
       updated_at: now,
       updated_by: actor.userId,
       ...fieldValues(module, values),
-    };
+    });
+    const observed = await this.#observers.watched(module, 'created', actor, this.db);
+    let stored: StoredRecord | undefined;
+    if (this.#dependents.needed(module) || observed) {
+      const statements = statementsOf(module, this.catalog.tableSql(module), this.#logs);
+      stored = await this.#write('write', () =>
+        this.db.transaction(async (tx) => {
+          const touched = await this.#dependents.prepare(tx, module, id, undefined, values);
+          await this.#hooks.run(tx, module, [fresh], (db) =>
+            db.execute(statements.insert(1), bindRows(module, [fresh])),
+          );
+          await this.#dependents.finish(tx, module, id, undefined, values, touched);
+          const record = this.#dependents.rereads(module) ? await this.#readRow(tx, module, id) : written();
+          if (observed) {
+            const after = { ...record, ...this.#dependents.rowsFrom(module, values) } as StoredRecord;
+            await this.#observers.written(tx, { module, kind: 'created', id, before: null, after, actor });
+          }
+          return record;
+        }),
+      );
+    } else {
+      await this.#inserts.insert(module, fresh);
+    }
+    const record = stored ?? written();
     Object.assign(record, this.#dependents.rowsFrom(module, values));
     await hooks?.after('create', module, record as StoredRecord, actor);
     return withoutHiddenFields(record as StoredRecord, module, policy.fields(module));
@@ -351,7 +366,10 @@ export class RecordService {
       return record;
     };
     // A write with rows, rollups or links runs in a transaction holding the record's lock from the read on.
-    const dependent = this.#dependents.needed(module) || patchesLinks(module, patch);
+    const dependent =
+      this.#dependents.needed(module) ||
+      patchesLinks(module, patch) ||
+      (await this.#observers.watched(module, 'updated', actor, this.db));
     const first = dependent ? undefined : await this.#tryUpdate(this.db, ...args, false, kind);
     if (first) return written(first.record, first.from);
     // Someone wrote between our read and our write. With an expected version that is a conflict;
@@ -483,12 +501,27 @@ export class RecordService {
         : write(db),
     );
     if (rows.length === 0) return undefined;
-    if (!touched) return { record: this.#visible(module, policy, rows[0]), from };
-    await this.#dependents.finish(db, module, id, current, values, touched);
-    const record = this.#dependents.rereads(module)
-      ? await this.#readRow(db, module, id)
-      : rowToRecord(module, rows[0]);
-    Object.assign(record, this.#dependents.rowsFrom(module, values));
+    let record: StoredRecord;
+    if (touched) {
+      await this.#dependents.finish(db, module, id, current, values, touched);
+      record = this.#dependents.rereads(module)
+        ? await this.#readRow(db, module, id)
+        : rowToRecord(module, rows[0]);
+      Object.assign(record, this.#dependents.rowsFrom(module, values));
+    } else {
+      record = rowToRecord(module, rows[0]);
+    }
+    // watched updates run in a transaction (see #update), so observers join the write's
+    if (db.inTransaction) {
+      await this.#observers.written(db, {
+        module,
+        kind: 'updated',
+        id,
+        before: current,
+        after: record,
+        actor,
+      });
+    }
     return { record: withoutHiddenFields(record, module, fields), from };
   }
 
@@ -515,6 +548,14 @@ export class RecordService {
         const touched = await this.#dependents.prepare(tx, module, id, current, undefined);
         await this.#binMove(tx, module, id, actor, 'delete');
         await this.#dependents.finish(tx, module, id, current, undefined, touched);
+        await this.#observers.written(tx, {
+          module,
+          kind: 'deleted',
+          id,
+          before: current,
+          after: null,
+          actor,
+        });
         return current;
       }),
     );

@@ -1,6 +1,8 @@
+import type { LocaleText } from '../definitions/types.ts';
 import { EngineError } from '../errors.ts';
 import type { RecordService } from '../records/service.ts';
 import { SYSTEM_ACTOR } from '../records/types.ts';
+import type { Db } from '../storage/db.ts';
 import type { Variables } from './expression.ts';
 
 /** What a service task's action gets: its inputs (the task's input mappings), headers and all variables. */
@@ -18,15 +20,36 @@ export interface ActionContext {
   now: Date;
 }
 
+/** One input (a `zeebe:input` target, or with `header` a `zeebe:header` key) or output of an action. */
+export interface ActionParameter {
+  name: string;
+  type: 'text' | 'number' | 'boolean' | 'object' | 'list' | 'any';
+  required?: boolean;
+  /** A task header (literal text) rather than an input mapping (FEEL). */
+  header?: boolean;
+  label: LocaleText;
+}
+
+/** What the modeler's palette shows of an action, and what it lets admins fill in. */
+export interface ActionDescription {
+  label: LocaleText;
+  description: LocaleText;
+  inputs: ActionParameter[];
+  outputs: ActionParameter[];
+}
+
 /**
  * An action for service tasks of one `zeebe:taskDefinition type`. `inline` actions are pure and run
  * inside the command that reaches the task; `run` actions become jobs, executed at least once by the
- * job runner with retries and backoff, then an incident.
+ * job runner with retries and backoff, then an incident; `transactional` actions are jobs too, but run
+ * inside the transaction that completes the job (database work only: exactly once).
  */
 export interface WorkflowAction {
   type: string;
+  describe?: ActionDescription;
   inline?(input: Variables, headers: Record<string, string>): Variables;
   run?(context: ActionContext): Promise<Variables | undefined>;
+  transactional?(tx: Db, context: ActionContext): Promise<Variables | undefined>;
 }
 
 /** Thrown by an action to raise a BPMN error, caught by an error boundary event with that code. */
@@ -44,8 +67,9 @@ export class ActionRegistry {
   readonly #actions = new Map<string, WorkflowAction>();
 
   register(action: WorkflowAction): void {
-    if (!action.inline === !action.run)
-      throw new Error(`action '${action.type}' needs exactly one of inline and run`);
+    const ways = [action.inline, action.run, action.transactional].filter(Boolean).length;
+    if (ways !== 1)
+      throw new Error(`action '${action.type}' needs exactly one of inline, run and transactional`);
     this.#actions.set(action.type, action);
   }
 
@@ -55,6 +79,17 @@ export class ActionRegistry {
 
   has(type: string): boolean {
     return this.#actions.has(type);
+  }
+
+  /** The registered actions with their descriptions (the modeler's palette). */
+  list(): ({ type: string; kind: 'inline' | 'job' } & Partial<ActionDescription>)[] {
+    return [...this.#actions.values()]
+      .map((action) => ({
+        type: action.type,
+        kind: action.inline ? ('inline' as const) : ('job' as const),
+        ...action.describe,
+      }))
+      .sort((a, b) => a.type.localeCompare(b.type));
   }
 }
 
@@ -75,29 +110,97 @@ function object(value: unknown, name: string): Variables {
   return value as Variables;
 }
 
-/** set-variables, update-record and create-record. Record actions write as the system. */
+const recordInputs = (withId: boolean): ActionParameter[] => [
+  {
+    name: 'module',
+    type: 'text',
+    label: { en: "Module (default: the flow's record's)", 'zh-CN': '模块（默认：流程绑定记录的模块）' },
+  },
+  ...(withId
+    ? [
+        {
+          name: 'recordId',
+          type: 'text',
+          label: { en: "Record id (default: the flow's record)", 'zh-CN': '记录 id（默认：流程绑定的记录）' },
+        } as ActionParameter,
+      ]
+    : []),
+  {
+    name: 'values',
+    type: 'object',
+    required: true,
+    label: { en: 'Field values', 'zh-CN': '字段值' },
+  },
+  {
+    name: 'resultVariable',
+    type: 'text',
+    header: true,
+    label: { en: 'Result variable (default: record)', 'zh-CN': '结果变量（默认 record）' },
+  },
+];
+
+const recordOutput: ActionParameter[] = [
+  { name: 'record', type: 'object', label: { en: 'The record as stored', 'zh-CN': '保存后的记录' } },
+];
+
+/** The module of a record action: its input, its header, else the module the flow is bound to. */
+function moduleOf({ input, headers, variables }: ActionContext): string {
+  return text(input.module ?? headers.module ?? variables.module, 'module');
+}
+
+/**
+ * set-variables, update-record and create-record. Record actions write as the system, so they pass
+ * the record lock of a flow and start no record triggers (a flow cannot retrigger itself).
+ */
 export function builtInActions(records: RecordService): WorkflowAction[] {
   return [
     {
       type: 'set-variables',
+      describe: {
+        label: { en: 'Set variables', 'zh-CN': '设置变量' },
+        description: {
+          en: "The task's input mappings become process variables",
+          'zh-CN': '任务的输入映射成为流程变量',
+        },
+        inputs: [],
+        outputs: [],
+      },
       // the task's input mappings are the variables to set
       inline: (input) => input,
     },
     {
       type: 'update-record',
-      async run({ input, headers }) {
-        const module = text(input.module ?? headers.module, 'module');
-        const id = text(input.recordId, 'recordId');
-        const record = await records.update(module, id, object(input.values, 'values'), SYSTEM_ACTOR);
-        return { [headers.resultVariable ?? 'record']: record };
+      describe: {
+        label: { en: 'Update a record', 'zh-CN': '更新记录' },
+        description: {
+          en: "Changes fields of a record, by default the flow's own record",
+          'zh-CN': '修改记录的字段，默认修改流程绑定的记录',
+        },
+        inputs: recordInputs(true),
+        outputs: recordOutput,
+      },
+      async run(context) {
+        const id = text(context.input.recordId ?? context.variables.recordId, 'recordId');
+        const values = object(context.input.values, 'values');
+        const record = await records.update(moduleOf(context), id, values, SYSTEM_ACTOR);
+        return { [context.headers.resultVariable || 'record']: record };
       },
     },
     {
       type: 'create-record',
-      async run({ input, headers }) {
-        const module = text(input.module ?? headers.module, 'module');
-        const record = await records.create(module, object(input.values, 'values'), SYSTEM_ACTOR);
-        return { [headers.resultVariable ?? 'record']: record };
+      describe: {
+        label: { en: 'Create a record', 'zh-CN': '新建记录' },
+        description: {
+          en: "Creates a record, by default in the flow's module",
+          'zh-CN': '新建一条记录，默认在流程绑定的模块中',
+        },
+        inputs: recordInputs(false),
+        outputs: recordOutput,
+      },
+      async run(context) {
+        const values = object(context.input.values, 'values');
+        const record = await records.create(moduleOf(context), values, SYSTEM_ACTOR);
+        return { [context.headers.resultVariable || 'record']: record };
       },
     },
   ];

@@ -5,6 +5,7 @@ import { compileExpr, type Expr } from './expression.ts';
 import type { CompileContext, FlowNode, ProcessGraph, SequenceFlow } from './model.ts';
 import { lintProblem, type WorkflowProblem } from './problems.ts';
 import { compileRecordBinding } from './record-binding.ts';
+import { RECORD_TRIGGERS, startsByApi } from './triggers/compile.ts';
 
 export interface CompiledDefinitions {
   processes: ProcessGraph[];
@@ -94,7 +95,8 @@ function compileProcess(root: ModdleElement, version: number, context: CompileCo
   checkStructure(nodes, context);
   computeInclusiveJoins(nodes);
   const starts = [...nodes.values()].filter((node) => node.type === 'startEvent' && node.scopeId === null);
-  const noneStarts = starts.filter((node) => !node.timer && !node.message);
+  // the API and call activities start at the none start event without triggers, or the one with `api`
+  const noneStarts = starts.filter((node) => !node.timer && !node.message && startsByApi(node));
   if (starts.length === 0) {
     context.refuse(processId, 'no-start-event', {
       en: 'the process has no start event',
@@ -103,8 +105,15 @@ function compileProcess(root: ModdleElement, version: number, context: CompileCo
   }
   if (noneStarts.length > 1) {
     context.refuse(processId, 'several-none-starts', {
-      en: 'a process may have only one start event without a trigger',
-      'zh-CN': '一个流程只能有一个无触发的开始事件',
+      en: 'a process may have only one start event without a trigger (or with crm:trigger on="api")',
+      'zh-CN': '一个流程只能有一个无触发（或 crm:trigger on="api"）的开始事件',
+    });
+  }
+  const triggerStarts = starts.filter((node) => node.triggers && node.triggers.length > 0);
+  if (!record && triggerStarts.some((node) => node.triggers?.some((t) => RECORD_TRIGGERS.includes(t.on)))) {
+    context.refuse(processId, 'trigger-needs-record', {
+      en: 'record and manual triggers need the process-level crm:record module',
+      'zh-CN': '记录触发器和手动触发器需要流程级的 crm:record 模块',
     });
   }
   if (context.problems.length > before) return null;
@@ -115,6 +124,7 @@ function compileProcess(root: ModdleElement, version: number, context: CompileCo
     nodes,
     startId: noneStarts[0]?.id ?? null,
     eventStarts: starts.filter((node) => node.timer || node.message),
+    triggerStarts,
     record,
   };
 }

@@ -4,6 +4,7 @@ import type { WorkflowProblem } from './problems.ts';
 import type { RecordBinding } from './record-binding.ts';
 import type { Run, Token } from './run.ts';
 import type { TimerKind } from './timers.ts';
+import type { TriggerSpec } from './triggers/compile.ts';
 
 /** A process as the interpreter runs it: compiled once per (process id, version), then read-only. */
 export interface ProcessGraph {
@@ -15,6 +16,8 @@ export interface ProcessGraph {
   startId: string | null;
   /** Start events with a timer or a message. */
   eventStarts: FlowNode[];
+  /** Start events with `crm:trigger` settings (record events, manual actions, the API). */
+  triggerStarts: FlowNode[];
   /** `crm:record`: the module whose records this process is about (null: not about records). */
   record: RecordBinding | null;
 }
@@ -81,6 +84,8 @@ export interface FlowNode {
   job?: { type: string; retries: number; headers: Record<string, string> };
   assignment?: Assignment;
   called?: { processId: Expr; propagateAllChildVariables: boolean; propagateAllParentVariables: boolean };
+  /** A start event's `crm:trigger` settings (undefined: none). */
+  triggers?: TriggerSpec[];
   /** An embedded subprocess: its none start event. */
   startId?: string;
   attachedTo?: string;

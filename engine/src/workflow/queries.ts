@@ -12,11 +12,14 @@ import {
   TASK_COLUMNS,
   type WorkflowTables,
 } from './store.ts';
+import { upcoming } from './timers.ts';
 
 /** An instance as operators see it: where its tokens are, its variables, open incidents. */
 export interface InstanceView extends InstanceRow {
   /** Elements where tokens wait (scope tokens of subprocesses and multi-instance bodies included). */
   currentElements: string[];
+  /** The same elements with their names in the diagram (null when unnamed). */
+  position: { elementId: string; name: string | null }[];
   openIncidents: number;
 }
 
@@ -30,7 +33,17 @@ export interface InstanceDetail extends InstanceView {
     variables: Variables | null;
   }[];
   tasks: TaskRow[];
-  incidents: IncidentRow[];
+  incidents: IncidentView[];
+}
+
+/** An incident as operators see it: where it is, what failed, after how many attempts. */
+export interface IncidentView extends IncidentRow {
+  process_id: string;
+  version: number;
+  /** Attempts made by the failed job (null when no job failed: an expression, an unhandled error). */
+  attempts: number | null;
+  retries: number | null;
+  last_error: string | null;
 }
 
 export interface HistoryEvent {
@@ -46,6 +59,14 @@ export interface InstanceQuery {
   processId?: string;
   state?: InstanceState;
   businessKey?: string;
+  /** Instances about records of this module (`crm:record`). */
+  module?: string;
+  /** Instances about this record. */
+  recordId?: string;
+  /** Started at or after this instant (ISO 8601). */
+  startedFrom?: string;
+  /** Started before this instant (ISO 8601). */
+  startedTo?: string;
   limit?: number;
   /** Instances started before this one (ids are time-ordered): the next page. */
   before?: string;
@@ -68,6 +89,21 @@ export interface StuckReport {
   emptyInstances: string[];
 }
 
+/** A timer start event of a deployed process: when it fires next. */
+export interface Schedule {
+  processId: string;
+  version: number;
+  elementId: string;
+  /** The timer as evaluated: an ISO 8601 cycle, a cron expression, a date or a duration. */
+  timer: string;
+  kind: string;
+  /** How often it has fired since it was deployed. */
+  fired: number;
+  /** The next due times (the first is the planned one), read in `timeZone`. */
+  next: string[];
+  timeZone: string;
+}
+
 const STATES = new Set(['active', 'completed', 'terminated', 'cancelled']);
 
 const current = (T: WorkflowTables) => sql`
@@ -76,13 +112,32 @@ const current = (T: WorkflowTables) => sql`
 
 type ViewRow = InstanceRow & { current_elements: string[]; open_incidents: number | string };
 
-function toView(row: ViewRow): InstanceView {
+/** The name of an element of a process version (from its compiled graph). */
+export type ElementNames = (processId: string, version: number, elementId: string) => Promise<string | null>;
+
+async function toView(row: ViewRow, names: ElementNames): Promise<InstanceView> {
   const { current_elements, open_incidents, ...instance } = row;
-  return {
-    ...normalizeInstance(instance),
-    currentElements: current_elements ?? [],
-    openIncidents: Number(open_incidents),
-  };
+  const normalized = normalizeInstance(instance);
+  const currentElements = current_elements ?? [];
+  const position = await Promise.all(
+    currentElements.map(async (elementId) => ({
+      elementId,
+      name: await names(normalized.process_id, normalized.version, elementId).catch(() => null),
+    })),
+  );
+  return { ...normalized, currentElements, position, openIncidents: Number(open_incidents) };
+}
+
+function instant(value: string | undefined, pointer: string): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  const date = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(date.getTime())) {
+    throw localizedError('invalid-query', pointer, 'format', {
+      en: `${pointer.slice(1)} must be an ISO 8601 date or date-time`,
+      'zh-CN': `${pointer.slice(1)} 必须是 ISO 8601 日期或日期时间`,
+    });
+  }
+  return date.toISOString();
 }
 
 /** Read-only views of instances, tasks, history and incidents, and the stuck-work sweeper. */
@@ -90,6 +145,7 @@ export class WorkflowQueries {
   constructor(
     private readonly db: Db,
     private readonly T: WorkflowTables,
+    private readonly names: ElementNames = async () => null,
   ) {}
 
   async instances(query: InstanceQuery = {}): Promise<InstanceView[]> {
@@ -106,6 +162,12 @@ export class WorkflowQueries {
       conditions.push(sql`i.state = ${query.state}`);
     }
     if (query.businessKey) conditions.push(sql`i.business_key = ${query.businessKey}`);
+    if (query.module) conditions.push(sql`i.module = ${query.module}`);
+    if (query.recordId) conditions.push(sql`i.record_id = ${isUuid(query.recordId) ? query.recordId : null}`);
+    const from = instant(query.startedFrom, '/startedFrom');
+    if (from) conditions.push(sql`i.started_at >= ${from}`);
+    const to = instant(query.startedTo, '/startedTo');
+    if (to) conditions.push(sql`i.started_at < ${to}`);
     if (query.before) {
       if (!isUuid(query.before)) {
         throw localizedError('invalid-query', '/before', 'format', {
@@ -120,7 +182,7 @@ export class WorkflowQueries {
     const rows = await this.db.query<ViewRow>(
       sql`SELECT ${INSTANCE_COLUMNS}, ${current(T)} FROM ${T.instances} i ${where} ORDER BY i.id DESC LIMIT ${limit}`,
     );
-    return rows.map(toView);
+    return Promise.all(rows.map((row) => toView(row, this.names)));
   }
 
   async instance(id: string): Promise<InstanceDetail> {
@@ -143,7 +205,7 @@ export class WorkflowQueries {
       sql`SELECT ${TASK_COLUMNS} FROM ${T.tasks} WHERE instance_id = ${id} ORDER BY created_at, id`,
     );
     return {
-      ...toView(row),
+      ...(await toView(row, this.names)),
       tokens: tokens.map((token) => ({
         id: token.id,
         parentId: token.parent_id,
@@ -179,18 +241,47 @@ export class WorkflowQueries {
     }));
   }
 
-  async incidents(query: { instanceId?: string; open?: boolean } = {}): Promise<IncidentRow[]> {
+  /** Incidents, newest last, with the process, the element's name and the failed job's attempts and error. */
+  async incidents(
+    query: { instanceId?: string; processId?: string; open?: boolean } = {},
+  ): Promise<IncidentView[]> {
+    const T = this.T;
     const conditions: SQL[] = [];
-    if (query.instanceId) conditions.push(sql`instance_id = ${query.instanceId}`);
-    if (query.open !== false) conditions.push(sql`resolved_at IS NULL`);
+    if (query.instanceId)
+      conditions.push(sql`n.instance_id = ${isUuid(query.instanceId) ? query.instanceId : null}`);
+    if (query.processId) conditions.push(sql`i.process_id = ${query.processId}`);
+    if (query.open !== false) conditions.push(sql`n.resolved_at IS NULL`);
     const where = conditions.length > 0 ? sql`WHERE ${sql.join(conditions, sql` AND `)}` : sql``;
-    const rows = await this.db.query<IncidentRow>(
-      sql`SELECT * FROM ${this.T.incidents} ${where} ORDER BY created_at, id LIMIT 500`,
+    const rows = await this.db.query<
+      IncidentRow & {
+        process_id: string;
+        version: number;
+        attempts: number | null;
+        retries: number | null;
+        last_error: string | null;
+      }
+    >(
+      sql`SELECT n.*, i.process_id, i.version, j.attempts, j.retries, j.last_error
+        FROM ${T.incidents} n JOIN ${T.instances} i ON i.id = n.instance_id
+        LEFT JOIN ${T.jobs} j ON j.id = n.job_id
+        ${where} ORDER BY n.created_at, n.id LIMIT 500`,
     );
     return rows.map((row) => ({
-      ...row,
+      id: row.id,
+      instance_id: row.instance_id,
+      token_id: row.token_id,
+      job_id: row.job_id,
+      element_id: row.element_id,
+      kind: row.kind,
+      message: row.message,
       created_at: timestampToIso(row.created_at) as string,
       resolved_at: timestampToIso(row.resolved_at),
+      resolved_by: row.resolved_by,
+      process_id: row.process_id,
+      version: Number(row.version),
+      attempts: row.attempts === null ? null : Number(row.attempts),
+      retries: row.retries === null ? null : Number(row.retries),
+      last_error: row.last_error,
     }));
   }
 
@@ -203,6 +294,42 @@ export class WorkflowQueries {
         ORDER BY created_at, id LIMIT 500`,
     );
     return rows.map(normalizeTask);
+  }
+
+  /** The schedules (timer start events of the latest versions) with their next `count` due times. */
+  async schedules(timeZone: string, count = 5): Promise<Schedule[]> {
+    const rows = await this.db.query<{
+      process_id: string;
+      version: number;
+      element_id: string;
+      due_at: unknown;
+      payload: { timer?: string; kind?: string; fired?: number } | null;
+    }>(
+      sql`SELECT process_id, version, element_id, due_at, payload FROM ${this.T.jobs}
+        WHERE kind = 'start-timer' ORDER BY process_id, element_id`,
+    );
+    return rows.map((row) => {
+      const timer = String(row.payload?.timer ?? '');
+      const kind = String(row.payload?.kind ?? 'cycle');
+      const fired = Number(row.payload?.fired ?? 0);
+      const due = timestampToIso(row.due_at);
+      const next =
+        due === null
+          ? []
+          : kind === 'cycle'
+            ? upcoming(timer, new Date(due), timeZone, fired, count)
+            : [new Date(due)];
+      return {
+        processId: row.process_id,
+        version: Number(row.version),
+        elementId: row.element_id,
+        timer,
+        kind,
+        fired,
+        next: next.map((date) => date.toISOString()),
+        timeZone,
+      };
+    });
   }
 
   /** Work that is stuck or about to be: reported, not repaired (leases expire and are claimed again on their own). */

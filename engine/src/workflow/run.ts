@@ -73,6 +73,8 @@ export interface RunServices {
   /** Runs an action that needs no job (pure, e.g. set-variables); undefined when `type` is a job. */
   inlineAction(type: string): ((input: Variables, headers: Record<string, string>) => Variables) | undefined;
   jobRetries: number;
+  /** The workspace's time zone (IANA), in which cron schedules are read. */
+  timeZone: string;
 }
 
 /** A called process to start in the same transaction, and instances to cancel after this one. */
@@ -342,11 +344,19 @@ export class Run {
     if (parent && parent.state === 'scope' && !parent.data.mi) this.leave(parent);
   }
 
-  finishInstance(state: 'completed' | 'terminated' | 'cancelled'): void {
+  /** Ends the instance; a called instance tells its caller (with `error`, the error it ended by). */
+  finishInstance(
+    state: 'completed' | 'terminated' | 'cancelled',
+    error: { code: string; message: string } | null = null,
+  ): void {
     for (const token of this.childrenOf(null)) this.cancelToken(token);
     this.instance.state = state;
     this.instance.ended_at = this.now;
-    this.record(`instance-${state}`, null);
+    this.record(
+      `instance-${state}`,
+      null,
+      error ? { errorCode: error.code, errorMessage: error.message } : null,
+    );
     if (this.instance.parent_instance_id && this.instance.parent_token_id && state !== 'cancelled') {
       this.changes.jobInserts.push(
         this.jobRow({
@@ -354,7 +364,7 @@ export class Run {
           token_id: this.instance.parent_token_id,
           element_id: null,
           kind: 'call-done',
-          payload: { variables: this.instance.variables, childInstanceId: this.instance.id },
+          payload: { variables: this.instance.variables, childInstanceId: this.instance.id, error },
         }),
       );
     }
@@ -418,7 +428,7 @@ export class Run {
     const timer = node.timer;
     if (!timer) return;
     const value = String(timer.value.evaluate(this.variablesOf(token)) ?? '');
-    const due = timerDue(timer.kind, value, this.services.now);
+    const due = timerDue(timer.kind, value, this.services.now, this.services.timeZone);
     if (!due) throw new ExpressionError(`the timer '${value}' is not a valid ${timer.kind}`);
     this.changes.jobInserts.push(
       this.jobRow({
@@ -503,6 +513,20 @@ export class Run {
       current = current.parentId ? (this.tokens.get(current.parentId) ?? null) : null;
     }
     return false;
+  }
+
+  /**
+   * A BPMN error: caught by the nearest error boundary in this instance; else a called instance ends
+   * and hands it to its caller's call activity (caught there or further up); else an incident.
+   */
+  raiseError(token: Token, code: string, message: string, includeSelf: boolean): void {
+    if (this.throwError(token, code, message, includeSelf)) return;
+    if (this.instance.parent_instance_id && this.instance.parent_token_id) {
+      this.record('error-propagated', token.elementId, { errorCode: code, errorMessage: message });
+      this.finishInstance('terminated', { code, message });
+      return;
+    }
+    this.incident(token, 'unhandled-error', `no boundary event catches the error '${code}': ${message}`);
   }
 
   /** A boundary event fires on the activity `host` waits at. */

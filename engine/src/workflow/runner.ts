@@ -1,3 +1,4 @@
+import type { StuckReport } from './queries.ts';
 import type { WorkflowService } from './service.ts';
 
 export interface RunnerOptions {
@@ -7,6 +8,21 @@ export interface RunnerOptions {
   batch?: number;
   /** Called with an error a poll failed with (the runner goes on). */
   onError?: (error: unknown) => void;
+  /** Called with the sweeper's report when it finds stuck work (checked every `sweepIntervalMs`). */
+  onStuck?: (report: StuckReport) => void;
+  /** Time between sweeps for stuck work (default 5 min; only with `onStuck`). */
+  sweepIntervalMs?: number;
+}
+
+/** Whether a sweep found anything. */
+export function isStuck(report: StuckReport): boolean {
+  return (
+    report.orphanTokens.length +
+      report.expiredLeases.length +
+      report.overdueJobs.length +
+      report.emptyInstances.length >
+    0
+  );
 }
 
 /**
@@ -22,8 +38,19 @@ export function startWorkflowRunner(
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let wake: (() => void) | undefined;
+  const sweepEvery = options.sweepIntervalMs ?? 300_000;
+  let lastSweep = Date.now();
   const loop = (async () => {
     while (!stopped) {
+      if (options.onStuck && Date.now() - lastSweep >= sweepEvery) {
+        lastSweep = Date.now();
+        try {
+          const report = await service.sweep();
+          if (isStuck(report)) options.onStuck(report);
+        } catch (error) {
+          options.onError?.(error);
+        }
+      }
       let busy = false;
       try {
         const result = await service.runDueWork(batch);

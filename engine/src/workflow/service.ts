@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
+import { processTimeZone } from '../autonumber/backfill.ts';
 import { EngineError, localizedError, notFound } from '../errors.ts';
 import { timestampToIso } from '../fields/shared.ts';
 import type { Clock } from '../identity/clock.ts';
@@ -26,6 +27,8 @@ import {
   writeChanges,
 } from './store.ts';
 import { firstDue, nextCycleDue } from './timers.ts';
+import { announceDeploy, TriggerCatalog, WORKFLOW_CHANNEL } from './triggers/catalog.ts';
+import { RecordTriggers } from './triggers/record-triggers.ts';
 
 export type CandidateResolver = (request: CandidateRequest) => CandidateResolution;
 
@@ -42,6 +45,8 @@ export interface WorkflowOptions {
   workerId?: string;
   /** Turns a user task's assignee/candidate settings into users and groups; approvals plug in here. */
   resolveCandidates?: CandidateResolver;
+  /** The IANA time zone cron schedules are read in (default: the process's, which CRM_TIMEZONE sets). */
+  timeZone?: string;
   /** Published modules and record values, for processes about records (`crm:record`). */
   records?: WorkflowRecordAccess;
 }
@@ -67,6 +72,10 @@ export interface StartOptions {
   record?: { module: string; id: string; values?: Record<string, unknown> };
   /** Start inside the caller's transaction (a record write that triggers the flow). */
   db?: Db;
+  /** Start at this start event with a `crm:trigger` (default: the none start event, or the `api` one). */
+  startEvent?: string;
+  /** The trigger's condition failed: the instance waits at its start event with this incident. */
+  startIncident?: string;
 }
 
 interface InstanceLinks {
@@ -76,6 +85,8 @@ interface InstanceLinks {
   instanceId?: string;
   parentInstanceId?: string;
   parentTokenId?: string;
+  /** An incident the start token waits with instead of running on. */
+  startIncident?: string;
 }
 
 export interface DueWorkResult {
@@ -131,8 +142,12 @@ export class WorkflowService {
   readonly #backoff: (attempt: number) => number;
   readonly #leaseMs: number;
   readonly #workerId: string;
+  readonly timeZone: string;
   #resolveCandidates: CandidateResolver;
   readonly #records: WorkflowRecordAccess | undefined;
+  readonly #triggerCatalog: TriggerCatalog;
+  /** Record triggers (an observer of the record service) and the manual actions on records. */
+  readonly triggers: RecordTriggers;
 
   constructor(
     private readonly db: Db,
@@ -140,14 +155,43 @@ export class WorkflowService {
     options: WorkflowOptions = {},
   ) {
     this.tables = new WorkflowTables(schema);
-    this.queries = new WorkflowQueries(db, this.tables);
+    this.queries = new WorkflowQueries(db, this.tables, async (processId, version, elementId) => {
+      const graph = await this.graph(processId, version);
+      return graph.nodes.get(elementId)?.name ?? null;
+    });
     this.#clock = options.clock ?? (() => new Date());
     this.#retries = options.jobRetries ?? 3;
     this.#backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.#leaseMs = options.leaseMs ?? 300_000;
     this.#workerId = options.workerId ?? `worker-${uuidv7()}`;
     this.#resolveCandidates = options.resolveCandidates ?? defaultCandidates;
+    this.timeZone = options.timeZone ?? processTimeZone();
     this.#records = options.records;
+    this.#triggerCatalog = new TriggerCatalog((db) => this.#latestGraphs(db));
+    this.triggers = new RecordTriggers({
+      catalog: this.#triggerCatalog,
+      db,
+      start: (processId, startOptions, actor) => this.start(processId, startOptions, actor),
+      readRecord: async (module, id, actor) => {
+        if (!this.#records) throw notFound(`${module} record '${id}'`);
+        return this.#records.read(module, id, actor);
+      },
+    });
+  }
+
+  /** Drops cached triggers whenever any server deploys in this workspace; returns the unsubscribe. */
+  follow(): Promise<() => Promise<void>> {
+    return this.db.listen(WORKFLOW_CHANNEL, (schema) => {
+      if (schema === this.schema) this.#triggerCatalog.invalidate();
+    });
+  }
+
+  /** The latest version of every deployed process, compiled. */
+  async #latestGraphs(db: Db): Promise<ProcessGraph[]> {
+    const rows = await db.query<{ process_id: string; version: number }>(
+      sql`SELECT process_id, max(version) AS version FROM ${this.tables.definitions} GROUP BY process_id`,
+    );
+    return Promise.all(rows.map((row) => this.graph(row.process_id, Number(row.version), db)));
   }
 
   /** Replaces how user task candidates are resolved (approvals install theirs). */
@@ -181,7 +225,7 @@ export class WorkflowService {
     if (check.problems.length > 0) throw invalidDiagram(check.problems);
     const T = this.tables;
     const now = this.#clock().toISOString();
-    return db.transaction(async (tx) => {
+    const deployed = await db.transaction(async (tx) => {
       if (this.#records) {
         const problems = await recordBindingProblems(check.processes, this.#records, tx);
         if (problems.length > 0) throw invalidDiagram(problems);
@@ -212,8 +256,13 @@ export class WorkflowService {
         await this.#replaceEventStarts(tx, { ...process, version }, now);
         results.push({ processId: process.processId, version, name: process.name, duplicate: false });
       }
+      if (results.some((result) => !result.duplicate)) await announceDeploy(tx, this.schema);
+      this.#triggerCatalog.invalidate();
       return results;
     });
+    // again once committed: a write between the first drop and the commit may have cached the old triggers
+    this.#triggerCatalog.invalidate();
+    return deployed;
   }
 
   /** Timer and message start events follow the latest version: the previous version's are dropped. */
@@ -226,7 +275,7 @@ export class WorkflowService {
     for (const start of graph.eventStarts) {
       if (start.timer) {
         const value = String(start.timer.value.evaluate({}) ?? '');
-        const due = firstDue(start.timer.kind, value, new Date(now));
+        const due = firstDue(start.timer.kind, value, new Date(now), this.timeZone);
         if (!due) continue;
         await tx.run(
           sql`INSERT INTO ${T.jobs} (${JOB_COLUMNS}) VALUES (${uuidv7()}, NULL, NULL, ${start.id},
@@ -342,6 +391,7 @@ export class WorkflowService {
       resolveCandidates: (request) => this.#resolveCandidates(request),
       inlineAction: (type) => this.actions.get(type)?.inline,
       jobRetries: this.#retries,
+      timeZone: this.timeZone,
     };
   }
 
@@ -350,22 +400,24 @@ export class WorkflowService {
     const variables = plainVariables(options.variables);
     const version = options.version ?? (await this.latestVersion(processId, options.db));
     const graph = await this.graph(processId, version, options.db);
-    if (!graph.startId) {
+    const startId = options.startEvent ?? graph.startId;
+    if (!startId || (options.startEvent && !graph.triggerStarts.some((node) => node.id === startId))) {
       throw localizedError('invalid-input', '', 'no-none-start', {
-        en: `process '${processId}' starts only by timer or message`,
-        'zh-CN': `流程 '${processId}' 只能由定时器或消息启动`,
+        en: `process '${processId}' starts only by its timer, message or record triggers`,
+        'zh-CN': `流程 '${processId}' 只能由其定时器、消息或记录触发器启动`,
       });
     }
     const bound = options.record ? await this.#bindRecord(graph, options.record, variables, actor) : null;
     return this.#startAt(
       graph,
-      graph.startId,
+      startId,
       bound?.variables ?? variables,
       actor.userId,
       {
         businessKey: options.businessKey ?? bound?.recordId ?? null,
         module: bound?.module ?? null,
         recordId: bound?.recordId ?? null,
+        startIncident: options.startIncident,
       },
       options.db,
     );
@@ -401,6 +453,8 @@ export class WorkflowService {
     variables: Variables,
     services: RunServices,
     links: InstanceLinks,
+    /** Where called processes' versions are read: the command's transaction (PGlite has one connection). */
+    db: Db,
   ): Promise<Run[]> {
     const instance: InstanceRow = {
       id: links.instanceId ?? uuidv7(),
@@ -419,26 +473,35 @@ export class WorkflowService {
     };
     const run = new Run(graph, instance, [], services, true);
     run.record('instance-started', null, { processId: graph.processId, version: graph.version });
-    run.arrive(run.newToken(null, startId), startId);
+    const token = run.newToken(null, startId);
+    if (links.startIncident) run.incident(token, 'trigger-condition', links.startIncident);
+    else run.arrive(token, startId);
     await run.drain();
-    return [run, ...(await this.#childRuns(run, services))];
+    return [run, ...(await this.#childRuns(run, services, db))];
   }
 
-  async #childRuns(run: Run, services: RunServices): Promise<Run[]> {
+  async #childRuns(run: Run, services: RunServices, db: Db): Promise<Run[]> {
     const runs: Run[] = [];
     // a multi-instance call activity calls one process many times: look its latest version up once
     const latest = new Map<string, number>();
     for (const child of run.children.splice(0)) {
-      const version = latest.get(child.processId) ?? (await this.latestVersion(child.processId));
+      const version = latest.get(child.processId) ?? (await this.latestVersion(child.processId, db));
       latest.set(child.processId, version);
-      const graph = await this.graph(child.processId, version);
+      const graph = await this.graph(child.processId, version, db);
       if (!graph.startId) throw new Error(`process '${child.processId}' has no none start event`);
       runs.push(
-        ...(await this.#startRuns(graph, graph.startId, child.variables, services, {
-          instanceId: child.instanceId,
-          parentInstanceId: run.instance.id,
-          parentTokenId: child.parentTokenId,
-        })),
+        ...(await this.#startRuns(
+          graph,
+          graph.startId,
+          child.variables,
+          services,
+          {
+            instanceId: child.instanceId,
+            parentInstanceId: run.instance.id,
+            parentTokenId: child.parentTokenId,
+          },
+          db,
+        )),
       );
     }
     return runs;
@@ -462,7 +525,7 @@ export class WorkflowService {
       const run = new Run(graph, loaded.instance, loaded.tokens, services, false);
       const result = await work(run, tx);
       await run.drain();
-      const children = await this.#childRuns(run, services);
+      const children = await this.#childRuns(run, services, tx);
       const now = services.now.toISOString();
       await writeChanges(tx, this.tables, run.finish(), now);
       for (const child of children) await writeChanges(tx, this.tables, child.finish(), now);
@@ -608,7 +671,7 @@ export class WorkflowService {
     db: Db = this.db,
   ): Promise<InstanceRow> {
     const services = this.#services(actor);
-    const runs = await this.#startRuns(graph, startId, variables, services, links);
+    const runs = await this.#startRuns(graph, startId, variables, services, links, db);
     const now = services.now.toISOString();
     const [run, ...children] = runs as [Run, ...Run[]];
     if (children.length === 0) {
@@ -719,8 +782,16 @@ export class WorkflowService {
           if (job.kind === 'call-done') {
             run.changes.jobDeleteIds.push(job.id);
             const node = run.node(token.elementId);
+            const childInstanceId = job.payload?.childInstanceId ?? null;
+            const error = job.payload?.error as { code: string; message: string } | null | undefined;
+            if (error) {
+              // the called process ended by an error it did not catch: the call activity's boundary may
+              run.record('call-failed', node.id, { childInstanceId, errorCode: error.code });
+              run.raiseError(token, error.code, error.message, true);
+              return;
+            }
             const childVariables = (job.payload?.variables ?? {}) as Variables;
-            run.record('call-completed', node.id, { childInstanceId: job.payload?.childInstanceId ?? null });
+            run.record('call-completed', node.id, { childInstanceId });
             run.leave(token, node.called?.propagateAllChildVariables === false ? null : childVariables);
             return;
           }
@@ -749,7 +820,7 @@ export class WorkflowService {
       const fired = Number(payload.fired ?? 0) + 1;
       const next =
         node.timer?.kind === 'cycle' && !node.cancelActivity
-          ? nextCycleDue(String(payload.timer), run.services.now, fired)
+          ? nextCycleDue(String(payload.timer), run.services.now, fired, this.timeZone)
           : null;
       if (next) {
         run.changes.jobUpdates.push({
@@ -774,10 +845,15 @@ export class WorkflowService {
     const services = this.#services(null);
     await this.db.transaction(async (tx) => {
       if (!(await this.#stillMine(tx, job))) return;
-      const runs = await this.#startRuns(graph, job.element_id as string, {}, services, {});
+      const runs = await this.#startRuns(graph, job.element_id as string, {}, services, {}, tx);
       const payload = job.payload ?? {};
       const fired = Number(payload.fired ?? 0) + 1;
-      const next = payload.kind === 'cycle' ? nextCycleDue(String(payload.timer), services.now, fired) : null;
+      // which occurrence of the schedule started the instance (each starts exactly one)
+      runs[0]?.record('timer-fired', job.element_id, { dueAt: job.due_at, occurrence: fired });
+      const next =
+        payload.kind === 'cycle'
+          ? nextCycleDue(String(payload.timer), services.now, fired, this.timeZone)
+          : null;
       if (next) {
         await tx.run(
           sql`UPDATE ${this.tables.jobs} SET due_at = ${next.toISOString()}, locked_until = NULL, locked_by = NULL,
@@ -805,20 +881,26 @@ export class WorkflowService {
       );
       return true;
     }
-    let outcome: { ok: true; result: Variables | undefined } | { ok: false; error: unknown };
-    try {
-      if (!action?.run) throw new Error(`no action is registered for the task type '${type}'`);
-      outcome = { ok: true, result: await action.run(context) };
-    } catch (error) {
-      outcome = { ok: false, error };
+    // a transactional action runs under the instance lock, in the transaction that completes the job
+    let settle: (tx: Db) => Promise<ActionOutcome>;
+    if (action?.transactional) {
+      const transactional = action.transactional;
+      settle = (tx) => savepointed(tx, () => transactional(tx, context));
+    } else {
+      const outcome = await attempt(() => {
+        if (!action?.run) throw new Error(`no action is registered for the task type '${type}'`);
+        return action.run(context);
+      });
+      settle = async () => outcome;
     }
     return this.#command(job.instance_id as string, null, async (run, tx) => {
-      if (!(await this.#stillMine(tx, job))) return outcome.ok;
+      if (!(await this.#stillMine(tx, job))) return false;
       const token = job.token_id ? run.tokens.get(job.token_id) : undefined;
       if (!token) {
         run.changes.jobDeleteIds.push(job.id);
-        return outcome.ok;
+        return false;
       }
+      const outcome = await settle(tx);
       if (outcome.ok) {
         run.changes.jobDeleteIds.push(job.id);
         run.record('job-completed', token.elementId, { jobId: job.id });
@@ -829,13 +911,7 @@ export class WorkflowService {
       const message = error instanceof Error ? error.message : String(error);
       if (error instanceof BpmnError) {
         run.changes.jobDeleteIds.push(job.id);
-        if (!run.throwError(token, error.code, message, true)) {
-          run.incident(
-            token,
-            'unhandled-error',
-            `no boundary event catches the error '${error.code}': ${message}`,
-          );
-        }
+        run.raiseError(token, error.code, message, true);
         return false;
       }
       const attempts = job.attempts + 1;
@@ -887,6 +963,24 @@ export class WorkflowService {
       now: this.#clock(),
     };
   }
+}
+
+type ActionOutcome = { ok: true; result: Variables | undefined } | { ok: false; error: unknown };
+
+async function attempt(work: () => Promise<Variables | undefined>): Promise<ActionOutcome> {
+  try {
+    return { ok: true, result: await work() };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+/** Runs `work` inside `tx` so that its writes are undone when it fails, and the failure is kept. */
+async function savepointed(tx: Db, work: () => Promise<Variables | undefined>): Promise<ActionOutcome> {
+  await tx.run(sql`SAVEPOINT wf_action`);
+  const outcome = await attempt(work);
+  await tx.run(outcome.ok ? sql`RELEASE SAVEPOINT wf_action` : sql`ROLLBACK TO SAVEPOINT wf_action`);
+  return outcome;
 }
 
 function isCandidate(task: TaskRow, userId: string | null, groups: string[]): boolean {

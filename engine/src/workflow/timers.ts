@@ -1,6 +1,10 @@
+import { CronExpressionParser } from 'cron-parser';
+
 /**
  * BPMN timer definitions as Zeebe reads them: a duration (`PT15M`, `P1DT2H`), a date
- * (ISO 8601 date-time) or a cycle (`R3/PT1H`, `R/PT10M`, `R2/2025-01-01T09:00:00Z/P1D`).
+ * (ISO 8601 date-time) or a cycle: ISO 8601 repeating (`R3/PT1H`, `R/PT10M`,
+ * `R2/2025-01-01T09:00:00Z/P1D`) or a cron expression (`0 0 9 * * MON-FRI`, seconds optional,
+ * `@daily`) read in the workspace's time zone.
  */
 
 export type TimerKind = 'duration' | 'date' | 'cycle';
@@ -75,8 +79,30 @@ function isZero(duration: Duration): boolean {
   return !duration.years && !duration.months && !duration.days && !duration.ms;
 }
 
+/** The first cron occurrence strictly after `after` in `zone`; null when `value` is no cron expression. */
+export function nextCron(value: string, after: Date, zone: string): Date | null {
+  try {
+    return CronExpressionParser.parse(value.trim(), { currentDate: after, tz: zone }).next().toDate();
+  } catch {
+    return null;
+  }
+}
+
+/** A cycle's next `count` due times from its planned `due` time on (what an admin sees of a schedule). */
+export function upcoming(value: string, due: Date, zone: string, fired: number, count: number): Date[] {
+  const dates: Date[] = [];
+  let at = due;
+  for (let i = 0; i < count; i++) {
+    const next = i === 0 ? at : nextCycleDue(value, at, fired + i, zone);
+    if (!next) break;
+    dates.push(next);
+    at = next;
+  }
+  return dates;
+}
+
 /** When a timer of `kind` with the evaluated `value` falls due, seen from `now`; null if the value is invalid. */
-export function firstDue(kind: TimerKind, value: string, now: Date): Date | null {
+export function firstDue(kind: TimerKind, value: string, now: Date, zone = 'UTC'): Date | null {
   switch (kind) {
     case 'duration': {
       const duration = parseDuration(value);
@@ -86,7 +112,7 @@ export function firstDue(kind: TimerKind, value: string, now: Date): Date | null
       return parseDateTime(value);
     case 'cycle': {
       const cycle = parseCycle(value);
-      if (!cycle) return null;
+      if (!cycle) return nextCron(value, now, zone);
       return cycle.start && cycle.start.getTime() >= now.getTime()
         ? cycle.start
         : addDuration(now, cycle.interval);
@@ -94,10 +120,14 @@ export function firstDue(kind: TimerKind, value: string, now: Date): Date | null
   }
 }
 
-/** The next due time of a cycle after it fired at `firedAt` for the `fired`-th time; null when done. */
-export function nextCycleDue(value: string, firedAt: Date, fired: number): Date | null {
+/**
+ * The next due time of a cycle after it fired at `firedAt` for the `fired`-th time; null when done.
+ * A cron schedule's next occurrence is strictly after `firedAt`: occurrences missed while no server
+ * ran are not made up one by one.
+ */
+export function nextCycleDue(value: string, firedAt: Date, fired: number, zone = 'UTC'): Date | null {
   const cycle = parseCycle(value);
-  if (!cycle) return null;
+  if (!cycle) return nextCron(value, firedAt, zone);
   if (cycle.repetitions !== null && fired >= cycle.repetitions) return null;
   return addDuration(firedAt, cycle.interval);
 }
@@ -110,6 +140,6 @@ export function isValidTimer(kind: TimerKind, value: string): boolean {
     case 'date':
       return parseDateTime(value) !== null;
     case 'cycle':
-      return parseCycle(value) !== null;
+      return parseCycle(value) !== null || nextCron(value, new Date(0), 'UTC') !== null;
   }
 }

@@ -100,6 +100,12 @@ async function start(demo: boolean) {
   const app = createApp({ engine, workspace, trustedProxies });
   const stopWorkflows = startWorkflowRunner(workspace.workflows, {
     onError: (error) => console.error('workflow runner:', error),
+    onStuck: (report) =>
+      console.warn(
+        `workflow sweeper: ${report.orphanTokens.length} tokens waiting on nothing, ` +
+          `${report.expiredLeases.length} expired job leases, ${report.overdueJobs.length} overdue jobs, ` +
+          `${report.emptyInstances.length} instances without tokens (GET /api/workflows/stuck)`,
+      ),
   });
   const stopPluginJobs = startPluginJobRunner(workspace.plugins);
   const server = await serve(app, port, process.env.HOST || '0.0.0.0');

@@ -18,6 +18,7 @@ import { orgRoutes } from './org.ts';
 import { PACKAGE_BODY_LIMIT, packageRoutes } from './packages.ts';
 import { pluginAdminRoutes, pluginRoutes } from './plugins.ts';
 import { HttpProblem, problemResponse } from './problem.ts';
+import { recordActionRoutes } from './record-actions.ts';
 import { recordRoutes } from './records.ts';
 import { recycleBinRoutes } from './recycle-bin.ts';
 import { roleRoutes } from './roles.ts';
@@ -94,6 +95,7 @@ export function createApp(options: AppOptions): Hono<ApiEnv> {
   app.route('/api/modules', exportRoutes(workspace)); // before the records: 'export' is no record id
   app.route('/api/modules', shareRoutes(workspace));
   app.route('/api/modules', recycleBinRoutes(workspace));
+  app.route('/api/modules', recordActionRoutes(workspace));
   app.route('/api/modules', recordRoutes(workspace));
   const files = fileRoutes(workspace);
   app.route('/api/modules', files.uploads);

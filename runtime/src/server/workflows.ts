@@ -23,6 +23,20 @@ function optionalText(value: unknown, pointer: string): string | null {
   return value;
 }
 
+/** `record` of a start: `{ module, id }` of the record the instance is about. */
+function recordOf(value: unknown): { module: string; id: string } | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isPlainObject(value))
+    throw httpProblem('invalid-request', '/record', 'type', 'must be { module, id }');
+  if (typeof value.module !== 'string' || value.module === '') {
+    throw httpProblem('invalid-request', '/record/module', 'required', 'must be a module name');
+  }
+  if (typeof value.id !== 'string' || value.id === '') {
+    throw httpProblem('invalid-request', '/record/id', 'required', 'must be a record id');
+  }
+  return { module: value.module, id: value.id };
+}
+
 /**
  * `/api/workflows`: deploy BPMN, start instances, operate them (admins); `/tasks`: everyone's own
  * open user tasks and their completion.
@@ -58,6 +72,8 @@ export function workflowRoutes(workspace: Workspace): Hono<ApiEnv> {
   app.use('/incidents', adminOnly);
   app.use('/messages', adminOnly);
   app.use('/stuck', adminOnly);
+  app.use('/actions', adminOnly);
+  app.use('/schedules', adminOnly);
 
   app.post('/definitions', async (c) => c.json(await wf.deploy(await readXmlBody(c), c.var.actor), 201));
   app.get('/definitions', async (c) => c.json(await wf.definitions()));
@@ -77,6 +93,7 @@ export function workflowRoutes(workspace: Workspace): Hono<ApiEnv> {
         variables: body.variables,
         businessKey: optionalText(body.businessKey, '/businessKey'),
         version: version as number | undefined,
+        record: recordOf(body.record),
       },
       c.var.actor,
     );
@@ -90,6 +107,10 @@ export function workflowRoutes(workspace: Workspace): Hono<ApiEnv> {
         processId: query.processId,
         state: query.state as InstanceState | undefined,
         businessKey: query.businessKey,
+        module: query.module,
+        recordId: query.recordId,
+        startedFrom: query.startedFrom,
+        startedTo: query.startedTo,
         limit: integerParam(query.limit, 'limit', 1, MAX_INSTANCE_PAGE),
         before: query.before,
       }),
@@ -100,7 +121,13 @@ export function workflowRoutes(workspace: Workspace): Hono<ApiEnv> {
   app.post('/instances/:id/cancel', async (c) => c.json(await wf.cancel(c.req.param('id'), c.var.actor)));
 
   app.get('/incidents', async (c) =>
-    c.json(await wf.queries.incidents({ open: c.req.query('all') !== 'true' })),
+    c.json(
+      await wf.queries.incidents({
+        open: c.req.query('all') !== 'true',
+        processId: c.req.query('processId'),
+        instanceId: c.req.query('instanceId'),
+      }),
+    ),
   );
   app.post('/incidents/:id/retry', async (c) => {
     await wf.retryIncident(c.req.param('id'), c.var.actor);
@@ -132,5 +159,9 @@ export function workflowRoutes(workspace: Workspace): Hono<ApiEnv> {
   });
 
   app.get('/stuck', async (c) => c.json(await wf.sweep()));
+  app.get('/actions', (c) => c.json(wf.actions.list()));
+  app.get('/schedules', async (c) =>
+    c.json(await wf.queries.schedules(wf.timeZone, integerParam(c.req.query('next'), 'next', 1, 50) ?? 5)),
+  );
   return app;
 }

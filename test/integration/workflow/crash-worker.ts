@@ -1,24 +1,40 @@
 // A server's workflow work in a child process, for the crash test: it starts instances of a flow with a
-// service task and a timer until there are CRASH_TOTAL, and runs due work, until it is killed.
+// webhook (to the test's HTTP server) and a timer until there are CRASH_TOTAL, keeps a per-second cron
+// schedule, and runs due work, until it is killed.
 import { Engine, openPostgres, SYSTEM_ACTOR } from '@crm/engine';
 import postgres from 'postgres';
 
-export const CRASH_XML = `<?xml version="1.0" encoding="UTF-8"?>
+const definitions = (id: string, body: string) => `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
-  xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="crash_defs" targetNamespace="http://crm.test">
-  <bpmn:process id="crash" isExecutable="true">
-    <bpmn:startEvent id="s"/>
+  xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="${id}_defs" targetNamespace="http://crm.test">
+  <bpmn:process id="${id}" isExecutable="true">${body}</bpmn:process>
+</bpmn:definitions>`;
+
+export const CRASH_XML = definitions(
+  'crash',
+  `<bpmn:startEvent id="s"/>
     <bpmn:sequenceFlow id="a" sourceRef="s" targetRef="charge"/>
-    <bpmn:serviceTask id="charge"><bpmn:extensionElements><zeebe:taskDefinition type="crash-charge" retries="5"/></bpmn:extensionElements></bpmn:serviceTask>
+    <bpmn:serviceTask id="charge"><bpmn:extensionElements>
+      <zeebe:taskDefinition type="webhook" retries="5"/>
+      <zeebe:ioMapping><zeebe:input source="=url" target="url"/><zeebe:input source="={ order: orderNo }" target="body"/></zeebe:ioMapping>
+    </bpmn:extensionElements></bpmn:serviceTask>
     <bpmn:sequenceFlow id="b" sourceRef="charge" targetRef="pause"/>
     <bpmn:intermediateCatchEvent id="pause"><bpmn:timerEventDefinition><bpmn:timeDuration>PT0S</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
     <bpmn:sequenceFlow id="c" sourceRef="pause" targetRef="after"/>
-    <bpmn:userTask id="after"/>
-  </bpmn:process>
-</bpmn:definitions>`;
+    <bpmn:userTask id="after"/>`,
+);
+
+/** Every second (cron with seconds): a deploy of the same XML on restart keeps the schedule as it is. */
+export const TICK_XML = definitions(
+  'tick',
+  `<bpmn:startEvent id="s"><bpmn:timerEventDefinition><bpmn:timeCycle>* * * * * *</bpmn:timeCycle></bpmn:timerEventDefinition></bpmn:startEvent>
+    <bpmn:sequenceFlow id="a" sourceRef="s" targetRef="e"/>
+    <bpmn:endEvent id="e"/>`,
+);
 
 async function main() {
   const url = process.env.CRASH_DATABASE_URL as string;
+  const webhook = process.env.CRASH_WEBHOOK_URL as string;
   const total = Number(process.env.CRASH_TOTAL);
   const engine = await Engine.open({
     db: await openPostgres(url, { max: 4 }),
@@ -26,21 +42,19 @@ async function main() {
   });
   const workspace = await engine.workspace('default');
   const sql = postgres(url, { max: 1, onnotice: () => {} });
-  workspace.workflows.registerAction({
-    type: 'crash-charge',
-    async run({ idempotencyKey, attempt }) {
-      // the external call: recorded with its idempotency key, then a little work before the result counts
-      await sql`INSERT INTO public.crash_calls (key, attempt, pid) VALUES (${idempotencyKey}, ${attempt}, ${process.pid})`;
-      await sql`SELECT pg_sleep(0.005)`;
-      return { charged: true };
-    },
-  });
   await workspace.workflows.deploy(CRASH_XML, SYSTEM_ACTOR);
+  await workspace.workflows.deploy(TICK_XML, SYSTEM_ACTOR);
   for (;;) {
-    const [row] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM ws_default._wf_instances`;
+    const [row] = await sql<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM ws_default._wf_instances WHERE process_id = 'crash'`;
     const started = row?.n ?? 0;
-    if (started < total)
-      await workspace.workflows.start('crash', { businessKey: `k-${started}` }, SYSTEM_ACTOR);
+    if (started < total) {
+      await workspace.workflows.start(
+        'crash',
+        { businessKey: `k-${started}`, variables: { url: webhook, orderNo: `k-${started}` } },
+        SYSTEM_ACTOR,
+      );
+    }
     const result = await workspace.workflows.runDueWork(3);
     if (started >= total && result.handled + result.failed === 0) await new Promise((r) => setTimeout(r, 50));
   }

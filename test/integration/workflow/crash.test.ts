@@ -1,7 +1,10 @@
-// A server killed (SIGKILL) in the middle of flows with service tasks and timers, then started again:
-// every instance continues, no task is lost or duplicated, no timer fires twice, and each service job ran
-// at least once, every run of it with the same idempotency key.
+// A server killed (SIGKILL) in the middle of flows with webhooks and timers, then started again: every
+// instance continues, no task is lost or duplicated, no timer fires twice (a per-second cron schedule
+// included), and each webhook is called at least once, every call of it with the same idempotency key.
+// The kill lands while a webhook call is in flight: the test's HTTP server holds that request open.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Engine, openPostgres } from '@crm/engine';
 import postgres from 'postgres';
@@ -14,7 +17,14 @@ const WORKER = fileURLToPath(new URL('./crash-worker.ts', import.meta.url));
 describe('workflow crash recovery [postgres]', () => {
   let database: TestDatabase;
   let sql: postgres.Sql;
+  let server: Server;
+  let webhookUrl = '';
   const children: ChildProcess[] = [];
+  /** Webhook calls as the server received them. */
+  const calls: { key: string; order: string }[] = [];
+  /** Once armed, the next call is never answered: the worker is killed while it waits. */
+  let armed = false;
+  let held: string | null = null;
 
   beforeAll(async () => {
     database = await createTestDatabase('wf_crash');
@@ -22,26 +32,54 @@ describe('workflow crash recovery [postgres]', () => {
     await engine.workspace('default');
     await engine.close();
     sql = postgres(database.url, { max: 1, onnotice: () => {} });
-    await sql`CREATE TABLE public.crash_calls (key uuid NOT NULL, attempt integer NOT NULL, pid integer NOT NULL)`;
+    server = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk) => {
+        body += chunk;
+      });
+      request.on('end', () => {
+        const key = String(request.headers['idempotency-key']);
+        calls.push({ key, order: JSON.parse(body).order });
+        if (armed && held === null) {
+          held = key;
+          return;
+        }
+        response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    webhookUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/charge`;
   });
 
   afterAll(async () => {
     for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+    server?.closeAllConnections();
+    await new Promise((resolve) => server?.close(resolve));
     await sql?.end();
     await database?.drop();
   });
 
   const startWorker = () => {
     const child = spawn(process.execPath, ['--import', 'tsx', WORKER], {
-      env: { ...process.env, CRASH_DATABASE_URL: database.url, CRASH_TOTAL: String(TOTAL) },
+      env: {
+        ...process.env,
+        CRASH_DATABASE_URL: database.url,
+        CRASH_TOTAL: String(TOTAL),
+        CRASH_WEBHOOK_URL: webhookUrl,
+      },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     children.push(child);
     return child;
   };
 
-  /** Polls `check` until it holds (the worker runs on real time); fails after `tries`. */
-  const until = async (check: () => Promise<boolean>, tries = 1200) => {
+  const kill = async (child: ChildProcess) => {
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+  };
+
+  /** Polls `check` until it holds (the workers run on real time); fails after `tries`. */
+  const until = async (check: () => boolean | Promise<boolean>, tries = 1200) => {
     for (let i = 0; i < tries; i++) {
       if (await check()) return;
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -50,25 +88,30 @@ describe('workflow crash recovery [postgres]', () => {
   };
 
   const count = async (query: postgres.PendingQuery<{ n: number }[]>) => (await query)[0]?.n ?? 0;
+  const ticks = () =>
+    count(sql`SELECT count(*)::int AS n FROM ws_default._wf_instances WHERE process_id = 'tick'`);
 
   it('continues every instance after a SIGKILL, losing and duplicating nothing', async () => {
     const first = startWorker();
-    await until(
-      async () => (await count(sql`SELECT count(*)::int AS n FROM public.crash_calls`)) >= TOTAL / 3,
-    );
-    first.kill('SIGKILL');
-    await new Promise((resolve) => first.once('exit', resolve));
+    await until(async () => calls.length >= TOTAL / 3 && (await ticks()) >= 1);
+    armed = true;
+    await until(() => held !== null);
+    await kill(first);
+    const ticksBefore = await ticks();
     const second = startWorker();
     await until(
       async () =>
-        (await count(sql`SELECT count(*)::int AS n FROM ws_default._wf_tasks WHERE state = 'open'`)) >=
-          TOTAL && (await count(sql`SELECT count(*)::int AS n FROM ws_default._wf_jobs`)) === 0,
+        (await count(
+          sql`SELECT count(*)::int AS n FROM ws_default._wf_tasks WHERE state = 'open' AND process_id = 'crash'`,
+        )) >= TOTAL &&
+        (await count(sql`SELECT count(*)::int AS n FROM ws_default._wf_jobs WHERE kind <> 'start-timer'`)) ===
+          0 &&
+        (await ticks()) >= ticksBefore + 2,
     );
-    second.kill('SIGKILL');
-    await new Promise((resolve) => second.once('exit', resolve));
+    await kill(second);
 
     const instances = await sql<{ business_key: string; state: string }[]>`
-      SELECT business_key, state FROM ws_default._wf_instances ORDER BY business_key`;
+      SELECT business_key, state FROM ws_default._wf_instances WHERE process_id = 'crash' ORDER BY business_key`;
     expect(instances).toHaveLength(TOTAL);
     expect(new Set(instances.map((i) => i.business_key)).size).toBe(TOTAL);
     expect(instances.every((i) => i.state === 'active')).toBe(true);
@@ -82,20 +125,35 @@ describe('workflow crash recovery [postgres]', () => {
     expect(tokens).toEqual([{ element_id: 'after', n: TOTAL }]);
     // each timer fired once, each job completed once
     const fired = await sql<{ event: string; per: number; n: number }[]>`
-      SELECT event, per, count(*)::int AS n FROM (SELECT instance_id, event, count(*)::int AS per
-        FROM ws_default._wf_history WHERE event IN ('timer-fired', 'job-completed') GROUP BY instance_id, event) x
+      SELECT event, per, count(*)::int AS n FROM (SELECT h.instance_id, h.event, count(*)::int AS per
+        FROM ws_default._wf_history h JOIN ws_default._wf_instances i ON i.id = h.instance_id
+        WHERE i.process_id = 'crash' AND h.event IN ('timer-fired', 'job-completed') GROUP BY h.instance_id, h.event) x
       GROUP BY event, per ORDER BY event`;
     expect(fired).toEqual([
       { event: 'job-completed', per: 1, n: TOTAL },
       { event: 'timer-fired', per: 1, n: TOTAL },
     ]);
-    // the external call: at least once per job, always with that job's key
-    const keys = await count(sql`SELECT count(DISTINCT key)::int AS n FROM public.crash_calls`);
-    expect(keys).toBe(TOTAL);
-    const jobsCompleted = await sql<{ key: string }[]>`
+    // the cron schedule: every instance started by its own occurrence, none twice, across the kill
+    const occurrences = await sql<{ due: string; n: number }[]>`
+      SELECT h.data->>'dueAt' AS due, count(*)::int AS n FROM ws_default._wf_history h
+      JOIN ws_default._wf_instances i ON i.id = h.instance_id
+      WHERE i.process_id = 'tick' AND h.event = 'timer-fired' GROUP BY 1`;
+    expect(occurrences.length).toBe(await ticks());
+    expect(occurrences.every((o) => o.n === 1)).toBe(true);
+    expect(
+      await count(sql`SELECT count(*)::int AS n FROM ws_default._wf_jobs WHERE kind = 'start-timer'`),
+    ).toBe(1);
+    // the webhook: at least once per job, each with that job's key and its own body; the call cut by
+    // the kill was made again with the same key
+    const completed = await sql<{ key: string }[]>`
       SELECT data->>'jobId' AS key FROM ws_default._wf_history WHERE event = 'job-completed'`;
-    const called = await sql<{ key: string }[]>`SELECT DISTINCT key::text AS key FROM public.crash_calls`;
-    expect(new Set(called.map((c) => c.key))).toEqual(new Set(jobsCompleted.map((j) => j.key)));
+    expect(new Set(calls.map((c) => c.key))).toEqual(new Set(completed.map((j) => j.key)));
+    expect(calls.filter((c) => c.key === held).length).toBeGreaterThanOrEqual(2);
+    const ordersByKey = new Map<string, Set<string>>();
+    for (const call of calls)
+      ordersByKey.set(call.key, (ordersByKey.get(call.key) ?? new Set()).add(call.order));
+    expect([...ordersByKey.values()].every((orders) => orders.size === 1)).toBe(true);
+    expect(new Set(calls.map((c) => c.order)).size).toBe(TOTAL);
     expect(await count(sql`SELECT count(*)::int AS n FROM ws_default._wf_incidents`)).toBe(0);
   });
 });

@@ -1,6 +1,6 @@
 // Processes about records (crm:record): deploy-time checks against the published module, and starting
 // an instance for a record (access, start variables, the instance's module and record).
-import { SYSTEM_ACTOR, type StoredRecord, type Workspace } from '@crm/engine';
+import { type StoredRecord, SYSTEM_ACTOR, type Workspace } from '@crm/engine';
 import { beforeAll, expect, it } from 'vitest';
 import { actorOf, role } from '../../support/access-fixtures.ts';
 import { bpmn, flows, userTask } from '../../support/bpmn.ts';
@@ -77,12 +77,18 @@ forEachDatabase('workflow record binding', (handle) => {
     expect(notSelect.problems).toEqual([expect.objectContaining({ code: 'status-field-not-select' })]);
     const missing = await engineError(
       workspace.workflows.deploy(
-        approvalFlow('wfb_missing', `<crm:record module="wfb_quote" statusField="status" pending="waiting"/>`),
+        approvalFlow(
+          'wfb_missing',
+          `<crm:record module="wfb_quote" statusField="status" pending="waiting"/>`,
+        ),
         SYSTEM_ACTOR,
       ),
     );
     expect(missing.problems).toEqual([
-      expect.objectContaining({ code: 'status-value-unknown', message: expect.stringContaining("'waiting'") }),
+      expect.objectContaining({
+        code: 'status-value-unknown',
+        message: expect.stringContaining("'waiting'"),
+      }),
     ]);
     const noModule = await engineError(
       workspace.workflows.deploy(approvalFlow('wfb_empty', '<crm:record lock="true"/>'), SYSTEM_ACTOR),
@@ -99,7 +105,10 @@ forEachDatabase('workflow record binding', (handle) => {
     const instance = await wf.start(
       'wfb_discount',
       // a caller's variables cannot pose as the record or the submitter
-      { record: { module: 'wfb_quote', id: quote.id }, variables: { submitter: 'someone', reason: 'big deal' } },
+      {
+        record: { module: 'wfb_quote', id: quote.id },
+        variables: { submitter: 'someone', reason: 'big deal' },
+      },
       actorOf(rep),
     );
     expect(instance).toMatchObject({

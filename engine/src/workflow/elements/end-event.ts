@@ -19,9 +19,7 @@ export const endEvent: ElementKind = {
   enter(run, token, node) {
     run.record('element-completed', node.id);
     if (node.errorCode) {
-      if (!run.throwError(token, node.errorCode, `error ${node.errorCode}`, false)) {
-        run.incident(token, 'unhandled-error', `no boundary event catches the error '${node.errorCode}'`);
-      }
+      run.raiseError(token, node.errorCode, `error ${node.errorCode}`, false);
       return;
     }
     if (node.terminate) {

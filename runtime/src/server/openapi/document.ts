@@ -15,6 +15,7 @@ import { moduleSchemaName } from './names.ts';
 import { notificationPaths, notificationSchemas, notificationTag } from './notifications.ts';
 import { packagePaths, packageSchemas, packagesTag } from './packages.ts';
 import { pluginPaths, pluginSchemas, pluginsTag } from './plugins.ts';
+import { workflowTriggerPaths, workflowTriggerSchemas } from './workflow-triggers.ts';
 import { workflowPaths, workflowSchemas, workflowTag } from './workflows.ts';
 
 export interface DocumentSource {
@@ -38,6 +39,7 @@ export function buildOpenApiDocument(source: DocumentSource): JsonSchema {
     ...fileSchemas,
     ...packageSchemas,
     ...workflowSchemas,
+    ...workflowTriggerSchemas,
     ...notificationSchemas,
     ...pluginSchemas,
   };
@@ -48,6 +50,7 @@ export function buildOpenApiDocument(source: DocumentSource): JsonSchema {
     ...filePaths,
     ...packagePaths,
     ...workflowPaths,
+    ...workflowTriggerPaths,
     ...notificationPaths,
     ...pluginPaths,
   };
