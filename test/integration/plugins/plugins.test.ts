@@ -2,7 +2,7 @@
 // in order that change and refuse writes, a failing plugin contained, routes, lifecycle and jobs.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SYSTEM_ACTOR } from '@crm/engine';
+import { Engine, SYSTEM_ACTOR } from '@crm/engine';
 import uscc from '@crm/plugin-uscc';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { apiClient } from '../../support/api.ts';
@@ -316,6 +316,17 @@ forEachDatabase(
         ),
         SYSTEM_ACTOR,
       );
+      // the modeler's palette shows the plugin's action with its inputs and outputs
+      const palette =
+        await api().get<{ type: string; label: unknown; inputs: { name: string }[] }[]>(
+          '/api/workflows/actions',
+        );
+      expect(palette.body.find((a) => a.type === 'chat-notify')).toMatchObject({
+        kind: 'job',
+        label: { en: 'Notify a chat group', 'zh-CN': '发送群机器人消息' },
+        inputs: [{ name: 'text' }, { name: 'webhook' }, { name: 'flavor' }, { name: 'secret' }],
+        outputs: [{ name: 'chatStatus' }],
+      });
       const instance = await wf.start('welcome', { variables: { name: '厦门港务' } }, SYSTEM_ACTOR);
       await wf.runDueWork();
       expect(robot.posts).toHaveLength(1);
@@ -388,6 +399,42 @@ forEachDatabase(
           `SELECT to_regclass('${schema}.audit_entries') IS NOT NULL AS present`,
         ),
       ).toEqual([{ present: true }]);
+    });
+
+    it('upgrades a plugin on a second server: new migrations only, state kept and followed across servers', async () => {
+      const { engine, workspace } = handle();
+      await api().post('/api/admin/plugins/stamp/disable');
+      const auditV2 = {
+        ...auditPlugin,
+        version: '1.1.0',
+        migrations: [
+          ...auditPlugin.migrations,
+          { id: '002-kind', statements: ['ALTER TABLE {{schema}}.audit_entries ADD COLUMN kind text'] },
+        ],
+      };
+      // another server of the same database, running the new version
+      const other = await Engine.open({
+        db: engine.db,
+        plugins: [uscc, auditV2, stampPlugin, suppliersPlugin],
+      });
+      const otherWorkspace = await other.workspace('default');
+      expect(
+        await rawRows(
+          engine,
+          `SELECT id, plugin_version FROM ${workspace.schema}._plugin_migrations WHERE plugin = 'audit' ORDER BY id`,
+        ),
+      ).toEqual([
+        { id: '001-entries', plugin_version: '1.0.0' },
+        { id: '002-kind', plugin_version: '1.1.0' },
+      ]);
+      expect(otherWorkspace.plugins.status('audit')).toMatchObject({
+        installedVersion: '1.1.0',
+        state: 'enabled',
+      });
+      expect(otherWorkspace.plugins.status('stamp').state).toBe('disabled');
+      // enabling on the first server reaches the second through NOTIFY
+      await api().post('/api/admin/plugins/stamp/enable');
+      await expect.poll(() => otherWorkspace.plugins.isEnabled('stamp')).toBe(true);
     });
   },
   {
