@@ -32,7 +32,7 @@ export { SUPPORTED_LOCALES } from './definitions/types.ts';
 export { EngineError, type EngineErrorKind, type Problem, pointerOf } from './errors.ts';
 export * from './expressions/index.ts';
 export { type FileReference, type FileSettings, fileSettings } from './fields/file.ts';
-export type { ColumnSpec, FieldType, FilterFamily, JsonSchema } from './fields/index.ts';
+export type { ColumnSpec, FieldType, FilterFamily, JsonSchema, ValueProblem } from './fields/index.ts';
 export { builtInFieldTypes, createFieldTypeRegistry, FieldTypeRegistry } from './fields/index.ts';
 export type { RelatedListInfo } from './records/related.ts';
 export type { HistoryEntry, RowChanges } from './records/types.ts';

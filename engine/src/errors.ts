@@ -23,7 +23,9 @@ export type EngineErrorKind =
   /** An upload whose content is not of a type allowed, or not what its name says. */
   | 'invalid-file'
   /** A record a workflow holds (in approval): users may not change or delete it until the flow ends. */
-  | 'locked';
+  | 'locked'
+  /** A plugin's code threw (not a deliberate refusal); the write it took part in did not happen. */
+  | 'plugin-failed';
 
 /** Errors the engine raises for callers (HTTP maps `kind` to a status). Anything else is a bug. */
 export class EngineError extends Error {

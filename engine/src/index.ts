@@ -55,6 +55,7 @@ export type {
   NotificationText,
 } from './notifications/service.ts';
 export type { PackageChange } from './packages/changes.ts';
+export { readPackageFolder } from './packages/folder.ts';
 export {
   MANIFEST_FILE,
   PACKAGE_FORMAT,
@@ -65,6 +66,7 @@ export {
 export { type ExportOptions, PackageService } from './packages/service.ts';
 export type { PackageImportResult, PackageItemPreview, PackagePreview } from './packages/types.ts';
 export { type BulkFailure, MAX_BULK } from './records/bulk.ts';
+export * from './plugins/index.ts';
 export { type Filter, OPERATORS } from './records/filter.ts';
 export type { LinkList } from './records/links.ts';
 export {
@@ -74,7 +76,15 @@ export {
   RecordService,
   type WriteOptions,
 } from './records/service.ts';
-export type { Actor, ActorVia, HistoryEntry, Page, RowChanges, StoredRecord } from './records/types.ts';
+export type {
+  Actor,
+  ActorVia,
+  HistoryEntry,
+  Page,
+  RecordValues,
+  RowChanges,
+  StoredRecord,
+} from './records/types.ts';
 export { SYSTEM_ACTOR } from './records/types.ts';
 export { FEW_MATCHES, MAX_SEARCH_LENGTH } from './search/query.ts';
 export { SEARCH_COLUMN } from './search/spec.ts';

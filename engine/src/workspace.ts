@@ -15,6 +15,8 @@ import { Identity, type IdentityOptions } from './identity/identity.ts';
 import { identityTables } from './identity/tables.ts';
 import { NotificationService } from './notifications/service.ts';
 import { PackageService } from './packages/service.ts';
+import { type PluginLog, PluginService } from './plugins/service.ts';
+import type { EnginePlugin } from './plugins/types.ts';
 import { RecordService } from './records/service.ts';
 import { SYSTEM_ACTOR } from './records/types.ts';
 import { ensureSearchColumns } from './search/ensure.ts';
@@ -62,6 +64,8 @@ export class Workspace {
   readonly notifications: NotificationService;
   /** Each user's saved list views. */
   readonly views: SavedViewStore;
+  /** The configured plugins: their state, lifecycle and guarded calls. */
+  readonly plugins: PluginService;
 
   constructor(
     readonly id: string,
@@ -77,7 +81,9 @@ export class Workspace {
     notifications: NotificationService,
     views: SavedViewStore,
     approvals: ApprovalService,
+    plugins: PluginService,
   ) {
+    this.plugins = plugins;
     this.workflows = workflows;
     this.notifications = notifications;
     this.views = views;
@@ -102,6 +108,10 @@ export interface EngineOptions {
   clock?: Clock;
   /** Where attachment bytes are kept (a folder, or the database) and the cap on any one file. */
   files?: FileOptions;
+  /** Plugins, in the order their hooks run; their field types join the registry. */
+  plugins?: EnginePlugin[];
+  /** Where plugin failures are logged (default: stderr). */
+  pluginLog?: PluginLog;
 }
 
 /** The metadata engine over one database; hands out workspaces. */
@@ -116,6 +126,8 @@ export class Engine {
   readonly #workflowOptions: WorkflowOptions;
   readonly #clock: Clock;
   readonly #files: FileOptions;
+  readonly #plugins: EnginePlugin[] = [];
+  #pluginLog: PluginLog = (line) => console.error(line);
 
   private constructor(
     readonly db: Db,
@@ -135,14 +147,26 @@ export class Engine {
 
   static async open(options: EngineOptions): Promise<Engine> {
     await migrateSystem(options.db);
-    return new Engine(
+    const registry = options.registry ?? createFieldTypeRegistry();
+    for (const plugin of options.plugins ?? []) {
+      for (const type of plugin.fieldTypes ?? []) {
+        if (registry.get(type.type)) {
+          throw new Error(`plugin '${plugin.name}': the field type '${type.type}' is already registered`);
+        }
+        registry.register(type);
+      }
+    }
+    const engine = new Engine(
       options.db,
-      options.registry ?? createFieldTypeRegistry(),
+      registry,
       options.identity,
       options.clock,
       options.files,
       options.workflow,
     );
+    engine.#plugins.push(...(options.plugins ?? []));
+    if (options.pluginLog) engine.#pluginLog = options.pluginLog;
+    return engine;
   }
 
   /** The workspace with this id, created on first use. */
@@ -207,6 +231,13 @@ export class Engine {
     workflows.registerAction(notifyAction(notifications, schema));
     records.observe(workflows.triggers);
     this.#unfollow.push(await workflows.follow());
+    const plugins = new PluginService(this.db, schema, this.#plugins, this.#clock, this.#pluginLog);
+    for (const action of plugins.actions()) {
+      if (workflows.actions.has(action.type))
+        throw new Error(`action '${action.type}' is already registered`);
+      workflows.registerAction(action);
+    }
+    records.useWriteHooks(plugins.writeHooks);
     const packages = new PackageService(
       this.db,
       id,
@@ -217,7 +248,7 @@ export class Engine {
       this.#checker,
       workflows,
     );
-    return new Workspace(
+    const workspace = new Workspace(
       id,
       schema,
       catalog,
@@ -231,7 +262,11 @@ export class Engine {
       notifications,
       new SavedViewStore(this.db, catalog, records),
       approvals,
+      plugins,
     );
+    await plugins.start(workspace);
+    this.#unfollow.push(await plugins.follow());
+    return workspace;
   }
 
   async close(): Promise<void> {

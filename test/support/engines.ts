@@ -2,6 +2,7 @@
 import {
   type Clock,
   Engine,
+  type EnginePlugin,
   type FileOptions,
   type IdentityOptions,
   openPglite,
@@ -34,6 +35,9 @@ export interface TestEngineOptions {
   clock?: Clock;
   /** Where attachments are kept (a folder; the database by default). */
   files?: FileOptions;
+  /** Plugins to load, and where their failures are logged. */
+  plugins?: EnginePlugin[];
+  pluginLog?: (line: string) => void;
 }
 
 /** A fresh engine (own database) on `kind`; close it with `handle.engine.close()` and `drop()`. */
@@ -47,6 +51,8 @@ export async function openTestEngine(kind: DatabaseKind, name = 'engine', option
     workflow: options.workflow,
     clock: options.clock,
     files: options.files,
+    plugins: options.plugins,
+    pluginLog: options.pluginLog,
   });
   const workspace = await engine.workspace('default');
   return {

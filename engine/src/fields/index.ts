@@ -60,7 +60,7 @@ export function createFieldTypeRegistry(): FieldTypeRegistry {
 }
 
 export { formulaFilterFamily } from './formula.ts';
-export type { ColumnSpec, FieldType, FilterFamily, JsonSchema } from './registry.ts';
+export type { ColumnSpec, FieldType, FilterFamily, JsonSchema, ValueProblem } from './registry.ts';
 export { FieldTypeRegistry } from './registry.ts';
 export { relationSettings } from './relation.ts';
 export { relationsSettings } from './relations.ts';

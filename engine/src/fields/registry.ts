@@ -42,6 +42,12 @@ export interface FieldCheckContext {
   feelScope: FeelScope;
 }
 
+/** Why a value is not valid for its field type beyond its JSON Schema (see `FieldType.validate`). */
+export interface ValueProblem {
+  code: string;
+  messages: { en: string; 'zh-CN': string };
+}
+
 export interface FieldCheckProblem {
   /** Pointer relative to the field, e.g. '/expression'. */
   pointer: string;
@@ -57,7 +63,10 @@ export interface FieldType {
   label: LocaleText;
   /** JSON Schema of the settings this type adds to a field definition. */
   settings: { properties: Record<string, JsonSchema>; required?: string[] };
+  /** The form widget (rjsf `ui:widget`) the browser shows the field with. */
   widget: string;
+  /** The list cell renderer a plugin registers in the browser; absent: the built-in display. */
+  cell?: string;
   feelType(field: FieldDefinition): FeelType;
   /** Columns in the module's table; none for fields computed at read time. */
   columns(field: FieldDefinition): ColumnSpec[];
@@ -78,6 +87,11 @@ export interface FieldType {
    * see the stored value. Absent means the value is stored as given.
    */
   normalize?(field: FieldDefinition, value: unknown): unknown;
+  /**
+   * Checks a value its JSON Schema admits against what a schema cannot say (a check digit), on the
+   * server at every write; nothing when it is valid.
+   */
+  validate?(field: FieldDefinition, value: unknown): ValueProblem | undefined;
   /** Column values (in `columns()` order) for a validated non-null value. */
   toColumns?(field: FieldDefinition, value: unknown): unknown[];
   /** The API value from raw column values (in `columns()` order); all-null means null. */

@@ -94,6 +94,8 @@ export function prepareValues(
   if (!module.validateValues(values)) {
     throw invalid(problemsFromAjv(module.validateValues.errors));
   }
+  const typeProblems = valueProblems(module, values);
+  if (typeProblems.length > 0) throw invalid(typeProblems);
   // as stored from here on: formulas, rules and the history see what the table will hold
   for (const field of module.fields) {
     if (values[field.name] !== undefined) values[field.name] = field.normalize(values[field.name]);
@@ -189,4 +191,23 @@ function invalid(problems: Problem[]): EngineError {
   const fields = [...new Set(problems.map((p) => p.pointer.split('/')[1] ?? '').filter(Boolean))];
   const where = fields.length > 0 ? ` (${fields.join(', ')})` : '';
   return new EngineError('invalid-record', `the record is not valid${where}`, problems);
+}
+
+/** What the field types' own checks (beyond JSON Schema) say of the values. */
+function valueProblems(module: CompiledModule, values: RecordValues): Problem[] {
+  const problems: Problem[] = [];
+  for (const field of module.fields) {
+    const value = values[field.name];
+    if (value === undefined || !field.type.validate) continue;
+    const problem = field.type.validate(field.definition, value);
+    if (problem) {
+      problems.push({
+        pointer: pointerOf(field.name),
+        code: problem.code,
+        message: problem.messages.en,
+        messages: problem.messages,
+      });
+    }
+  }
+  return problems;
 }

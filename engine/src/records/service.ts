@@ -38,6 +38,7 @@ import { type RelatedListInfo, relatedList, relatedListsOf } from './related.ts'
 import { LIST_ALIAS, ownerPathOf, SYSTEM_COLUMNS, statementsOf, type WriteTables } from './statements.ts';
 import type { Actor, DeletedRecord, HistoryEntry, Page, RecordValues, StoredRecord } from './types.ts';
 import { fieldValues, rowToRecord, valuesToColumns } from './values.ts';
+import { isValues, type RecordWriteHooks } from './write-hooks.ts';
 
 export interface ListQuery {
   filter?: unknown;
@@ -90,6 +91,8 @@ export class RecordService {
   /** Sub-table rows and rollups: what some writes carry besides the record's own row. */
   readonly #dependents: DependentWrites;
   #guard: WriteGuard | undefined;
+  /** Plugins' record hooks (see write-hooks.ts). */
+  #writeHooks: RecordWriteHooks | undefined;
   /** Work done in the transaction of a record write (workflow triggers). */
   readonly #observers = new RecordObservers();
 
@@ -134,6 +137,15 @@ export class RecordService {
     if (this.#guard && actor.via !== 'system') await this.#guard(db, module, id, actor);
   }
 
+  /** Installs the hooks every create, update and delete of this service runs (plugins). */
+  useWriteHooks(hooks: RecordWriteHooks): void {
+    this.#writeHooks = hooks;
+  }
+
+  #hooksFor(module: CompiledModule): RecordWriteHooks | undefined {
+    return this.#writeHooks?.concerns(module) ? this.#writeHooks : undefined;
+  }
+
   /** Runs `observer` in the transaction of each record write it watches. */
   observe(observer: RecordObserver): void {
     this.#observers.add(observer);
@@ -148,16 +160,19 @@ export class RecordService {
     return { table: this.catalog.tableSql(module), ...this.#logs, access: this.access.tables };
   }
 
-  async create(moduleName: string, input: unknown, actor: Actor): Promise<StoredRecord> {
+  async create(moduleName: string, given: unknown, actor: Actor): Promise<StoredRecord> {
     const module = this.catalog.byName(moduleName);
     const policy = await this.access.policyOf(actor);
     const id = uuidv7();
-    const owner = ownerFrom(input) ?? actor.userId;
+    const hooks = this.#hooksFor(module);
     if (!policy.unrestricted) {
       if (!policy.scope(module.id, 'create')) throw forbidden('create', `${module.name} records`);
-      checkWritable(module, policy.fields(module), input, 'create');
-      if (owner !== actor.userId) await this.#checkAssignee(module, policy, owner);
+      checkWritable(module, policy.fields(module), given, 'create');
     }
+    // what the caller may write is checked on what they sent; hooks then write as the system
+    const input = hooks && isValues(given) ? await hooks.beforeCreate(module, given, actor) : given;
+    const owner = ownerFrom(input) ?? actor.userId;
+    if (!policy.unrestricted && owner !== actor.userId) await this.#checkAssignee(module, policy, owner);
     // the timestamps formulas see are the ones stored
     const now = this.clock().toISOString();
     const values = prepareValues(module, input, undefined, { id, owner, created_at: now, updated_at: now });
@@ -199,6 +214,7 @@ export class RecordService {
     }
     const record = stored ?? written();
     Object.assign(record, this.#dependents.rowsFrom(module, values));
+    await hooks?.after('create', module, record as StoredRecord, actor);
     return withoutHiddenFields(record as StoredRecord, module, policy.fields(module));
   }
 
@@ -364,6 +380,10 @@ export class RecordService {
     what?: string,
   ): Promise<StoredRecord> {
     const args = [module, id, patch, actor, policy, options] as const;
+    const written = async (record: StoredRecord, version: number) => {
+      if (record.version !== version) await this.#hooksFor(module)?.after('update', module, record, actor);
+      return record;
+    };
     // A write with rows, rollups or links runs in a transaction holding the record's lock from the read on.
     const db = options.db ?? this.db;
     const dependent =
@@ -371,14 +391,14 @@ export class RecordService {
       patchesLinks(module, patch) ||
       (await this.#observers.watched(module, 'updated', actor, db));
     const first = dependent ? undefined : await this.#tryUpdate(db, ...args, false, kind);
-    if (first) return first;
+    if (first) return written(first.record, first.from);
     // Someone wrote between our read and our write. With an expected version that is a conflict;
     // without one, try again holding the row lock, which no other writer can overtake.
     if (options.expectedVersion === undefined || dependent) {
       const locked = await this.#write('write', () =>
         db.transaction((tx) => this.#tryUpdate(tx, ...args, true, kind, exists, what)),
       );
-      if (locked) return locked;
+      if (locked) return written(locked.record, locked.from);
     }
     const latest = await this.#locate(module, id, policy);
     if (!latest) throw notFound(`${module.name} record '${id}'`);
@@ -401,7 +421,7 @@ export class RecordService {
     kind: UpdateKind,
     exists?: (current: StoredRecord) => boolean,
     what?: string,
-  ): Promise<StoredRecord | undefined> {
+  ): Promise<{ record: StoredRecord; from: number } | undefined> {
     const fields = policy.fields(module);
     // before anything is read: a field the actor cannot see must not show through a type error
     if (typeof input !== 'function') checkWritable(module, fields, input, new Set());
@@ -410,8 +430,11 @@ export class RecordService {
     await this.#checkGuard(db, module, id, actor);
     const [current] = await this.#dependents.attachRows(db, module, [rowToRecord(module, found.row)]);
     if (exists && !exists(current)) throw notFound(what ?? `${module.name} record '${id}'`);
-    const patch = typeof input === 'function' ? (input as PatchOf)(current) : input;
-    if (typeof input === 'function') checkWritable(module, fields, patch, new Set());
+    const asked = typeof input === 'function' ? (input as PatchOf)(current) : input;
+    if (typeof input === 'function') checkWritable(module, fields, asked, new Set());
+    const hooks = this.#hooksFor(module);
+    // a hook sees the record under the lock when there is one; it may run again if a writer overtook us
+    const patch = hooks && isValues(asked) ? await hooks.beforeUpdate(module, asked, current, actor) : asked;
     const newOwner = ownerFrom(patch);
     const onlyOwner = isOnlyOwner(patch);
     if (!onlyOwner && !found.allowed.update) throw forbidden('update', `this ${module.name} record`);
@@ -428,7 +451,7 @@ export class RecordService {
     await this.#files.resolve(db, module, values, actor, id);
     const before = fieldValues(module, current);
     const changes = diffValues(module, before, fieldValues(module, values));
-    checkWritable(module, fields, patch, new Set(Object.keys(changes)));
+    checkWritable(module, fields, asked, new Set(Object.keys(changes)));
     const ownerChanged = newOwner !== undefined && newOwner !== current.owner;
     if (ownerChanged) {
       if (!found.allowed.assign) throw forbidden('assign', `this ${module.name} record`);
@@ -436,8 +459,9 @@ export class RecordService {
     } else if (onlyOwner && !found.allowed.assign && !found.allowed.update) {
       throw forbidden('assign', `this ${module.name} record`);
     }
+    const from = current.version;
     if (Object.keys(changes).length === 0 && !ownerChanged)
-      return withoutHiddenFields(current, module, fields);
+      return { record: withoutHiddenFields(current, module, fields), from };
     const reverting = kind.revertedTo !== undefined;
     const action = reverting
       ? 'revert'
@@ -519,7 +543,7 @@ export class RecordService {
         actor,
       });
     }
-    return withoutHiddenFields(record, module, fields);
+    return { record: withoutHiddenFields(record, module, fields), from };
   }
 
   /**
@@ -530,9 +554,11 @@ export class RecordService {
     const module = this.catalog.byName(moduleName);
     const policy = await this.access.policyOf(actor);
     validId(module, id);
-    await this.#write('delete', () =>
+    const hooks = this.#hooksFor(module);
+    const deleted = await this.#write('delete', () =>
       this.db.transaction((tx) => this.#deleteIn(tx, module, id, actor, policy, options)),
     );
+    await hooks?.after('delete', module, withoutHiddenFields(deleted, module, policy.fields(module)), actor);
   }
 
   async #deleteIn(
@@ -542,7 +568,7 @@ export class RecordService {
     actor: Actor,
     policy: Policy,
     options: WriteOptions,
-  ) {
+  ): Promise<StoredRecord> {
     const found = await this.#locate(module, id, policy, ['delete'], tx, true);
     if (!found) throw notFound(`${module.name} record '${id}'`);
     if (!found.allowed.delete) throw forbidden('delete', `this ${module.name} record`);
@@ -551,11 +577,13 @@ export class RecordService {
     if (options.expectedVersion !== undefined && current.version !== options.expectedVersion) {
       throw conflict(withoutHiddenFields(current, module, policy.fields(module)));
     }
+    await this.#hooksFor(module)?.beforeDelete(module, withoutHiddenFields(current, module, policy.fields(module)), actor);
     await releaseReferences(tx, this.catalog, this.#logs.history, module, id, actor);
     const touched = await this.#dependents.prepare(tx, module, id, current, undefined);
     await this.#binMove(tx, module, id, actor, 'delete');
     await this.#dependents.finish(tx, module, id, current, undefined, touched);
     await this.#observers.written(tx, { module, kind: 'deleted', id, before: current, after: null, actor });
+    return current;
   }
 
   /**
@@ -571,7 +599,7 @@ export class RecordService {
         const updated = await this.#tryUpdate(tx, module, id, patch, actor, policy, {}, true, {});
         // holding the row lock, no other writer can get between the read and the write
         if (!updated) throw notFound(`${module.name} record '${id}'`);
-        return updated;
+        return updated.record;
       }),
     );
   }

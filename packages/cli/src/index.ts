@@ -1,3 +1,4 @@
+export { generateClient } from './codegen/index.ts';
 export {
   describeError,
   exportConfiguration,
@@ -6,6 +7,7 @@ export {
 } from './configuration.ts';
 export { demoPackages } from './demo.ts';
 export { readPackageFolder, readSeedFile, writePackageFolder } from './package-folder.ts';
+export { CONFIG_FILE, loadPlugins, type ProjectConfig, readProjectConfig } from './plugin-config.ts';
 export { previewLines, terminalLocale } from './preview-text.ts';
 export {
   plantSeed,

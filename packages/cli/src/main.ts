@@ -1,11 +1,19 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Engine, type FileOptions, openDatabase, startWorkflowRunner } from '@crm/engine';
+import {
+  Engine,
+  type FileOptions,
+  openDatabase,
+  startPluginJobRunner,
+  startWorkflowRunner,
+} from '@crm/engine';
 import { createApp, serve } from '@crm/runtime';
+import { generateClient } from './codegen/index.ts';
 import { describeError, exportConfiguration, importConfiguration } from './configuration.ts';
 import { demoPackages } from './demo.ts';
 import { adminFromEnvironment, environmentProblems, firstStartMessage, isInputError } from './first-admin.ts';
+import { loadPlugins, readProjectConfig } from './plugin-config.ts';
 import { previewLines, terminalLocale } from './preview-text.ts';
 
 const USAGE = `Usage: crm <command> [options]
@@ -18,6 +26,10 @@ Commands:
                         --confirm-data-loss: let type changes drop the values they cannot convert)
   export <dir> [--name <name>] [--package-version <x.y.z>]
                         write the workspace's configuration (modules, roles) to <dir> as an app package
+  codegen [--out <dir>] write TypeScript types of every published module and a typed REST client
+                        to <dir> (default ./crm-client)
+
+Plugins: crm.config.json in the current folder lists them ({ "plugins": ["./my-plugin/index.ts"] }).
 
 Database: DATABASE_URL selects PostgreSQL; otherwise embedded PGlite with its data in CRM_DATA_DIR
 (default ./.crm-data).
@@ -45,8 +57,13 @@ async function openEngine() {
   const dataDir = resolve(process.env.CRM_DATA_DIR || '.crm-data');
   const poolSize = process.env.DATABASE_POOL_SIZE ? Number(process.env.DATABASE_POOL_SIZE) : undefined;
   const files = filesFromEnvironment();
+  const config = await readProjectConfig(process.cwd()).catch((error: Error) => {
+    throw new UsageError(error.message);
+  });
+  const { plugins, problems } = await loadPlugins(process.cwd(), config);
+  for (const problem of problems) console.error(`${problem} (started without it)`);
   const db = await openDatabase({ databaseUrl, dataDir, poolSize });
-  const engine = await Engine.open({ db, files });
+  const engine = await Engine.open({ db, files, plugins });
   return { engine, where: databaseUrl ? 'PostgreSQL' : `PGlite in ${dataDir}` };
 }
 
@@ -95,6 +112,7 @@ async function start(demo: boolean) {
           `${report.emptyInstances.length} instances without tokens (GET /api/workflows/stuck)`,
       ),
   });
+  const stopPluginJobs = startPluginJobRunner(workspace.plugins);
   const server = await serve(app, port, process.env.HOST || '0.0.0.0');
   console.log(`CRM server on ${server.url} (database: ${where})`);
   console.log(`API reference: ${server.url}/api/docs`);
@@ -102,12 +120,23 @@ async function start(demo: boolean) {
     console.log(line);
   const stop = async () => {
     await stopWorkflows();
+    await stopPluginJobs();
     await server.close();
     await engine.close();
     process.exit(0);
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+async function codegen(dir: string) {
+  const { engine } = await openEngine();
+  try {
+    const files = await generateClient(await engine.workspace('default'), dir);
+    console.log(`Wrote ${files.length} files to ${dir}.`);
+  } finally {
+    await engine.close();
+  }
 }
 
 /**
@@ -139,6 +168,7 @@ async function main(argv: string[]) {
       'confirm-data-loss': { type: 'boolean' },
       name: { type: 'string' },
       'package-version': { type: 'string' },
+      out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -148,6 +178,7 @@ async function main(argv: string[]) {
     return;
   }
   if (command === 'start') return start(values.demo === true);
+  if (command === 'codegen') return codegen(resolve(values.out ?? 'crm-client'));
   if (command !== 'import' && command !== 'export')
     throw new UsageError(`unknown command '${command}'\n\n${USAGE}`);
   if (!dir) throw new UsageError(`crm ${command} needs a folder`);

@@ -20,6 +20,7 @@ import { operationLogRoutes } from './operation-log.ts';
 import { directoryRoutes } from './org/directory.ts';
 import { orgRoutes } from './org.ts';
 import { PACKAGE_BODY_LIMIT, packageRoutes } from './packages.ts';
+import { pluginAdminRoutes, pluginRoutes } from './plugins.ts';
 import { HttpProblem, problemResponse } from './problem.ts';
 import { recordActionRoutes } from './record-actions.ts';
 import { recordRoutes } from './records.ts';
@@ -115,6 +116,8 @@ export function createApp(options: AppOptions): Hono<ApiEnv> {
   app.route('/api/notifications', notificationRoutes(workspace));
   app.route('/api/approvals', approvalRoutes(workspace));
   app.route('/api/admin/operation-log', operationLogRoutes(workspace));
+  app.route('/api/admin/plugins', pluginAdminRoutes(workspace));
+  app.route('/api/plugins', pluginRoutes(workspace));
   app.route('/api/openapi.json', openApiRoutes(engine, workspace));
   app.route('/api/docs', docsRoutes());
   mountWebApps(app, options.webApps);

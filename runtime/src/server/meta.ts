@@ -213,6 +213,7 @@ export function metaRoutes(engine: Engine, workspace: Workspace): Hono<ApiEnv> {
         type: type.type,
         label: type.label,
         widget: type.widget,
+        cell: type.cell ?? null,
         settings: { type: 'object', ...type.settings },
         computed: type.computed === true,
         sortable: type.sortable === true,

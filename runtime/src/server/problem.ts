@@ -45,6 +45,7 @@ const KINDS = {
   'unsupported-file-type': { status: 415, title: 'The file type is not accepted' },
   unavailable: { status: 503, title: 'Busy, try again' },
   'internal-error': { status: 500, title: 'Internal server error' },
+  'plugin-failed': { status: 500, title: 'A plugin failed' },
 } as const satisfies Record<string, { status: ContentfulStatusCode; title: string }>;
 
 export type ProblemKind = keyof typeof KINDS;
@@ -93,6 +94,7 @@ function kindOfEngineError(error: EngineError): ProblemKind {
     'too-large': 'payload-too-large',
     'invalid-file': 'unsupported-file-type',
     locked: 'locked',
+    'plugin-failed': 'plugin-failed',
   };
   return kinds[error.kind];
 }

@@ -17,6 +17,8 @@ const AREAS: { prefix: string; area: Area }[] = [
   { prefix: '/api/org/directory/', area: 'records' },
   // everyone's own approvals inbox and actions
   { prefix: '/api/approvals/', area: 'records' },
+  // plugins' own routes act for the caller with their record rights
+  { prefix: '/api/plugins/', area: 'records' },
   { prefix: '/api/org/', area: 'admin' },
   { prefix: '/api/roles', area: 'admin' },
   { prefix: '/api/admin/', area: 'admin' },

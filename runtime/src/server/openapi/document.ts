@@ -17,6 +17,7 @@ import { type ModuleNames, moduleNames, modulePaths, moduleSchemas, type Related
 import { moduleSchemaName } from './names.ts';
 import { notificationPaths, notificationSchemas, notificationTag } from './notifications.ts';
 import { packagePaths, packageSchemas, packagesTag } from './packages.ts';
+import { pluginPaths, pluginSchemas, pluginsTag } from './plugins.ts';
 import { workflowTriggerPaths, workflowTriggerSchemas } from './workflow-triggers.ts';
 import { workflowPaths, workflowSchemas, workflowTag } from './workflows.ts';
 
@@ -46,6 +47,7 @@ export function buildOpenApiDocument(source: DocumentSource): JsonSchema {
     ...notificationSchemas,
     ...listSchemas,
     ...approvalSchemas,
+    ...pluginSchemas,
   };
   const paths: Record<string, JsonSchema> = {
     ...metaPaths,
@@ -59,6 +61,7 @@ export function buildOpenApiDocument(source: DocumentSource): JsonSchema {
     ...notificationPaths,
     ...listPaths,
     ...approvalPaths,
+    ...pluginPaths,
   };
   for (const module of modules) {
     const own = moduleNames(module, taken);
@@ -91,6 +94,7 @@ export function buildOpenApiDocument(source: DocumentSource): JsonSchema {
       notificationTag,
       viewsTag,
       approvalTag,
+      pluginsTag,
       ...modules.map((m) => ({ name: m.name, description: m.definition.label.en ?? m.name })),
     ],
     // every operation wants a session cookie or a bearer token, but the few that hand them out

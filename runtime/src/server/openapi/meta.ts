@@ -256,6 +256,11 @@ export function metaSchemas(fieldTypes: string[]): Record<string, JsonSchema> {
         type: { type: 'string' },
         label: ref('LocaleText'),
         widget: { type: 'string' },
+        cell: {
+          type: ['string', 'null'],
+          description:
+            'The list cell renderer a plugin registers in the browser (null: the built-in display)',
+        },
         settings: { type: 'object', description: 'JSON Schema of the settings this type adds to a field' },
         computed: { type: 'boolean' },
         sortable: { type: 'boolean' },
