@@ -45,6 +45,14 @@ export {
 } from './files/service.ts';
 export { type ByteRange, CHUNK_SIZE, type StorageKind } from './files/stores.ts';
 export * from './identity/index.ts';
+export type {
+  Notification,
+  NotificationInput,
+  NotificationLink,
+  NotificationQuery,
+  NotificationService,
+  NotificationText,
+} from './notifications/service.ts';
 export type { PackageChange } from './packages/changes.ts';
 export {
   MANIFEST_FILE,

@@ -7,12 +7,15 @@ import { ModuleCatalog } from './catalog.ts';
 import { createAjv } from './compile/ajv.ts';
 import { DefinitionChecker } from './definitions/check.ts';
 import { DefinitionStore } from './definitions/store.ts';
+import { EngineError } from './errors.ts';
 import { createFieldTypeRegistry, type FieldTypeRegistry } from './fields/index.ts';
 import { type FileOptions, FileService } from './files/service.ts';
 import { type Clock, systemClock } from './identity/clock.ts';
 import { Identity, type IdentityOptions } from './identity/identity.ts';
+import { NotificationService } from './notifications/service.ts';
 import { PackageService } from './packages/service.ts';
 import { RecordService } from './records/service.ts';
+import { SYSTEM_ACTOR } from './records/types.ts';
 import { ensureSearchColumns } from './search/ensure.ts';
 import type { Db } from './storage/db.ts';
 import { workspaces } from './storage/meta-tables.ts';
@@ -23,6 +26,7 @@ import { migrateSystem } from './storage/system.ts';
 import { migrateWorkspace } from './storage/workspace-migrations.ts';
 import { SavedViewStore } from './views/saved-views.ts';
 import { builtInActions } from './workflow/actions.ts';
+import type { WorkflowRecordAccess } from './workflow/record-binding.ts';
 import { type WorkflowOptions, WorkflowService } from './workflow/service.ts';
 
 /** The services of a workspace that decide and record who may do what. */
@@ -47,6 +51,8 @@ export class Workspace {
   readonly packages: PackageService;
   /** BPMN processes: deploy, run, tasks, timers and jobs. */
   readonly workflows: WorkflowService;
+  /** In-app notifications (approval tasks, CC, workflow notify actions). */
+  readonly notifications: NotificationService;
   /** Each user's saved list views. */
   readonly views: SavedViewStore;
 
@@ -61,9 +67,11 @@ export class Workspace {
     files: FileService,
     packages: PackageService,
     workflows: WorkflowService,
+    notifications: NotificationService,
     views: SavedViewStore,
   ) {
     this.workflows = workflows;
+    this.notifications = notifications;
     this.views = views;
     this.definitions = definitions;
     this.records = records;
@@ -171,7 +179,11 @@ export class Engine {
     const records = new RecordService(this.db, catalog, control, this.#clock);
     const identity = new Identity(this.db, id, schema, this.#identityOptions);
     const files = new FileService(this.db, catalog, control, this.#files, this.#clock);
-    const workflows = new WorkflowService(this.db, schema, { clock: this.#clock, ...this.#workflowOptions });
+    const workflows = new WorkflowService(this.db, schema, {
+      clock: this.#clock,
+      ...this.#workflowOptions,
+      records: workflowRecordAccess(definitions, records),
+    });
     for (const action of builtInActions(records)) workflows.registerAction(action);
     const packages = new PackageService(
       this.db,
@@ -194,6 +206,7 @@ export class Engine {
       files,
       packages,
       workflows,
+      new NotificationService(this.db, schema, this.#clock),
       new SavedViewStore(this.db, catalog, records),
     );
   }
@@ -213,4 +226,22 @@ export async function openDatabase(options: {
   return options.databaseUrl
     ? openPostgres(options.databaseUrl, { max: options.poolSize })
     : openPglite(options.dataDir);
+}
+
+/** Published modules and record values for the workflow engine (records read in full once access is checked). */
+function workflowRecordAccess(definitions: DefinitionStore, records: RecordService): WorkflowRecordAccess {
+  return {
+    async publishedModule(name, db) {
+      try {
+        return (await definitions.within(db).get(name)).published;
+      } catch (error) {
+        if (error instanceof EngineError && error.kind === 'not-found') return null;
+        throw error;
+      }
+    },
+    async read(module, id, actor) {
+      const visible = await records.get(module, id, actor);
+      return actor.via === 'system' ? visible : records.get(module, id, SYSTEM_ACTOR);
+    },
+  };
 }

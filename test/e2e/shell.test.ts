@@ -48,6 +48,14 @@ describe('the runtime web app', () => {
     await page.getByTestId('home-recent').getByText(String(customer.name)).waitFor();
     await page.getByTestId('home-tasks').getByText('Nothing waiting for you').waitFor();
     await page.getByTestId('home-notices').getByText('No notices').waitFor();
+    await web.handle.workspace.notifications.send({
+      recipients: [userId],
+      kind: 'workflow',
+      title: { en: 'Please review this customer', 'zh-CN': '请审核该客户' },
+      link: { module: 'customer', recordId: customer.id },
+    });
+    await page.reload();
+    await page.getByTestId('home-notices').getByText('Please review this customer').waitFor();
     await page.getByTestId('home-recent').getByText(String(customer.name)).click();
     await page.waitForURL(new RegExp(`/m/customer/${customer.id}$`));
   });

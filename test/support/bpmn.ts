@@ -3,7 +3,8 @@
 export function bpmn(processId: string, body: string, extra = ''): string {
   return `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
-  xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="defs_${processId}" targetNamespace="http://crm.test">
+  xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" xmlns:crm="https://crm-builder.dev/schema/bpmn/1.0"
+  id="defs_${processId}" targetNamespace="http://crm.test">
   ${extra}
   <bpmn:process id="${processId}" isExecutable="true">
 ${body}

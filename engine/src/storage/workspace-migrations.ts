@@ -279,7 +279,18 @@ const WORKSPACE_MIGRATIONS: ((S: string) => string[])[] = [
   ],
   // 8: keyword search: the function that fills module tables' search columns (see search/)
   (S) => [searchFunctionSql(S)],
-  // 9: each user's saved list views (filter, keyword, sort, columns) per module
+  // 9: the record a workflow instance is about (crm:record), and in-app notifications
+  (S) => [
+    `ALTER TABLE ${S}._wf_instances ADD COLUMN module text, ADD COLUMN record_id uuid`,
+    `CREATE INDEX _wf_instances_record ON ${S}._wf_instances (record_id, started_at) WHERE record_id IS NOT NULL`,
+    `CREATE TABLE ${S}._notifications (
+      id uuid PRIMARY KEY, recipient uuid NOT NULL REFERENCES ${S}._users (id) ON DELETE CASCADE,
+      kind text NOT NULL, title jsonb NOT NULL, body jsonb, link jsonb,
+      created_at timestamptz NOT NULL, read_at timestamptz)`,
+    `CREATE INDEX _notifications_recipient ON ${S}._notifications (recipient, id DESC)`,
+    `CREATE INDEX _notifications_unread ON ${S}._notifications (recipient) WHERE read_at IS NULL`,
+  ],
+  // 10: each user's saved list views (filter, keyword, sort, columns) per module
   (S) => [
     `CREATE TABLE ${S}._saved_views (
       id uuid PRIMARY KEY, user_id uuid NOT NULL REFERENCES ${S}._users (id) ON DELETE CASCADE,

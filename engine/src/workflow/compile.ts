@@ -4,6 +4,7 @@ import { elementKinds } from './elements/index.ts';
 import { compileExpr, type Expr } from './expression.ts';
 import type { CompileContext, FlowNode, ProcessGraph, SequenceFlow } from './model.ts';
 import { lintProblem, type WorkflowProblem } from './problems.ts';
+import { compileRecordBinding } from './record-binding.ts';
 
 export interface CompiledDefinitions {
   processes: ProcessGraph[];
@@ -88,6 +89,7 @@ function compileProcess(root: ModdleElement, version: number, context: CompileCo
   }
   const nodes = new Map<string, FlowNode>();
   const before = context.problems.length;
+  const record = compileRecordBinding(root, context);
   collectScope(root, null, nodes, context);
   checkStructure(nodes, context);
   computeInclusiveJoins(nodes);
@@ -113,6 +115,7 @@ function compileProcess(root: ModdleElement, version: number, context: CompileCo
     nodes,
     startId: noneStarts[0]?.id ?? null,
     eventStarts: starts.filter((node) => node.timer || node.message),
+    record,
   };
 }
 

@@ -1,6 +1,7 @@
 import type { ModdleElement } from 'bpmn-moddle';
 import type { Expr } from './expression.ts';
 import type { WorkflowProblem } from './problems.ts';
+import type { RecordBinding } from './record-binding.ts';
 import type { Run, Token } from './run.ts';
 import type { TimerKind } from './timers.ts';
 
@@ -14,6 +15,8 @@ export interface ProcessGraph {
   startId: string | null;
   /** Start events with a timer or a message. */
   eventStarts: FlowNode[];
+  /** `crm:record`: the module whose records this process is about (null: not about records). */
+  record: RecordBinding | null;
 }
 
 export interface SequenceFlow {

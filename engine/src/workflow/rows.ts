@@ -12,6 +12,9 @@ export interface InstanceRow {
   state: InstanceState;
   variables: Variables;
   business_key: string | null;
+  /** The module and record the instance is about (`crm:record`), when it was started for one. */
+  module: string | null;
+  record_id: string | null;
   parent_instance_id: string | null;
   parent_token_id: string | null;
   started_at: string;

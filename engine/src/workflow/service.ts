@@ -13,6 +13,7 @@ import type { FlowNode, ProcessGraph } from './model.ts';
 import { parseBpmn } from './parse.ts';
 import { invalidDiagram } from './problems.ts';
 import { type StuckReport, WorkflowQueries } from './queries.ts';
+import { recordBindingProblems, type WorkflowRecordAccess } from './record-binding.ts';
 import type { InstanceRow, JobRow, TaskRow } from './rows.ts';
 import { type CandidateRequest, type CandidateResolution, Run, type RunServices, type Token } from './run.ts';
 import {
@@ -41,6 +42,8 @@ export interface WorkflowOptions {
   workerId?: string;
   /** Turns a user task's assignee/candidate settings into users and groups; approvals plug in here. */
   resolveCandidates?: CandidateResolver;
+  /** Published modules and record values, for processes about records (`crm:record`). */
+  records?: WorkflowRecordAccess;
 }
 
 export interface DeployedProcess {
@@ -53,9 +56,26 @@ export interface DeployedProcess {
 
 export interface StartOptions {
   variables?: unknown;
+  /** Default: the record's id when started for a record. */
   businessKey?: string | null;
   /** A specific version (default: the latest). */
   version?: number;
+  /**
+   * The record the instance is about (the process's `crm:record` module). The actor must be able to
+   * read it; `values` (trusted engine callers that hold the record already) skips reading it again.
+   */
+  record?: { module: string; id: string; values?: Record<string, unknown> };
+  /** Start inside the caller's transaction (a record write that triggers the flow). */
+  db?: Db;
+}
+
+interface InstanceLinks {
+  businessKey?: string | null;
+  module?: string | null;
+  recordId?: string | null;
+  instanceId?: string;
+  parentInstanceId?: string;
+  parentTokenId?: string;
 }
 
 export interface DueWorkResult {
@@ -112,6 +132,7 @@ export class WorkflowService {
   readonly #leaseMs: number;
   readonly #workerId: string;
   #resolveCandidates: CandidateResolver;
+  readonly #records: WorkflowRecordAccess | undefined;
 
   constructor(
     private readonly db: Db,
@@ -126,6 +147,7 @@ export class WorkflowService {
     this.#leaseMs = options.leaseMs ?? 300_000;
     this.#workerId = options.workerId ?? `worker-${uuidv7()}`;
     this.#resolveCandidates = options.resolveCandidates ?? defaultCandidates;
+    this.#records = options.records;
   }
 
   /** Replaces how user task candidates are resolved (approvals install theirs). */
@@ -160,6 +182,10 @@ export class WorkflowService {
     const T = this.tables;
     const now = this.#clock().toISOString();
     return db.transaction(async (tx) => {
+      if (this.#records) {
+        const problems = await recordBindingProblems(check.processes, this.#records, tx);
+        if (problems.length > 0) throw invalidDiagram(problems);
+      }
       const results: DeployedProcess[] = [];
       for (const process of check.processes) {
         await tx.run(
@@ -233,9 +259,14 @@ export class WorkflowService {
   }
 
   /** The compiled graph of one version, compiled once and cached. */
-  graph(processId: string, version: number): Promise<ProcessGraph> {
+  /**
+   * The compiled graph of a version, cached. Read through a caller's transaction `db` it is not
+   * cached: that transaction may have deployed the version and may still roll back.
+   */
+  graph(processId: string, version: number, db: Db = this.db): Promise<ProcessGraph> {
     const key = `${processId}@${version}`;
     let graph = this.#graphs.get(key);
+    if (!graph && db !== this.db) return this.#loadGraph(processId, version, db);
     if (!graph) {
       graph = this.#loadGraph(processId, version);
       this.#graphs.set(key, graph);
@@ -244,8 +275,8 @@ export class WorkflowService {
     return graph;
   }
 
-  async #loadGraph(processId: string, version: number): Promise<ProcessGraph> {
-    const [row] = await this.db.query<{ xml: string }>(
+  async #loadGraph(processId: string, version: number, db: Db = this.db): Promise<ProcessGraph> {
+    const [row] = await db.query<{ xml: string }>(
       sql`SELECT xml FROM ${this.tables.definitions} WHERE process_id = ${processId} AND version = ${version}`,
     );
     if (!row) throw notFound(`process '${processId}' version ${version}`);
@@ -317,15 +348,50 @@ export class WorkflowService {
   /** Starts an instance of the latest (or the given) version; it runs until every token waits. */
   async start(processId: string, options: StartOptions, actor: Actor): Promise<InstanceRow> {
     const variables = plainVariables(options.variables);
-    const version = options.version ?? (await this.latestVersion(processId));
-    const graph = await this.graph(processId, version);
+    const version = options.version ?? (await this.latestVersion(processId, options.db));
+    const graph = await this.graph(processId, version, options.db);
     if (!graph.startId) {
       throw localizedError('invalid-input', '', 'no-none-start', {
         en: `process '${processId}' starts only by timer or message`,
         'zh-CN': `流程 '${processId}' 只能由定时器或消息启动`,
       });
     }
-    return this.#startAt(graph, graph.startId, variables, actor.userId, options.businessKey ?? null);
+    const bound = options.record ? await this.#bindRecord(graph, options.record, variables, actor) : null;
+    return this.#startAt(
+      graph,
+      graph.startId,
+      bound?.variables ?? variables,
+      actor.userId,
+      {
+        businessKey: options.businessKey ?? bound?.recordId ?? null,
+        module: bound?.module ?? null,
+        recordId: bound?.recordId ?? null,
+      },
+      options.db,
+    );
+  }
+
+  /** The start variables of an instance about a record (`crm:record`). */
+  async #bindRecord(
+    graph: ProcessGraph,
+    target: NonNullable<StartOptions['record']>,
+    variables: Variables,
+    actor: Actor,
+  ): Promise<{ module: string; recordId: string; variables: Variables }> {
+    const { module, id } = target;
+    if (graph.record?.module !== module) {
+      throw localizedError('invalid-input', '/record/module', 'record-module-mismatch', {
+        en: `process '${graph.processId}' is not about records of '${module}'`,
+        'zh-CN': `流程 '${graph.processId}' 不处理模块 '${module}' 的记录`,
+      });
+    }
+    const record = target.values ?? (await this.#records?.read(module, id, actor)) ?? {};
+    // the binding's variables come last: a caller's variables cannot pose as the record
+    return {
+      module,
+      recordId: id,
+      variables: { ...variables, record: { ...record, id }, recordId: id, module, submitter: actor.userId },
+    };
   }
 
   /** A new instance run (and the runs of the processes it calls at once), not yet written. */
@@ -334,12 +400,7 @@ export class WorkflowService {
     startId: string,
     variables: Variables,
     services: RunServices,
-    links: {
-      businessKey?: string | null;
-      instanceId?: string;
-      parentInstanceId?: string;
-      parentTokenId?: string;
-    },
+    links: InstanceLinks,
   ): Promise<Run[]> {
     const instance: InstanceRow = {
       id: links.instanceId ?? uuidv7(),
@@ -348,6 +409,8 @@ export class WorkflowService {
       state: 'active',
       variables,
       business_key: links.businessKey ?? null,
+      module: links.module ?? null,
+      record_id: links.recordId ?? null,
       parent_instance_id: links.parentInstanceId ?? null,
       parent_token_id: links.parentTokenId ?? null,
       started_at: services.now.toISOString(),
@@ -498,13 +561,9 @@ export class WorkflowService {
     for (const subscription of waiting) {
       if (subscription.instance_id === null) {
         const graph = await this.graph(subscription.process_id, Number(subscription.version));
-        const instance = await this.#startAt(
-          graph,
-          subscription.element_id,
-          values,
-          actor.userId,
-          correlationKey,
-        );
+        const instance = await this.#startAt(graph, subscription.element_id, values, actor.userId, {
+          businessKey: correlationKey,
+        });
         started.push(instance.id);
         continue;
       }
@@ -545,17 +604,18 @@ export class WorkflowService {
     startId: string,
     variables: Variables,
     actor: string | null,
-    businessKey: string | null,
+    links: InstanceLinks,
+    db: Db = this.db,
   ): Promise<InstanceRow> {
     const services = this.#services(actor);
-    const runs = await this.#startRuns(graph, startId, variables, services, { businessKey });
+    const runs = await this.#startRuns(graph, startId, variables, services, links);
     const now = services.now.toISOString();
     const [run, ...children] = runs as [Run, ...Run[]];
     if (children.length === 0) {
       // one statement, atomic on its own: no transaction needed
-      await writeChanges(this.db, this.tables, run.finish(), now);
+      await writeChanges(db, this.tables, run.finish(), now);
     } else {
-      await this.db.transaction(async (tx) => {
+      await db.transaction(async (tx) => {
         for (const each of runs) await writeChanges(tx, this.tables, each.finish(), now);
       });
     }

@@ -30,7 +30,7 @@ export class WorkflowTables {
 }
 
 const INSTANCE_COLUMNS = sql.raw(
-  'id, process_id, version, state, variables, business_key, parent_instance_id, parent_token_id, started_at, started_by, ended_at',
+  'id, process_id, version, state, variables, business_key, module, record_id, parent_instance_id, parent_token_id, started_at, started_by, ended_at',
 );
 const TOKEN_COLUMNS = sql.raw('id, instance_id, parent_id, element_id, state, variables, data, created_at');
 const TASK_COLUMNS = sql.raw(

@@ -12,6 +12,7 @@ import type { ApiEnv } from './env.ts';
 import { exportRoutes } from './export.ts';
 import { fileRoutes, UPLOAD_PATH } from './files.ts';
 import { metaRoutes } from './meta.ts';
+import { notificationRoutes } from './notifications.ts';
 import { openApiRoutes } from './openapi.ts';
 import { operationLogRoutes } from './operation-log.ts';
 import { orgRoutes } from './org.ts';
@@ -103,6 +104,7 @@ export function createApp(options: AppOptions): Hono<ApiEnv> {
   app.route('/api/roles', roleRoutes(workspace));
   app.route('/api/package', packageRoutes(workspace));
   app.route('/api/workflows', workflowRoutes(workspace));
+  app.route('/api/notifications', notificationRoutes(workspace));
   app.route('/api/admin/operation-log', operationLogRoutes(workspace));
   app.route('/api/openapi.json', openApiRoutes(engine, workspace));
   app.route('/api/docs', docsRoutes());

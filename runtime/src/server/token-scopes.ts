@@ -11,6 +11,8 @@ const AREAS: { prefix: string; area: Area }[] = [
   { prefix: '/api/meta/', area: 'meta' },
   // people work their own workflow tasks with record rights; the rest of /api/workflows is admin
   { prefix: '/api/workflows/tasks', area: 'records' },
+  // a user's own notifications go with their record work
+  { prefix: '/api/notifications', area: 'records' },
   { prefix: '/api/org/', area: 'admin' },
   { prefix: '/api/roles', area: 'admin' },
   { prefix: '/api/admin/', area: 'admin' },

@@ -12,7 +12,7 @@ it('servers starting together migrate a workspace once, with its organisation an
   try {
     await Promise.all(engines.map((engine) => engine.workspace('acme')));
     const applied = await sql`SELECT id FROM ws_acme._migrations ORDER BY id`;
-    expect(applied.map((r) => r.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(applied.map((r) => r.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     const tables =
       await sql`SELECT table_name FROM information_schema.tables WHERE table_schema = 'ws_acme' ORDER BY 1`;
     expect(tables.map((t) => t.table_name)).toEqual([
@@ -25,6 +25,7 @@ it('servers starting together migrate a workspace once, with its organisation an
       '_history',
       '_login_history',
       '_migrations',
+      '_notifications',
       '_operation_log',
       '_positions',
       '_roles',

@@ -13,6 +13,7 @@ import { listPaths, listSchemas, moduleBulkPaths, viewsTag } from './lists.ts';
 import { metaPaths, metaSchemas } from './meta.ts';
 import { type ModuleNames, moduleNames, modulePaths, moduleSchemas, type RelatedPath } from './modules.ts';
 import { moduleSchemaName } from './names.ts';
+import { notificationPaths, notificationSchemas, notificationTag } from './notifications.ts';
 import { packagePaths, packageSchemas, packagesTag } from './packages.ts';
 import { workflowPaths, workflowSchemas, workflowTag } from './workflows.ts';
 
@@ -38,6 +39,7 @@ export function buildOpenApiDocument(source: DocumentSource): JsonSchema {
     ...packageSchemas,
     ...workflowSchemas,
     ...listSchemas,
+    ...notificationSchemas,
   };
   const paths: Record<string, JsonSchema> = {
     ...metaPaths,
@@ -47,6 +49,7 @@ export function buildOpenApiDocument(source: DocumentSource): JsonSchema {
     ...packagePaths,
     ...workflowPaths,
     ...listPaths,
+    ...notificationPaths,
   };
   for (const module of modules) {
     const own = moduleNames(module, taken);
@@ -77,6 +80,7 @@ export function buildOpenApiDocument(source: DocumentSource): JsonSchema {
       packagesTag,
       workflowTag,
       viewsTag,
+      notificationTag,
       ...modules.map((m) => ({ name: m.name, description: m.definition.label.en ?? m.name })),
     ],
     // every operation wants a session cookie or a bearer token, but the few that hand them out

@@ -47,6 +47,8 @@ const instance: JsonSchema = {
     state: { enum: ['active', 'completed', 'terminated', 'cancelled'] },
     variables,
     business_key: { type: ['string', 'null'] },
+    module: { type: ['string', 'null'], description: 'The module of the record the instance is about' },
+    record_id: { ...nullableUuid, description: 'The record the instance is about (crm:record)' },
     parent_instance_id: nullableUuid,
     parent_token_id: nullableUuid,
     started_at: time,

@@ -4,6 +4,7 @@ import {
   api,
   EmptyState,
   ErrorState,
+  type LabelMap,
   LoadingState,
   type ModuleSummary,
   type RecordPage,
@@ -27,12 +28,15 @@ interface Task {
   created_at: string;
 }
 
+/** A notification as GET /api/notifications lists them (texts plain or per locale). */
 interface Notice {
   id: string;
-  title?: string;
-  message?: string;
-  createdAt?: string;
-  read?: boolean;
+  kind: string;
+  title: string | LabelMap;
+  body: string | LabelMap | null;
+  link: { module?: string; recordId?: string; taskId?: string } | null;
+  createdAt: string;
+  readAt: string | null;
 }
 
 interface RecentRecord {
@@ -112,14 +116,8 @@ export function HomePage() {
   const notices = useQuery({
     queryKey: ['notifications'],
     queryFn: async () => {
-      try {
-        const body = await api.get<Notice[] | { data: Notice[] }>('/api/notifications');
-        return Array.isArray(body) ? body : body.data;
-      } catch (error) {
-        // notices come with the notifications API; a server without it has none to show
-        if (error instanceof ApiError && error.status === 404) return [];
-        throw error;
-      }
+      const page = await api.get<{ data: Notice[] }>('/api/notifications', { query: { limit: 10 } });
+      return page.data;
     },
   });
 
@@ -172,8 +170,21 @@ export function HomePage() {
                 <List
                   dataSource={items}
                   renderItem={(notice) => (
-                    <List.Item extra={notice.createdAt ? format.dateTime(notice.createdAt) : undefined}>
-                      <List.Item.Meta title={notice.title} description={notice.message} />
+                    <List.Item extra={format.dateTime(notice.createdAt)}>
+                      <List.Item.Meta
+                        title={
+                          notice.link?.module && notice.link.recordId ? (
+                            <Link to={`/m/${notice.link.module}/${notice.link.recordId}`}>
+                              {localize(notice.title)}
+                            </Link>
+                          ) : (
+                            <Typography.Text strong={notice.readAt === null}>
+                              {localize(notice.title)}
+                            </Typography.Text>
+                          )
+                        }
+                        description={notice.body ? localize(notice.body) : undefined}
+                      />
                     </List.Item>
                   )}
                 />
