@@ -1,6 +1,7 @@
 // The runtime app's frame: log in, the menu of published modules, a module's list, the language switch,
 // the phone layout, log out.
 import { describe, expect, it } from 'vitest';
+import { testAdmin } from '../support/api.ts';
 import { PHONE_VIEWPORT, useWebServer } from '../support/browser.ts';
 
 const web = useWebServer();
@@ -35,6 +36,28 @@ describe('the runtime web app', () => {
     await page.reload();
     await page.getByTestId('app-menu').getByText('商机', { exact: true }).waitFor();
     await web.screenshot(page, 'home-zh');
+  });
+
+  it('shows my recent records, my tasks and notices on the home page', async () => {
+    const { userId } = await testAdmin(web.handle);
+    const [customer] = (
+      await web.handle.workspace.records.list('customer', { userId }, { sort: 'name', limit: 1 })
+    ).data;
+    await web.handle.workspace.records.update('customer', customer.id, { city: 'Hangzhou' }, { userId });
+    const page = await web.loggedInPage('/');
+    await page.getByTestId('home-recent').getByText(String(customer.name)).waitFor();
+    await page.getByTestId('home-tasks').getByText('Nothing waiting for you').waitFor();
+    await page.getByTestId('home-notices').getByText('No notices').waitFor();
+    await web.handle.workspace.notifications.send({
+      recipients: [userId],
+      kind: 'workflow',
+      title: { en: 'Please review this customer', 'zh-CN': '请审核该客户' },
+      link: { module: 'customer', recordId: customer.id },
+    });
+    await page.reload();
+    await page.getByTestId('home-notices').getByText('Please review this customer').waitFor();
+    await page.getByTestId('home-recent').getByText(String(customer.name)).click();
+    await page.waitForURL(new RegExp(`/m/customer/${customer.id}$`));
   });
 
   it('serves the page for any app path, never for API paths or missing assets', async () => {

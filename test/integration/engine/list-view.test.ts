@@ -1,7 +1,7 @@
 // A module's list view (`listView`: columns, default sort, kanban field): what a publish refuses,
 // and the defaults a module without one gets.
 import { listViewOf, type ModuleDefinition, type Problem, type Workspace } from '@crm/engine';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { forEachDatabase } from '../../support/engines.ts';
 import { engineError } from '../../support/errors.ts';
 
