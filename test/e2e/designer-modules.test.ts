@@ -147,6 +147,40 @@ describe('the designer', { timeout: 90_000 }, () => {
     expect(errors).toEqual([]);
   });
 
+  it('arranges the form: reorders fields by keyboard drag and adds a section with its columns', async () => {
+    const page = await web.loggedInPage('/');
+    const errors = watchErrors(page);
+    await openModule(page, 'contact');
+    const before = await apiClient(web.handle).get<{ published: { fields: { name: string }[] } }>(
+      '/api/meta/modules/contact',
+    );
+    const [first, second] = before.body.published.fields.map((f) => f.name);
+    // dnd-kit's keyboard sensor: space picks the field up, arrow down moves it, space drops it
+    await page.getByTestId(`field-item-${first}`).getByRole('button', { name: 'Drag to reorder' }).focus();
+    await page.keyboard.press('Space');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Space');
+    await expect
+      .poll(() => page.locator('[data-testid^="field-item-"]').first().getAttribute('data-testid'))
+      .toBe(`field-item-${second}`);
+
+    await page.getByRole('tab', { name: 'Layout' }).click();
+    await page.getByTestId('add-section').click();
+    // contact has no sections yet: the first one takes every field
+    await choose(page, 'section-columns', '3 columns');
+    await page.getByTestId('save-draft').click();
+    await page.getByText('Draft saved').waitFor();
+    const draft = await apiClient(web.handle).get<{
+      draft: { fields: { name: string }[]; layout: { sections: { columns?: number }[] } };
+    }>('/api/meta/modules/contact');
+    expect(draft.body.draft.fields.slice(0, 2).map((f) => f.name)).toEqual([second, first]);
+    expect(draft.body.draft.layout.sections.at(-1)?.columns).toBe(3);
+    await web.screenshot(page, 'layout');
+    await page.getByTestId('discard-draft').click();
+    await page.getByRole('button', { name: 'OK' }).click();
+    expect(errors).toEqual([]);
+  });
+
   it('checks a rule as it is typed, with completion of field names, and tries it on sample values', async () => {
     const page = await web.loggedInPage('/');
     const errors = watchErrors(page);
