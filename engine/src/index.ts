@@ -65,8 +65,8 @@ export {
 } from './packages/format.ts';
 export { type ExportOptions, PackageService } from './packages/service.ts';
 export type { PackageImportResult, PackageItemPreview, PackagePreview } from './packages/types.ts';
-export { type BulkFailure, MAX_BULK } from './records/bulk.ts';
 export * from './plugins/index.ts';
+export { type BulkFailure, MAX_BULK } from './records/bulk.ts';
 export { type Filter, OPERATORS } from './records/filter.ts';
 export type { LinkList } from './records/links.ts';
 export {

@@ -577,7 +577,11 @@ export class RecordService {
     if (options.expectedVersion !== undefined && current.version !== options.expectedVersion) {
       throw conflict(withoutHiddenFields(current, module, policy.fields(module)));
     }
-    await this.#hooksFor(module)?.beforeDelete(module, withoutHiddenFields(current, module, policy.fields(module)), actor);
+    await this.#hooksFor(module)?.beforeDelete(
+      module,
+      withoutHiddenFields(current, module, policy.fields(module)),
+      actor,
+    );
     await releaseReferences(tx, this.catalog, this.#logs.history, module, id, actor);
     const touched = await this.#dependents.prepare(tx, module, id, current, undefined);
     await this.#binMove(tx, module, id, actor, 'delete');

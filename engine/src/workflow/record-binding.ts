@@ -91,7 +91,7 @@ export async function recordBindingProblems(
     }
     if (!record.statusField) continue;
     const field = definition.fields.find((each) => each.name === record.statusField);
-    if (!field || field.type !== 'select') {
+    if (field?.type !== 'select') {
       problems.push(
         lintProblem(processId, 'status-field-not-select', {
           en: `the status field '${record.statusField}' must be a single-select field of '${record.module}'`,

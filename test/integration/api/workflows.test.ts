@@ -111,7 +111,7 @@ forEachDatabase('REST API workflows', (handle) => {
   it('refuses bad diagrams and bad requests with a problem naming the element or field', async () => {
     const bad = bpmn(
       'api_bad',
-      '<bpmn:startEvent id="s"/><bpmn:sendTask id="send"/>' + flows(['a', 's', 'send']),
+      `<bpmn:startEvent id="s"/><bpmn:sendTask id="send"/>${flows(['a', 's', 'send'])}`,
     );
     const refused = expectProblem(
       await admin.post('/api/workflows/definitions', undefined, { raw: bad, headers: xml }),
