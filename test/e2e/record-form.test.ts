@@ -8,6 +8,9 @@ import { PHONE_VIEWPORT, useWebServer } from '../support/browser.ts';
 
 const web = useWebServer();
 
+// each test walks a whole form in a real browser; under a full suite on 2 shared cores that takes a while
+const LONG = 120_000;
+
 const quote = {
   id: 'mod_e2e_quote',
   name: 'quote',
@@ -143,238 +146,271 @@ async function save(page: Page) {
 }
 
 describe('the record form and record page', () => {
-  it('creates a record through the form, showing client and server errors on their fields and cells', async () => {
-    const page = await web.loggedInPage('/m/quote/new');
-    await page.getByTestId('record-form').waitFor();
-    await save(page);
-    await expect.poll(() => fieldErrors(page, 'Title').textContent()).toContain('is required');
+  it(
+    'creates a record through the form, showing client and server errors on their fields and cells',
+    async () => {
+      const page = await web.loggedInPage('/m/quote/new');
+      await page.getByTestId('record-form').waitFor();
+      await save(page);
+      await expect.poll(() => fieldErrors(page, 'Title').textContent()).toContain('is required');
 
-    await field(page, 'title').fill('Lathe retrofit');
-    // the condition applies live: the lost reason shows (and is required) only for a lost quote
-    await expect.poll(() => page.locator('label:text-is("Lost reason")').count()).toBe(0);
-    await pick(page, 'stage', 'Lost');
-    await page.locator('label:text-is("Lost reason")').waitFor();
-    await save(page);
-    await expect.poll(() => fieldErrors(page, 'Lost reason').textContent()).toContain('is required');
-    await pick(page, 'stage', 'Draft');
-    await expect.poll(() => page.locator('label:text-is("Lost reason")').count()).toBe(0);
+      await field(page, 'title').fill('Lathe retrofit');
+      // the condition applies live: the lost reason shows (and is required) only for a lost quote
+      await expect.poll(() => page.locator('label:text-is("Lost reason")').count()).toBe(0);
+      await pick(page, 'stage', 'Lost');
+      await page.locator('label:text-is("Lost reason")').waitFor();
+      await save(page);
+      await expect.poll(() => fieldErrors(page, 'Lost reason').textContent()).toContain('is required');
+      await pick(page, 'stage', 'Draft');
+      await expect.poll(() => page.locator('label:text-is("Lost reason")').count()).toBe(0);
 
-    // relation lookup with search: the customer's name, found by a piece of it
-    await field(page, 'customer').click();
-    await field(page, 'customer').fill('华东');
-    await page
-      .locator('.ant-select-dropdown:visible .ant-select-item-option')
-      .filter({ hasText: '上海华东精密' })
-      .click();
-
-    // the sub-table grid: two rows, a cell error, reorder, remove
-    await page.getByRole('button', { name: 'Add row' }).click();
-    await page.getByRole('button', { name: 'Add row' }).click();
-    await field(page, 'lines_0_item').fill('Spindle');
-    await field(page, 'lines_0_qty').fill('3');
-    await field(page, 'lines_1_qty').fill('2');
-    await field(page, 'budget').fill('50');
-    await save(page);
-    const cellError = page.locator('.crm-subtable .ant-form-item-explain');
-    await expect.poll(() => cellError.first().textContent()).toContain('is required');
-    await field(page, 'lines_1_item').fill('Chuck');
-    await page.getByRole('button', { name: 'Move down 1' }).click();
-    await expect.poll(() => field(page, 'lines_0_item').inputValue()).toBe('Chuck');
-
-    // the rule is the server's: its error lands on the budget field, in the user's language
-    await save(page);
-    await expect
-      .poll(() => fieldErrors(page, 'Budget').textContent())
-      .toContain('A quote under 100 is not worth sending');
-    await web.screenshot(page, 'form-errors');
-    await field(page, 'budget').fill('1200');
-    await save(page);
-
-    await page.getByTestId('record-page').waitFor();
-    await page.getByRole('heading', { name: 'Lathe retrofit' }).waitFor();
-    const stored = await web.handle.workspace.records.list('quote', SYSTEM_ACTOR, {
-      fields: ['title', 'lines', 'budget'],
-    });
-    expect(stored.data).toMatchObject([
-      {
-        title: 'Lathe retrofit',
-        budget: { amount: 1200, currency: 'CNY' },
-        lines: [
-          { item: 'Chuck', qty: 2 },
-          { item: 'Spindle', qty: 3 },
-        ],
-      },
-    ]);
-    await page.getByText('上海华东精密机械有限公司').first().waitFor();
-    await page.getByTestId('record-page').getByText('Units').waitFor();
-    // the read view hides what the condition hides
-    expect(await page.getByText('Lost reason').count()).toBe(0);
-    await web.screenshot(page, 'record-page');
-  });
-
-  it('edits, shows the change in the history, and restores the earlier version', async () => {
-    const created = await web.handle.workspace.records.create(
-      'quote',
-      { title: 'First title', notes: 'n' },
-      SYSTEM_ACTOR,
-    );
-    const page = await web.loggedInPage(`/m/quote/${created.id}`);
-    await page.getByRole('button', { name: 'Edit' }).click();
-    await page.getByTestId('record-form').waitFor();
-    await field(page, 'title').fill('Second title');
-    await field(page, 'title').press('Enter'); // Enter submits
-    await page.getByRole('heading', { name: 'Second title' }).waitFor();
-
-    await page.getByRole('tab', { name: 'History' }).click();
-    const latest = page.locator('.crm-history-entry[data-version="2"]');
-    await expect.poll(() => latest.textContent()).toContain('Title: First title → Second title');
-    await page
-      .locator('.crm-history-entry[data-version="1"]')
-      .getByRole('button', { name: 'Restore this version' })
-      .click();
-    await page.locator('.ant-modal-confirm').getByRole('button', { name: 'OK' }).click();
-    await page.getByRole('heading', { name: 'First title' }).waitFor();
-    await expect
-      .poll(() => page.locator('.crm-history-entry[data-version="3"]').textContent())
-      .toContain('restored version 1');
-    await web.screenshot(page, 'history');
-    const record = await web.handle.workspace.records.get('quote', created.id, SYSTEM_ACTOR);
-    expect(record).toMatchObject({ title: 'First title', version: 3 });
-  });
-
-  it('shows what someone else saved meanwhile and merges field by field', async () => {
-    const { records } = web.handle.workspace;
-    const created = await records.create('quote', { title: 'Shared', notes: 'original' }, SYSTEM_ACTOR);
-    const page = await web.loggedInPage(`/m/quote/${created.id}/edit`);
-    await page.getByTestId('record-form').waitFor();
-    await field(page, 'title').fill('Shared (mine)');
-    await field(page, 'notes').fill('my notes');
-    await records.update('quote', created.id, { notes: 'their notes', stage: 'draft' }, SYSTEM_ACTOR);
-    await save(page);
-
-    const dialog = page.locator('.ant-modal').filter({ hasText: 'Someone else changed this record' });
-    await dialog.waitFor();
-    await expect.poll(() => dialog.locator('tbody tr.ant-table-row').count()).toBe(2); // notes (both changed), stage (theirs)
-    await web.screenshot(page, 'conflict');
-    await dialog.getByText('Take theirs').click();
-    await dialog.getByRole('button', { name: 'Merge' }).click();
-    await save(page);
-    await page.getByRole('heading', { name: 'Shared (mine)' }).waitFor();
-    expect(await records.get('quote', created.id, SYSTEM_ACTOR)).toMatchObject({
-      title: 'Shared (mine)',
-      notes: 'their notes',
-      stage: 'draft',
-      version: 3,
-    });
-  });
-
-  it('asks before leaving a form with unsaved changes; Esc cancels a clean form', async () => {
-    const created = await web.handle.workspace.records.create('quote', { title: 'Guarded' }, SYSTEM_ACTOR);
-    const page = await web.loggedInPage(`/m/quote/${created.id}/edit`);
-    await page.getByTestId('record-form').waitFor();
-    await field(page, 'notes').fill('unsaved');
-    await page.getByTestId('app-menu').getByText('Customer', { exact: true }).click();
-    const confirm = page.locator('.ant-modal-confirm').filter({ hasText: 'Leave without saving?' });
-    await confirm.waitFor();
-    await confirm.getByRole('button', { name: 'Stay' }).click();
-    expect(page.url()).toContain(`/m/quote/${created.id}/edit`);
-    await field(page, 'notes').fill('');
-    await field(page, 'notes').press('Escape');
-    await page.waitForURL(new RegExp(`/m/quote/${created.id}$`));
-  });
-
-  it('uploads attachments, picks people, departments and dates, and lists related records', async () => {
-    const { workspace } = web.handle;
-    await workspace.identity.departments.create({ name: { en: 'East sales', 'zh-CN': '华东销售' } });
-    const page = await web.loggedInPage('/m/quote/new');
-    await page.getByTestId('record-form').waitFor();
-    await field(page, 'title').fill('With documents');
-    await field(page, 'customer').click();
-    await field(page, 'customer').fill('华东');
-    await page
-      .locator('.ant-select-dropdown:visible .ant-select-item-option')
-      .filter({ hasText: '上海华东精密' })
-      .click();
-    await page.locator('#root_documents input[type=file]').setInputFiles({
-      name: 'spec.txt',
-      mimeType: 'text/plain',
-      buffer: Buffer.from('the specification'),
-    });
-    await page.locator('#root_documents .ant-upload-list').getByText('spec.txt').waitFor();
-    await field(page, 'sales_rep').click();
-    await field(page, 'sales_rep').fill('test');
-    await page
-      .locator('.ant-select-dropdown:visible .ant-select-item-option')
-      .filter({ hasText: 'Test admin' })
-      .click();
-    await field(page, 'department').click();
-    await page
-      .locator('.ant-select-dropdown:visible .ant-select-item-option')
-      .filter({ hasText: 'East sales' })
-      .click();
-    for (const name of ['华东', '智云']) {
-      await field(page, 'competitors').click();
-      await field(page, 'competitors').fill(name);
+      // relation lookup with search: the customer's name, found by a piece of it
+      await field(page, 'customer').click();
+      await field(page, 'customer').fill('华东');
       await page
         .locator('.ant-select-dropdown:visible .ant-select-item-option')
-        .filter({ hasText: name })
-        .first()
+        .filter({ hasText: '上海华东精密' })
         .click();
-    }
-    await field(page, 'tags').click();
-    const tagOptions = page.locator('.ant-select-dropdown:visible .ant-select-item-option');
-    await tagOptions.filter({ hasText: 'Urgent' }).click();
-    await tagOptions.filter({ hasText: 'Export' }).click();
-    await page.getByRole('heading', { name: 'New Quote' }).click(); // closes the dropdown
-    await field(page, 'due').click();
-    await field(page, 'due').fill('2026-03-01');
-    await field(page, 'due').press('Tab');
-    await save(page);
-    await page.getByRole('heading', { name: 'With documents' }).waitFor({ timeout: 30_000 });
-    const details = page.getByTestId('record-page');
-    await details.getByText('Test admin').waitFor();
-    await details.getByText('East sales').waitFor();
-    await details.getByText('Mar 1, 2026').waitFor();
-    await details.getByText('Urgent, Export').waitFor();
-    const stored = await workspace.records.list('quote', SYSTEM_ACTOR, {
-      filter: { field: 'title', op: 'eq', value: 'With documents' },
-      fields: ['competitors', 'tags'],
-    });
-    expect(stored.data[0]).toMatchObject({ tags: ['urgent', 'export'] });
-    expect(stored.data[0].competitors).toHaveLength(2);
-    await page.getByRole('tab', { name: 'Attachments (1)' }).click();
-    const link = page.getByRole('link', { name: 'spec.txt' });
-    const download = await page.request.get(`${web.url}${await link.getAttribute('href')}`);
-    expect(await download.text()).toBe('the specification');
 
-    // the customer's page lists the quote among its related records
-    await page.getByRole('tab', { name: 'Details' }).click();
-    await page.locator('.crm-record-page a', { hasText: '上海华东精密' }).first().click();
-    await page.getByRole('tab', { name: 'Related' }).click();
-    await page.getByTestId('related-quotes').getByRole('link', { name: 'With documents' }).waitFor();
-    await web.screenshot(page, 'related');
-  });
+      // the sub-table grid: two rows, a cell error, reorder, remove
+      await page.getByRole('button', { name: 'Add row' }).click();
+      await page.getByRole('button', { name: 'Add row' }).click();
+      await field(page, 'lines_0_item').fill('Spindle');
+      await field(page, 'lines_0_qty').fill('3');
+      await field(page, 'lines_1_qty').fill('2');
+      await field(page, 'budget').fill('50');
+      await save(page);
+      const cellError = page.locator('.crm-subtable .ant-form-item-explain');
+      await expect.poll(() => cellError.first().textContent()).toContain('is required');
+      await field(page, 'lines_1_item').fill('Chuck');
+      await page.getByRole('button', { name: 'Move down 1' }).click();
+      await expect.poll(() => field(page, 'lines_0_item').inputValue()).toBe('Chuck');
 
-  it('shows a not-found state for a record that does not exist', async () => {
-    const page = await web.loggedInPage('/m/quote/00000000-0000-4000-8000-000000000000');
-    await page.getByTestId('error').getByText('This page does not exist').waitFor();
-  });
+      // the rule is the server's: its error lands on the budget field, in the user's language
+      await save(page);
+      await expect
+        .poll(() => fieldErrors(page, 'Budget').textContent())
+        .toContain('A quote under 100 is not worth sending');
+      await web.screenshot(page, 'form-errors');
+      await field(page, 'budget').fill('1200');
+      await save(page);
 
-  it('lays the record page out for a phone, in Chinese', async () => {
-    const created = await web.handle.workspace.records.create(
-      'quote',
-      { title: '手机上的报价', stage: 'lost', lost_reason: '价格', budget: { amount: 980, currency: 'CNY' } },
-      SYSTEM_ACTOR,
-    );
-    const page = await web.loggedInPage(`/m/quote/${created.id}`, {
-      viewport: PHONE_VIEWPORT,
-      locale: 'zh-CN',
-    });
-    await page.getByRole('heading', { name: '手机上的报价' }).waitFor();
-    await page.getByText('丢单原因').waitFor();
-    await page.getByText('¥980.00').waitFor();
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow).toBeLessThanOrEqual(0);
-    await web.screenshot(page, 'record-page-phone');
-  });
+      await page.getByTestId('record-page').waitFor();
+      await page.getByRole('heading', { name: 'Lathe retrofit' }).waitFor();
+      const stored = await web.handle.workspace.records.list('quote', SYSTEM_ACTOR, {
+        fields: ['title', 'lines', 'budget'],
+      });
+      expect(stored.data).toMatchObject([
+        {
+          title: 'Lathe retrofit',
+          budget: { amount: 1200, currency: 'CNY' },
+          lines: [
+            { item: 'Chuck', qty: 2 },
+            { item: 'Spindle', qty: 3 },
+          ],
+        },
+      ]);
+      await page.getByText('上海华东精密机械有限公司').first().waitFor();
+      await page.getByTestId('record-page').getByText('Units').waitFor();
+      // the read view hides what the condition hides
+      expect(await page.getByText('Lost reason').count()).toBe(0);
+      await web.screenshot(page, 'record-page');
+    },
+    LONG,
+  );
+
+  it(
+    'edits, shows the change in the history, and restores the earlier version',
+    async () => {
+      const created = await web.handle.workspace.records.create(
+        'quote',
+        { title: 'First title', notes: 'n' },
+        SYSTEM_ACTOR,
+      );
+      const page = await web.loggedInPage(`/m/quote/${created.id}`);
+      await page.getByRole('button', { name: 'Edit' }).click();
+      await page.getByTestId('record-form').waitFor();
+      await field(page, 'title').fill('Second title');
+      await field(page, 'title').press('Enter'); // Enter submits
+      await page.getByRole('heading', { name: 'Second title' }).waitFor();
+
+      await page.getByRole('tab', { name: 'History' }).click();
+      const latest = page.locator('.crm-history-entry[data-version="2"]');
+      await expect.poll(() => latest.textContent()).toContain('Title: First title → Second title');
+      await page
+        .locator('.crm-history-entry[data-version="1"]')
+        .getByRole('button', { name: 'Restore this version' })
+        .click();
+      await page.locator('.ant-modal-confirm').getByRole('button', { name: 'OK' }).click();
+      await page.getByRole('heading', { name: 'First title' }).waitFor();
+      await expect
+        .poll(() => page.locator('.crm-history-entry[data-version="3"]').textContent())
+        .toContain('restored version 1');
+      await web.screenshot(page, 'history');
+      const record = await web.handle.workspace.records.get('quote', created.id, SYSTEM_ACTOR);
+      expect(record).toMatchObject({ title: 'First title', version: 3 });
+    },
+    LONG,
+  );
+
+  it(
+    'shows what someone else saved meanwhile and merges field by field',
+    async () => {
+      const { records } = web.handle.workspace;
+      const created = await records.create('quote', { title: 'Shared', notes: 'original' }, SYSTEM_ACTOR);
+      const page = await web.loggedInPage(`/m/quote/${created.id}/edit`);
+      await page.getByTestId('record-form').waitFor();
+      await field(page, 'title').fill('Shared (mine)');
+      await field(page, 'notes').fill('my notes');
+      await records.update('quote', created.id, { notes: 'their notes', stage: 'draft' }, SYSTEM_ACTOR);
+      await save(page);
+
+      const dialog = page.locator('.ant-modal').filter({ hasText: 'Someone else changed this record' });
+      await dialog.waitFor();
+      await expect.poll(() => dialog.locator('tbody tr.ant-table-row').count()).toBe(2); // notes (both changed), stage (theirs)
+      await web.screenshot(page, 'conflict');
+      await dialog.getByText('Take theirs').click();
+      await dialog.getByRole('button', { name: 'Merge' }).click();
+      await save(page);
+      await page.getByRole('heading', { name: 'Shared (mine)' }).waitFor();
+      expect(await records.get('quote', created.id, SYSTEM_ACTOR)).toMatchObject({
+        title: 'Shared (mine)',
+        notes: 'their notes',
+        stage: 'draft',
+        version: 3,
+      });
+    },
+    LONG,
+  );
+
+  it(
+    'asks before leaving a form with unsaved changes; Esc cancels a clean form',
+    async () => {
+      const created = await web.handle.workspace.records.create('quote', { title: 'Guarded' }, SYSTEM_ACTOR);
+      const page = await web.loggedInPage(`/m/quote/${created.id}/edit`);
+      await page.getByTestId('record-form').waitFor();
+      await field(page, 'notes').fill('unsaved');
+      await page.getByTestId('app-menu').getByText('Customer', { exact: true }).click();
+      const confirm = page.locator('.ant-modal-confirm').filter({ hasText: 'Leave without saving?' });
+      await confirm.waitFor();
+      await confirm.getByRole('button', { name: 'Stay' }).click();
+      expect(page.url()).toContain(`/m/quote/${created.id}/edit`);
+      await field(page, 'notes').fill('');
+      await field(page, 'notes').press('Escape');
+      await page.waitForURL(new RegExp(`/m/quote/${created.id}$`));
+    },
+    LONG,
+  );
+
+  it(
+    'uploads attachments, picks people, departments and dates, and lists related records',
+    async () => {
+      const { workspace } = web.handle;
+      await workspace.identity.departments.create({ name: { en: 'East sales', 'zh-CN': '华东销售' } });
+      const page = await web.loggedInPage('/m/quote/new');
+      await page.getByTestId('record-form').waitFor();
+      await field(page, 'title').fill('With documents');
+      await field(page, 'customer').click();
+      await field(page, 'customer').fill('华东');
+      await page
+        .locator('.ant-select-dropdown:visible .ant-select-item-option')
+        .filter({ hasText: '上海华东精密' })
+        .click();
+      await page.locator('#root_documents input[type=file]').setInputFiles({
+        name: 'spec.txt',
+        mimeType: 'text/plain',
+        buffer: Buffer.from('the specification'),
+      });
+      await page.locator('#root_documents .ant-upload-list').getByText('spec.txt').waitFor();
+      await field(page, 'sales_rep').click();
+      await field(page, 'sales_rep').fill('test');
+      await page
+        .locator('.ant-select-dropdown:visible .ant-select-item-option')
+        .filter({ hasText: 'Test admin' })
+        .click();
+      await field(page, 'department').click();
+      await page
+        .locator('.ant-select-dropdown:visible .ant-select-item-option')
+        .filter({ hasText: 'East sales' })
+        .click();
+      for (const name of ['华东', '智云']) {
+        await field(page, 'competitors').click();
+        await field(page, 'competitors').fill(name);
+        await page
+          .locator('.ant-select-dropdown:visible .ant-select-item-option')
+          .filter({ hasText: name })
+          .first()
+          .click();
+      }
+      await field(page, 'tags').click();
+      const tagOptions = page.locator('.ant-select-dropdown:visible .ant-select-item-option');
+      await tagOptions.filter({ hasText: 'Urgent' }).click();
+      await tagOptions.filter({ hasText: 'Export' }).click();
+      await page.getByRole('heading', { name: 'New Quote' }).click(); // closes the dropdown
+      await field(page, 'due').click();
+      await field(page, 'due').fill('2026-03-01');
+      await field(page, 'due').press('Tab');
+      await save(page);
+      await page.getByRole('heading', { name: 'With documents' }).waitFor({ timeout: 30_000 });
+      const details = page.getByTestId('record-page');
+      await details.getByText('Test admin').waitFor();
+      await details.getByText('East sales').waitFor();
+      await details.getByText('Mar 1, 2026').waitFor();
+      await details.getByText('Urgent, Export').waitFor();
+      const stored = await workspace.records.list('quote', SYSTEM_ACTOR, {
+        filter: { field: 'title', op: 'eq', value: 'With documents' },
+        fields: ['competitors', 'tags'],
+      });
+      expect(stored.data[0]).toMatchObject({ tags: ['urgent', 'export'] });
+      expect(stored.data[0].competitors).toHaveLength(2);
+      await page.getByRole('tab', { name: 'Attachments (1)' }).click();
+      const link = page.getByRole('link', { name: 'spec.txt' });
+      const download = await page.request.get(`${web.url}${await link.getAttribute('href')}`);
+      expect(await download.text()).toBe('the specification');
+
+      // the customer's page lists the quote among its related records
+      await page.getByRole('tab', { name: 'Details' }).click();
+      await page.locator('.crm-record-page a', { hasText: '上海华东精密' }).first().click();
+      await page.getByRole('tab', { name: 'Related' }).click();
+      await page.getByTestId('related-quotes').getByRole('link', { name: 'With documents' }).waitFor();
+      await web.screenshot(page, 'related');
+    },
+    LONG,
+  );
+
+  it(
+    'shows a not-found state for a record that does not exist',
+    async () => {
+      const page = await web.loggedInPage('/m/quote/00000000-0000-4000-8000-000000000000');
+      await page.getByTestId('error').getByText('This page does not exist').waitFor();
+    },
+    LONG,
+  );
+
+  it(
+    'lays the record page out for a phone, in Chinese',
+    async () => {
+      const created = await web.handle.workspace.records.create(
+        'quote',
+        {
+          title: '手机上的报价',
+          stage: 'lost',
+          lost_reason: '价格',
+          budget: { amount: 980, currency: 'CNY' },
+        },
+        SYSTEM_ACTOR,
+      );
+      const page = await web.loggedInPage(`/m/quote/${created.id}`, {
+        viewport: PHONE_VIEWPORT,
+        locale: 'zh-CN',
+      });
+      await page.getByRole('heading', { name: '手机上的报价' }).waitFor();
+      await page.getByText('丢单原因').waitFor();
+      await page.getByText('¥980.00').waitFor();
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow).toBeLessThanOrEqual(0);
+      await web.screenshot(page, 'record-page-phone');
+    },
+    LONG,
+  );
 });
