@@ -7,11 +7,13 @@
 import { mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { demoPackages, importConfiguration } from '@crm/cli';
+import { Engine, openPostgres } from '@crm/engine';
 import { createApp, type RunningServer, serve } from '@crm/runtime';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { TEST_ADMIN, testAdmin } from './api.ts';
 import { type EngineHandle, openTestEngine } from './engines.ts';
+import { templateDatabase } from './postgres.ts';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const ARTIFACTS_DIR = join(import.meta.dirname, '..', 'artifacts');
@@ -58,9 +60,29 @@ export interface WebServer {
   screenshot(page: Page, name: string): Promise<string>;
 }
 
+/** The browser tests' own small app package (customer, contact, opportunity), independent of examples/. */
+export const WEB_FIXTURE_PACKAGE = join(import.meta.dirname, '..', 'fixtures', 'web-demo');
+
+/** The fixture package, or the example packages as `crm start --demo` loads them, with their records. */
+function importer(which: 'fixture' | 'examples') {
+  return async (url: string): Promise<void> => {
+    const engine = await Engine.open({ db: await openPostgres(url) });
+    try {
+      const workspace = await engine.workspace('default');
+      const dirs = which === 'fixture' ? [WEB_FIXTURE_PACKAGE] : await demoPackages();
+      for (const dir of dirs) await importConfiguration(workspace, dir, { seed: true });
+    } finally {
+      await engine.close();
+    }
+  };
+}
+
 export interface WebServerOptions {
-  /** Import the example packages with their sample records, as `crm start --demo` does (default true). */
-  demo?: boolean;
+  /**
+   * The starting data: the browser tests' fixture package with its records (default), the example
+   * packages as `crm start --demo` loads them, or nothing.
+   */
+  data?: 'fixture' | 'examples' | 'none';
 }
 
 /**
@@ -75,17 +97,16 @@ export function useWebServer(options: WebServerOptions = {}): WebServer {
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
+    // the example packages' sample data is a few thousand records: imported once per run into a
+    // template database that each test file copies
+    const data = options.data ?? 'fixture';
+    const template = data === 'none' ? undefined : await templateDatabase(`web_${data}`, importer(data));
     const [opened, chromiumLaunched] = await Promise.all([
-      openTestEngine('postgres', 'web'),
+      openTestEngine('postgres', 'web', { template }),
       launchChromium(),
     ]);
     handle = opened;
     launched = chromiumLaunched;
-    // the example packages' sample data is a few thousand records: this takes a while
-    if (options.demo !== false) {
-      for (const dir of await demoPackages())
-        await importConfiguration(handle.workspace, dir, { seed: true });
-    }
     await testAdmin(handle);
     server = await serve(createApp({ engine: handle.engine, workspace: handle.workspace }), 0, '127.0.0.1');
   }, 300_000);

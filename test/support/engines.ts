@@ -27,6 +27,8 @@ export interface EngineHandle {
 export const FAST_PASSWORD_HASHING: PasswordHashing = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
 
 export interface TestEngineOptions {
+  /** PostgreSQL only: start from a copy of this template database (see templateDatabase). */
+  template?: string;
   /** A clock to step through lockouts and expiries; password hashing is cheap unless set here. */
   identity?: IdentityOptions;
   /** The workflow engine's clock, retries and lease. */
@@ -43,7 +45,7 @@ export interface TestEngineOptions {
 /** A fresh engine (own database) on `kind`; close it with `handle.engine.close()` and `drop()`. */
 export async function openTestEngine(kind: DatabaseKind, name = 'engine', options: TestEngineOptions = {}) {
   let database: TestDatabase | undefined;
-  if (kind === 'postgres') database = await createTestDatabase(name);
+  if (kind === 'postgres') database = await createTestDatabase(name, options.template);
   const db = database ? await openPostgres(database.url) : await openPglite();
   const engine = await Engine.open({
     db,

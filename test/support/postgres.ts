@@ -39,8 +39,8 @@ function adminClient(url: string) {
   return postgres(url, { max: 1, onnotice: () => {}, idle_timeout: 1, connect_timeout: 10 });
 }
 
-/** Creates a uniquely named, empty database on the test server. */
-export async function createTestDatabase(prefix = 'test'): Promise<TestDatabase> {
+/** Creates a uniquely named database on the test server: empty, or a copy of `template`. */
+export async function createTestDatabase(prefix = 'test', template?: string): Promise<TestDatabase> {
   const adminUrl = testPostgresUrl();
   const safePrefix =
     prefix
@@ -52,7 +52,7 @@ export async function createTestDatabase(prefix = 'test'): Promise<TestDatabase>
 
   const sql = adminClient(adminUrl);
   try {
-    await sql.unsafe(`create database "${name}"`);
+    await sql.unsafe(`create database "${name}"${template ? ` template "${template}"` : ''}`);
   } finally {
     await sql.end({ timeout: 5 });
   }
@@ -75,4 +75,33 @@ export async function createTestDatabase(prefix = 'test'): Promise<TestDatabase>
       }
     },
   };
+}
+
+/**
+ * A template database filled once per test run by `fill` (given its URL), for test files that all
+ * need the same large starting data: the first caller fills it (other processes wait on an advisory
+ * lock), every caller then copies it with `createTestDatabase(prefix, name)` in about a second.
+ */
+export async function templateDatabase(name: string, fill: (url: string) => Promise<void>): Promise<string> {
+  const adminUrl = testPostgresUrl();
+  const template = `tpl_${name.toLowerCase().replace(/[^a-z0-9_]+/g, '_')}`;
+  // no idle timeout: the session holds the advisory lock while another connection fills the template
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+  try {
+    await admin.unsafe(`select pg_advisory_lock(hashtext('${template}'))`);
+    const [found] = await admin`select 1 from pg_database where datname = ${template}`;
+    if (!found) {
+      const building = `${template}_building`;
+      await admin.unsafe(`drop database if exists "${building}" with (force)`);
+      await admin.unsafe(`create database "${building}"`);
+      const url = new URL(adminUrl);
+      url.pathname = `/${building}`;
+      await fill(url.toString());
+      await admin.unsafe(`alter database "${building}" rename to "${template}"`);
+    }
+    await admin.unsafe(`select pg_advisory_unlock(hashtext('${template}'))`);
+  } finally {
+    await admin.end({ timeout: 5 });
+  }
+  return template;
 }
