@@ -68,7 +68,8 @@ const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** Small JSON helpers over `app.request`. */
 export function apiClient(handle: EngineHandle, options: ClientOptions = {}) {
   const { auth = 'admin', ...appOptions } = options;
-  const app = createApp({ engine: handle.engine, workspace: handle.workspace, ...appOptions });
+  // the API alone: whether the web apps are built must not change what these tests see
+  const app = createApp({ engine: handle.engine, workspace: handle.workspace, webApps: [], ...appOptions });
   const credentials = async (method: string, opts: RequestOptions): Promise<Record<string, string>> => {
     if (auth === 'none') return {};
     if (auth === 'admin') return { authorization: `Bearer ${(await testAdmin(handle)).token}` };
