@@ -101,17 +101,6 @@ export class ActionRegistry {
     return this.#actions.has(type);
   }
 
-  /** The registered actions with their descriptions (the modeler's palette). */
-  list(): ({ type: string; kind: 'inline' | 'job' } & Partial<ActionDescription>)[] {
-    return [...this.#actions.values()]
-      .map((action) => ({
-        type: action.type,
-        kind: action.inline ? ('inline' as const) : ('job' as const),
-        ...action.describe,
-      }))
-      .sort((a, b) => a.type.localeCompare(b.type));
-  }
-
   /** Every registered action as the modeler's palette lists it: inputs and headers apart. */
   describe(): ActionPaletteEntry[] {
     const parameter = (p: ActionParameter): PaletteParameter => ({

@@ -164,7 +164,6 @@ export function workflowRoutes(workspace: Workspace): Hono<ApiEnv> {
   });
 
   app.get('/stuck', async (c) => c.json(await wf.sweep()));
-  app.get('/actions', (c) => c.json(wf.actions.list()));
   app.get('/schedules', async (c) =>
     c.json(await wf.queries.schedules(wf.timeZone, integerParam(c.req.query('next'), 'next', 1, 50) ?? 5)),
   );

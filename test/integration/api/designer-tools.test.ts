@@ -337,7 +337,9 @@ forEachDatabase('REST API designer tooling', (handle) => {
       expect(actions.status).toBe(200);
       const update = actions.body.find((a) => a.type === 'update-record');
       expect(update).toMatchObject({ mode: 'job', label: { 'zh-CN': '更新记录' } });
-      expect(update?.inputs).toContainEqual(expect.objectContaining({ name: 'recordId', required: true }));
+      // the record defaults to the flow's own record; the values are required
+      expect(update?.inputs).toContainEqual(expect.objectContaining({ name: 'recordId', required: false }));
+      expect(update?.inputs).toContainEqual(expect.objectContaining({ name: 'values', required: true }));
       expect(actions.body.find((a) => a.type === 'set-variables')?.mode).toBe('inline');
       expectProblem(await userApi.get('/api/workflows/actions'), 403);
     });

@@ -152,6 +152,7 @@ forEachDatabase('REST API workflows', (handle) => {
       'findStuckWorkflowWork',
       'getWorkflowHistory',
       'getWorkflowInstance',
+      'lintWorkflow',
       'listMyWorkflowTasks',
       'listWorkflowActions',
       'listWorkflowDefinitions',

@@ -78,6 +78,11 @@ describe('example package files', () => {
  */
 const ALLOWED: { file: string; literal: string; why: string }[] = [
   { file: 'engine/src/expressions/names.ts', literal: 'product', why: "FEEL's built-in function product()" },
+  {
+    file: 'engine/src/expressions/result-type.ts',
+    literal: 'product',
+    why: "FEEL's built-in function product(), which returns a number",
+  },
 ];
 
 describe('no module-specific code', () => {

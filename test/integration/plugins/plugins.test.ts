@@ -322,9 +322,10 @@ forEachDatabase(
           '/api/workflows/actions',
         );
       expect(palette.body.find((a) => a.type === 'chat-notify')).toMatchObject({
-        kind: 'job',
+        mode: 'job',
         label: { en: 'Notify a chat group', 'zh-CN': '发送群机器人消息' },
-        inputs: [{ name: 'text' }, { name: 'webhook' }, { name: 'flavor' }, { name: 'secret' }],
+        inputs: [{ name: 'text', required: true }],
+        headers: [{ name: 'webhook', required: true }, { name: 'flavor' }, { name: 'secret' }],
         outputs: [{ name: 'chatStatus' }],
       });
       const instance = await wf.start('welcome', { variables: { name: '厦门港务' } }, SYSTEM_ACTOR);

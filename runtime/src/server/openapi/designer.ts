@@ -289,7 +289,7 @@ export const designerPaths: Record<string, JsonSchema> = {
   '/api/workflows/actions': {
     get: {
       tags: ['workflows'],
-      operationId: 'workflows.listActions',
+      operationId: 'listWorkflowActions',
       summary: 'The registered service-task actions with their inputs, headers and outputs (the palette)',
       responses: { 200: ok('The actions', { type: 'array', items: ref('WorkflowAction') }), ...guarded },
     },
@@ -297,7 +297,7 @@ export const designerPaths: Record<string, JsonSchema> = {
   '/api/workflows/lint': {
     post: {
       tags: ['workflows'],
-      operationId: 'workflows.lint',
+      operationId: 'lintWorkflow',
       summary: 'The checks of a deploy, without deploying: problems by element id',
       requestBody: { required: true, content: { 'application/xml': { schema: { type: 'string' } } } },
       responses: {

@@ -17,17 +17,6 @@ const pathParameter = (name: string, description: string) => ({
   schema: { type: 'string' },
 });
 const guarded = { 401: responseRef('Unauthorized'), 403: responseRef('Forbidden') };
-const parameter: JsonSchema = {
-  type: 'object',
-  properties: {
-    name: { type: 'string' },
-    type: { enum: ['text', 'number', 'boolean', 'object', 'list', 'any'] },
-    required: { type: 'boolean' },
-    header: { type: 'boolean', description: 'A task header (literal text), not an input mapping (FEEL)' },
-    label: localeText,
-  },
-  required: ['name', 'type', 'label'],
-};
 
 export const workflowTriggerSchemas: Record<string, JsonSchema> = {
   [crmSchema('RecordAction')]: {
@@ -41,19 +30,6 @@ export const workflowTriggerSchemas: Record<string, JsonSchema> = {
       label: localeText,
     },
     required: ['processId', 'version', 'processName', 'elementId', 'label'],
-  },
-  [crmSchema('WorkflowAction')]: {
-    type: 'object',
-    description: 'A service task type (zeebe:taskDefinition type) and what the modeler lets admins fill in',
-    properties: {
-      type: { type: 'string' },
-      kind: { enum: ['inline', 'job'] },
-      label: localeText,
-      description: localeText,
-      inputs: { type: 'array', items: parameter },
-      outputs: { type: 'array', items: parameter },
-    },
-    required: ['type', 'kind'],
   },
   [crmSchema('WorkflowSchedule')]: {
     type: 'object',
@@ -103,14 +79,6 @@ export const workflowTriggerPaths: Record<string, JsonSchema> = {
         ...guarded,
         404: responseRef('NotFound'),
       },
-    },
-  },
-  '/api/workflows/actions': {
-    get: {
-      tags: ['workflows'],
-      operationId: 'listWorkflowActions',
-      summary: 'Service task types with their inputs and outputs, for the modeler palette (admins)',
-      responses: { 200: ok('Actions', list('WorkflowAction')), ...guarded },
     },
   },
   '/api/workflows/schedules': {
