@@ -147,7 +147,7 @@ describe('the designer', { timeout: 90_000 }, () => {
     expect(errors).toEqual([]);
   });
 
-  it('arranges the form: reorders fields by keyboard drag and adds a section with its columns', async () => {
+  it('arranges the form: reorders fields by drag and drop and adds a section with its columns', async () => {
     const page = await web.loggedInPage('/');
     const errors = watchErrors(page);
     await openModule(page, 'contact');
@@ -156,10 +156,15 @@ describe('the designer', { timeout: 90_000 }, () => {
     );
     const [first, second] = before.body.published.fields.map((f) => f.name);
     // dnd-kit's keyboard sensor: space picks the field up, arrow down moves it, space drops it
-    await page.getByTestId(`field-item-${first}`).getByRole('button', { name: 'Drag to reorder' }).focus();
-    await page.keyboard.press('Space');
-    await page.keyboard.press('ArrowDown');
-    await page.keyboard.press('Space');
+    // drag the first field's handle below the second (dnd-kit's pointer sensor starts after 4 px)
+    const handle = page.getByTestId(`field-item-${first}`).getByRole('button', { name: 'Drag to reorder' });
+    const from = await handle.boundingBox();
+    const target = await page.getByTestId(`field-item-${second}`).boundingBox();
+    if (!from || !target) throw new Error('the field list is not laid out');
+    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(from.x + from.width / 2, target.y + target.height * 0.9, { steps: 12 });
+    await page.mouse.up();
     await expect
       .poll(() => page.locator('[data-testid^="field-item-"]').first().getAttribute('data-testid'))
       .toBe(`field-item-${second}`);
