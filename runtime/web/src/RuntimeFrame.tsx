@@ -1,16 +1,18 @@
 import { AppstoreOutlined, HomeOutlined, InboxOutlined } from '@ant-design/icons';
 import { AppFrame, useLocalize } from '@crm/ui';
-import type { MenuProps } from 'antd';
+import { Badge, type MenuProps } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet } from 'react-router';
+import { useInboxCounts } from './approvals/data.ts';
 import { WEB } from './messages.ts';
 import { useModules } from './modules.ts';
 
-/** The frame with the menu: home, inbox, then one entry per published module. */
+/** The frame with the menu: home, the inbox with its pending count, then one entry per published module. */
 export function RuntimeFrame() {
   const { t } = useTranslation(WEB);
   const localize = useLocalize();
   const modules = useModules();
+  const pending = useInboxCounts().data?.pending ?? 0;
   const moduleItems: MenuProps['items'] = (modules.data ?? []).map((m) => ({
     key: `/m/${m.name}`,
     icon: <AppstoreOutlined />,
@@ -18,7 +20,15 @@ export function RuntimeFrame() {
   }));
   const menu: MenuProps['items'] = [
     { key: '/', icon: <HomeOutlined />, label: <Link to="/">{t('home')}</Link> },
-    { key: '/inbox', icon: <InboxOutlined />, label: <Link to="/inbox">{t('inbox')}</Link> },
+    {
+      key: '/inbox',
+      icon: <InboxOutlined />,
+      label: (
+        <Link to="/inbox" data-testid="menu-inbox">
+          {t('inbox')} <Badge count={pending} size="small" offset={[4, -2]} />
+        </Link>
+      ),
+    },
     { type: 'group', key: 'modules', label: t('modules'), children: moduleItems },
   ];
   return (

@@ -19,7 +19,9 @@ import {
 import { useQueryClient } from '@tanstack/react-query';
 import { App as AntApp, Button, Card, Descriptions, List, Popconfirm, Space, Tabs, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
+import { APPROVALS } from '../approvals/messages.ts';
+import { RecordApprovals } from '../approvals/RecordApprovals.tsx';
 import { usePublishedDefinition } from '../definitions.ts';
 import {
   type ModuleForm,
@@ -64,6 +66,8 @@ function filesOf(form: ModuleForm, record: RecordData): { field: string; file: F
 export function RecordPage() {
   const { module = '', id = '' } = useParams();
   const { t } = useTranslation(RECORD);
+  const approvalsText = useTranslation(APPROVALS).t;
+  const [params, setParams] = useSearchParams();
   const locale = useLocale();
   const localize = useLocalize();
   const format = useFormatters();
@@ -159,12 +163,19 @@ export function RecordPage() {
       </Space>
       <Tabs
         style={{ marginTop: 16 }}
+        activeKey={params.get('tab') ?? 'details'}
+        onChange={(key) => setParams({ tab: key }, { replace: true })}
         items={[
           { key: 'details', label: t('details'), children: details },
           {
             key: 'related',
             label: t('related'),
             children: <Related module={module} id={id} lists={form.data.related} />,
+          },
+          {
+            key: 'approvals',
+            label: approvalsText('title'),
+            children: <RecordApprovals module={module} id={id} />,
           },
           {
             key: 'history',
