@@ -21,7 +21,7 @@ function UserPicker({ value, onChange, multiple, id }: UserPickerProps) {
   const search = (query: string) => {
     services
       .searchUsers(query)
-      .then(setOptions)
+      .then((found) => setOptions(found.map(({ value, label }) => ({ value, label }))))
       .catch(() => setOptions([]));
   };
   // biome-ignore lint/correctness/useExhaustiveDependencies: the first page of people, once
