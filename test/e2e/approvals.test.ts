@@ -43,7 +43,7 @@ async function signIn(username: string, path: string, options: Parameters<typeof
 async function openPending(page: Page, title: string) {
   const row = page.locator('.crm-inbox-row').filter({ hasText: title });
   await row.getByText('Discount approval').click();
-  const drawer = page.locator('.ant-drawer-content');
+  const drawer = page.locator('.crm-task-drawer');
   await drawer.getByText(title).waitFor();
   return drawer;
 }
@@ -120,7 +120,7 @@ describe('approvals in the runtime app', () => {
     const drawer = await openPending(manager, 'Q-2048 Hangzhou');
     await drawer.getByText('90,000').or(drawer.getByText('90000')).first().waitFor();
     await drawer.getByRole('button', { name: 'Approve' }).click();
-    const dialog = manager.locator('.ant-modal-content');
+    const dialog = manager.locator('.crm-action-dialog');
     await dialog.getByLabel('Comment').fill('Margin is fine');
     await web.screenshot(manager, 'dialog');
     await dialog.getByRole('button', { name: 'Approve' }).click();
@@ -140,17 +140,20 @@ describe('approvals in the runtime app', () => {
     const finance = await signIn('apv_finance', '/inbox');
     const financeDrawer = await openPending(finance, 'Q-2048 Hangzhou');
     await financeDrawer.getByRole('button', { name: 'Transfer' }).click();
-    const transfer = finance.locator('.ant-modal-content');
-    await transfer.locator('.ant-select').click();
-    await transfer.locator('.ant-select input').fill('Fiona');
-    await finance.locator('.ant-select-item-option').filter({ hasText: 'Fiona Finance' }).click();
+    const transfer = finance.locator('.crm-action-dialog');
+    await transfer.getByRole('combobox', { name: 'Transfer to' }).fill('Fiona');
+    await finance
+      .locator('.ant-select-dropdown:visible .ant-select-item-option')
+      .filter({ hasText: 'Fiona Finance' })
+      .first()
+      .click();
     await transfer.getByRole('button', { name: 'Transfer' }).click();
     await expect
       .poll(() => transfer.getByRole('alert').textContent())
       .toContain('is already an approver of this step');
     await transfer.getByRole('button', { name: 'Cancel' }).click();
     await financeDrawer.getByRole('button', { name: 'Reject' }).click();
-    const reject = finance.locator('.ant-modal-content');
+    const reject = finance.locator('.crm-action-dialog');
     await reject.getByLabel('Comment').fill('Discount too deep');
     await reject.getByRole('button', { name: 'Reject' }).click();
     await financeDrawer.getByText('Nothing for you to do on this task now').waitFor();
@@ -184,7 +187,7 @@ describe('approvals in the runtime app', () => {
       locale: 'zh-CN',
     });
     await page.getByTestId('inbox-tab-done').getByText('我已审批').waitFor();
-    const card = page.getByTestId('inbox-entry').filter({ hasText: 'Q-2048 Hangzhou' });
+    const card = page.locator('.crm-inbox-card').filter({ hasText: 'Q-2048 Hangzhou' });
     await card.locator('[data-status="rejected"]').getByText('已驳回').waitFor();
     await web.screenshot(page, 'inbox-phone-zh');
   });

@@ -99,11 +99,9 @@ export function ActionDialog({ task, action, onClose, onDone }: ActionDialogProp
       onOk={() => void submit()}
       onCancel={onClose}
       destroyOnHidden
-      data-testid="action-dialog"
+      rootClassName="crm-action-dialog"
     >
-      {error ? (
-        <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} role="alert" />
-      ) : null}
+      {error ? <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} role="alert" /> : null}
       <Form form={form} layout="vertical" initialValues={{ target: 'previous', position: 'before' }}>
         {action === 'return' ? (
           <Form.Item name="target" label={t('returnTo')}>

@@ -91,11 +91,11 @@ export function TaskDrawer({ taskId, onClose }: { taskId: string | null; onClose
     <Drawer
       open={taskId !== null}
       onClose={onClose}
-      width={phone ? '100%' : 640}
+      size={phone ? '100%' : 640}
       title={
         approval ? `${approval.processName ?? approval.processId} · ${detail.data?.step?.name ?? ''}` : ''
       }
-      data-testid="task-drawer"
+      rootClassName="crm-task-drawer"
       footer={
         detail.data ? (
           actions.length === 0 ? (
