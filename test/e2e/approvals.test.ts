@@ -130,8 +130,7 @@ describe('approvals in the runtime app', () => {
       .getByText('“Margin is fine”')
       .waitFor();
     await drawer.locator('[data-step="Finance"][data-state="open"]').waitFor();
-    await manager.keyboard.press('Escape');
-    await manager.getByTestId('inbox-tab-pending').click();
+    await manager.goto('/inbox');
     await manager.getByText('Nothing is waiting for your approval').waitFor();
     await manager.getByTestId('inbox-tab-done').click();
     await manager.locator('.crm-inbox-row').filter({ hasText: 'Q-2048 Hangzhou' }).waitFor();

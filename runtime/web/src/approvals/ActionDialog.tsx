@@ -75,7 +75,9 @@ export function ActionDialog({ task, action, onClose, onDone }: ActionDialogProp
 
   const submit = async () => {
     if (!action) return;
-    const values = await form.validateFields();
+    // an invalid input shows under its field
+    const values = await form.validateFields().catch(() => null);
+    if (!values) return;
     setBusy(true);
     setError(null);
     try {
