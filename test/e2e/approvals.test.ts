@@ -44,7 +44,7 @@ async function openPending(page: Page, title: string) {
   const row = page.locator('.crm-inbox-row').filter({ hasText: title });
   await row.getByText('Discount approval').click();
   const drawer = page.locator('.crm-task-drawer');
-  await drawer.getByText(title).waitFor();
+  await drawer.getByRole('link', { name: title }).waitFor();
   return drawer;
 }
 
@@ -140,7 +140,9 @@ describe('approvals in the runtime app', () => {
     const financeDrawer = await openPending(finance, 'Q-2048 Hangzhou');
     await financeDrawer.getByRole('button', { name: 'Transfer' }).click();
     const transfer = finance.locator('.crm-action-dialog');
-    await transfer.getByRole('combobox', { name: 'Transfer to' }).fill('Fiona');
+    const picker = transfer.getByRole('combobox', { name: 'Transfer to' });
+    await picker.click();
+    await picker.fill('Fiona');
     await finance
       .locator('.ant-select-dropdown:visible .ant-select-item-option')
       .filter({ hasText: 'Fiona Finance' })
