@@ -351,7 +351,7 @@ describe('the record form and record page', () => {
       await field(page, 'due').fill('2026-03-01');
       await field(page, 'due').press('Tab');
       await save(page);
-      await page.getByRole('heading', { name: 'With documents' }).waitFor({ timeout: 30_000 });
+      await page.getByRole('heading', { name: 'With documents' }).waitFor();
       const details = page.getByTestId('record-page');
       await details.getByText('Test admin').waitFor();
       await details.getByText('East sales').waitFor();

@@ -139,8 +139,9 @@ export function useWebServer(options: WebServerOptions = {}): WebServer {
       await context.addInitScript((wanted: string) => {
         if (!localStorage.getItem('crm.locale')) localStorage.setItem('crm.locale', wanted);
       }, locale);
-      // a step that cannot happen fails with what it waited for, well before the test's own timeout
-      context.setDefaultTimeout(10_000);
+      // a step that cannot happen fails with what it waited for, before the test's own timeout (a loaded
+      // 2-core machine running the node tests beside the browser can take tens of seconds for one page)
+      context.setDefaultTimeout(45_000);
       contexts.push(context);
       return context.newPage();
     },
