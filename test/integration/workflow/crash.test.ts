@@ -78,8 +78,8 @@ describe('workflow crash recovery [postgres]', () => {
     await new Promise((resolve) => child.once('exit', resolve));
   };
 
-  /** Polls `check` until it holds (the workers run on real time); fails after `tries`. */
-  const until = async (check: () => boolean | Promise<boolean>, tries = 1200) => {
+  /** Polls `check` until it holds (the workers run on real time, slow beside the browser tests); fails after `tries`. */
+  const until = async (check: () => boolean | Promise<boolean>, tries = 3000) => {
     for (let i = 0; i < tries; i++) {
       if (await check()) return;
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -156,5 +156,5 @@ describe('workflow crash recovery [postgres]', () => {
     expect(new Set(calls.map((c) => c.order)).size).toBe(TOTAL);
     expect(await count(sql`SELECT count(*)::int AS n FROM ws_default._wf_incidents`)).toBe(0);
     // two server processes starting and working on real time: slow on a loaded machine
-  }, 180_000);
+  }, 600_000);
 });
