@@ -42,7 +42,7 @@ export class ApproverResolver {
       case 'expression':
         return this.activeUsers(db, names(rule.value?.evaluate(context.variables)));
       case 'role':
-        return this.#roleMembers(db, String(rule.value?.evaluate(context.variables) ?? ''));
+        return this.roleMembers(db, String(rule.value?.evaluate(context.variables) ?? ''));
       case 'userField': {
         const record = context.variables.record;
         const value =
@@ -51,7 +51,7 @@ export class ApproverResolver {
       }
       case 'departmentHead': {
         const whom = await this.#whom(db, rule, context);
-        return whom ? this.#departmentHead(db, whom) : [];
+        return whom ? this.departmentHead(db, whom) : [];
       }
       case 'managerChain': {
         const whom = await this.#whom(db, rule, context);
@@ -91,7 +91,8 @@ export class ApproverResolver {
     return found;
   }
 
-  async #roleMembers(db: Db, roleId: string): Promise<string[]> {
+  /** The active members of a role, by username. */
+  async roleMembers(db: Db, roleId: string): Promise<string[]> {
     if (roleId === '') return [];
     const rows = await db.query<{ id: string }>(
       sql`SELECT u.id FROM ${this.t.users} u WHERE u.status = 'active'
@@ -101,7 +102,7 @@ export class ApproverResolver {
   }
 
   /** The head of the user's department, or of the nearest department above it that has one. */
-  async #departmentHead(db: Db, userId: string): Promise<string[]> {
+  async departmentHead(db: Db, userId: string): Promise<string[]> {
     const rows = await db.query<{ head_id: string }>(
       sql`SELECT d.head_id FROM ${this.t.users} u
         JOIN ${this.t.departments} ud ON ud.id = u.department_id
