@@ -1,29 +1,13 @@
+import type { ApprovalStatus, ApprovalSummary, UserRef } from '@crm/engine/browser';
 import { api, type LabelMap } from '@crm/ui';
 import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
+
+export type { ApprovalStatus, ApprovalSummary, UserRef };
 
 export const INBOX_LISTS = ['pending', 'done', 'cc', 'submitted'] as const;
 export type InboxList = (typeof INBOX_LISTS)[number];
 
-export type ApprovalStatus = 'pending' | 'approved' | 'rejected' | 'recalled' | 'cancelled';
 export type TaskAction = 'approve' | 'reject' | 'return' | 'transfer' | 'add-signer' | 'cc' | 'resubmit';
-
-export interface UserRef {
-  id: string;
-  name: string;
-}
-
-/** What every inbox entry says of its approval. */
-export interface ApprovalSummary {
-  instanceId: string;
-  processId: string;
-  processName: string | null;
-  module: string | null;
-  recordId: string | null;
-  submitter: UserRef | null;
-  status: ApprovalStatus;
-  startedAt: string;
-  endedAt: string | null;
-}
 
 /** One row of any inbox list: the fields of the list it came from are optional here. */
 export interface InboxEntry extends ApprovalSummary {
