@@ -28,6 +28,7 @@ import { openPostgres } from './storage/postgres.ts';
 import { migrateSystem } from './storage/system.ts';
 import { migrateWorkspace } from './storage/workspace-migrations.ts';
 import { SavedViewStore } from './views/saved-views.ts';
+import { findRecordsAction } from './workflow/actions/find-records.ts';
 import { notifyAction } from './workflow/actions/notify.ts';
 import { webhookAction } from './workflow/actions/webhook.ts';
 import { builtInActions } from './workflow/actions.ts';
@@ -218,6 +219,7 @@ export class Engine {
       records: workflowRecordAccess(definitions, records),
     });
     for (const action of builtInActions(records)) workflows.registerAction(action);
+    workflows.registerAction(findRecordsAction(records));
     const notifications = new NotificationService(this.db, schema, this.#clock);
     const approvals = new ApprovalService(this.db, schema, workflows, identityTables(schema), {
       notify: (db, notice) => notifications.send(notice, db),

@@ -33,6 +33,7 @@ type ModuleScopes = Record<Operation, Scope | null>;
 export class Policy {
   readonly #scopes = new Map<string, ModuleScopes>();
   readonly #exports = new Set<string>();
+  readonly #claims = new Set<string>();
   readonly #fields = new WeakMap<CompiledModule, FieldAccess>();
 
   private constructor(
@@ -48,6 +49,7 @@ export class Policy {
       for (const grant of list) {
         for (const op of OPERATIONS) scopes[op] = widerScope(scopes[op], grant[op] ?? null);
         if (grant.export === true) this.#exports.add(moduleId);
+        if (grant.claim === true) this.#claims.add(moduleId);
       }
       this.#scopes.set(moduleId, scopes);
     }
@@ -81,6 +83,11 @@ export class Policy {
 
   mayExport(moduleId: string): boolean {
     return this.unrestricted || (this.scope(moduleId, 'read') !== null && this.#exports.has(moduleId));
+  }
+
+  /** Whether the actor may claim records of the module's pool (which also lets them read unowned records). */
+  mayClaim(moduleId: string): boolean {
+    return this.unrestricted || this.#claims.has(moduleId);
   }
 
   /** Field rights: each role's (listed, or its default), the widest of them. */

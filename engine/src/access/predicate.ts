@@ -77,6 +77,8 @@ export function accessPredicate(
     const owner = col(alias, 'owner');
     parts.push(scopeCondition(scope, subject, owner, col(alias, OWNER_PATH_COLUMN)) ?? sql`TRUE`);
   }
+  // the pool: unowned records, for those whose role may claim them
+  if (operation === 'read' && policy.mayClaim(moduleId)) parts.push(sql`${col(alias, 'owner')} IS NULL`);
   // only when something of the module is shared with them: most lists then need no sub-query
   if ((operation === 'read' || operation === 'update') && subject.sharedModules.has(moduleId)) {
     parts.push(sharedCondition(moduleId, operation === 'read' ? 'read' : 'edit', subject, alias, tables));

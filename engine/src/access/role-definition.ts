@@ -11,6 +11,8 @@ export interface ModuleGrant {
   assign?: Scope | null;
   /** Whether the records this role reads may be exported. */
   export?: boolean;
+  /** Whether the role may claim records from the module's pool (and so reads the unowned ones). */
+  claim?: boolean;
   /**
    * Per field (by name or by id; an id keeps the right across a rename). A field not listed is
    * writable where the role may update or create, readable where it may only read.

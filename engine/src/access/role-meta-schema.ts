@@ -22,6 +22,7 @@ export const roleMetaSchema: JsonSchema = {
         properties: {
           ...Object.fromEntries(OPERATIONS.map((op) => [op, scopeOrNull])),
           export: { type: 'boolean' },
+          claim: { type: 'boolean' },
           fields: {
             type: 'object',
             maxProperties: 500,

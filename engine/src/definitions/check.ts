@@ -6,6 +6,7 @@ import { type Problem, pointerOf } from '../errors.ts';
 import { checkFeel, isReservedFeelName } from '../expressions/index.ts';
 import type { FieldTypeRegistry } from '../fields/registry.ts';
 import { checkRollup, rollupCycle } from '../rollups/check.ts';
+import { checkPool } from './check-pool.ts';
 import { checkRows, rowFieldShapes } from './check-subtable.ts';
 import { checkListView } from './list-view.ts';
 import { fieldMetaSchema, moduleMetaSchema } from './meta-schema.ts';
@@ -116,6 +117,7 @@ export class DefinitionChecker {
     if (definition.titleField !== undefined && !names.has(definition.titleField)) {
       problem('/titleField', `no field named '${definition.titleField}'`);
     }
+    problems.push(...checkPool(definition));
 
     const ruleIds = new Set<string>();
     definition.rules?.forEach((rule, i) => {

@@ -95,6 +95,17 @@ export function moduleMetaSchema(fieldTypes: string[]): JsonSchema {
         },
         additionalProperties: false,
       },
+      pool: {
+        type: 'object',
+        properties: {
+          claimLimit: { type: 'integer', minimum: 1, maximum: 100000 },
+          claimedAtField: { $ref: '#/$defs/apiName' },
+          returnedAtField: { $ref: '#/$defs/apiName' },
+          reasonField: { $ref: '#/$defs/apiName' },
+          releaseReason: { type: 'string', minLength: 1, maxLength: 100 },
+        },
+        additionalProperties: false,
+      },
     },
     required: ['id', 'name', 'label', 'fields'],
     additionalProperties: false,

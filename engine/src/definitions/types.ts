@@ -71,6 +71,25 @@ export interface ModuleDefinition {
   rules?: RuleDefinition[];
   layout?: LayoutDefinition;
   listView?: ListViewDefinition;
+  /** A customer pool: records without an owner, which users whose role may claim take for themselves. */
+  pool?: PoolDefinition;
+}
+
+/**
+ * The pool of a module: unowned records are in it. A claim makes the claimant the owner, a release
+ * (by the owner) puts the record back with a reason; the fields named here record those moves.
+ */
+export interface PoolDefinition {
+  /** At most this many records of the module owned by one person; a further claim is refused. */
+  claimLimit?: number;
+  /** A date-time field set to the time of a claim. */
+  claimedAtField?: string;
+  /** A date-time field set to the time the record went back to the pool. */
+  returnedAtField?: string;
+  /** A single-select field holding why the record is in the pool (the release's reason). */
+  reasonField?: string;
+  /** The option of `reasonField` a release writes when none is given. */
+  releaseReason?: string;
 }
 
 /** A module as stored: its draft and its published versions. */

@@ -66,10 +66,12 @@ export function flowKind(workflows: WorkflowService): PackageKind<string> {
 
     async apply(ctx, updates) {
       const problems: Problem[] = [];
+      // a preview has not published the package's modules: bindings are checked against them
+      const modulesAfter = new Map([...ctx.modulesAfter.values()].map((module) => [module.name, module]));
       for (const { item } of updates) {
         try {
           // a preview deploys too: the caller rolls the whole import back
-          await workflows.deploy(item.value, ctx.actor, ctx.tx);
+          await workflows.deploy(item.value, ctx.actor, ctx.tx, modulesAfter);
         } catch (error) {
           if (!(error instanceof EngineError)) throw error;
           problems.push(...error.problems.map((p) => inFile(item.file, p)));

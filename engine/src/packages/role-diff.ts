@@ -53,18 +53,29 @@ function grantChanges(
       ),
     });
   }
-  const exportFrom = before?.export === true;
-  const exportTo = after?.export === true;
-  if (exportFrom !== exportTo) {
+  const flags = [
+    [
+      'export',
+      text(`${module}: may export`, `${module}：可导出`),
+      text(`${module}: may no longer export`, `${module}：不再可导出`),
+    ],
+    [
+      'claim',
+      text(`${module}: may claim from the pool`, `${module}：可从公海领取`),
+      text(`${module}: may no longer claim from the pool`, `${module}：不再可从公海领取`),
+    ],
+  ] as const;
+  for (const [flag, granted, withdrawn] of flags) {
+    const from = before?.[flag] === true;
+    const to = after?.[flag] === true;
+    if (from === to) continue;
     changes.push({
       part: 'permission',
-      change: exportTo ? 'added' : 'removed',
-      name: `${module}.export`,
-      from: exportFrom,
-      to: exportTo,
-      description: exportTo
-        ? text(`${module}: may export`, `${module}：可导出`)
-        : text(`${module}: may no longer export`, `${module}：不再可导出`),
+      change: to ? 'added' : 'removed',
+      name: `${module}.${flag}`,
+      from,
+      to,
+      description: to ? granted : withdrawn,
     });
   }
   const fieldsBefore = before?.fields ?? {};

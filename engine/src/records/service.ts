@@ -10,7 +10,7 @@ import {
 } from '../access/field-rights.ts';
 import { forbidden } from '../access/forbidden.ts';
 import { appendOperation, operationLogTable } from '../access/operation-log.ts';
-import type { FieldAccess, Policy } from '../access/policy.ts';
+import { type FieldAccess, Policy } from '../access/policy.ts';
 import { accessPredicate } from '../access/predicate.ts';
 import { autonumberHook } from '../autonumber/counters.ts';
 import type { ModuleCatalog } from '../catalog.ts';
@@ -32,6 +32,16 @@ import { isTimestamp } from './literals.ts';
 import { type LocatedRecord, liveness, locateRecord, type RecordTables } from './locate.ts';
 import { type RecordObserver, RecordObservers } from './observers.ts';
 import { afterCursor, decodeCursor, encodeCursor, orderBy, parseSort } from './order.ts';
+import {
+  alreadyClaimed,
+  checkClaimLimit,
+  claimPatch,
+  mayNotRelease,
+  notClaimable,
+  notInPool,
+  poolOf,
+  releasePatch,
+} from './pool.ts';
 import { prepareValues } from './prepare.ts';
 import { checkTargetsLive, releaseReferences, valuesAtVersion } from './recycle-bin.ts';
 import { type RelatedListInfo, relatedList, relatedListsOf } from './related.ts';
@@ -368,6 +378,47 @@ export class RecordService {
     return this.#update(module, id, { owner }, actor, policy, options);
   }
 
+  /**
+   * Takes a record from the module's pool: the actor becomes its owner. One transaction holds the
+   * record's row lock, so of two claims at once exactly one wins and the other is a 409; the pool's
+   * claim limit is a 422. Needs a role that may claim; the claimant needs no assign right.
+   */
+  async claim(moduleName: string, id: string, actor: Actor): Promise<StoredRecord> {
+    const module = this.catalog.byName(moduleName);
+    const pool = poolOf(module);
+    const policy = await this.access.policyOf(actor);
+    const userId = actor.userId;
+    if (userId === null || !policy.subject || !policy.mayClaim(module.id)) throw notClaimable(module);
+    const record = await this.db.transaction(async (tx) => {
+      const found = await this.#locate(module, id, policy, [], tx, true);
+      if (!found) throw notFound(`${module.name} record '${id}'`);
+      if (found.row.owner !== null) throw alreadyClaimed(module);
+      await checkClaimLimit(tx, module, this.catalog.tableSql(module), pool, userId);
+      const patch = claimPatch(pool, userId, this.clock());
+      return this.#update(module, id, patch, actor, Policy.unrestricted(policy.subject), { db: tx });
+    });
+    return withoutHiddenFields(record, module, policy.fields(module));
+  }
+
+  /**
+   * Puts a record back in the module's pool with a reason (an option of the pool's reason field):
+   * by its owner, or by someone who may reassign it.
+   */
+  async release(moduleName: string, id: string, reason: unknown, actor: Actor): Promise<StoredRecord> {
+    const module = this.catalog.byName(moduleName);
+    const pool = poolOf(module);
+    const policy = await this.access.policyOf(actor);
+    const record = await this.db.transaction(async (tx) => {
+      const found = await this.#locate(module, id, policy, ['assign'], tx, true);
+      if (!found) throw notFound(`${module.name} record '${id}'`);
+      if (found.row.owner === null) throw notInPool(module);
+      if (found.row.owner !== actor.userId && !found.allowed.assign) throw mayNotRelease(module);
+      const patch = releasePatch(module, pool, reason, this.clock());
+      return this.#update(module, id, patch, actor, Policy.unrestricted(policy.subject), { db: tx });
+    });
+    return withoutHiddenFields(record, module, policy.fields(module));
+  }
+
   async #update(
     module: CompiledModule,
     id: string,
@@ -435,7 +486,8 @@ export class RecordService {
     const hooks = this.#hooksFor(module);
     // a hook sees the record under the lock when there is one; it may run again if a writer overtook us
     const patch = hooks && isValues(asked) ? await hooks.beforeUpdate(module, asked, current, actor) : asked;
-    const newOwner = ownerFrom(patch);
+    // `owner: null` puts a record of a pool module back in the pool; elsewhere every record has an owner
+    const newOwner = ownerFrom(patch) ?? (clearsOwner(module, patch) ? null : undefined);
     const onlyOwner = isOnlyOwner(patch);
     if (!onlyOwner && !found.allowed.update) throw forbidden('update', `this ${module.name} record`);
     if (options.expectedVersion !== undefined && current.version !== options.expectedVersion) {
@@ -444,7 +496,7 @@ export class RecordService {
     const now = this.clock().toISOString();
     const values = prepareValues(module, patch, current, {
       id,
-      owner: newOwner ?? current.owner,
+      owner: newOwner === undefined ? current.owner : newOwner,
       created_at: current.created_at,
       updated_at: now,
     });
@@ -455,7 +507,8 @@ export class RecordService {
     const ownerChanged = newOwner !== undefined && newOwner !== current.owner;
     if (ownerChanged) {
       if (!found.allowed.assign) throw forbidden('assign', `this ${module.name} record`);
-      if (!policy.unrestricted) await this.#checkAssignee(module, policy, newOwner, true);
+      if (!policy.unrestricted && newOwner !== null)
+        await this.#checkAssignee(module, policy, newOwner, true);
     } else if (onlyOwner && !found.allowed.assign && !found.allowed.update) {
       throw forbidden('assign', `this ${module.name} record`);
     }
@@ -1040,6 +1093,11 @@ function patchesLinks(module: CompiledModule, patch: unknown): boolean {
 }
 
 /** A patch that names the owner and nothing else. */
+function clearsOwner(module: CompiledModule, patch: unknown): boolean {
+  if (!module.definition.pool || typeof patch !== 'object' || patch === null) return false;
+  return 'owner' in patch && (patch as { owner: unknown }).owner === null;
+}
+
 function isOnlyOwner(patch: unknown): boolean {
   if (typeof patch !== 'object' || patch === null) return false;
   const keys = Object.keys(patch);

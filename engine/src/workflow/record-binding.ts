@@ -75,11 +75,12 @@ export async function recordBindingProblems(
   processes: ProcessGraph[],
   access: WorkflowRecordAccess,
   db: Db,
+  modulesAfter?: ReadonlyMap<string, ModuleDefinition>,
 ): Promise<WorkflowProblem[]> {
   const problems: WorkflowProblem[] = [];
   for (const { processId, record } of processes) {
     if (!record) continue;
-    const definition = await access.publishedModule(record.module, db);
+    const definition = modulesAfter?.get(record.module) ?? (await access.publishedModule(record.module, db));
     if (!definition) {
       problems.push(
         lintProblem(processId, 'unknown-module', {

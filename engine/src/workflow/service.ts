@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { uuidv7 } from 'uuidv7';
 import { processTimeZone } from '../autonumber/backfill.ts';
+import type { ModuleDefinition } from '../definitions/types.ts';
 import { EngineError, localizedError, notFound } from '../errors.ts';
 import { timestampToIso } from '../fields/shared.ts';
 import type { Clock } from '../identity/clock.ts';
@@ -250,9 +251,15 @@ export class WorkflowService {
   /**
    * Checks and stores BPMN XML: each executable process in it becomes a new immutable version (the
    * same XML as the latest version deploys nothing new). Refused as a whole when anything is invalid.
-   * Inside a caller's transaction `db` (a package import), it commits or rolls back with it.
+   * Inside a caller's transaction `db` (a package import), it commits or rolls back with it;
+   * `modulesAfter` (by name) are the modules that import will have published, which a preview has not.
    */
-  async deploy(xml: unknown, actor: Actor, db: Db = this.db): Promise<DeployedProcess[]> {
+  async deploy(
+    xml: unknown,
+    actor: Actor,
+    db: Db = this.db,
+    modulesAfter?: ReadonlyMap<string, ModuleDefinition>,
+  ): Promise<DeployedProcess[]> {
     if (typeof xml !== 'string' || xml.trim() === '') {
       throw localizedError('invalid-input', '', 'required', {
         en: 'the body must be BPMN 2.0 XML',
@@ -269,7 +276,7 @@ export class WorkflowService {
     const now = this.#clock().toISOString();
     const deployed = await db.transaction(async (tx) => {
       if (this.#records) {
-        const problems = await recordBindingProblems(check.processes, this.#records, tx);
+        const problems = await recordBindingProblems(check.processes, this.#records, tx, modulesAfter);
         if (problems.length > 0) throw invalidDiagram(problems);
       }
       const results: DeployedProcess[] = [];

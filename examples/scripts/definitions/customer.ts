@@ -28,6 +28,14 @@ export const customer = module({
   ),
   icon: 'building',
   titleField: 'name',
+  // a salesperson owns at most 50 customers; claims and returns are dated and returns say why
+  pool: {
+    claimLimit: 50,
+    claimedAtField: 'claimed_at',
+    returnedAtField: 'pool_returned_at',
+    reasonField: 'pool_reason',
+    releaseReason: 'released',
+  },
   fields: [
     c('name', 'text', t('Customer name', '客户名称'), { required: true, unique: true, maxLength: 120 }),
     c('number', 'autonumber', t('Customer number', '客户编号'), { pattern: 'KH{YYYY}{00000}' }),

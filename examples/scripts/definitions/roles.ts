@@ -37,7 +37,8 @@ function each(ids: string[], grant: ModuleGrant): Record<string, ModuleGrant> {
 function customerGrants(scope: Scope, exports: boolean): Record<string, ModuleGrant> {
   const credit = scope === 'all' ? {} : { fields: { credit_rating: 'read', credit_limit: 'read' } as const };
   return {
-    [CUSTOMER]: works(scope, { delete: scope === 'own' ? null : scope, export: exports, ...credit }),
+    // every salesperson may claim customers from the pool (and so sees the unowned ones)
+    [CUSTOMER]: works(scope, { delete: scope === 'own' ? null : scope, export: exports, claim: true, ...credit }),
     ...each(FOLLOW_UPS, works(scope, { export: exports })),
   };
 }
