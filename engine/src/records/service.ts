@@ -390,7 +390,9 @@ export class RecordService {
     const userId = actor.userId;
     if (userId === null || !policy.subject || !policy.mayClaim(module.id)) throw notClaimable(module);
     const record = await this.db.transaction(async (tx) => {
-      const found = await this.#locate(module, id, policy, [], tx, true);
+      // locked as the system: once a rival's claim commits, the record is no longer in the claimant's sight,
+      // yet they may claim from this pool, so they learn it was claimed (409) rather than that it is gone
+      const found = await this.#locate(module, id, Policy.unrestricted(policy.subject), [], tx, true);
       if (!found) throw notFound(`${module.name} record '${id}'`);
       if (found.row.owner !== null) throw alreadyClaimed(module);
       await checkClaimLimit(tx, module, this.catalog.tableSql(module), pool, userId);

@@ -38,7 +38,12 @@ function customerGrants(scope: Scope, exports: boolean): Record<string, ModuleGr
   const credit = scope === 'all' ? {} : { fields: { credit_rating: 'read', credit_limit: 'read' } as const };
   return {
     // every salesperson may claim customers from the pool (and so sees the unowned ones)
-    [CUSTOMER]: works(scope, { delete: scope === 'own' ? null : scope, export: exports, claim: true, ...credit }),
+    [CUSTOMER]: works(scope, {
+      delete: scope === 'own' ? null : scope,
+      export: exports,
+      claim: true,
+      ...credit,
+    }),
     ...each(FOLLOW_UPS, works(scope, { export: exports })),
   };
 }

@@ -21,6 +21,7 @@ import { directoryRoutes } from './org/directory.ts';
 import { orgRoutes } from './org.ts';
 import { PACKAGE_BODY_LIMIT, packageRoutes } from './packages.ts';
 import { pluginAdminRoutes, pluginRoutes } from './plugins.ts';
+import { poolRoutes } from './pool.ts';
 import { HttpProblem, problemResponse } from './problem.ts';
 import { recordActionRoutes } from './record-actions.ts';
 import { recordRoutes } from './records.ts';
@@ -105,6 +106,7 @@ export function createApp(options: AppOptions): Hono<ApiEnv> {
   app.route('/api/modules', recycleBinRoutes(workspace));
   app.route('/api/modules', recordApprovalRoutes(workspace));
   app.route('/api/modules', recordActionRoutes(workspace));
+  app.route('/api/modules', poolRoutes(workspace));
   app.route('/api/modules', recordRoutes(workspace));
   const files = fileRoutes(workspace);
   app.route('/api/modules', files.uploads);

@@ -51,6 +51,7 @@ forEachDatabase('example packages', (handle) => {
     const items = (result: ImportResult) =>
       result.preview.items.map((i) => `${i.kind}/${i.name}:${i.status}`).sort();
     expect(items(customer)).toEqual([
+      'flows/pool_return:added',
       'modules/complaint:added',
       'modules/contact:added',
       'modules/customer:added',
@@ -72,6 +73,8 @@ forEachDatabase('example packages', (handle) => {
     ]);
     // the opportunity package adds the customer's value and widens the sales roles to deals
     expect(items(opportunity)).toEqual([
+      'flows/contract_approval:added',
+      'flows/discount_approval:added',
       'modules/contract:added',
       'modules/customer:changed',
       'modules/opportunity:added',

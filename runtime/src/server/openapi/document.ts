@@ -18,6 +18,7 @@ import { moduleSchemaName } from './names.ts';
 import { notificationPaths, notificationSchemas, notificationTag } from './notifications.ts';
 import { packagePaths, packageSchemas, packagesTag } from './packages.ts';
 import { pluginPaths, pluginSchemas, pluginsTag } from './plugins.ts';
+import { modulePoolPaths } from './pool.ts';
 import { workflowTriggerPaths, workflowTriggerSchemas } from './workflow-triggers.ts';
 import { workflowPaths, workflowSchemas, workflowTag } from './workflows.ts';
 
@@ -69,6 +70,7 @@ export function buildOpenApiDocument(source: DocumentSource): JsonSchema {
     Object.assign(paths, modulePaths(module, own, relatedPaths(source, module, names)));
     Object.assign(paths, moduleAccessPaths(module, own.record));
     Object.assign(paths, moduleBulkPaths(module.name, own.record));
+    Object.assign(paths, modulePoolPaths(module, own.record));
   }
   return {
     openapi: '3.1.0',

@@ -29,6 +29,8 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { usePublishedDefinition } from '../definitions.ts';
 import { useModules } from '../modules.ts';
+import { POOL } from '../pool/messages.ts';
+import { ClaimButton } from '../pool/PoolButtons.tsx';
 import { BulkBar } from './BulkBar.tsx';
 import { ColumnChooser } from './ColumnChooser.tsx';
 import { ExportButton } from './ExportButton.tsx';
@@ -65,6 +67,8 @@ function stateOf(definition: ModuleDefinition, view?: SavedView): ListState {
 }
 
 /** A module's list: /m/:module. */
+const IN_POOL: Condition = { field: 'owner', op: 'empty' };
+
 export function ListPage() {
   const { module = '' } = useParams();
   const definition = usePublishedDefinition(module);
@@ -79,6 +83,7 @@ export function ListPage() {
 function ModuleList({ module, definition }: { module: string; definition: ModuleDefinition }) {
   const { t } = useTranslation(LIST);
   const { t: ui } = useTranslation();
+  const poolText = useTranslation(POOL).t;
   const localize = useLocalize();
   const format = useFormatters();
   const phone = Grid.useBreakpoint().md === false;
@@ -101,7 +106,9 @@ function ModuleList({ module, definition }: { module: string; definition: Module
     setCursors([undefined]);
     setSelected([]);
   };
-  const filter = filterOf(state.conditions);
+  const [poolOnly, setPoolOnly] = useState(false);
+  // the pool view: the records without an owner, whatever else the filter says
+  const filter = filterOf(poolOnly ? [...state.conditions, IN_POOL] : state.conditions);
   const query = {
     filter,
     q: state.q || undefined,
@@ -151,6 +158,17 @@ function ModuleList({ module, definition }: { module: string; definition: Module
     ];
   });
 
+  if (definition.pool) {
+    columns.push({
+      key: '_pool',
+      width: 96,
+      render: (_: unknown, record: RecordData) =>
+        record.owner === null ? (
+          <ClaimButton module={module} id={record.id} size="small" onDone={() => void refresh()} />
+        ) : null,
+    });
+  }
+
   const settings = {
     filter,
     q: state.q || undefined,
@@ -195,6 +213,20 @@ function ModuleList({ module, definition }: { module: string; definition: Module
           definition={definition}
           columns={state.columns}
           onChange={(columns) => update({ columns })}
+        />
+      )}
+      {definition.pool && (
+        <Segmented
+          value={poolOnly ? 'pool' : 'all'}
+          onChange={(value) => {
+            setPoolOnly(value === 'pool');
+            update({});
+          }}
+          options={[
+            { value: 'all', label: poolText('all') },
+            { value: 'pool', label: poolText('pool') },
+          ]}
+          data-testid="pool-switch"
         />
       )}
       <ExportButton module={module} query={query} total={total} />

@@ -23,6 +23,7 @@ import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { APPROVALS } from '../approvals/messages.ts';
 import { RecordApprovals } from '../approvals/RecordApprovals.tsx';
 import { usePublishedDefinition } from '../definitions.ts';
+import { PoolButtons } from '../pool/PoolButtons.tsx';
 import {
   type ModuleForm,
   recordPath,
@@ -153,6 +154,15 @@ export function RecordPage() {
           </Typography.Text>
         </div>
         <Space>
+          <PoolButtons
+            module={module}
+            definition={definition.data}
+            record={data}
+            onDone={() => {
+              refresh();
+              void queryClient.invalidateQueries({ queryKey: ['records', module] });
+            }}
+          />
           <Button type="primary" onClick={() => navigate(`/m/${module}/${id}/edit`)}>
             {t('edit')}
           </Button>
