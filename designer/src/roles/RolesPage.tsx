@@ -222,6 +222,18 @@ function RoleEditor({ role, onSaved }: { role?: Role; onSaved(id: string): void 
             ),
           },
           {
+            title: t('claim'),
+            key: 'claim',
+            render: (_: unknown, m: (typeof published)[number]) => (
+              <Switch
+                size="small"
+                checked={grant(m.id).claim === true}
+                onChange={(on) => setGrant(m.id, { claim: on })}
+                data-testid={`grant-${m.name}-claim`}
+              />
+            ),
+          },
+          {
             title: t('fields'),
             key: 'fields',
             render: (_: unknown, m: (typeof published)[number]) => (

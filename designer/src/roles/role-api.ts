@@ -13,6 +13,8 @@ export interface ModuleGrant {
   share?: Scope | null;
   assign?: Scope | null;
   export?: boolean;
+  /** May claim records from the module's pool. */
+  claim?: boolean;
   fields?: Record<string, 'none' | 'read' | 'write'>;
 }
 
