@@ -4,6 +4,7 @@ import { SYSTEM_FIELDS } from '../definitions/names.ts';
 import { EngineError, type Problem, pointerOf } from '../errors.ts';
 import { fromFeelValue } from '../expressions/index.ts';
 import { changedAtField, stampChanges } from '../fields/changed-at.ts';
+import { emptyRollupValue } from '../fields/rollup.ts';
 import { findNul } from '../json-text.ts';
 import { cleanRowInput, fillRowDefaults, prepareRows, rowFeelInput } from '../subtables/prepare-rows.ts';
 import { diffValues } from './history.ts';
@@ -50,6 +51,9 @@ export function prepareValues(
   current?: RecordValues,
   system: RecordValues = {},
 ): RecordValues {
+  // a new record has no source rows yet: defaults, formulas and rules see its counts and sums as 0,
+  // what the recompute after the insert stores
+  if (!current) system = { ...emptyRollups(module), ...system };
   if (!isPlainObject(input)) {
     throw new EngineError('invalid-record', 'the record must be a JSON object', [
       { pointer: '', code: 'type', message: 'must be a JSON object' },
@@ -176,6 +180,15 @@ const READ_ONLY = { en: 'cannot be changed now (read-only by its condition)', 'z
 
 function conditionProblem(name: string, code: string, messages: Record<string, string>): Problem {
   return { pointer: pointerOf(name), code, message: messages.en, messages: { ...messages } };
+}
+
+function emptyRollups(module: CompiledModule): RecordValues {
+  const values: RecordValues = {};
+  for (const field of module.rollups) {
+    const empty = emptyRollupValue(field.definition);
+    if (empty !== null) values[field.name] = empty;
+  }
+  return values;
 }
 
 function defaultValue(value: unknown, field: CompiledModule['fields'][number]): unknown {

@@ -79,6 +79,11 @@ export class RollupUpkeep {
       if (!sub) continue;
       const rowsBefore = (before?.[sub.name] as Row[] | undefined) ?? [];
       const rowsAfter = (after?.[sub.name] as Row[] | undefined) ?? [];
+      // a change of the parent fields the filter reads can count or drop every row
+      if (before && after && source.link && differs(before, after, feed.parentRelevant)) {
+        for (const row of [...rowsBefore, ...rowsAfter]) add(touched, target.id, row[source.link.name]);
+        continue;
+      }
       const changes = diffRows(sub, rowsBefore, rowsAfter);
       if (!changes) continue;
       if (!source.link) {
