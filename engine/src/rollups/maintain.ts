@@ -22,6 +22,7 @@ import { type Db, type PreparedStatement, prepareStatement, type Row as TableRow
 import { diffRows } from '../subtables/diff-rows.ts';
 import type { Row } from '../subtables/prepare-rows.ts';
 import { loadRows } from '../subtables/store-rows.ts';
+import type { DerivedChanges } from './derived-changes.ts';
 import type { RollupFeed } from './feeds.ts';
 import { rollupSubquery } from './sources.ts';
 
@@ -112,20 +113,22 @@ export class RollupUpkeep {
   /**
    * Recomputes the rollups of the touched records from their sources, then the formulas reading
    * them, then (cascading) the rollups over those records. Call after `lock` and the writes.
+   * `changes` keeps the records it changes, for observers of their updates.
    */
-  async recompute(tx: Db, touched: Touched, depth = 0): Promise<void> {
+  async recompute(tx: Db, touched: Touched, changes?: DerivedChanges, depth = 0): Promise<void> {
     if (depth > MAX_DEPTH) throw new Error('rollups cascade too deep: is there a cycle?');
     for (const moduleId of [...touched.keys()].sort()) {
       const module = this.catalog.byId(moduleId);
       const ids = [...(touched.get(moduleId) ?? [])].sort();
       if (!module || ids.length === 0 || module.rollups.length === 0) continue;
+      if (changes && (await changes.keeps(tx, module))) await changes.before(tx, module, ids);
       // the new values come back with the rows: formulas and the cascade need no second read
       const rows = await tx.execute(this.#prepared(module).recompute, { ids });
       await this.#formulas(tx, module, rows);
       const next = this.#cascade(module, rows);
       if (next.size > 0) {
         await this.lock(tx, next);
-        await this.recompute(tx, next, depth + 1);
+        await this.recompute(tx, next, changes, depth + 1);
       }
     }
   }

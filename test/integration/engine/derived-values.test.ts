@@ -1,10 +1,14 @@
 // Derived values as the example packages need them: counts and sums start at 0, rollup filters read
-// the record a sub-table row belongs to (and follow its changes), publish checks of such filters.
-import { SYSTEM_ACTOR, type Workspace } from '@crm/engine';
+// the record a sub-table row belongs to (and follow its changes), publish checks of such filters, and
+// updated triggers that see a record change because its rollups did.
+import { type Actor, SYSTEM_ACTOR, type Workspace } from '@crm/engine';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { actorOf } from '../../support/access-fixtures.ts';
+import { bpmn, flows, userTask, xmlEscape } from '../../support/bpmn.ts';
 import { DERIVED_MODULES, item } from '../../support/derived-fixtures.ts';
 import { forEachDatabase } from '../../support/engines.ts';
 import { engineError } from '../../support/errors.ts';
+import { organisation } from '../../support/org.ts';
 
 type Row = Record<string, unknown>;
 
@@ -98,6 +102,89 @@ forEachDatabase('derived values', (handle) => {
       expect(await problems('parent.status > 3')).toEqual([
         `/modules/item/fields/2/filter: filter 'parent.status > 3': 'parent.status > 3' compares a text with a number`,
       ]);
+    });
+  });
+
+  describe('updated triggers on derived changes', () => {
+    /** A flow started when an item's stock falls below its safety stock, waiting at a task. */
+    const lowStockFlow = (id: string, user: string) =>
+      bpmn(
+        id,
+        `<bpmn:extensionElements><crm:record module="item"/></bpmn:extensionElements>
+         <bpmn:startEvent id="start"><bpmn:extensionElements><crm:trigger on="updated" condition="${xmlEscape(
+           '=new.low and not(old.low)',
+         )}"/></bpmn:extensionElements></bpmn:startEvent>
+         ${userTask('reorder', `=["${user}"]`)}
+         <bpmn:endEvent id="done"/>
+         ${flows(['f1', 'start', 'reorder'], ['f2', 'reorder', 'done'])}`,
+      );
+
+    it('start flows once per write when a rollup change of a user write crosses the condition', async () => {
+      const org = organisation(handle());
+      const keeper = await org.user('keeper', { admin: true });
+      const actor: Actor = actorOf(keeper);
+      await workspace.workflows.deploy(lowStockFlow('dv_low_stock', keeper.id), SYSTEM_ACTOR);
+      const instances = async (recordId: string) =>
+        (await workspace.workflows.queries.instances({ processId: 'dv_low_stock' })).filter(
+          (i) => i.record_id === recordId,
+        );
+
+      const cable = await create('item', { name: 'Cable', safety: 10 });
+      const intake = await workspace.records.create(
+        'batch',
+        { ref: 'IN', status: 'approved', lines: [{ item: cable.id, quantity: 30 }] },
+        actor,
+      );
+      expect(await get('item', cable.id)).toMatchObject({ on_hand: 30, low: false });
+      expect(await instances(cable.id)).toEqual([]);
+
+      // three lines of one item in one issue: one change of the item, one flow
+      const issue = await workspace.records.create(
+        'batch',
+        {
+          ref: 'OUT',
+          lines: [
+            { item: cable.id, quantity: -10 },
+            { item: cable.id, quantity: -8 },
+            { item: cable.id, quantity: -5 },
+          ],
+        },
+        actor,
+      );
+      expect(await instances(cable.id)).toEqual([]);
+      await workspace.records.update('batch', issue.id, { status: 'approved' }, actor);
+      const [started, ...more] = await instances(cable.id);
+      expect(more).toEqual([]);
+      expect(started).toMatchObject({ module: 'item', record_id: cable.id, started_by: keeper.id });
+      expect(started?.variables.record).toMatchObject({ id: cable.id, on_hand: 7, low: true, version: 1 });
+
+      // still low: the condition (crossing the line) does not hold again
+      await workspace.records.update(
+        'batch',
+        intake.id,
+        { lines: [{ item: cable.id, quantity: 29 }] },
+        actor,
+      );
+      expect(await instances(cable.id)).toHaveLength(1);
+
+      // writes by the system start no flows, derived changes included
+      await update('batch', issue.id, { status: 'draft' });
+      await update('batch', issue.id, { status: 'approved' });
+      expect(await instances(cable.id)).toHaveLength(1);
+    });
+
+    it('leave a write that changes no derived value alone', async () => {
+      const org = organisation(handle());
+      const clerk = await org.user('clerk', { admin: true });
+      const rope = await create('item', { name: 'Rope', safety: 1 });
+      const batch = await workspace.records.create(
+        'batch',
+        { ref: 'R', lines: [{ item: rope.id, quantity: 5 }] },
+        actorOf(clerk),
+      );
+      await workspace.records.update('batch', batch.id, { ref: 'R2' }, actorOf(clerk));
+      const started = await workspace.workflows.queries.instances({ processId: 'dv_low_stock' });
+      expect(started.filter((i) => i.record_id === rope.id)).toEqual([]);
     });
   });
 });
