@@ -60,6 +60,12 @@ export interface WriteOptions {
   expectedVersion?: number;
   /** Write inside this transaction of the caller (a workflow command setting a status field). */
   db?: Db;
+  /**
+   * A system write done for a user (an approval decision setting the record's status): the records
+   * whose rollups it changes are observed as changed by this user, so their triggers fire as for the
+   * user's own write. The write itself still starts no flows (see the loop rule in the README).
+   */
+  derivedCause?: Actor;
 }
 
 /**
@@ -557,7 +563,7 @@ export class RecordService {
     );
     if (rows.length === 0) return undefined;
     let record: StoredRecord;
-    const derived = this.#derivedChanges(module, id, actor);
+    const derived = this.#derivedChanges(module, id, options.derivedCause ?? actor);
     if (touched) {
       await this.#dependents.finish(db, module, id, current, values, touched, derived);
       record = this.#dependents.rereads(module)
@@ -577,7 +583,7 @@ export class RecordService {
         after: record,
         actor,
       });
-      await this.#observeDerived(db, derived, actor);
+      await this.#observeDerived(db, derived, options.derivedCause ?? actor);
     }
     return { record: withoutHiddenFields(record, module, fields), from };
   }

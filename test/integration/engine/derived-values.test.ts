@@ -4,7 +4,7 @@
 import { type Actor, SYSTEM_ACTOR, type Workspace } from '@crm/engine';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { actorOf } from '../../support/access-fixtures.ts';
-import { bpmn, flows, userTask, xmlEscape } from '../../support/bpmn.ts';
+import { approvalTask, approvers, bpmn, flows, userTask, xmlEscape } from '../../support/bpmn.ts';
 import { DERIVED_MODULES, item } from '../../support/derived-fixtures.ts';
 import { forEachDatabase } from '../../support/engines.ts';
 import { engineError } from '../../support/errors.ts';
@@ -171,6 +171,42 @@ forEachDatabase('derived values', (handle) => {
       await update('batch', issue.id, { status: 'draft' });
       await update('batch', issue.id, { status: 'approved' });
       expect(await instances(cable.id)).toHaveLength(1);
+    });
+
+    it("see an approval decision that counts a movement as the approver's change", async () => {
+      const org = organisation(handle());
+      const rep = await org.user('dv_rep', { admin: true });
+      const boss = await org.user('dv_boss', { admin: true });
+      await workspace.workflows.deploy(
+        bpmn(
+          'dv_issue_approval',
+          `<bpmn:extensionElements><crm:record module="batch" lock="true" statusField="status"
+             pending="draft" approved="approved" rejected="draft" recalled="draft"/></bpmn:extensionElements>
+           <bpmn:startEvent id="start"/>
+           ${approvalTask('keeper', 'mode="single"', approvers('dv_boss'))}
+           <bpmn:endEvent id="done"/>
+           ${flows(['f1', 'start', 'keeper'], ['f2', 'keeper', 'done'])}`,
+        ),
+        SYSTEM_ACTOR,
+      );
+      const fuse = await create('item', { name: 'Fuse', safety: 5 });
+      await create('batch', { ref: 'F-IN', status: 'approved', lines: [{ item: fuse.id, quantity: 6 }] });
+      const issue = await workspace.records.create(
+        'batch',
+        { ref: 'F-OUT', lines: [{ item: fuse.id, quantity: -2 }] },
+        actorOf(rep),
+      );
+      const instance = await workspace.workflows.start(
+        'dv_issue_approval',
+        { record: { module: 'batch', id: issue.id } },
+        actorOf(rep),
+      );
+      const [task] = (await workspace.workflows.queries.instance(instance.id)).tasks;
+      expect((await get('item', fuse.id)).on_hand).toBe(6);
+      await workspace.approvals.act(task?.id as string, 'approve', {}, actorOf(boss));
+      expect(await get('item', fuse.id)).toMatchObject({ on_hand: 4, low: true });
+      const started = await workspace.workflows.queries.instances({ processId: 'dv_low_stock' });
+      expect(started.filter((i) => i.record_id === fuse.id)).toMatchObject([{ started_by: boss.id }]);
     });
 
     it('leave a write that changes no derived value alone', async () => {
