@@ -211,3 +211,16 @@ describe('warnings and failures', () => {
     expect(() => compileFeel('during(amount, [1..2])', scope)).toThrow(/not supported/);
   });
 });
+
+describe('today() and now()', () => {
+  it('are marked at compile time and read the instant the engine gives', () => {
+    const days = compileFeel('(today() - date("2026-01-01")).days', scope);
+    expect(days.readsClock).toBe(true);
+    expect(compileFeel('amount * 2', scope).readsClock).toBe(false);
+    expect(days.evaluate({}, new Date(2026, 0, 11, 12)).value).toBe(10);
+    expect(days.evaluate({}, new Date(2026, 0, 12, 0, 30)).value).toBe(11);
+    const late = compileFeel('now() > date and time("2026-01-11T11:00:00Z")', scope);
+    expect(late.evaluate({}, new Date('2026-01-11T12:00:00Z')).value).toBe(true);
+    expect(late.evaluate({}, new Date('2026-01-11T10:00:00Z')).value).toBe(false);
+  });
+});

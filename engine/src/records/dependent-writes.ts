@@ -19,8 +19,11 @@ import type { RecordValues } from './types.ts';
 export class DependentWrites {
   readonly upkeep: RollupUpkeep;
 
-  constructor(private readonly catalog: ModuleCatalog) {
-    this.upkeep = new RollupUpkeep(catalog);
+  constructor(
+    private readonly catalog: ModuleCatalog,
+    clock?: () => Date,
+  ) {
+    this.upkeep = new RollupUpkeep(catalog, clock);
   }
 
   /**

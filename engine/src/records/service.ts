@@ -23,6 +23,7 @@ import { parseSearch, searchCondition } from '../search/query.ts';
 import { type Db, dbErrorInfo, prepareStatement, SQLSTATE } from '../storage/db.ts';
 import { HISTORY_TABLE, OWNER_PATH_COLUMN, qualified } from '../storage/naming.ts';
 import { bulkIds, runBulk } from './bulk.ts';
+import { ClockFormulas, freshen } from './clock-formulas.ts';
 import { CreateHooks, type NewRecord } from './create-hooks.ts';
 import { DependentWrites } from './dependent-writes.ts';
 import { compileFilter } from './filter.ts';
@@ -102,6 +103,8 @@ export class RecordService {
   #writeHooks: RecordWriteHooks | undefined;
   /** Work done in the transaction of a record write (workflow triggers). */
   readonly #observers = new RecordObservers();
+  /** Formulas reading today()/now(): stored values refreshed daily (see clock-formulas.ts). */
+  readonly #clockFormulas: ClockFormulas;
 
   constructor(
     private readonly db: Db,
@@ -132,7 +135,8 @@ export class RecordService {
       );
     };
     this.#inserts = new InsertBatcher({ many: insert, one: (module, row) => insert(module, [row]) });
-    this.#dependents = new DependentWrites(catalog);
+    this.#dependents = new DependentWrites(catalog, clock);
+    this.#clockFormulas = new ClockFormulas(db, catalog, clock);
   }
 
   /** Installs the check every user update, assignment and delete passes (record locks). */
@@ -230,9 +234,11 @@ export class RecordService {
   async get(moduleName: string, id: string, actor: Actor): Promise<StoredRecord> {
     const module = this.catalog.byName(moduleName);
     const policy = await this.access.policyOf(actor);
+    await this.#clockFormulas.refresh(module);
     const found = await this.#locate(module, id, policy);
     if (!found) throw notFound(`${module.name} record '${id}'`);
     const [record] = await this.#dependents.attachRows(this.db, module, [rowToRecord(module, found.row)]);
+    freshen(module, record, this.clock());
     return withoutHiddenFields(record, module, policy.fields(module));
   }
 
@@ -928,6 +934,7 @@ export class RecordService {
     base?: SQL,
     inBin = false,
   ): Promise<Page<StoredRecord>> {
+    await this.#clockFormulas.refresh(module);
     const limit = pageSize(query.limit);
     const fieldAccess = policy.fields(module);
     const visible = policy.unrestricted

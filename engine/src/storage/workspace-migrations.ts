@@ -345,6 +345,12 @@ const WORKSPACE_MIGRATIONS: ((S: string) => string[])[] = [
       END $$`,
     ];
   },
+  // 13: the day (and module version) as of which a module's formulas reading today()/now() were last
+  // stored for all its records (see records/clock-formulas.ts)
+  (S) => [
+    `CREATE TABLE ${S}._clock_formulas (
+      module_id text PRIMARY KEY, day text NOT NULL, version integer NOT NULL, refreshed_at timestamptz NOT NULL)`,
+  ],
 ];
 
 /** Arbitrary constant: the advisory lock that serializes a workspace's migrations across servers. */
