@@ -109,4 +109,54 @@ export const batch = {
   ],
 };
 
-export const DERIVED_MODULES = [item, batch];
+/** Contracts whose payment plan must add up to the amount, to the cent, with no tolerance. */
+export const contract = {
+  id: 'mod_dv_contract',
+  name: 'contract',
+  label: label('Contract'),
+  fields: [
+    {
+      id: 'c_amount',
+      name: 'amount',
+      type: 'money',
+      label: label('Amount'),
+      currency: 'CNY',
+      required: true,
+    },
+    {
+      id: 'c_plan',
+      name: 'plan',
+      type: 'subtable',
+      label: label('Payment plan'),
+      fields: [
+        {
+          id: 'cp_amount',
+          name: 'amount',
+          type: 'money',
+          label: label('Amount'),
+          currency: 'CNY',
+          required: true,
+        },
+      ],
+    },
+    {
+      id: 'c_rest',
+      name: 'unplanned',
+      type: 'formula',
+      label: label('Unplanned'),
+      expression: 'amount - sum(for p in plan return p.amount)',
+      resultType: 'decimal',
+      scale: 2,
+    },
+  ],
+  rules: [
+    {
+      id: 'c_rule_plan',
+      expression: 'count(plan) = 0 or sum(for p in plan return p.amount) = amount',
+      fields: ['plan'],
+      message: { en: 'The payment plan adds up to the amount', 'zh-CN': '回款计划合计必须等于合同金额' },
+    },
+  ],
+};
+
+export const DERIVED_MODULES = [item, batch, contract];

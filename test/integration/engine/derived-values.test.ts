@@ -223,4 +223,24 @@ forEachDatabase('derived values', (handle) => {
       expect(started.filter((i) => i.record_id === rope.id)).toEqual([]);
     });
   });
+
+  describe('money in rules and formulas', () => {
+    it('adds and compares as decimals: 3 × 33.33 + 0.01 is 100.00, and a cent off is refused', async () => {
+      const cny = (amount: number) => ({ amount, currency: 'CNY' });
+      const plan = [33.33, 33.33, 33.33, 0.01].map((amount) => ({ amount: cny(amount) }));
+      const signed = await create('contract', { amount: cny(100), plan });
+      expect(signed.unplanned).toBe(0);
+      const tenths = await create('contract', {
+        amount: cny(0.3),
+        plan: [{ amount: cny(0.1) }, { amount: cny(0.2) }],
+      });
+      expect(tenths.unplanned).toBe(0);
+      const error = await engineError(
+        create('contract', { amount: cny(100), plan: plan.slice(0, 3).map((p) => ({ amount: p.amount })) }),
+      );
+      expect(error.problems.map((p) => `${p.pointer}: ${p.message}`)).toEqual([
+        '/plan: The payment plan adds up to the amount',
+      ]);
+    });
+  });
 });
