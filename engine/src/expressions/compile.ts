@@ -12,6 +12,7 @@ import {
   date as feelDate,
   parseExpression,
 } from 'feelin';
+import { ambiguousProblems } from './ambiguous.ts';
 import { FeelCompileError } from './errors.ts';
 import { belongsInParseContext, isFeelBuiltin } from './names.ts';
 import { checkReferences } from './references.ts';
@@ -85,6 +86,7 @@ function analyze(source: string, scope: FeelScope): Analysis {
   let readsClock = false;
   if (tree) {
     readsClock = callsClock(tree, source, variables);
+    if (problems.length === 0) problems.push(...ambiguousProblems(tree, source));
     const check = checkReferences(tree, source, variables);
     references = check.references;
     // after a syntax error the recovered tree is guesswork (`"open` reads as a variable `open`),
