@@ -57,6 +57,8 @@ function dealGrants(scope: Scope, exports: boolean): Record<string, ModuleGrant>
     [CONTRACT]: works(scope, { export: exports, delete: null, fields: { status: 'read' } }),
     [RECEIVABLE]: reads(scope, { export: exports }),
     ...each([CATEGORY, WAREHOUSE, BALANCE], reads('all')),
+    // a salesperson asks for a sales issue (出库申请); a warehouse keeper approves it
+    [MOVEMENT]: reads(scope, { create: 'own', fields: { status: 'read' } }),
     [PRODUCT]: reads('all', { fields: { cost: 'none', margin: 'none', stock_value: 'none' } }),
   };
 }

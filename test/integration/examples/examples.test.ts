@@ -63,6 +63,8 @@ forEachDatabase('example packages', (handle) => {
       'roles/sales_rep:added',
     ]);
     expect(items(stock)).toEqual([
+      'flows/low_stock:added',
+      'flows/outbound_approval:added',
       'modules/product:added',
       'modules/product_category:added',
       'modules/stock_balance:added',

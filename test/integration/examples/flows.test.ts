@@ -1,7 +1,7 @@
 // The example packages' flows and customer pool, end to end: the three packages imported with their seeds
 // into an empty database (their flows/ folders deploy with them), then run through the engine's public
 // API as the seed's people: claiming from the pool, the nightly return to the pool, the discount and
-// contract approvals.
+// contract approvals, the outbound approval and the low-stock notice.
 import { demoPackages, importConfiguration } from '@crm/cli';
 import { type Actor, type StoredRecord, SYSTEM_ACTOR, type Workspace } from '@crm/engine';
 import { beforeAll, expect, it } from 'vitest';
@@ -30,7 +30,8 @@ forEachDatabase(
     beforeAll(async () => {
       workspace = handle().workspace;
       for (const dir of await demoPackages()) await importConfiguration(workspace, dir, { seed: true });
-      const users = ['wang.fang', 'li.qiang', 'zhou.ting', 'chen.jing', 'zhao.jianguo', 'zheng.hua', 'ma.li'];
+      const sales = ['wang.fang', 'li.qiang', 'zhou.ting', 'chen.jing', 'zhao.jianguo'];
+      const users = [...sales, 'zheng.hua', 'ma.li', 'guo.peng', 'he.jun', 'lin.xue', 'luo.bin'];
       for (const username of users) {
         const user = await workspace.identity.users.findByUsername(username);
         if (!user) throw new Error(`the seed has no user ${username}`);
@@ -61,7 +62,13 @@ forEachDatabase(
 
     it('the packages deploy their flows with them', async () => {
       const deployed = (await workspace.workflows.definitions()).map((d) => d.processId).sort();
-      expect(deployed).toEqual(['contract_approval', 'discount_approval', 'pool_return']);
+      expect(deployed).toEqual([
+        'contract_approval',
+        'discount_approval',
+        'low_stock',
+        'outbound_approval',
+        'pool_return',
+      ]);
     });
 
     it('a rep sees the pool besides their own customers, and claims one; of two at once exactly one wins', async () => {
@@ -383,6 +390,119 @@ forEachDatabase(
       ).toEqual(plan.map((p) => [p.instalment, p.due_on, p.amount.amount]));
       const stored = await workspace.records.get('contract', contract.id, SYSTEM_ACTOR);
       expect((stored.receivable_total as { amount: number }).amount).toBe(600000);
+    });
+
+    /** A sales issue of `quantity` from `balance`, booked by `username` (a user's write: the triggers fire). */
+    const salesIssue = (balance: StoredRecord, quantity: number, username: string) =>
+      workspace.records.create(
+        'stock_movement',
+        {
+          movement_type: 'sales_out',
+          movement_date: isoDay(0),
+          warehouse: balance.warehouse,
+          partner: '上海华东电子有限公司',
+          lines: [{ balance: balance.id, direction: 'out', quantity }],
+        },
+        as(username),
+      );
+    const stockOf = async (product: unknown) =>
+      workspace.records.get('product', String(product), SYSTEM_ACTOR);
+    const keepers = ['he.jun', 'lin.xue', 'luo.bin'];
+
+    it('a sales issue holds its stock back until a keeper approves it; falling below the safety stock tells purchasing', async () => {
+      // a product comfortably above its safety stock, with a balance that can cover the gap and one more
+      let chosen: { balance: StoredRecord; product: StoredRecord } | undefined;
+      for (const product of await all('product', SYSTEM_ACTOR, {
+        field: 'low_stock',
+        op: 'eq',
+        value: false,
+      })) {
+        if (product.safety_stock === null) continue;
+        const gap = Number(product.stock) - Number(product.safety_stock);
+        const balances = await all('stock_balance', SYSTEM_ACTOR, {
+          field: 'product',
+          op: 'eq',
+          value: product.id,
+        });
+        const balance = balances.find((b) => Number(b.on_hand) > gap && gap >= 0);
+        if (balance) {
+          chosen = { balance, product };
+          break;
+        }
+      }
+      if (!chosen) throw new Error('the seed has no product to run low');
+      const { balance, product } = chosen;
+      const quantity = Number(product.stock) - Number(product.safety_stock) + 1;
+
+      const issue = await salesIssue(balance, quantity, 'wang.fang');
+      const movement = async () => workspace.records.get('stock_movement', issue.id, SYSTEM_ACTOR);
+      expect((await movement()).status).toBe('pending');
+      // in approval its lines do not count, and the rep cannot change it
+      expect((await stockOf(product.id)).stock).toBe(product.stock);
+      expect((await workspace.records.get('stock_balance', balance.id, SYSTEM_ACTOR)).on_hand).toBe(
+        balance.on_hand,
+      );
+      await expect(
+        workspace.records.update('stock_movement', issue.id, { partner: 'x' }, as('wang.fang')),
+      ).rejects.toMatchObject({ kind: 'locked' });
+      const [instance] = await workspace.workflows.queries.instances({ processId: 'outbound_approval' });
+      const tasks = await openTasks(instance?.id as string);
+      expect(tasks.map((t) => t.assignee).sort()).toEqual(keepers.map(idOf).sort());
+
+      await workspace.approvals.act(
+        await taskOf(instance?.id as string, 'lin.xue'),
+        'approve',
+        {},
+        as('lin.xue'),
+      );
+      await settle();
+      expect((await movement()).status).toBe('approved');
+      const after = await stockOf(product.id);
+      expect(after).toMatchObject({ stock: Number(product.stock) - quantity, low_stock: true });
+      // everyone in purchasing is told, in their language
+      for (const buyer of ['ma.li', 'guo.peng']) {
+        const notices = (await workspace.notifications.list(idOf(buyer))).data.filter(
+          (n) => n.link?.recordId === product.id,
+        );
+        expect(notices).toHaveLength(1);
+        const title = notices[0]?.title as Record<string, string>;
+        expect(title.en).toContain('is below its safety stock');
+        expect(title['zh-CN']).toContain('低于安全库存');
+      }
+      // a further issue of the same product, already low, tells nobody again
+      const again = await salesIssue(balance, 1, 'wang.fang');
+      const [second] = (
+        await workspace.workflows.queries.instances({ processId: 'outbound_approval' })
+      ).filter((i) => i.record_id === again.id);
+      await workspace.approvals.act(
+        await taskOf(second?.id as string, 'he.jun'),
+        'approve',
+        {},
+        as('he.jun'),
+      );
+      await settle();
+      expect(
+        (await workspace.notifications.list(idOf('ma.li'))).data.filter(
+          (n) => n.link?.recordId === product.id,
+        ),
+      ).toHaveLength(1);
+    });
+
+    it('a rejected sales issue never takes stock out', async () => {
+      const [balance] = await all('stock_balance', SYSTEM_ACTOR, { field: 'on_hand', op: 'gt', value: 5 });
+      const before = await stockOf(balance?.product);
+      const issue = await salesIssue(balance as StoredRecord, 2, 'li.qiang');
+      const [instance] = (
+        await workspace.workflows.queries.instances({ processId: 'outbound_approval' })
+      ).filter((i) => i.record_id === issue.id);
+      await workspace.approvals.act(
+        await taskOf(instance?.id as string, 'luo.bin'),
+        'reject',
+        { comment: '客户未付款' },
+        as('luo.bin'),
+      );
+      expect((await workspace.records.get('stock_movement', issue.id, SYSTEM_ACTOR)).status).toBe('rejected');
+      expect((await stockOf(balance?.product)).stock).toBe(before.stock);
     });
   },
   { workflow: { clock: clock.now, timeZone: ZONE }, clock: clock.now },
