@@ -280,7 +280,7 @@ forEachDatabase('example packages', (handle) => {
     expect(customers.filter((c) => c.churn_risk).length).toBeGreaterThan(5);
   });
 
-  it('lets a rep see their own customers, a manager their team, the director all', async () => {
+  it('lets a rep see their own customers and the pool, a manager their team and the pool, the director all', async () => {
     const rep = await userId('wang.fang');
     const manager = await userId('chen.jing');
     const director = await userId('zhao.jianguo');
@@ -290,8 +290,11 @@ forEachDatabase('example packages', (handle) => {
     );
     const count = async (id: string) =>
       (await workspace.records.list('customer', { userId: id }, { count: true, limit: 1 })).total;
-    expect(await count(rep)).toBe(everyone.filter((c) => c.owner === rep).length);
-    expect(await count(manager)).toBe(everyone.filter((c) => team.includes(String(c.owner))).length);
+    // besides, every salesperson sees the customer pool (the customers without an owner) to claim from it
+    const pool = everyone.filter((c) => c.owner === null).length;
+    expect(pool).toBeGreaterThan(0);
+    expect(await count(rep)).toBe(everyone.filter((c) => c.owner === rep).length + pool);
+    expect(await count(manager)).toBe(everyone.filter((c) => team.includes(String(c.owner))).length + pool);
     expect(await count(director)).toBe(everyone.length);
     // a rep sees prices but not what the products cost
     const [product] = (await workspace.records.list('product', { userId: rep }, { limit: 1 })).data;
