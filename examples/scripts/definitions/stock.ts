@@ -252,7 +252,7 @@ export const stockBalance = module({
       over: 'movement_lines',
       aggregate: 'sum',
       field: 'quantity',
-      // only approved movements count: a sales issue in approval holds its stock back
+      // lines of movements awaiting approval (or rejected) hold no stock
       filter: 'direction = "in" and parent.status = "approved"',
       scale: 0,
     }),
