@@ -34,6 +34,7 @@ import {
 } from './data.ts';
 import { History } from './History.tsx';
 import { RECORD } from './messages.ts';
+import { RecordOwner } from './RecordOwner.tsx';
 import { Related } from './Related.tsx';
 
 interface Section {
@@ -152,6 +153,9 @@ export function RecordPage() {
             {t('createdBy', { at: format.dateTime(data.created_at) })} ·{' '}
             {t('updatedAt', { at: format.dateTime(data.updated_at) })}
           </Typography.Text>
+          <div>
+            <RecordOwner owner={data.owner} />
+          </div>
         </div>
         <Space>
           <PoolButtons

@@ -43,6 +43,8 @@ addMessages(RECORD, {
     stay: 'Stay',
     createdBy: 'Created {{at}}',
     updatedAt: 'Updated {{at}}',
+    owner: 'Owner: {{name}}',
+    noOwner: 'No owner (in the pool)',
   },
   'zh-CN': {
     newTitle: '新建{{module}}',
@@ -83,5 +85,7 @@ addMessages(RECORD, {
     stay: '留下',
     createdBy: '创建于 {{at}}',
     updatedAt: '更新于 {{at}}',
+    owner: '负责人：{{name}}',
+    noOwner: '无负责人（在公海中）',
   },
 });
