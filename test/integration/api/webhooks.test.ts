@@ -353,6 +353,9 @@ forEachDatabase(
         403,
       );
       expectProblem(await rep.post(`/api/admin/webhooks/${id}/rotate-secret`), 403);
+      const doc = await admin.get<{ paths: Record<string, Record<string, unknown>> }>('/api/openapi.json');
+      expect(Object.keys(doc.body.paths['/api/admin/webhooks'] ?? {})).toEqual(['get', 'post']);
+      expect(doc.body.paths['/api/admin/webhooks/{id}/deliveries/{delivery}/redeliver']?.post).toBeDefined();
       await admin.delete(`/api/admin/webhooks/${id}`);
     });
   },
