@@ -1,5 +1,5 @@
 export type { WebhookEnvelope } from './envelope.ts';
-export { WEBHOOK_EVENTS, type WebhookInput } from './input.ts';
+export { WEBHOOK_EVENTS, WEBHOOK_FILTER_SCOPE, type WebhookInput } from './input.ts';
 export {
   type DeliveryAttempt,
   type Webhook,

@@ -19,12 +19,14 @@ export interface WebhookInput {
 }
 
 /** What the filter sees: the record before (null on create) and after (null on delete), and who wrote. */
-const FILTER_SCOPE: FeelScope = { variables: { old: 'context', new: 'context', actor: 'string' } };
+export const WEBHOOK_FILTER_SCOPE: FeelScope = {
+  variables: { old: 'context', new: 'context', actor: 'string' },
+};
 
 const KNOWN = new Set(['url', 'description', 'modules', 'events', 'filter', 'active']);
 
 export function compileFilter(source: string): CompiledFeel {
-  return compileFeel(source, FILTER_SCOPE);
+  return compileFeel(source, WEBHOOK_FILTER_SCOPE);
 }
 
 function problem(pointer: string, code: string, en: string, zh: string): Problem {

@@ -353,6 +353,18 @@ forEachDatabase(
         403,
       );
       expectProblem(await rep.post(`/api/admin/webhooks/${id}/rotate-secret`), 403);
+      // the designer's FEEL editor checks a filter against what it reads: old, new and actor
+      for (const [expression, valid] of [
+        ['new.amount > 5 and actor != null', true],
+        ['amount > 5', false],
+        ['new.amount >', false],
+      ] as const) {
+        const checked = await admin.post<{ valid: boolean }>('/api/meta/feel/check', {
+          scope: 'record-event',
+          expression,
+        });
+        expect(checked.body.valid, expression).toBe(valid);
+      }
       const doc = await admin.get<{ paths: Record<string, Record<string, unknown>> }>('/api/openapi.json');
       expect(Object.keys(doc.body.paths['/api/admin/webhooks'] ?? {})).toEqual(['get', 'post']);
       expect(doc.body.paths['/api/admin/webhooks/{id}/deliveries/{delivery}/redeliver']?.post).toBeDefined();
