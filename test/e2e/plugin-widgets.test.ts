@@ -87,3 +87,21 @@ it(
   },
   LONG,
 );
+
+it(
+  "previews a module using the plugin's field type in the designer, with its widget",
+  async () => {
+    const page = await web.loggedInPage('/');
+    await page.goto('/designer/');
+    await page.getByTestId('module-company').click();
+    await page.getByTestId('module-designer').waitFor();
+    await page.getByRole('tab', { name: 'Preview' }).click();
+    const preview = page.getByTestId('form-preview');
+    const code = preview.locator('.crm-uscc input');
+    await code.fill('');
+    await code.pressSequentially('91350100M000100Y44');
+    await preview.locator('.crm-uscc [role=alert]').getByText('the check character does not match').waitFor();
+    await web.screenshot(page, 'designer-preview');
+  },
+  LONG,
+);
