@@ -247,7 +247,14 @@ export class Engine {
     });
     records.observe(webhooks);
     this.#unfollow.push(await webhooks.follow());
-    const plugins = new PluginService(this.db, schema, this.#plugins, this.#clock, this.#pluginLog);
+    const plugins = new PluginService(
+      this.db,
+      schema,
+      this.#plugins,
+      this.#clock,
+      this.#pluginLog,
+      workflows.timeZone,
+    );
     for (const action of plugins.actions()) {
       if (workflows.actions.has(action.type))
         throw new Error(`action '${action.type}' is already registered`);
