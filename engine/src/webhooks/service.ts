@@ -273,14 +273,18 @@ export class WebhookService implements RecordObserver {
     options: { limit?: number; state?: WebhookDelivery['state'] } = {},
   ): Promise<WebhookDelivery[]> {
     await this.#row(this.db, webhookId);
-    const limit = options.limit ?? 50;
+    const where = options.state ? sql`AND d.state = ${options.state}` : sql``;
+    return this.#deliveryViews(webhookId, where, options.limit ?? 50);
+  }
+
+  async #deliveryViews(webhookId: string, where: SQL, limit: number): Promise<WebhookDelivery[]> {
     const T = this.#tables;
     const rows = await this.db.query<DeliveryRow & { attempt_list: DeliveryAttempt[] | null }>(
       sql`SELECT d.*, (SELECT json_agg(json_build_object('at', a.at, 'status', a.status,
               'durationMs', a.duration_ms, 'error', a.error, 'response', a.response) ORDER BY a.id)
             FROM ${T.attempts} a WHERE a.delivery_id = d.id) AS attempt_list
           FROM ${T.deliveries} d
-          WHERE d.webhook_id = ${webhookId} ${options.state ? sql`AND d.state = ${options.state}` : sql``}
+          WHERE d.webhook_id = ${webhookId} ${where}
           ORDER BY d.created_at DESC, d.id DESC LIMIT ${limit}`,
     );
     return rows.map((row) => ({
@@ -328,7 +332,7 @@ export class WebhookService implements RecordObserver {
             WHERE id = ${deliveryId}`,
       );
     });
-    const [delivery] = (await this.deliveries(webhookId, { limit: 1000 })).filter((d) => d.id === deliveryId);
+    const [delivery] = await this.#deliveryViews(webhookId, sql`AND d.id = ${deliveryId}`, 1);
     if (!delivery) throw notFound(`delivery '${deliveryId}'`);
     return delivery;
   }
@@ -374,6 +378,7 @@ export class WebhookService implements RecordObserver {
   async #settle(delivery: DeliveryRow, outcome: AttemptOutcome, now: Date): Promise<void> {
     const T = this.#tables;
     const at = this.#clock().toISOString();
+    let deactivated = false;
     await this.db.transaction(async (tx) => {
       const mine = await tx.query(
         sql`SELECT 1 FROM ${T.deliveries} WHERE id = ${delivery.id} AND locked_by = ${this.#workerId}
@@ -418,9 +423,13 @@ export class WebhookService implements RecordObserver {
                 THEN ${reason} ELSE disabled_reason END
             WHERE id = ${delivery.webhook_id} RETURNING active`,
       );
-      if (webhook && !webhook.active) await this.#announce(tx);
+      if (webhook && !webhook.active) {
+        await this.#announce(tx);
+        deactivated = true;
+      }
     });
-    if (!outcome.ok) this.#subscriptions = null;
+    // this server stops recording deliveries for it at once (the others on the NOTIFY)
+    if (deactivated) this.#subscriptions = null;
   }
 
   // Internals //////////////////////////////////////////////////////////////////////////////////////

@@ -267,7 +267,28 @@ forEachDatabase(
       expect((await admin.get<Webhook>(`/api/admin/webhooks/${id}`)).body).toMatchObject({
         consecutiveFailures: 1,
         active: true,
+        disabledReason: null,
       });
+
+      // 20 deliveries failed in a row deactivate it: no more deliveries are recorded or sent
+      for (let i = 0; i < 19; i++) await rep.post('/api/modules/wh_deal/records', { name: `Lost ${i}` });
+      for (let attempt = 0; attempt < 6; attempt++) {
+        expect((await runDeliveries()).failed).toBe(19);
+        clock.advance(3_600_000);
+      }
+      const deactivated = (await admin.get<Webhook>(`/api/admin/webhooks/${id}`)).body;
+      expect(deactivated).toMatchObject({ active: false, consecutiveFailures: 20 });
+      expect(deactivated.disabledReason).toContain('20 deliveries failed in a row');
+      await rep.post('/api/modules/wh_deal/records', { name: 'After the deactivation' });
+      const all = await admin.get<{ data: WebhookDelivery[] }>(
+        `/api/admin/webhooks/${id}/deliveries?limit=200`,
+      );
+      expect(all.body.data).toHaveLength(20);
+      expectProblem(await admin.post(`/api/admin/webhooks/${id}/deliveries/${delivery?.id}/redeliver`), 409, [
+        '/active',
+      ]);
+      const reactivated = await admin.patch<Webhook>(`/api/admin/webhooks/${id}`, { active: true });
+      expect(reactivated.body).toMatchObject({ active: true, consecutiveFailures: 0, disabledReason: null });
       await admin.delete(`/api/admin/webhooks/${id}`);
     });
 
