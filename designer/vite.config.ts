@@ -1,11 +1,13 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { crmPlugins } from '../scripts/web-plugins.ts';
 
 // The designer (admins), served by the runtime server at `/designer`; `vite` alone proxies /api to it.
 export default defineConfig({
   root: import.meta.dirname,
   base: '/designer/',
-  plugins: [react()],
+  // the configured plugins' browser entries (widgets, cells): see scripts/web-plugins.ts
+  plugins: [react(), crmPlugins()],
   resolve: {
     dedupe: [
       'react',

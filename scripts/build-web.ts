@@ -4,14 +4,30 @@
 //
 // Usage: tsx scripts/build-web.ts [--force]
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { browserEntry, configDir, configuredPlugins } from './web-plugins.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The app folders (each with a vite.config.ts and an index.html); designer's appears with its own work. */
 const APPS = ['runtime/web', 'designer'];
+/** Where each app's build records the plugin browser entries it bundled (outside dist: not served). */
+const BUNDLED_DIR = join(root, 'node_modules', '.cache', 'crm-web');
+const bundledFile = (app: string) => join(BUNDLED_DIR, `${app.replace(/\//g, '-')}.json`);
+
+/** The browser entries of the configured plugins (crm.config.json): what a build bundles. */
+function pluginEntries(): string[] {
+  return configuredPlugins()
+    .map((specifier) => browserEntry(specifier))
+    .filter((entry) => entry !== undefined);
+}
+
+function bundledPlugins(app: string): string {
+  return existsSync(bundledFile(app)) ? readFileSync(bundledFile(app), 'utf8') : '[]';
+}
+
 /** Source folders every app bundles besides its own. */
 const SHARED_SOURCES = ['packages/ui/src', 'engine/src'];
 
@@ -32,11 +48,15 @@ export function staleWebApps(): string[] {
   return APPS.filter((app) => existsSync(join(root, app, 'vite.config.ts'))).filter((app) => {
     const built = join(root, app, 'dist', 'index.html');
     if (!existsSync(built)) return true;
+    const plugins = pluginEntries();
+    // a build with other plugins than the configuration lists now is stale too
+    if (bundledPlugins(app) !== JSON.stringify(plugins)) return true;
     const sources = [
       join(root, app, 'src'),
       join(root, app, 'index.html'),
       join(root, app, 'vite.config.ts'),
       ...SHARED_SOURCES.map((s) => join(root, s)),
+      ...plugins.map((entry) => dirname(entry)),
     ];
     return Math.max(...sources.map(newestMtime)) > statSync(built).mtimeMs;
   });
@@ -51,8 +71,11 @@ export function buildWebApps({ force = false, quiet = false } = {}): string[] {
     const result = spawnSync(vite, ['build', '--logLevel', quiet ? 'error' : 'warn'], {
       cwd: join(root, app),
       stdio: 'inherit',
+      env: { ...process.env, CRM_CONFIG_DIR: configDir() },
     });
     if (result.status !== 0) throw new Error(`vite build of ${app} failed (exit ${result.status})`);
+    mkdirSync(BUNDLED_DIR, { recursive: true });
+    writeFileSync(bundledFile(app), JSON.stringify(pluginEntries()));
   }
   return apps;
 }

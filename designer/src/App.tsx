@@ -8,6 +8,7 @@ import { ModuleDesigner } from './modules/ModuleDesigner.tsx';
 import { ModuleList } from './modules/ModuleList.tsx';
 import { PackagesPage } from './packages/PackagesPage.tsx';
 import { RolesPage } from './roles/RolesPage.tsx';
+import { WebhooksPage } from './webhooks/WebhooksPage.tsx';
 
 // bpmn-js is large: the modeler loads when first opened
 const ModelerPage = lazy(() => import('./bpmn/ModelerPage.tsx').then((m) => ({ default: m.ModelerPage })));
@@ -40,6 +41,7 @@ export function App() {
         <Route path="workflows/:processId" element={<Modeler />} />
         <Route path="roles" element={<RolesPage />} />
         <Route path="packages" element={<PackagesPage />} />
+        <Route path="webhooks" element={<WebhooksPage />} />
         <Route path="*" element={<ErrorState status={404} />} />
       </Route>
     </Routes>

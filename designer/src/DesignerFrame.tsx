@@ -1,4 +1,10 @@
-import { ApartmentOutlined, AppstoreOutlined, ExportOutlined, SafetyOutlined } from '@ant-design/icons';
+import {
+  ApartmentOutlined,
+  ApiOutlined,
+  AppstoreOutlined,
+  ExportOutlined,
+  SafetyOutlined,
+} from '@ant-design/icons';
 import { AppFrame } from '@crm/ui';
 import type { MenuProps } from 'antd';
 import { useTranslation } from 'react-i18next';
@@ -17,6 +23,7 @@ export function DesignerFrame() {
     },
     { key: '/roles', icon: <SafetyOutlined />, label: <Link to="/roles">{t('menu.roles')}</Link> },
     { key: '/packages', icon: <ExportOutlined />, label: <Link to="/packages">{t('menu.packages')}</Link> },
+    { key: '/webhooks', icon: <ApiOutlined />, label: <Link to="/webhooks">{t('menu.webhooks')}</Link> },
   ];
   return (
     <AppFrame title={t('title')} menu={menu}>

@@ -121,6 +121,8 @@ export interface FeelTarget {
   definition?: ModuleDefinition;
   /** The formula field being written. */
   field?: string;
+  /** `record-event`: a webhook filter over `old`, `new` and `actor` instead of a module's fields. */
+  scope?: 'record-event';
 }
 
 const encode = encodeURIComponent;

@@ -4,6 +4,8 @@ import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
 import { App } from './App.tsx';
 import './messages.ts';
+// the configured plugins' browser entries register their widgets and cells before the first render
+import 'virtual:crm-plugins';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');

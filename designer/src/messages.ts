@@ -13,7 +13,13 @@ addMessages(DESIGNER, {
       detail: 'The designer changes how the CRM works for everyone, so only administrators may open it.',
       back: 'Back to the CRM',
     },
-    menu: { modules: 'Modules', workflows: 'Workflows', roles: 'Roles', packages: 'App packages' },
+    menu: {
+      modules: 'Modules',
+      workflows: 'Workflows',
+      roles: 'Roles',
+      packages: 'App packages',
+      webhooks: 'Webhooks',
+    },
     modules: {
       title: 'Modules',
       new: 'New module',
@@ -214,7 +220,7 @@ addMessages(DESIGNER, {
       detail: '设计器会改变所有人使用 CRM 的方式，因此只有管理员可以打开。',
       back: '返回 CRM',
     },
-    menu: { modules: '模块', workflows: '流程', roles: '角色权限', packages: '应用包' },
+    menu: { modules: '模块', workflows: '流程', roles: '角色权限', packages: '应用包', webhooks: 'Webhook' },
     modules: {
       title: '模块',
       new: '新建模块',

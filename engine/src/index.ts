@@ -108,5 +108,6 @@ export {
   SavedViewStore,
   type ViewSettings,
 } from './views/saved-views.ts';
+export * from './webhooks/index.ts';
 export * from './workflow/index.ts';
 export { Engine, type EngineOptions, openDatabase, Workspace, type WorkspaceAccess } from './workspace.ts';

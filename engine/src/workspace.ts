@@ -28,6 +28,7 @@ import { openPostgres } from './storage/postgres.ts';
 import { migrateSystem } from './storage/system.ts';
 import { migrateWorkspace } from './storage/workspace-migrations.ts';
 import { SavedViewStore } from './views/saved-views.ts';
+import { type WebhookOptions, WebhookService } from './webhooks/service.ts';
 import { findRecordsAction } from './workflow/actions/find-records.ts';
 import { notifyAction } from './workflow/actions/notify.ts';
 import { webhookAction } from './workflow/actions/webhook.ts';
@@ -67,6 +68,8 @@ export class Workspace {
   readonly views: SavedViewStore;
   /** The configured plugins: their state, lifecycle and guarded calls. */
   readonly plugins: PluginService;
+  /** Outbound webhooks on record events: subscriptions, deliveries and their log. */
+  readonly webhooks: WebhookService;
 
   constructor(
     readonly id: string,
@@ -83,8 +86,10 @@ export class Workspace {
     views: SavedViewStore,
     approvals: ApprovalService,
     plugins: PluginService,
+    webhooks: WebhookService,
   ) {
     this.plugins = plugins;
+    this.webhooks = webhooks;
     this.workflows = workflows;
     this.notifications = notifications;
     this.views = views;
@@ -113,6 +118,8 @@ export interface EngineOptions {
   plugins?: EnginePlugin[];
   /** Where plugin failures are logged (default: stderr). */
   pluginLog?: PluginLog;
+  /** Attempts, timeouts and deactivation of outbound webhooks (clock and backoff default to the workflow's). */
+  webhooks?: WebhookOptions;
 }
 
 /** The metadata engine over one database; hands out workspaces. */
@@ -127,6 +134,7 @@ export class Engine {
   readonly #workflowOptions: WorkflowOptions;
   readonly #clock: Clock;
   readonly #files: FileOptions;
+  #webhookOptions: WebhookOptions = {};
   readonly #plugins: EnginePlugin[] = [];
   #pluginLog: PluginLog = (line) => console.error(line);
 
@@ -167,6 +175,7 @@ export class Engine {
     );
     engine.#plugins.push(...(options.plugins ?? []));
     if (options.pluginLog) engine.#pluginLog = options.pluginLog;
+    engine.#webhookOptions = options.webhooks ?? {};
     return engine;
   }
 
@@ -233,7 +242,21 @@ export class Engine {
     workflows.registerAction(notifyAction(notifications, schema));
     records.observe(workflows.triggers);
     this.#unfollow.push(await workflows.follow());
-    const plugins = new PluginService(this.db, schema, this.#plugins, this.#clock, this.#pluginLog);
+    const webhooks = new WebhookService(this.db, schema, catalog, {
+      clock: this.#workflowOptions.clock ?? this.#clock,
+      backoff: this.#workflowOptions.backoff,
+      ...this.#webhookOptions,
+    });
+    records.observe(webhooks);
+    this.#unfollow.push(await webhooks.follow());
+    const plugins = new PluginService(
+      this.db,
+      schema,
+      this.#plugins,
+      this.#clock,
+      this.#pluginLog,
+      workflows.timeZone,
+    );
     for (const action of plugins.actions()) {
       if (workflows.actions.has(action.type))
         throw new Error(`action '${action.type}' is already registered`);
@@ -265,6 +288,7 @@ export class Engine {
       new SavedViewStore(this.db, catalog, records),
       approvals,
       plugins,
+      webhooks,
     );
     await plugins.start(workspace);
     this.#unfollow.push(await plugins.follow());

@@ -1,11 +1,13 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { crmPlugins } from '../../scripts/web-plugins.ts';
 
 // The end-user app, served by the runtime server at `/` (`crm start`); `vite` alone proxies /api to it.
 export default defineConfig({
   root: import.meta.dirname,
   base: '/',
-  plugins: [react()],
+  // the configured plugins' browser entries (widgets, cells): see scripts/web-plugins.ts
+  plugins: [react(), crmPlugins()],
   resolve: {
     dedupe: [
       'react',

@@ -10,6 +10,8 @@ export default function setup(): void {
     stdio: 'inherit',
   });
   if (deps.status !== 0) throw new Error('Chromium is missing and could not be installed (see above)');
+  // the build bundles the browser entries of the plugins browser tests load (the USCC example's widget)
+  process.env.CRM_CONFIG_DIR = join(root, 'test', 'fixtures', 'web-plugins');
   const t0 = performance.now();
   const built = buildWebApps({ quiet: true });
   if (built.length > 0)

@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { demoPackages, importConfiguration } from '@crm/cli';
-import { Engine, openPostgres } from '@crm/engine';
+import { Engine, type EnginePlugin, openPostgres } from '@crm/engine';
 import { createApp, type RunningServer, serve } from '@crm/runtime';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
@@ -83,6 +83,11 @@ export interface WebServerOptions {
    * packages as `crm start --demo` loads them, or nothing.
    */
   data?: 'fixture' | 'examples' | 'none';
+  /**
+   * Plugins the server loads. Their browser entries are in the web build when test/fixtures/web-plugins
+   * lists them (the browser tests build with that folder's crm.config.json).
+   */
+  plugins?: EnginePlugin[];
 }
 
 /**
@@ -102,7 +107,7 @@ export function useWebServer(options: WebServerOptions = {}): WebServer {
     const data = options.data ?? 'fixture';
     const template = data === 'none' ? undefined : await templateDatabase(`web_${data}`, importer(data));
     const [opened, chromiumLaunched] = await Promise.all([
-      openTestEngine('postgres', 'web', { template }),
+      openTestEngine('postgres', 'web', { template, plugins: options.plugins }),
       launchChromium(),
     ]);
     handle = opened;

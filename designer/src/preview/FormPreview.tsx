@@ -30,8 +30,8 @@ export function FormPreview({ definition }: { definition: ModuleDefinition }) {
   const compiled = useMemo(() => {
     try {
       return {
-        jsonSchema: recordJsonSchema(definition, browserRegistry, locale),
-        uiSchema: recordUiSchema(definition, browserRegistry, locale),
+        jsonSchema: recordJsonSchema(definition, browserRegistry(), locale),
+        uiSchema: recordUiSchema(definition, browserRegistry(), locale),
       };
     } catch (error) {
       return { error: error instanceof Error ? error.message : String(error) };

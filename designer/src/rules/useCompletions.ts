@@ -1,9 +1,27 @@
-import { createFieldTypeRegistry, feelCompletions } from '@crm/engine/browser';
+import {
+  createFieldTypeRegistry,
+  type FieldType,
+  type FieldTypeRegistry,
+  feelCompletions,
+} from '@crm/engine/browser';
+import { pluginFieldTypes } from '@crm/sdk/browser';
 import { useMemo } from 'react';
 import type { FeelCompletion, ModuleDefinition } from '../api.ts';
 
-/** The engine's own field types, for what runs in the browser (completions, the preview's schemas). */
-export const browserRegistry = createFieldTypeRegistry();
+let registry: FieldTypeRegistry | undefined;
+
+/**
+ * The engine's own field types and those of the plugins' browser entries, for what runs in the
+ * browser (completions, the preview's schemas). Made at first use: the entries register at start.
+ */
+export function browserRegistry(): FieldTypeRegistry {
+  if (!registry) {
+    registry = createFieldTypeRegistry();
+    for (const type of pluginFieldTypes() as FieldType[])
+      if (!registry.get(type.type)) registry.register(type);
+  }
+  return registry;
+}
 
 /**
  * The names an expression of the definition being edited may use, unsaved fields included: the
@@ -16,7 +34,7 @@ export function useCompletions(
   return useMemo(() => {
     if (!definition) return [];
     try {
-      return feelCompletions(definition, browserRegistry, ownField) as FeelCompletion[];
+      return feelCompletions(definition, browserRegistry(), ownField) as FeelCompletion[];
     } catch {
       return [];
     }

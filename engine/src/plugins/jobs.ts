@@ -1,12 +1,42 @@
 import { type SQL, sql } from 'drizzle-orm';
+import { processTimeZone } from '../autonumber/backfill.ts';
 import type { Db } from '../storage/db.ts';
-import { addDuration, parseDuration } from '../workflow/timers.ts';
+import { addDuration, nextCron, parseDuration } from '../workflow/timers.ts';
 import type { EnginePlugin, PluginJob } from './types.ts';
 
-/** When a job runs next after `from`; its `every` was checked when the plugin was defined. */
-export function nextRun(job: PluginJob, from: Date): Date {
-  const every = parseDuration(job.every);
-  if (!every) throw new Error(`job '${job.name}': 'every' must be an ISO 8601 duration such as PT15M`);
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * When a job runs next after `from`: `every` after it, or the cron expression's first occurrence
+ * strictly after it in the job's time zone (else `zone`, the workspace's), so occurrences missed while
+ * no server ran are not made up one by one. Throws naming the job when its schedule is not valid
+ * (definePlugin checks it at once).
+ */
+export function nextRun(job: PluginJob, from: Date, zone = processTimeZone()): Date {
+  const fail = (reason: string) => new Error(`job '${job.name}': ${reason}`);
+  if ((job.every === undefined) === (job.cron === undefined)) {
+    throw fail(
+      "give either 'every' (an ISO 8601 duration such as PT15M) or 'cron' (such as 0 9 * * MON-FRI)",
+    );
+  }
+  if (job.cron !== undefined) {
+    if (job.timezone !== undefined && (typeof job.timezone !== 'string' || !isTimeZone(job.timezone))) {
+      throw fail(`'timezone' must be an IANA time zone such as Asia/Shanghai, not '${job.timezone}'`);
+    }
+    const next = typeof job.cron === 'string' ? nextCron(job.cron, from, job.timezone ?? zone) : null;
+    if (!next) throw fail(`'cron' must be a cron expression such as 0 9 * * MON-FRI, not '${job.cron}'`);
+    return next;
+  }
+  if (job.timezone !== undefined) throw fail("'timezone' goes with 'cron' only");
+  const every = typeof job.every === 'string' ? parseDuration(job.every) : null;
+  if (!every) throw fail(`'every' must be an ISO 8601 duration such as PT15M`);
   return addDuration(from, every);
 }
 
@@ -19,6 +49,7 @@ export async function dueJobs(
   table: SQL,
   plugins: EnginePlugin[],
   now: Date,
+  zone: string,
 ): Promise<{ plugin: EnginePlugin; job: PluginJob }[]> {
   if (plugins.length === 0) return [];
   const claimed: { plugin: EnginePlugin; job: PluginJob }[] = [];
@@ -36,7 +67,7 @@ export async function dueJobs(
       const job = plugin?.jobs?.find((j) => j.name === row.name);
       if (!plugin || !job) continue;
       await tx.run(
-        sql`UPDATE ${table} SET next_run = ${nextRun(job, now).toISOString()}, last_run = ${now.toISOString()}
+        sql`UPDATE ${table} SET next_run = ${nextRun(job, now, zone).toISOString()}, last_run = ${now.toISOString()}
             WHERE plugin = ${row.plugin} AND name = ${row.name}`,
       );
       claimed.push({ plugin, job });

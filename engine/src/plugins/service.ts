@@ -60,6 +60,8 @@ export class PluginService {
     readonly plugins: readonly EnginePlugin[],
     private readonly clock: Clock,
     private readonly log: PluginLog,
+    /** The zone jobs' cron expressions are read in unless they name theirs (the workspace's). */
+    private readonly timeZone: string,
   ) {
     this.#tables = pluginTables(schema);
   }
@@ -208,7 +210,7 @@ export class PluginService {
     const enabled = this.plugins.filter((p) => this.isEnabled(p.name) && (p.jobs ?? []).length > 0);
     const ran: string[] = [];
     const failed: string[] = [];
-    for (const { plugin, job } of await dueJobs(this.db, this.#tables.jobs, enabled, now)) {
+    for (const { plugin, job } of await dueJobs(this.db, this.#tables.jobs, enabled, now, this.timeZone)) {
       const name = `${plugin.name}/${job.name}`;
       try {
         await job.run({ ...this.#context(plugin), now });
@@ -377,7 +379,7 @@ export class PluginService {
       for (const job of plugin.jobs ?? []) {
         await tx.run(
           sql`INSERT INTO ${T.jobs} (plugin, name, next_run) VALUES (${plugin.name}, ${job.name},
-                ${nextRun(job, new Date(now)).toISOString()}) ON CONFLICT DO NOTHING`,
+                ${nextRun(job, new Date(now), this.timeZone).toISOString()}) ON CONFLICT DO NOTHING`,
         );
       }
     });

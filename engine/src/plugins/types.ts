@@ -75,9 +75,15 @@ export interface PluginMigration {
 }
 
 /** A job run on a fixed interval by one server at a time (`every`: ISO 8601 duration, e.g. PT15M). */
+/** Work run on a schedule, once per due time across servers: `every` or `cron`, not both. */
 export interface PluginJob {
   name: string;
-  every: string;
+  /** An ISO 8601 duration between runs (`PT15M`, `P1D`). */
+  every?: string;
+  /** A cron expression (5 fields, or 6 with seconds first; `@daily` …), as workflow schedules take. */
+  cron?: string;
+  /** The IANA time zone `cron` is read in (default: the workspace's, `CRM_TIMEZONE`). */
+  timezone?: string;
   run(ctx: PluginContext & { now: Date }): Promise<void>;
 }
 

@@ -351,6 +351,29 @@ const WORKSPACE_MIGRATIONS: ((S: string) => string[])[] = [
     `CREATE TABLE ${S}._clock_formulas (
       module_id text PRIMARY KEY, day text NOT NULL, version integer NOT NULL, refreshed_at timestamptz NOT NULL)`,
   ],
+  // 14: outbound webhooks (webhooks/): subscriptions, one delivery per (subscription, record event) and
+  // every attempt of it
+  (S) => [
+    `CREATE TABLE ${S}._webhooks (
+      id uuid PRIMARY KEY, url text NOT NULL, description text, module_ids text[] NOT NULL,
+      events text[] NOT NULL, filter text, active boolean NOT NULL, secret text NOT NULL,
+      consecutive_failures integer NOT NULL DEFAULT 0, disabled_reason text,
+      created_at timestamptz NOT NULL, created_by uuid, updated_at timestamptz NOT NULL)`,
+    `CREATE TABLE ${S}._webhook_deliveries (
+      id uuid PRIMARY KEY, webhook_id uuid NOT NULL REFERENCES ${S}._webhooks (id) ON DELETE CASCADE,
+      event_id uuid NOT NULL, event text NOT NULL, module_id text NOT NULL, record_id uuid NOT NULL,
+      payload jsonb NOT NULL,
+      state text NOT NULL CHECK (state IN ('pending', 'delivered', 'failed')),
+      attempts integer NOT NULL, due_at timestamptz, locked_until timestamptz, locked_by text,
+      last_error text, created_at timestamptz NOT NULL, ended_at timestamptz)`,
+    `CREATE INDEX _webhook_deliveries_due ON ${S}._webhook_deliveries (due_at) WHERE due_at IS NOT NULL`,
+    `CREATE INDEX _webhook_deliveries_webhook ON ${S}._webhook_deliveries (webhook_id, created_at DESC)`,
+    `CREATE TABLE ${S}._webhook_attempts (
+      id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      delivery_id uuid NOT NULL REFERENCES ${S}._webhook_deliveries (id) ON DELETE CASCADE,
+      at timestamptz NOT NULL, status integer, duration_ms integer NOT NULL, error text, response text)`,
+    `CREATE INDEX _webhook_attempts_delivery ON ${S}._webhook_attempts (delivery_id, id)`,
+  ],
 ];
 
 /** Arbitrary constant: the advisory lock that serializes a workspace's migrations across servers. */

@@ -48,7 +48,7 @@ export type {
 export type { RecordBinding, StatusValues, WorkflowRecordAccess } from './record-binding.ts';
 export type { HistoryRow, IncidentRow, InstanceRow, InstanceState, JobRow, TaskRow } from './rows.ts';
 export type { CandidateRequest, CandidateResolution } from './run.ts';
-export { isStuck, type RunnerOptions, startWorkflowRunner } from './runner.ts';
+export { type DueWorkSource, isStuck, type RunnerOptions, startWorkflowRunner } from './runner.ts';
 export {
   type CandidateResolver,
   type DeployedProcess,

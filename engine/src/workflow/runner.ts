@@ -1,5 +1,12 @@
 import type { StuckReport } from './queries.ts';
-import type { WorkflowService } from './service.ts';
+import type { DueWorkResult } from './service.ts';
+
+/** What a runner polls: the workflow engine, or anything else with due work claimed the same way (webhooks). */
+export interface DueWorkSource {
+  runDueWork(limit: number): Promise<DueWorkResult>;
+  /** Looks for stuck work (only polled with `onStuck`). */
+  sweep?(): Promise<StuckReport>;
+}
 
 export interface RunnerOptions {
   /** Pause between polls when there was nothing to do (default 1 s). */
@@ -30,7 +37,7 @@ export function isStuck(report: StuckReport): boolean {
  * with SKIP LOCKED and a lease, and each is handled in its own transaction.
  */
 export function startWorkflowRunner(
-  service: WorkflowService,
+  service: DueWorkSource,
   options: RunnerOptions = {},
 ): () => Promise<void> {
   const interval = options.intervalMs ?? 1000;
@@ -42,7 +49,7 @@ export function startWorkflowRunner(
   let lastSweep = Date.now();
   const loop = (async () => {
     while (!stopped) {
-      if (options.onStuck && Date.now() - lastSweep >= sweepEvery) {
+      if (options.onStuck && service.sweep && Date.now() - lastSweep >= sweepEvery) {
         lastSweep = Date.now();
         try {
           const report = await service.sweep();

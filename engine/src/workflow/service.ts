@@ -112,7 +112,9 @@ export interface DueWorkResult {
   failed: number;
 }
 
-const DEFAULT_BACKOFF = (attempt: number) => Math.min(3_600_000, 10_000 * 2 ** Math.max(0, attempt - 1));
+/** 10 s doubling, at most 1 h: the wait after `attempt` failed attempts of a job (webhook deliveries too). */
+export const DEFAULT_BACKOFF = (attempt: number) =>
+  Math.min(3_600_000, 10_000 * 2 ** Math.max(0, attempt - 1));
 
 /** Assignee and candidates as given: text or lists of text (FEEL `=["a", "b"]` or "a, b"). */
 export const defaultCandidates: CandidateResolver = (request) => ({

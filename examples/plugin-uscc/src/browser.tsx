@@ -1,4 +1,5 @@
 import { type PluginWidgetProps, registerBrowserPlugin } from '@crm/sdk/browser';
+import { usccFieldType } from './field-type.ts';
 import { USCC_MESSAGES, usccProblem } from './uscc.ts';
 
 /** A text input that upper-cases as you type and tells a wrong check character before saving. */
@@ -41,4 +42,5 @@ export default registerBrowserPlugin({
   name: 'uscc',
   widgets: { uscc: UsccWidget },
   cells: { uscc: UsccCell },
+  fieldTypes: [usccFieldType],
 });

@@ -113,6 +113,9 @@ async function start(demo: boolean) {
       ),
   });
   const stopPluginJobs = startPluginJobRunner(workspace.plugins);
+  const stopWebhooks = startWorkflowRunner(workspace.webhooks, {
+    onError: (error) => console.error('webhook deliveries:', error),
+  });
   const server = await serve(app, port, process.env.HOST || '0.0.0.0');
   console.log(`CRM server on ${server.url} (database: ${where})`);
   console.log(`API reference: ${server.url}/api/docs`);
@@ -121,6 +124,7 @@ async function start(demo: boolean) {
   const stop = async () => {
     await stopWorkflows();
     await stopPluginJobs();
+    await stopWebhooks();
     await server.close();
     await engine.close();
     process.exit(0);

@@ -31,6 +31,11 @@ export interface BrowserPlugin {
   name: string;
   widgets?: Record<string, PluginComponent<PluginWidgetProps>>;
   cells?: Record<string, PluginComponent<PluginCellProps>>;
+  /**
+   * The plugin's field types (the objects `definePlugin` gets, when they are browser-safe): the
+   * designer's live preview compiles forms with them as the server does.
+   */
+  fieldTypes?: readonly unknown[];
 }
 
 const registered = new Map<string, BrowserPlugin>();
@@ -50,3 +55,5 @@ function collect<K extends 'widgets' | 'cells'>(kind: K): NonNullable<BrowserPlu
 export const pluginWidgets = () => collect('widgets');
 /** Every registered plugin's list cells, by cell name. */
 export const pluginCells = () => collect('cells');
+/** Every registered plugin's field types. */
+export const pluginFieldTypes = (): unknown[] => [...registered.values()].flatMap((p) => p.fieldTypes ?? []);

@@ -8,7 +8,7 @@ import type { PluginRouteEnv } from './routes.ts';
  * - `hooks`: record hooks before/after create, update and delete of a module (or `'*'`);
  * - `actions`: workflow service-task actions (`zeebe:taskDefinition type`), with inputs/outputs for the modeler;
  * - `routes`: HTTP routes, mounted under `/api/plugins/{name}` with the caller's identity;
- * - `jobs`: work run every `every` (ISO 8601 duration), once across servers;
+ * - `jobs`: work run every `every` (ISO 8601 duration) or on a `cron` schedule (with `timezone`), once across servers;
  * - `migrations`/`purge`: the plugin's own tables; `definitions`: modules, roles, flows as an app package.
  */
 export interface PluginDefinition extends Omit<EnginePlugin, 'routes'> {

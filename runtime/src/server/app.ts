@@ -30,6 +30,7 @@ import { roleRoutes } from './roles.ts';
 import { shareRoutes } from './shares.ts';
 import { viewRoutes } from './views.ts';
 import { mountWebApps, type WebApp } from './web-apps.ts';
+import { webhookRoutes } from './webhooks.ts';
 import { workflowRoutes } from './workflows.ts';
 
 /**
@@ -119,6 +120,7 @@ export function createApp(options: AppOptions): Hono<ApiEnv> {
   app.route('/api/approvals', approvalRoutes(workspace));
   app.route('/api/admin/operation-log', operationLogRoutes(workspace));
   app.route('/api/admin/plugins', pluginAdminRoutes(workspace));
+  app.route('/api/admin/webhooks', webhookRoutes(workspace));
   app.route('/api/plugins', pluginRoutes(workspace));
   app.route('/api/openapi.json', openApiRoutes(engine, workspace));
   app.route('/api/docs', docsRoutes());

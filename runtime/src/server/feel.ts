@@ -10,6 +10,7 @@ import {
   inspectFeel,
   type ModuleDefinition,
   tryFeel,
+  WEBHOOK_FILTER_SCOPE,
   type Workspace,
 } from '@crm/engine';
 import { Hono } from 'hono';
@@ -38,6 +39,18 @@ function optionalName(value: unknown, pointer: string): string | undefined {
     throw httpProblem('invalid-request', pointer, 'type', 'must be a field name');
   }
   return value;
+}
+
+function expressionOf(expression: unknown): string {
+  if (typeof expression !== 'string' || expression.length > MAX_EXPRESSION) {
+    throw httpProblem(
+      'invalid-request',
+      '/expression',
+      'type',
+      `must be a FEEL expression of at most ${MAX_EXPRESSION} characters`,
+    );
+  }
+  return expression;
 }
 
 /**
@@ -78,15 +91,7 @@ export function feelRoutes(engine: Engine, workspace: Workspace): Hono<ApiEnv> {
   async function feelRequest(body: unknown): Promise<FeelRequest & { body: Record<string, unknown> }> {
     if (!isPlainObject(body))
       throw httpProblem('invalid-request', '', 'type', 'the body must be a JSON object');
-    const { expression } = body;
-    if (typeof expression !== 'string' || expression.length > MAX_EXPRESSION) {
-      throw httpProblem(
-        'invalid-request',
-        '/expression',
-        'type',
-        `must be a FEEL expression of at most ${MAX_EXPRESSION} characters`,
-      );
-    }
+    const expression = expressionOf(body.expression);
     const definition = await definitionOf(body.module, body.definition);
     const field = optionalName(body.field, '/field');
     return { definition, scope: feelScopeFor(definition, engine.registry, field), expression, body };
@@ -99,7 +104,12 @@ export function feelRoutes(engine: Engine, workspace: Workspace): Hono<ApiEnv> {
   });
 
   app.post('/check', async (c) => {
-    const { scope, expression } = await feelRequest(await readJsonBody(c));
+    const body = await readJsonBody(c);
+    // a webhook filter reads `old`, `new` and `actor` rather than one module's fields
+    const { scope, expression } =
+      isPlainObject(body) && body.scope === 'record-event'
+        ? { scope: WEBHOOK_FILTER_SCOPE, expression: expressionOf(body.expression) }
+        : await feelRequest(body);
     const inspection = inspectFeel(expression, scope);
     return c.json({
       valid: inspection.problems.length === 0,

@@ -12,7 +12,7 @@ it('servers starting together migrate a workspace once, with its organisation an
   try {
     await Promise.all(engines.map((engine) => engine.workspace('acme')));
     const applied = await sql`SELECT id FROM ws_acme._migrations ORDER BY id`;
-    expect(applied.map((r) => r.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+    expect(applied.map((r) => r.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
     const tables =
       await sql`SELECT table_name FROM information_schema.tables WHERE table_schema = 'ws_acme' ORDER BY 1`;
     expect(tables.map((t) => t.table_name)).toEqual([
@@ -39,6 +39,9 @@ it('servers starting together migrate a workspace once, with its organisation an
       '_shares',
       '_user_roles',
       '_users',
+      '_webhook_attempts',
+      '_webhook_deliveries',
+      '_webhooks',
       '_wf_approval_actions',
       '_wf_approval_cc',
       '_wf_approval_steps',

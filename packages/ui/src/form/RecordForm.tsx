@@ -20,7 +20,7 @@ import {
 } from './merge.ts';
 import { formText } from './messages.ts';
 import { errorTreeOf, type FieldProblem } from './problems.ts';
-import { recordFormFields, recordFormTemplates, recordFormWidgets } from './registry.ts';
+import { formWidgets, recordFormFields, recordFormTemplates } from './registry.ts';
 import { readOnlyFields, rjsfSchemas } from './schemas.ts';
 import type { FormServices } from './services.ts';
 import { validateRecord } from './validate.ts';
@@ -129,6 +129,7 @@ export function RecordForm(props: RecordFormProps) {
     [clientProblems, standingServerProblems, fields, props.locale],
   );
 
+  const widgets = useMemo(formWidgets, []);
   const context: RecordFormContext = {
     module: props.module,
     locale: props.locale,
@@ -224,7 +225,7 @@ export function RecordForm(props: RecordFormProps) {
         showErrorList={false}
         extraErrors={tree as ErrorSchema}
         formContext={context}
-        widgets={recordFormWidgets}
+        widgets={widgets}
         fields={recordFormFields}
         templates={recordFormTemplates}
         onChange={(event) => change((event.formData ?? {}) as Values)}

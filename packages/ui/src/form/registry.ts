@@ -1,4 +1,6 @@
-import type { RegistryFieldsType, RegistryWidgetsType, TemplatesType } from '@rjsf/utils';
+import { pluginWidgets } from '@crm/sdk/browser';
+import type { RegistryFieldsType, RegistryWidgetsType, TemplatesType, WidgetProps } from '@rjsf/utils';
+import { type ComponentType, createElement } from 'react';
 import {
   ArrayFieldItemTemplate,
   ArrayFieldTemplate,
@@ -24,6 +26,21 @@ export const recordFormWidgets: RegistryWidgetsType = {
   percent: PercentWidget,
   files: FilesWidget,
 };
+
+/**
+ * The form's widgets with those of the plugins' browser entries (a field type's `widget` name is the
+ * key). Read at render: the entries register themselves when the app starts.
+ */
+export function formWidgets(): RegistryWidgetsType {
+  const widgets: RegistryWidgetsType = { ...recordFormWidgets };
+  for (const [name, widget] of Object.entries(pluginWidgets())) {
+    const Widget = widget as ComponentType<WidgetProps>;
+    // rjsf 6 keeps formContext (the form's locale) in the registry; the SDK promises it as a prop
+    widgets[name] = (props: WidgetProps) =>
+      createElement(Widget, { ...props, formContext: props.registry.formContext });
+  }
+  return widgets;
+}
 
 export const recordFormFields: RegistryFieldsType = {
   money: MoneyField,

@@ -19,6 +19,7 @@ import { notificationPaths, notificationSchemas, notificationTag } from './notif
 import { packagePaths, packageSchemas, packagesTag } from './packages.ts';
 import { pluginPaths, pluginSchemas, pluginsTag } from './plugins.ts';
 import { modulePoolPaths } from './pool.ts';
+import { webhookPaths, webhookSchemas, webhooksTag } from './webhooks.ts';
 import { workflowTriggerPaths, workflowTriggerSchemas } from './workflow-triggers.ts';
 import { workflowPaths, workflowSchemas, workflowTag } from './workflows.ts';
 
@@ -49,6 +50,7 @@ export function buildOpenApiDocument(source: DocumentSource): JsonSchema {
     ...listSchemas,
     ...approvalSchemas,
     ...pluginSchemas,
+    ...webhookSchemas,
   };
   const paths: Record<string, JsonSchema> = {
     ...metaPaths,
@@ -63,6 +65,7 @@ export function buildOpenApiDocument(source: DocumentSource): JsonSchema {
     ...listPaths,
     ...approvalPaths,
     ...pluginPaths,
+    ...webhookPaths,
   };
   for (const module of modules) {
     const own = moduleNames(module, taken);
@@ -97,6 +100,7 @@ export function buildOpenApiDocument(source: DocumentSource): JsonSchema {
       viewsTag,
       approvalTag,
       pluginsTag,
+      webhooksTag,
       ...modules.map((m) => ({ name: m.name, description: m.definition.label.en ?? m.name })),
     ],
     // every operation wants a session cookie or a bearer token, but the few that hand them out

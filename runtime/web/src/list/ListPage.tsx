@@ -8,6 +8,7 @@ import {
   type RecordData,
   type RecordPage,
   useFormatters,
+  useLocale,
   useLocalize,
 } from '@crm/ui';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -35,7 +36,7 @@ import { BulkBar } from './BulkBar.tsx';
 import { ColumnChooser } from './ColumnChooser.tsx';
 import { ExportButton } from './ExportButton.tsx';
 import { FilterBuilder } from './FilterBuilder.tsx';
-import { displayValue, fieldByName, isSortable, useFieldTypes } from './fields.ts';
+import { displayValue, fieldByName, isSortable, pluginCellOf, useFieldTypes } from './fields.ts';
 import { type Condition, conditionsOf, filterOf } from './filter.ts';
 import { Kanban } from './Kanban.tsx';
 import { LIST } from './messages.ts';
@@ -86,6 +87,7 @@ function ModuleList({ module, definition }: { module: string; definition: Module
   const poolText = useTranslation(POOL).t;
   const localize = useLocalize();
   const format = useFormatters();
+  const locale = useLocale();
   const phone = Grid.useBreakpoint().md === false;
   const types = useFieldTypes();
   const modules = useModules();
@@ -147,7 +149,13 @@ function ModuleList({ module, definition }: { module: string; definition: Module
         sorter: isSortable(field, types.data),
         sortOrder: sortField === name ? (sortKey.startsWith('-') ? 'descend' : 'ascend') : null,
         render: (value: unknown, record: RecordData) => {
-          const text = displayValue(field, value, format, localize, titleMap, yesNo);
+          const Cell = pluginCellOf(field, types.data);
+          const text =
+            Cell && value !== null && value !== undefined ? (
+              <Cell value={value} locale={locale} />
+            ) : (
+              displayValue(field, value, format, localize, titleMap, yesNo)
+            );
           return i === 0 ? (
             <Link to={`/m/${module}/${record.id}`}>{text || record.id.slice(0, 8)}</Link>
           ) : (

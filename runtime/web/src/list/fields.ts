@@ -1,6 +1,8 @@
 import type { FieldDefinition, ModuleDefinition } from '@crm/engine/browser';
+import { type PluginCellProps, pluginCells } from '@crm/sdk/browser';
 import { api, type Formatters, type LabelMap } from '@crm/ui';
 import { useQuery } from '@tanstack/react-query';
+import type { ComponentType } from 'react';
 
 /** Operator families of the list API's filter language (GET /api/meta/field-types). */
 export type Family = 'text' | 'number' | 'date' | 'boolean' | 'choice' | 'multi' | 'reference' | 'links';
@@ -10,6 +12,8 @@ interface FieldTypeInfo {
   filter: Family | null;
   operators: string[];
   sortable: boolean;
+  /** The list cell renderer a plugin's browser entry registers for the type (null: plain text). */
+  cell?: string | null;
 }
 
 export const OPERATORS_BY_FAMILY: Record<Family, string[]> = {
@@ -56,6 +60,15 @@ export function familyOf(field: FieldDefinition, types: FieldTypeInfo[] | undefi
 
 export function isSortable(field: FieldDefinition, types: FieldTypeInfo[] | undefined): boolean {
   return types?.find((t) => t.type === field.type)?.sortable === true;
+}
+
+/** The plugin cell that renders values of `field`'s type, when its plugin's browser entry registered one. */
+export function pluginCellOf(
+  field: FieldDefinition,
+  types: FieldTypeInfo[] | undefined,
+): ComponentType<PluginCellProps> | undefined {
+  const cell = types?.find((t) => t.type === field.type)?.cell;
+  return cell ? (pluginCells()[cell] as ComponentType<PluginCellProps> | undefined) : undefined;
 }
 
 export interface SelectOption {
