@@ -5,13 +5,25 @@ import { useTranslation } from 'react-i18next';
 import { useBlocker } from 'react-router';
 import { RECORD } from '../record/messages.ts';
 
+/**
+ * The navigation state that passes the guard: going to the record just saved. The blocker registered with
+ * the form's last render may still think it dirty (its clean render can come after the navigation, on a
+ * busy machine), so the saved navigation says so itself.
+ */
+export const SAVED_STATE = { saved: true } as const;
+
+function isSavedNavigation(state: unknown): boolean {
+  return typeof state === 'object' && state !== null && (state as { saved?: unknown }).saved === true;
+}
+
 /** While `dirty`, leaving asks first: links and the back button in the app, closing or reloading the tab. */
 export function LeaveGuard({ dirty }: { dirty: boolean }) {
   const { t } = useTranslation(RECORD);
   const { modal } = AntApp.useApp();
   useUnsavedChangesWarning(dirty);
   const blocker = useBlocker(
-    ({ currentLocation, nextLocation }) => dirty && currentLocation.pathname !== nextLocation.pathname,
+    ({ currentLocation, nextLocation }) =>
+      dirty && currentLocation.pathname !== nextLocation.pathname && !isSavedNavigation(nextLocation.state),
   );
   const current = useRef(blocker);
   current.current = blocker;

@@ -17,7 +17,7 @@ import { useNavigate, useParams } from 'react-router';
 import { usePublishedDefinition } from '../definitions.ts';
 import { recordPath, recordTitle, useFormServices, useModuleForm, useRecord } from '../record/data.ts';
 import { RECORD } from '../record/messages.ts';
-import { LeaveGuard } from './LeaveGuard.tsx';
+import { LeaveGuard, SAVED_STATE } from './LeaveGuard.tsx';
 
 /** What a failed save means to the form: problems on fields, a conflict to merge, or a plain failure. */
 function outcomeOf(error: unknown): SaveOutcome {
@@ -66,8 +66,7 @@ export function RecordForm() {
       await queryClient.invalidateQueries({ queryKey: ['record', module, saved.id] });
       void queryClient.invalidateQueries({ queryKey: ['records', module] });
       message.success(t('saved'));
-      // after the guard has seen the form clean
-      setTimeout(() => navigate(`/m/${module}/${saved.id}`), 0);
+      navigate(`/m/${module}/${saved.id}`, { state: SAVED_STATE });
       return { status: 'saved' };
     } catch (error) {
       return outcomeOf(error);
