@@ -84,6 +84,7 @@ describe("a salesperson's day on the example packages", () => {
       await rep.getByTestId('list-search').locator('input').fill('通达运输');
       await rep.getByTestId('list-search').locator('input').press('Enter');
       const row = rep.locator('tr').filter({ hasText: CUSTOMER });
+      await row.getByTestId('pool-claim').waitFor();
       await web.screenshot(rep, '1-pool');
       await row.getByTestId('pool-claim').click();
       await rep.getByText('Claimed: it is yours now').waitFor();
@@ -94,6 +95,8 @@ describe("a salesperson's day on the example packages", () => {
       await customerPage.getByTestId('record-owner').getByText('Owner: 王芳').waitFor();
       await customerPage.getByTestId('pool-release').waitFor();
       await web.screenshot(rep, '2-claimed');
+      const customerId = new URL(rep.url()).pathname.split('/').at(-1) ?? '';
+      const visitsBefore = (await workspace.records.get('customer', customerId, SYSTEM_ACTOR)).visit_count;
 
       // 2. a visit on it: purpose, what was discussed, the next step
       await rep.goto('/m/visit/new');
@@ -179,6 +182,25 @@ describe("a salesperson's day on the example packages", () => {
       await web.screenshot(rep, '9-outcome');
       const stored = await workspace.records.get('quote', quote.id, SYSTEM_ACTOR);
       expect(stored.approval).toBe('approved');
+
+      // what the day left behind: the customer is hers, with the visit and the deal the quote belongs to
+      const repUser = await workspace.identity.users.findByUsername(REP);
+      const customer = await workspace.records.get('customer', customerId, SYSTEM_ACTOR);
+      expect(customer).toMatchObject({ name: CUSTOMER, owner: repUser?.id });
+      expect(customer.visit_count).toBe(Number(visitsBefore) + 1);
+      expect(customer.claimed_at).not.toBeNull();
+      const ofCustomer = { filter: { field: 'customer', op: 'eq', value: customerId } } as const;
+      const visits = await workspace.records.list('visit', SYSTEM_ACTOR, ofCustomer);
+      expect(visits.data).toContainEqual(
+        expect.objectContaining({
+          subject: '仓库安防需求初访',
+          purpose: 'needs',
+          next_step: '下周提交安防方案与报价',
+        }),
+      );
+      const deals = await workspace.records.list('opportunity', SYSTEM_ACTOR, ofCustomer);
+      expect(deals.data).toMatchObject([{ title: OPPORTUNITY, stage: 'proposal', owner: repUser?.id }]);
+      expect(stored.opportunity).toBe(deals.data[0].id);
     },
     LONG,
   );
