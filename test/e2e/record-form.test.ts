@@ -353,7 +353,7 @@ describe('the record form and record page', () => {
       await save(page);
       await page.getByRole('heading', { name: 'With documents' }).waitFor();
       const details = page.getByTestId('record-page');
-      await details.getByText('Test admin').waitFor();
+      await details.getByText('Test admin', { exact: true }).waitFor();
       await details.getByText('East sales').waitFor();
       await details.getByText('Mar 1, 2026').waitFor();
       await details.getByText('Urgent, Export').waitFor();
