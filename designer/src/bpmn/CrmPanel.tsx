@@ -136,10 +136,18 @@ function TriggerSettings({ modeler, element }: Omit<PanelProps, 'actions'>) {
       {attrs.on === 'manual' && (
         <>
           <Form.Item label={t('crm.buttonEn')}>
-            <Input value={attrs.label ?? ''} onChange={(e) => set({ label: e.target.value })} />
+            <Input
+              value={attrs.label ?? ''}
+              onChange={(e) => set({ label: e.target.value })}
+              data-testid="crm-trigger-label"
+            />
           </Form.Item>
           <Form.Item label={t('crm.buttonZh')}>
-            <Input value={attrs.labelZh ?? ''} onChange={(e) => set({ labelZh: e.target.value })} />
+            <Input
+              value={attrs.labelZh ?? ''}
+              onChange={(e) => set({ labelZh: e.target.value })}
+              data-testid="crm-trigger-label-zh"
+            />
           </Form.Item>
         </>
       )}
@@ -279,6 +287,7 @@ function RuleList({
           <Space.Compact key={index} style={{ width: '100%' }}>
             <Select
               style={{ width: 150 }}
+              data-testid={testId && `${testId}-source-${index}`}
               value={rule.source}
               onChange={(source) => change(index, { source })}
               options={RULE_SOURCES.map((s) => ({ value: s, label: t(`crm.sources.${s}`) }))}
@@ -306,6 +315,7 @@ function RuleList({
               />
             ) : (
               <Input
+                data-testid={testId && `${testId}-value-${index}`}
                 placeholder={rule.source === 'role' ? t('crm.roleId') : '=["user id"]'}
                 value={rule.value ?? ''}
                 onChange={(e) => change(index, { ...rule, value: e.target.value })}
