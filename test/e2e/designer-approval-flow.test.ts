@@ -66,11 +66,20 @@ async function appendUserTask(page: Page, name: string): Promise<string> {
   return id;
 }
 
-/** Makes the selected user task an approval by one user (rule 0: the users source). */
-async function approvalBy(page: Page, username: string) {
+/** Makes the selected user task an approval by one person, picked from the directory by name. */
+async function approvalBy(page: Page, displayName: string) {
   await page.getByTestId('make-approval').click();
   await choose(page, 'approvers-source-0', 'Users');
-  await page.getByTestId('approvers-value-0').fill(username);
+  const picker = page.getByTestId('approvers-value-0');
+  await picker.click();
+  await picker.locator('input').fill(displayName.split(' ')[0]);
+  await page
+    .locator('.ant-select-dropdown:visible .ant-select-item-option')
+    .filter({ hasText: displayName })
+    .first()
+    .click();
+  await picker.locator('.ant-select-selection-item').filter({ hasText: displayName }).waitFor();
+  await page.keyboard.press('Escape');
 }
 
 describe('an approval drawn in the designer', { timeout: 180_000 }, () => {
@@ -131,10 +140,10 @@ describe('an approval drawn in the designer', { timeout: 180_000 }, () => {
     await admin.getByTestId('crm-trigger-label-zh').fill('提交审批');
     await select(admin, 'start');
     const lead = await appendUserTask(admin, 'Team lead');
-    await approvalBy(admin, 'flow_lead');
+    await approvalBy(admin, 'Leo Lead');
     await select(admin, lead);
     const cfo = await appendUserTask(admin, 'CFO');
-    await approvalBy(admin, 'flow_cfo');
+    await approvalBy(admin, 'Cora CFO');
     await select(admin, cfo);
     await admin.locator('.djs-context-pad [data-action="append.end-event"]').click();
 
@@ -148,6 +157,10 @@ describe('an approval drawn in the designer', { timeout: 180_000 }, () => {
     const deployed = await web.handle.workspace.workflows.definitions();
     const flow = deployed.find((d) => d.name === 'Order approval');
     expect(flow?.latestVersion).toBe(1);
+    // the picked people are kept by id
+    const leadUser = await web.handle.workspace.identity.users.findByUsername('flow_lead');
+    const [version] = await web.handle.workspace.workflows.versions(flow?.processId ?? '');
+    expect(version?.xml).toContain(`<crm:approvers source="users" value="${leadUser?.id}"`);
 
     // the rep creates a purchase order and submits it from its record page
     const rep = await signIn('flow_rep', '/m/flow_order/new');

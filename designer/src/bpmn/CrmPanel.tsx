@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Button, Card, Form, Input, InputNumber, Select, Space, Switch, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { designerApi } from '../api.ts';
+import { ApproverValue } from './ApproverValue.tsx';
 import {
   APPROVAL_MODES,
   type ApprovalSettings,
@@ -314,11 +315,10 @@ function RuleList({
                 onChange={(e) => change(index, { ...rule, of: e.target.value })}
               />
             ) : (
-              <Input
-                data-testid={testId && `${testId}-value-${index}`}
-                placeholder={rule.source === 'role' ? t('crm.roleId') : '=["user id"]'}
-                value={rule.value ?? ''}
-                onChange={(e) => change(index, { ...rule, value: e.target.value })}
+              <ApproverValue
+                rule={rule}
+                onChange={(value) => change(index, { ...rule, value })}
+                testId={testId && `${testId}-value-${index}`}
               />
             )}
             <Button icon={<DeleteOutlined />} onClick={() => onChange(rules.filter((_, i) => i !== index))} />

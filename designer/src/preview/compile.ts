@@ -11,6 +11,11 @@ const jsonClient = {
     api.post<T>(path, body, { headers }),
 };
 
+/** The form widgets' services (people, departments, records, files) for the admin, in `locale`. */
+export function useDesignerFormServices(locale: string) {
+  return useMemo(() => httpFormServices(jsonClient, locale), [locale]);
+}
+
 export type CompiledForm =
   | { jsonSchema: ReturnType<typeof recordJsonSchema>; uiSchema: ReturnType<typeof recordUiSchema> }
   | { error: string };
@@ -20,7 +25,7 @@ export type CompiledForm =
  * serves), with the form widgets' services; a definition that does not compile yet gives its error.
  */
 export function useCompiledForm(definition: ModuleDefinition, locale: string) {
-  const services = useMemo(() => httpFormServices(jsonClient, locale), [locale]);
+  const services = useDesignerFormServices(locale);
   const compiled = useMemo((): CompiledForm => {
     try {
       return {
