@@ -151,7 +151,9 @@ describe('an approval drawn in the designer', { timeout: 180_000 }, () => {
     await admin.getByText('The engine can run this diagram').waitFor();
     await web.screenshot(admin, 'modeler');
     await admin.getByTestId('deploy').click();
-    await admin.getByText('Deployed as version 1').waitFor();
+    // deployed: the modeler moves to the process's own address and shows its first version
+    await admin.waitForURL(/\/designer\/workflows\/flow_[a-z0-9]+$/);
+    await admin.getByTestId('modeler-page').getByText('v1', { exact: true }).waitFor();
     expect(errors).toEqual([]);
 
     const deployed = await web.handle.workspace.workflows.definitions();
@@ -164,6 +166,7 @@ describe('an approval drawn in the designer', { timeout: 180_000 }, () => {
 
     // the rep creates a purchase order and submits it from its record page
     const rep = await signIn('flow_rep', '/m/flow_order/new');
+    pages.push(rep);
     await rep.locator('#root_title').fill('PO-7 Laptops');
     await rep.locator('#root_amount').fill('24000');
     await rep.getByRole('button', { name: 'Save' }).click();
@@ -179,6 +182,7 @@ describe('an approval drawn in the designer', { timeout: 180_000 }, () => {
 
     // level one: the team lead's inbox
     const leadPage = await signIn('flow_lead', '/inbox');
+    pages.push(leadPage);
     const row = leadPage.locator('.crm-inbox-row').filter({ hasText: 'PO-7 Laptops' });
     await row.getByText('Team lead', { exact: true }).waitFor();
     await web.screenshot(leadPage, 'lead-inbox');
@@ -193,6 +197,7 @@ describe('an approval drawn in the designer', { timeout: 180_000 }, () => {
 
     // level two: the CFO's inbox has it now
     const cfoPage = await signIn('flow_cfo', '/inbox');
+    pages.push(cfoPage);
     const cfoRow = cfoPage.locator('.crm-inbox-row').filter({ hasText: 'PO-7 Laptops' });
     await cfoRow.getByText('CFO', { exact: true }).waitFor();
     await cfoRow.getByText('Rosa Rep').waitFor();
