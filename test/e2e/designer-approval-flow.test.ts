@@ -6,19 +6,13 @@ import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { role } from '../support/access-fixtures.ts';
 import { useWebServer } from '../support/browser.ts';
+import { choose, watchErrors } from '../support/designer-page.ts';
 import { organisation } from '../support/org.ts';
 
 const web = useWebServer({ data: 'none' });
 
 const PASSWORD = 'Flow-passw0rd';
 const MODULE_ID = 'mod_flow_order';
-
-/** Fails the test on any uncaught error in the page (a broken component shows as one). */
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  return errors;
-}
 
 async function signIn(username: string, path: string) {
   const page = await web.newPage();
@@ -28,14 +22,6 @@ async function signIn(username: string, path: string) {
   await page.locator('button[type=submit]').click();
   await page.getByTestId('app-menu').waitFor();
   return page;
-}
-
-/** Picks the option titled `title` in the antd Select with `testId`, and waits for its list to close. */
-async function choose(page: Page, testId: string, title: string) {
-  await page.getByTestId(testId).click();
-  const list = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').last();
-  await list.getByTitle(title, { exact: true }).click();
-  await list.waitFor({ state: 'hidden' });
 }
 
 /** Selects a diagram element by clicking it (a click on a selected element deselects it); its context pad opens. */

@@ -5,23 +5,9 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { apiClient } from '../support/api.ts';
 import { useWebServer } from '../support/browser.ts';
+import { choose, watchErrors } from '../support/designer-page.ts';
 
 const web = useWebServer();
-
-/** Fails the test on any uncaught error in the page (a broken component shows as one). */
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  return errors;
-}
-
-/** Picks the option titled `title` in the antd Select with `testId`, and waits for its list to close. */
-async function choose(page: Page, testId: string, title: string) {
-  await page.getByTestId(testId).click();
-  const list = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').last();
-  await list.getByTitle(title, { exact: true }).click();
-  await list.waitFor({ state: 'hidden' });
-}
 
 async function openModule(page: Page, name: string) {
   await page.goto('/designer/');
