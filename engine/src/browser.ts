@@ -34,6 +34,7 @@ export * from './expressions/index.ts';
 export { type FileReference, type FileSettings, fileSettings } from './fields/file.ts';
 export type { ColumnSpec, FieldType, FilterFamily, JsonSchema, ValueProblem } from './fields/index.ts';
 export { builtInFieldTypes, createFieldTypeRegistry, FieldTypeRegistry } from './fields/index.ts';
+export { NOT_IN_ROWS } from './fields/subtable.ts';
 export { canonicalJson } from './packages/canonical-json.ts';
 export type { RelatedListInfo } from './records/related.ts';
 export type { HistoryEntry, RowChanges } from './records/types.ts';
