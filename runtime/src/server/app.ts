@@ -8,6 +8,7 @@ import { authentication } from './auth.ts';
 import { authRoutes } from './auth-routes.ts';
 import { payloadTooLarge } from './body.ts';
 import { bulkRoutes } from './bulk.ts';
+import { compression } from './compression.ts';
 import { docsRoutes } from './docs.ts';
 import type { ApiEnv } from './env.ts';
 import { exportRoutes } from './export.ts';
@@ -69,6 +70,7 @@ export function createApp(options: AppOptions): Hono<ApiEnv> {
   app.notFound((c) =>
     problemResponse(c, new HttpProblem('route-not-found', `no endpoint at ${c.req.method} ${c.req.path}`)),
   );
+  app.use(compression());
   app.use(
     methodNotAllowed({
       app,

@@ -1,9 +1,10 @@
-import { AuthProvider, UiProvider } from '@crm/ui';
+import { AuthProvider, newQueryClient, UiProvider } from '@crm/ui';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createBrowserRouter, RouterProvider } from 'react-router';
 import { App } from './App.tsx';
 import './messages.ts';
+import { prefetchOpeningPage } from './prefetch.ts';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
@@ -21,9 +22,12 @@ const router = createBrowserRouter([
   },
 ]);
 
+const queryClient = newQueryClient();
+prefetchOpeningPage(queryClient, window.location.pathname);
+
 createRoot(root).render(
   <StrictMode>
-    <UiProvider>
+    <UiProvider client={queryClient}>
       <RouterProvider router={router} />
     </UiProvider>
   </StrictMode>,

@@ -1,6 +1,6 @@
 import type { ApprovalStatus, ApprovalSummary, UserRef } from '@crm/engine/browser';
 import { api, type LabelMap } from '@crm/ui';
-import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
+import { queryOptions, useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 
 export type { ApprovalStatus, ApprovalSummary, UserRef };
 
@@ -78,12 +78,15 @@ const PAGE_SIZE = 20;
 const recordBase = (module: string, id: string) =>
   `/api/modules/${encodeURIComponent(module)}/records/${encodeURIComponent(id)}`;
 
-export function useInboxCounts() {
-  return useQuery({
+export const inboxCountsQuery = () =>
+  queryOptions({
     queryKey: ['approvals', 'counts'],
     queryFn: () => api.get<InboxCounts>('/api/approvals/inbox/counts'),
     refetchInterval: 60_000,
   });
+
+export function useInboxCounts() {
+  return useQuery(inboxCountsQuery());
 }
 
 export function useInboxList(list: InboxList) {
