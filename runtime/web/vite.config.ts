@@ -27,7 +27,11 @@ export default defineConfig({
         // antd is left to the per-page split (the list does not need the form's date pickers).
         codeSplitting: {
           groups: [
-            { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler|react-router)[\\/]/, priority: 3 },
+            {
+              name: 'react',
+              test: /node_modules[\\/](react|react-dom|scheduler|react-router)[\\/]/,
+              priority: 3,
+            },
             {
               name: 'libs',
               test: /node_modules[\\/](@tanstack|i18next|react-i18next|dayjs)[\\/]/,
