@@ -88,6 +88,7 @@ forEachDatabase('REST API approvals', (handle) => {
         processId: 'aph_discount',
         module: 'aph_quote',
         recordId: quote.id,
+        recordTitle: 'Q-http',
         submitter: { id: rep.id, name: 'aph_rep' },
         status: 'pending',
         stepName: 'Manager',
@@ -97,7 +98,12 @@ forEachDatabase('REST API approvals', (handle) => {
     // only my own inbox: the submitter has nothing pending but one submitted
     expect((await api.rep.get<Page<Entry>>('/api/approvals/inbox/pending')).body.data).toEqual([]);
     expect((await api.rep.get<Page<Entry>>('/api/approvals/inbox/submitted')).body.data).toEqual([
-      expect.objectContaining({ instanceId, currentSteps: ['Manager'], status: 'pending' }),
+      expect.objectContaining({
+        instanceId,
+        currentSteps: ['Manager'],
+        status: 'pending',
+        recordTitle: 'Q-http',
+      }),
     ]);
 
     const locked = expectProblem(
@@ -125,7 +131,13 @@ forEachDatabase('REST API approvals', (handle) => {
     expect(approved.status).toBe(200);
     expect(approved.body).toMatchObject({ action: { action: 'approve' }, instanceState: 'active' });
     expect((await api.boss.get<Page<Entry>>('/api/approvals/inbox/done')).body.data).toEqual([
-      expect.objectContaining({ instanceId, action: 'approve', comment: 'margin ok', stepName: 'Manager' }),
+      expect.objectContaining({
+        instanceId,
+        action: 'approve',
+        comment: 'margin ok',
+        stepName: 'Manager',
+        recordTitle: 'Q-http',
+      }),
     ]);
 
     const [cfoTask] = (await api.cfo.get<Page<Entry>>('/api/approvals/inbox/pending')).body.data;
@@ -136,8 +148,9 @@ forEachDatabase('REST API approvals', (handle) => {
     );
     await api.cfo.post(`/api/approvals/tasks/${cfoTask?.taskId}/reject`, { comment: '太低' });
     expect((await workspace.records.get('aph_quote', quote.id, SYSTEM_ACTOR)).status).toBe('rejected');
+    // the watcher may not read quotes: the entry comes without the record's title
     expect((await api.watcher.get<Page<Entry>>('/api/approvals/inbox/cc')).body.data).toEqual([
-      expect.objectContaining({ instanceId, status: 'rejected' }),
+      expect.objectContaining({ instanceId, status: 'rejected', recordId: quote.id, recordTitle: null }),
     ]);
     expect((await api.rep.get<Record<string, number>>('/api/approvals/inbox/counts')).body).toMatchObject({
       submitted: 1,

@@ -15,6 +15,7 @@ import { type ActionNote, ApprovalFlow, submitterOf } from './flow.ts';
 import {
   ApprovalInbox,
   type ApprovalSummary,
+  type InboxPage,
   stepView,
   type TimelineEntry,
   type TimelineStep,
@@ -104,6 +105,35 @@ export class ApprovalService implements WorkflowExtension {
     if (!this.#records) throw new Error('approval timelines need the record service');
     await this.#records.checkReadable(module, recordId, actor);
     return this.inbox.timeline(module, recordId);
+  }
+
+  /**
+   * An inbox page with each entry's record title (`recordTitle`), read as `actor` (one query per module,
+   * not one per entry): null for a record the actor may not read or that is gone.
+   */
+  async withRecordTitles<T extends ApprovalSummary>(page: InboxPage<T>, actor: Actor): Promise<InboxPage<T>> {
+    const records = this.#records;
+    if (!records) return page;
+    const wanted = new Map<string, Set<string>>();
+    for (const entry of page.data) {
+      if (!entry.module || !entry.recordId) continue;
+      const ids = wanted.get(entry.module) ?? new Set<string>();
+      wanted.set(entry.module, ids.add(entry.recordId));
+    }
+    const titles = new Map<string, Map<string, string>>();
+    await Promise.all(
+      [...wanted].map(async ([module, ids]) =>
+        titles.set(module, await records.titles(module, [...ids], actor)),
+      ),
+    );
+    return {
+      ...page,
+      data: page.data.map((entry) => ({
+        ...entry,
+        recordTitle:
+          (entry.module && entry.recordId && titles.get(entry.module)?.get(entry.recordId)) || null,
+      })),
+    };
   }
 
   /**
