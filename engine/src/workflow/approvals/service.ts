@@ -263,12 +263,13 @@ export class ApprovalService implements WorkflowExtension {
           submitter: step.submitter,
           approver: member.userId,
         });
-        const to = users.find((user) => user !== member.userId);
-        if (!to) {
+        // every user found gets the task; the first decision among them is the approver's vote
+        const to = users.filter((user) => user !== member.userId);
+        if (to.length === 0) {
           run.incident(token, 'approval', `the timeout escalates, but crm:escalateTo gave nobody`);
           return;
         }
-        this.#replace(found.slot, member, [to], 'after', 'escalate');
+        this.#replace(found.slot, member, to, 'after', 'escalate', to.length > 1 ? taskId : undefined);
         member.state = 'transferred';
         await this.flow.closeTask(run, member, 'cancelled', null, { action: 'escalate', to });
         this.flow.addAction(run, step, 'escalate', { ...note, data: { ...note.data, to } });
@@ -341,7 +342,8 @@ export class ApprovalService implements WorkflowExtension {
         case 'transfer': {
           const to = extra.users[0] as string;
           this.#refuseMembers(step, [to], '/to');
-          this.#replace(slot, member, [to], 'after', 'transfer');
+          // the one it goes to takes the approver's place, among alternates too
+          this.#replace(slot, member, [to], 'after', 'transfer', member.alternates);
           member.state = 'transferred';
           await this.flow.closeTask(run, member, 'completed', by, { ...result(action), to });
           row = this.flow.addAction(run, step, 'transfer', acted);
@@ -440,10 +442,23 @@ export class ApprovalService implements WorkflowExtension {
     }
   }
 
-  /** Puts `users` into `member`'s chain, before or after it. */
-  #replace(slot: Slot, member: Member, users: string[], where: 'before' | 'after', via: Member['via']): void {
+  /** Puts `users` into `member`'s chain, before or after it (as alternates of one another with `alternates`). */
+  #replace(
+    slot: Slot,
+    member: Member,
+    users: string[],
+    where: 'before' | 'after',
+    via: Member['via'],
+    alternates?: string,
+  ): void {
     const index = slot.members.indexOf(member);
-    const added: Member[] = users.map((userId) => ({ userId, state: 'waiting', taskId: null, via }));
+    const added: Member[] = users.map((userId) => ({
+      userId,
+      state: 'waiting',
+      taskId: null,
+      via,
+      ...(alternates ? { alternates } : {}),
+    }));
     slot.members.splice(where === 'before' ? index : index + 1, 0, ...added);
   }
 
