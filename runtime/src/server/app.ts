@@ -111,6 +111,7 @@ export function createApp(options: AppOptions): Hono<ApiEnv> {
   const files = fileRoutes(workspace);
   app.route('/api/modules', files.uploads);
   app.route('/api/files', files.downloads);
+  app.route('/api/approvals/files', files.approvalUploads); // before the approvals: 'files' is no task
   app.route('/api/views', viewRoutes(workspace));
   app.route('/api/roles', roleRoutes(workspace));
   app.route('/api/package', packageRoutes(workspace));
