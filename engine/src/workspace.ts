@@ -330,9 +330,10 @@ function approvalRecords(catalog: ModuleCatalog, records: RecordService): Approv
         }),
       );
     },
-    async setField(db, module, id, field, value) {
+    async setField(db, module, id, field, value, cause) {
       try {
-        await records.update(module, id, { [field]: value }, SYSTEM_ACTOR, { db });
+        const derivedCause = cause ? { userId: cause } : undefined;
+        await records.update(module, id, { [field]: value }, SYSTEM_ACTOR, { db, derivedCause });
       } catch (error) {
         // a record deleted meanwhile keeps the status it had
         if (error instanceof EngineError && error.kind === 'not-found') return;

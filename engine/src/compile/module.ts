@@ -14,7 +14,7 @@ import {
 } from './conditions.ts';
 import { recordJsonSchema } from './json-schema.ts';
 import { feelScopeOf } from './scope.ts';
-import { type CompiledSubtable, compileSubtable, formulasAfter } from './subtable.ts';
+import { type CompiledSubtable, clockFormulas, compileSubtable, formulasAfter } from './subtable.ts';
 import { recordUiSchema } from './ui-schema.ts';
 
 export interface CompiledField {
@@ -65,6 +65,8 @@ export interface CompiledModule {
   rollups: CompiledField[];
   /** Formulas reading rollups (directly or through other formulas): computed again after them. */
   afterRollups: CompiledFormula[];
+  /** Formulas reading today() or now() (directly or through other formulas): refreshed as time passes. */
+  clockFormulas: CompiledFormula[];
   /** Decides the fields' visibleWhen/requiredWhen/readOnlyWhen for a record's values, when any has one. */
   conditions?: (values: Record<string, unknown>) => ConditionState;
   jsonSchema(locale: string): JsonSchema;
@@ -223,6 +225,7 @@ export function compileModule(
     subtables,
     rollups,
     afterRollups: formulasAfter(rollups, formulas),
+    clockFormulas: clockFormulas(formulas),
     ...(conditionSources ? { conditions: compileConditionsAt(conditionSources, definition) } : {}),
     jsonSchema: (locale) => memo(schemas, locale, () => recordJsonSchema(definition, registry, locale)),
     uiSchema: (locale) => memo(uiSchemas, locale, () => recordUiSchema(definition, registry, locale)),

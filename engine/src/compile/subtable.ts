@@ -103,3 +103,16 @@ export function formulasAfter(rollups: CompiledField[], formulas: CompiledFormul
   }
   return after;
 }
+
+/** The formulas (in order) that read today() or now(), directly or through other formulas. */
+export function clockFormulas(formulas: CompiledFormula[]): CompiledFormula[] {
+  const derived = new Set<string>();
+  const reading: CompiledFormula[] = [];
+  for (const formula of formulas) {
+    if (formula.expression.readsClock || formula.expression.references.some((r) => derived.has(r))) {
+      derived.add(formula.field.name);
+      reading.push(formula);
+    }
+  }
+  return reading;
+}

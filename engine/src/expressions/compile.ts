@@ -6,9 +6,13 @@
 import {
   type CompiledExpression,
   compileExpression,
+  dateAndTime,
+  FeelFunction,
   SyntaxError as FeelSyntaxError,
+  date as feelDate,
   parseExpression,
 } from 'feelin';
+import { ambiguousProblems } from './ambiguous.ts';
 import { FeelCompileError } from './errors.ts';
 import { belongsInParseContext, isFeelBuiltin } from './names.ts';
 import { checkReferences } from './references.ts';
@@ -21,8 +25,11 @@ interface Analysis {
   compiled: CompiledExpression | null;
   variables: Map<string, FeelType>;
   references: string[];
+  readsClock: boolean;
   problems: FeelProblem[];
 }
+
+const CLOCK_FUNCTIONS = new Set(['today', 'now']);
 
 /**
  * Parse and check `source` against `scope` and return it ready to evaluate.
@@ -33,7 +40,13 @@ export function compileFeel(source: string, scope: FeelScope): CompiledFeel {
   if (analysis.problems.length > 0 || analysis.compiled === null) {
     throw new FeelCompileError(source, analysis.problems);
   }
-  return compiledFeel(source, analysis.compiled, analysis.references, analysis.variables);
+  return compiledFeel(
+    source,
+    analysis.compiled,
+    analysis.references,
+    analysis.variables,
+    analysis.readsClock,
+  );
 }
 
 /** The checks of `compileFeel` without throwing, for the designer: every problem, by position. */
@@ -70,7 +83,10 @@ function analyze(source: string, scope: FeelScope): Analysis {
   }
 
   let references: string[] = [];
+  let readsClock = false;
   if (tree) {
+    readsClock = callsClock(tree, source, variables);
+    if (problems.length === 0) problems.push(...ambiguousProblems(tree, source));
     const check = checkReferences(tree, source, variables);
     references = check.references;
     // after a syntax error the recovered tree is guesswork (`"open` reads as a variable `open`),
@@ -80,7 +96,29 @@ function analyze(source: string, scope: FeelScope): Analysis {
     problems.push(...check.problems.filter((problem) => problem.to <= firstSyntaxError));
   }
   problems.sort((a, b) => a.from - b.from || a.to - b.to);
-  return { compiled, variables, references, problems };
+  return { compiled, variables, references, readsClock, problems };
+}
+
+/** Whether the tree calls today() or now() (a variable of that name shadows the function). */
+function callsClock(tree: FeelTree, source: string, variables: Map<string, FeelType>): boolean {
+  const cursor = tree.cursor();
+  do {
+    if (cursor.name !== 'FunctionInvocation') continue;
+    const callee = cursor.node.firstChild;
+    const name = callee ? source.slice(callee.from, callee.to).trim() : '';
+    if (CLOCK_FUNCTIONS.has(name) && !variables.has(name)) return true;
+  } while (cursor.next());
+  return false;
+}
+
+/** today() and now() at the instant `at`, in the process time zone (as feelin's own read the system clock). */
+function clockAt(at: Date): Record<string, FeelFunction> {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const day = `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}`;
+  return {
+    today: new FeelFunction(() => feelDate(day), []),
+    now: new FeelFunction(() => dateAndTime(at.toISOString()), []),
+  };
 }
 
 function compiledFeel(
@@ -88,14 +126,17 @@ function compiledFeel(
   expression: CompiledExpression,
   references: string[],
   variables: Map<string, FeelType>,
+  readsClock: boolean,
 ): CompiledFeel {
   const inputs = references.map((name) => [name, variables.get(name) as FeelType] as const);
   return {
     source,
     references,
-    evaluate(values: Record<string, unknown>): FeelResult {
-      // only the referenced variables, converted to plain FEEL data; a missing one is null
-      const context: Record<string, unknown> = {};
+    readsClock,
+    evaluate(values: Record<string, unknown>, at?: Date): FeelResult {
+      // only the referenced variables, converted to plain FEEL data; a missing one is null. The
+      // engine's own today()/now() (never user data) replace feelin's, which read the system clock.
+      const context: Record<string, unknown> = readsClock && at ? clockAt(at) : {};
       for (const [name, type] of inputs) {
         const raw = values != null && Object.hasOwn(values, name) ? values[name] : null;
         const value = toFeelValue(raw, type);

@@ -157,8 +157,8 @@ describe('money', () => {
   const money = (source: string, values: Record<string, unknown>) =>
     fromFeelValue(value(source, values), { kind: 'decimal', scale: 2 });
 
-  it('float drift in FEEL is removed by rounding to the field scale', () => {
-    expect(value('amount + discount', { amount: 0.1, discount: 0.2 })).toBe(0.30000000000000004);
+  it('float drift in FEEL is removed by its arithmetic and by rounding to the field scale', () => {
+    expect(value('amount + discount', { amount: 0.1, discount: 0.2 })).toBe(0.3);
     expect(money('amount + discount', { amount: 0.1, discount: 0.2 })).toBe(0.3);
     expect(money('sum(items)', { items: Array(10).fill(0.1) })).toBe(1);
     expect(money('unit_price * quantity', { unit_price: 19.99, quantity: 3 })).toBe(59.97);
@@ -209,5 +209,36 @@ describe('warnings and failures', () => {
 
   it('rejects functions feelin does not implement when compiling', () => {
     expect(() => compileFeel('during(amount, [1..2])', scope)).toThrow(/not supported/);
+  });
+});
+
+describe('today() and now()', () => {
+  it('are marked at compile time and read the instant the engine gives', () => {
+    const days = compileFeel('(today() - date("2026-01-01")).days', scope);
+    expect(days.readsClock).toBe(true);
+    expect(compileFeel('amount * 2', scope).readsClock).toBe(false);
+    expect(days.evaluate({}, new Date(2026, 0, 11, 12)).value).toBe(10);
+    expect(days.evaluate({}, new Date(2026, 0, 12, 0, 30)).value).toBe(11);
+    const late = compileFeel('now() > date and time("2026-01-11T11:00:00Z")', scope);
+    expect(late.evaluate({}, new Date('2026-01-11T12:00:00Z')).value).toBe(true);
+    expect(late.evaluate({}, new Date('2026-01-11T10:00:00Z')).value).toBe(false);
+  });
+});
+
+describe('decimal arithmetic', () => {
+  const value = (source: string, values: Record<string, unknown> = {}) =>
+    compileFeel(source, { variables: { amount: 'number', plan: 'list' } }).evaluate(values).value;
+
+  it('adds, subtracts, multiplies and compares decimals exactly (to 15 significant digits)', () => {
+    expect(value('0.1 + 0.2 = 0.3')).toBe(true);
+    expect(value('0.3 - 0.1')).toBe(0.2);
+    expect(value('1.1 * 3')).toBe(3.3);
+    expect(value('amount * 3 + 0.01 = 100', { amount: 33.33 })).toBe(true);
+    expect(value('sum(plan) = amount', { plan: [33.33, 33.33, 33.34], amount: 100 })).toBe(true);
+    expect(value('sum(for p in plan return p) - 100', { plan: [0.1, 0.7, 99.2] })).toBe(0);
+    expect(value('mean(plan)', { plan: [0.1, 0.2] })).toBe(0.15);
+    expect(value('product(plan)', { plan: [1.1, 1.1] })).toBe(1.21);
+    expect(value('1 / 3')).toBe(0.333333333333333);
+    expect(value('9007199254740991 + 0')).toBe(9007199254740991);
   });
 });

@@ -146,3 +146,37 @@ describe('syntax problems', () => {
     expect(() => compileFeel(42 as unknown as string, scope)).toThrow(TypeError);
   });
 });
+
+describe('`in` followed by and/or', () => {
+  const flags: FeelScope = { variables: { status: 'string', amount: 'number', vip: 'boolean' } };
+
+  it('is refused where it reads differently from how it parses, naming the fix', () => {
+    // feelin's grammar: `in` takes the whole `[..] and vip` as its test, so this is never true
+    expect(evaluate('status in ["a", "b"] and vip', { status: 'a', vip: true }).value).not.toBe(true);
+    expect(checkFeel('status in ["a", "b"] and vip', flags)).toEqual([
+      {
+        kind: 'syntax',
+        message:
+          '"status in ["a", "b"] and vip" reads as "status in (["a", "b"] and vip)": "in" takes everything after it as its test. Write "(status in ["a", "b"]) and …"',
+        from: 0,
+        to: 28,
+      },
+    ]);
+    expect(checkFeel('amount > 3 or status in "x" or vip', flags).map((p) => p.message)).toEqual([
+      '"status in "x" or vip" reads as "status in ("x" or vip)": "in" takes everything after it as its test. Write "(status in "x") or …"',
+    ]);
+  });
+
+  it('passes the spellings that say what they mean', () => {
+    for (const source of [
+      '(status in ["a", "b"]) and vip',
+      'status in ("a", "b") and vip',
+      'vip and status in ["a", "b"]',
+      'status in (["a"] and vip)',
+    ]) {
+      expect(checkFeel(source, flags), source).toEqual([]);
+    }
+    const fixed = compileFeel('(status in ["a", "b"]) and vip', flags);
+    expect(fixed.evaluate({ status: 'a', vip: true }).value).toBe(true);
+  });
+});

@@ -44,8 +44,13 @@ export interface CompiledFeel {
   source: string;
   /** Scope variables the expression reads (sorted, unique): used for formula dependency order. */
   references: string[];
-  /** `values`: plain JSON record values keyed by variable name. Never throws. */
-  evaluate(values: Record<string, unknown>): FeelResult;
+  /** Whether it calls today() or now(): its value changes with time, not only with its inputs. */
+  readsClock: boolean;
+  /**
+   * `values`: plain JSON record values keyed by variable name; `at`: the instant today() and now()
+   * read (the engine's clock; the system clock when absent). Never throws.
+   */
+  evaluate(values: Record<string, unknown>, at?: Date): FeelResult;
 }
 
 /** The storage type a FEEL result is converted to. */

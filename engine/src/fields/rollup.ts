@@ -105,6 +105,18 @@ export const rollupField: FieldType = {
   sortable: true,
 };
 
+/**
+ * What a rollup holds over no source rows: 0 for count and sum (money: 0 in its currency), nothing
+ * for min, max and avg. A new record starts with it, so its rules and formulas see 0, not empty.
+ */
+export function emptyRollupValue(
+  field: FieldDefinition,
+): number | { amount: number; currency: string } | null {
+  const { aggregate, currency } = rollupSettings(field);
+  if (aggregate !== 'count' && aggregate !== 'sum') return null;
+  return currency ? { amount: 0, currency } : 0;
+}
+
 export function rollupFilterFamily(field: FieldDefinition): FilterFamily {
   return families[rollupResult(field)];
 }

@@ -3,6 +3,7 @@ import type { ModuleCatalog } from '../catalog.ts';
 import type { CompiledModule } from '../compile/module.ts';
 import { EngineError, notFound, type Problem, pointerOf } from '../errors.ts';
 import { relationSettings } from '../fields/relation.ts';
+import type { DerivedChanges } from '../rollups/derived-changes.ts';
 import { RollupUpkeep, type Touched } from '../rollups/maintain.ts';
 import type { Db } from '../storage/db.ts';
 import { rowValues } from '../subtables/diff-rows.ts';
@@ -18,8 +19,11 @@ import type { RecordValues } from './types.ts';
 export class DependentWrites {
   readonly upkeep: RollupUpkeep;
 
-  constructor(private readonly catalog: ModuleCatalog) {
-    this.upkeep = new RollupUpkeep(catalog);
+  constructor(
+    private readonly catalog: ModuleCatalog,
+    clock?: () => Date,
+  ) {
+    this.upkeep = new RollupUpkeep(catalog, clock);
   }
 
   /**
@@ -96,9 +100,10 @@ export class DependentWrites {
     before: RecordValues | undefined,
     after: RecordValues | undefined,
     touched: Touched,
+    changes?: DerivedChanges,
   ): Promise<void> {
     if (after) await saveRows(tx, this.catalog.schema, module, id, before, after);
-    await this.upkeep.recompute(tx, touched);
+    await this.upkeep.recompute(tx, touched, changes);
   }
 
   /**
@@ -110,8 +115,8 @@ export class DependentWrites {
     return this.prepare(tx, module, id, undefined, withRows);
   }
 
-  async recompute(tx: Db, touched: Touched): Promise<void> {
-    await this.upkeep.recompute(tx, touched);
+  async recompute(tx: Db, touched: Touched, changes?: DerivedChanges): Promise<void> {
+    await this.upkeep.recompute(tx, touched, changes);
   }
 
   /** Relations inside rows must point at existing records: checked first so the error names the row. */

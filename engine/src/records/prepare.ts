@@ -4,6 +4,7 @@ import { SYSTEM_FIELDS } from '../definitions/names.ts';
 import { EngineError, type Problem, pointerOf } from '../errors.ts';
 import { fromFeelValue } from '../expressions/index.ts';
 import { changedAtField, stampChanges } from '../fields/changed-at.ts';
+import { emptyRollupValue } from '../fields/rollup.ts';
 import { findNul } from '../json-text.ts';
 import { cleanRowInput, fillRowDefaults, prepareRows, rowFeelInput } from '../subtables/prepare-rows.ts';
 import { diffValues } from './history.ts';
@@ -50,6 +51,11 @@ export function prepareValues(
   current?: RecordValues,
   system: RecordValues = {},
 ): RecordValues {
+  // a new record has no source rows yet: defaults, formulas and rules see its counts and sums as 0,
+  // what the recompute after the insert stores
+  if (!current) system = { ...emptyRollups(module), ...system };
+  // today() and now() read the write's time, the engine's clock
+  const at = typeof system.updated_at === 'string' ? new Date(system.updated_at) : undefined;
   if (!isPlainObject(input)) {
     throw new EngineError('invalid-record', 'the record must be a JSON object', [
       { pointer: '', code: 'type', message: 'must be a JSON object' },
@@ -82,7 +88,7 @@ export function prepareValues(
     for (const { field, expression } of module.defaults) {
       if (values[field.name] !== undefined) continue;
       const value = defaultValue(
-        expression.evaluate(feelInput(module, { ...system, ...values })).value,
+        expression.evaluate(feelInput(module, { ...system, ...values }), at).value,
         field,
       );
       if (value !== null && value !== undefined) values[field.name] = value;
@@ -106,7 +112,7 @@ export function prepareValues(
   stampChanges(module, values, current, system.updated_at);
 
   for (const { field, expression, result } of module.formulas) {
-    const { value } = expression.evaluate(feelInput(module, { ...system, ...values }));
+    const { value } = expression.evaluate(feelInput(module, { ...system, ...values }), at);
     const converted = fromFeelValue(value, result);
     if (converted === null || converted === undefined) delete values[field.name];
     else values[field.name] = converted;
@@ -128,8 +134,8 @@ export function prepareValues(
 
   const context = feelInput(module, { ...system, ...values });
   for (const { rule, expression, when } of module.rules) {
-    if (when && when.evaluate(context).value !== true) continue;
-    if (expression.evaluate(context).value !== false) continue;
+    if (when && when.evaluate(context, at).value !== true) continue;
+    if (expression.evaluate(context, at).value !== false) continue;
     const messages = rule.message;
     const message = messages.en ?? Object.values(messages)[0];
     const targets = rule.fields && rule.fields.length > 0 ? rule.fields : [''];
@@ -176,6 +182,15 @@ const READ_ONLY = { en: 'cannot be changed now (read-only by its condition)', 'z
 
 function conditionProblem(name: string, code: string, messages: Record<string, string>): Problem {
   return { pointer: pointerOf(name), code, message: messages.en, messages: { ...messages } };
+}
+
+function emptyRollups(module: CompiledModule): RecordValues {
+  const values: RecordValues = {};
+  for (const field of module.rollups) {
+    const empty = emptyRollupValue(field.definition);
+    if (empty !== null) values[field.name] = empty;
+  }
+  return values;
 }
 
 function defaultValue(value: unknown, field: CompiledModule['fields'][number]): unknown {

@@ -18,10 +18,12 @@ import type { CompiledModule } from '../compile/module.ts';
 import { EngineError, localizedError, notFound } from '../errors.ts';
 import { timestampToIso } from '../fields/shared.ts';
 import { FileReferences } from '../files/references.ts';
+import { DerivedChanges } from '../rollups/derived-changes.ts';
 import { parseSearch, searchCondition } from '../search/query.ts';
 import { type Db, dbErrorInfo, prepareStatement, SQLSTATE } from '../storage/db.ts';
 import { HISTORY_TABLE, OWNER_PATH_COLUMN, qualified } from '../storage/naming.ts';
 import { bulkIds, runBulk } from './bulk.ts';
+import { ClockFormulas, freshen } from './clock-formulas.ts';
 import { CreateHooks, type NewRecord } from './create-hooks.ts';
 import { DependentWrites } from './dependent-writes.ts';
 import { compileFilter } from './filter.ts';
@@ -65,6 +67,12 @@ export interface WriteOptions {
   expectedVersion?: number;
   /** Write inside this transaction of the caller (a workflow command setting a status field). */
   db?: Db;
+  /**
+   * A system write done for a user (an approval decision setting the record's status): the records
+   * whose rollups it changes are observed as changed by this user, so their triggers fire as for the
+   * user's own write. The write itself still starts no flows (see the loop rule in the README).
+   */
+  derivedCause?: Actor;
 }
 
 /**
@@ -101,6 +109,8 @@ export class RecordService {
   #writeHooks: RecordWriteHooks | undefined;
   /** Work done in the transaction of a record write (workflow triggers). */
   readonly #observers = new RecordObservers();
+  /** Formulas reading today()/now(): stored values refreshed daily (see clock-formulas.ts). */
+  readonly #clockFormulas: ClockFormulas;
 
   constructor(
     private readonly db: Db,
@@ -131,7 +141,8 @@ export class RecordService {
       );
     };
     this.#inserts = new InsertBatcher({ many: insert, one: (module, row) => insert(module, [row]) });
-    this.#dependents = new DependentWrites(catalog);
+    this.#dependents = new DependentWrites(catalog, clock);
+    this.#clockFormulas = new ClockFormulas(db, catalog, clock);
   }
 
   /** Installs the check every user update, assignment and delete passes (record locks). */
@@ -206,12 +217,14 @@ export class RecordService {
           await this.#hooks.run(tx, module, [fresh], (db) =>
             db.execute(statements.insert(1), bindRows(module, [fresh])),
           );
-          await this.#dependents.finish(tx, module, id, undefined, values, touched);
+          const derived = this.#derivedChanges(module, id, actor);
+          await this.#dependents.finish(tx, module, id, undefined, values, touched, derived);
           const record = this.#dependents.rereads(module) ? await this.#readRow(tx, module, id) : written();
           if (observed) {
             const after = { ...record, ...this.#dependents.rowsFrom(module, values) } as StoredRecord;
             await this.#observers.written(tx, { module, kind: 'created', id, before: null, after, actor });
           }
+          await this.#observeDerived(tx, derived, actor);
           return record;
         }),
       );
@@ -227,9 +240,11 @@ export class RecordService {
   async get(moduleName: string, id: string, actor: Actor): Promise<StoredRecord> {
     const module = this.catalog.byName(moduleName);
     const policy = await this.access.policyOf(actor);
+    await this.#clockFormulas.refresh(module);
     const found = await this.#locate(module, id, policy);
     if (!found) throw notFound(`${module.name} record '${id}'`);
     const [record] = await this.#dependents.attachRows(this.db, module, [rowToRecord(module, found.row)]);
+    freshen(module, record, this.clock());
     return withoutHiddenFields(record, module, policy.fields(module));
   }
 
@@ -338,6 +353,37 @@ export class RecordService {
   }
 
   /** A record's own row as stored, without its sub-table rows (inside the writing transaction). */
+  /**
+   * The records of other modules whose rollups (or formulas over them) a write by `actor` changes,
+   * kept for the observers of their updates (workflow triggers: a product's stock falling because a
+   * movement was saved). Only modules whose updates someone watches for `actor` are read.
+   */
+  #derivedChanges(module: CompiledModule, id: string, actor: Actor): DerivedChanges {
+    const read = async (tx: Db, other: CompiledModule, recordId: string) => {
+      const statements = statementsOf(other, this.catalog.tableSql(other), this.#logs);
+      const [row] = await tx.execute(statements.byId, { id: recordId });
+      if (!row) return undefined;
+      const [record] = await this.#dependents.attachRows(tx, other, [rowToRecord(other, row)]);
+      return record;
+    };
+    const watches = (tx: Db, other: CompiledModule) => this.#observers.watched(other, 'updated', actor, tx);
+    return new DerivedChanges({ watches, read }, { moduleId: module.id, id });
+  }
+
+  /** Tells the observers of updates about each record whose derived values the write changed. */
+  async #observeDerived(tx: Db, derived: DerivedChanges, actor: Actor): Promise<void> {
+    for await (const { module, before, after } of derived.changed(tx)) {
+      await this.#observers.written(tx, {
+        module,
+        kind: 'updated',
+        id: String(after.id),
+        before,
+        after,
+        actor,
+      });
+    }
+  }
+
   async #readRow(db: Db, module: CompiledModule, id: string): Promise<StoredRecord> {
     const statements = statementsOf(module, this.catalog.tableSql(module), this.#logs);
     const [row] = await db.execute(statements.byId, { id });
@@ -529,8 +575,9 @@ export class RecordService {
     );
     if (rows.length === 0) return undefined;
     let record: StoredRecord;
+    const derived = this.#derivedChanges(module, id, options.derivedCause ?? actor);
     if (touched) {
-      await this.#dependents.finish(db, module, id, current, values, touched);
+      await this.#dependents.finish(db, module, id, current, values, touched, derived);
       record = this.#dependents.rereads(module)
         ? await this.#readRow(db, module, id)
         : rowToRecord(module, rows[0]);
@@ -548,6 +595,7 @@ export class RecordService {
         after: record,
         actor,
       });
+      await this.#observeDerived(db, derived, options.derivedCause ?? actor);
     }
     return { record: withoutHiddenFields(record, module, fields), from };
   }
@@ -591,8 +639,10 @@ export class RecordService {
     await releaseReferences(tx, this.catalog, this.#logs.history, module, id, actor);
     const touched = await this.#dependents.prepare(tx, module, id, current, undefined);
     await this.#binMove(tx, module, id, actor, 'delete');
-    await this.#dependents.finish(tx, module, id, current, undefined, touched);
+    const derived = this.#derivedChanges(module, id, actor);
+    await this.#dependents.finish(tx, module, id, current, undefined, touched, derived);
     await this.#observers.written(tx, { module, kind: 'deleted', id, before: current, after: null, actor });
+    await this.#observeDerived(tx, derived, actor);
     return current;
   }
 
@@ -639,7 +689,9 @@ export class RecordService {
         await checkTargetsLive(tx, this.catalog, module, record);
         const touched = await this.#dependents.prepareRestore(tx, module, id, record);
         await this.#binMove(tx, module, id, actor, 'restore');
-        await this.#dependents.recompute(tx, touched);
+        const derived = this.#derivedChanges(module, id, actor);
+        await this.#dependents.recompute(tx, touched, derived);
+        await this.#observeDerived(tx, derived, actor);
       }),
     );
     return this.get(moduleName, id, actor);
@@ -889,6 +941,7 @@ export class RecordService {
     base?: SQL,
     inBin = false,
   ): Promise<Page<StoredRecord>> {
+    await this.#clockFormulas.refresh(module);
     const limit = pageSize(query.limit);
     const fieldAccess = policy.fields(module);
     const visible = policy.unrestricted

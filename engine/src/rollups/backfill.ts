@@ -36,7 +36,8 @@ export async function backfillRollups(
       for (const definition of rollups) {
         const source = resolveRollupSource(after, String(definition.over), modulesAfter);
         const rollup = module.byName.get(definition.name);
-        if (source && rollup) feeds.push({ target: module, rollup, source, relevant: [] });
+        if (source && rollup)
+          feeds.push({ target: module, rollup, source, relevant: [], parentRelevant: [] });
       }
       await upkeep.backfill(tx, module, feeds);
     }

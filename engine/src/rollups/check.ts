@@ -3,8 +3,8 @@ import { compileFeel } from '../expressions/index.ts';
 import { defaultCurrency } from '../fields/money.ts';
 import type { FieldCheckProblem, FieldTypeRegistry } from '../fields/registry.ts';
 import { rollupSettings } from '../fields/rollup.ts';
-import { compileFilterSql, filterKind } from './filter-sql.ts';
-import { resolveRollupSource } from './sources.ts';
+import { filterKind } from './filter-sql.ts';
+import { compileSourceFilter, resolveRollupSource } from './sources.ts';
 
 /** The one currency of money values a rollup over `field` adds up, or why there is none. */
 function currencyOf(field: FieldDefinition): { currency?: string; several?: string[] } {
@@ -84,7 +84,7 @@ export function checkRollup(
     }
   }
   if (filter !== undefined) {
-    const compiled = compileFilterSql(filter, source.fields, 's');
+    const compiled = compileSourceFilter(filter, source);
     if (!compiled.ok)
       problems.push({ pointer: '/filter', message: `filter '${filter}': ${compiled.problem}` });
   }
@@ -157,7 +157,7 @@ function dependencies(
   const names = new Set<string>();
   if (settings.field) names.add(settings.field);
   if (settings.filter) {
-    const compiled = compileFilterSql(settings.filter, source.fields, 's');
+    const compiled = compileSourceFilter(settings.filter, source);
     if (compiled.ok) for (const r of compiled.references) names.add(r);
   }
   return [...names].map((n) => `${source.module.id}.${n}`);

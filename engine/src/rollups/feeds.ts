@@ -1,7 +1,6 @@
 import type { CompiledField, CompiledModule } from '../compile/module.ts';
 import { rollupSettings } from '../fields/rollup.ts';
-import { compileFilterSql } from './filter-sql.ts';
-import { type RollupSource, resolveRollupSource } from './sources.ts';
+import { compileSourceFilter, type RollupSource, resolveRollupSource } from './sources.ts';
 
 /** A rollup as seen from the module whose records (or sub-table rows) it aggregates. */
 export interface RollupFeed {
@@ -11,6 +10,8 @@ export interface RollupFeed {
   source: RollupSource;
   /** Fields of a source row whose change can change the rollup: the link, the aggregated field, the filter's. */
   relevant: string[];
+  /** Fields of a sub-table row's record (its parent) the filter reads: changing them changes the rollup too. */
+  parentRelevant: string[];
 }
 
 /**
@@ -30,13 +31,17 @@ export function rollupFeeds(modules: CompiledModule[]): {
       const source = resolveRollupSource(target.definition, settings.over, definitions);
       if (!source) continue; // checked at publish; a source unpublished since leaves the values as they are
       const relevant = new Set<string>();
+      let parentRelevant: string[] = [];
       if (source.link) relevant.add(source.link.name);
       if (settings.field) relevant.add(settings.field);
       if (settings.filter) {
-        const compiled = compileFilterSql(settings.filter, source.fields, 's');
-        if (compiled.ok) for (const name of compiled.references) relevant.add(name);
+        const compiled = compileSourceFilter(settings.filter, source);
+        if (compiled.ok) {
+          for (const name of compiled.references) relevant.add(name);
+          parentRelevant = compiled.parentReferences;
+        }
       }
-      const feed = { target, rollup, source, relevant: [...relevant] };
+      const feed = { target, rollup, source, relevant: [...relevant], parentRelevant };
       feeds.set(source.module.id, [...(feeds.get(source.module.id) ?? []), feed]);
       byTarget.set(target.id, [...(byTarget.get(target.id) ?? []), feed]);
     }

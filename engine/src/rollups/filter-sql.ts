@@ -20,7 +20,22 @@ export interface FilterProblem {
   message: string;
 }
 
-export type CompiledFilter = { ok: true; sql: SQL; references: string[] } | { ok: false; problem: string };
+export type CompiledFilter =
+  | { ok: true; sql: SQL; references: string[]; parentReferences: string[] }
+  | { ok: false; problem: string };
+
+/**
+ * The record a sub-table row belongs to, as a filter over rows may read it (`parent.status`): its
+ * module's name (for messages), its fields and its SQL alias. Absent: the source rows have no parent.
+ */
+export interface FilterParent {
+  module: string;
+  fields: FieldDefinition[];
+  alias: string;
+}
+
+/** The name a filter reads the parent record of a sub-table row by. */
+export const PARENT = 'parent';
 
 const TEXT_TYPES = new Set(['text', 'longText', 'email', 'phone', 'url', 'select']);
 const NUMBER_TYPES = new Set(['integer', 'decimal', 'percent', 'money']);
@@ -56,10 +71,21 @@ interface Operand {
   kind: Kind;
 }
 
-/** Compiles `source` over the fields of a source row, seen through the SQL alias `alias`. */
-export function compileFilterSql(source: string, fields: FieldDefinition[], alias: string): CompiledFilter {
+/**
+ * Compiles `source` over the fields of a source row, seen through the SQL alias `alias`, and (for
+ * rows of a sub-table) the fields of the row's parent record as `parent.<field>`.
+ */
+export function compileFilterSql(
+  source: string,
+  fields: FieldDefinition[],
+  alias: string,
+  parent?: FilterParent,
+): CompiledFilter {
   const byName = new Map(fields.map((f) => [f.name, f]));
-  const context = Object.fromEntries(fields.map((f) => [f.name, null]));
+  const context: Record<string, unknown> = Object.fromEntries(fields.map((f) => [f.name, null]));
+  // a row field named `parent` keeps its name: the parent record is then out of reach
+  const parentName = byName.has(PARENT) ? undefined : PARENT;
+  if (parentName) context[parentName] = Object.fromEntries((parent?.fields ?? []).map((f) => [f.name, null]));
   let tree: ReturnType<typeof parseExpression>;
   try {
     tree = parseExpression(source, context, undefined);
@@ -68,6 +94,7 @@ export function compileFilterSql(source: string, fields: FieldDefinition[], alia
   }
   if (containsError(tree.topNode)) return { ok: false, problem: 'not a valid expression (syntax error)' };
   const references = new Set<string>();
+  const parentReferences = new Set<string>();
   const text = (node: FeelNode) => source.slice(node.from, node.to);
   const refuse = (node: FeelNode, why: string): never => {
     throw new Refused(`'${text(node)}' ${why}`);
@@ -87,6 +114,8 @@ export function compileFilterSql(source: string, fields: FieldDefinition[], alia
         references.add(name);
         return { sql: sql`${sql.identifier(alias)}.${sql.identifier(name)}`, kind: kind as Kind };
       }
+      case 'PathExpression':
+        return parentOperand(node);
       case 'NumericLiteral': {
         const value = Number(text(node).replace(/\s+/g, ''));
         if (!Number.isFinite(value)) refuse(node, 'is not a number');
@@ -115,6 +144,31 @@ export function compileFilterSql(source: string, fields: FieldDefinition[], alia
       default:
         return refuse(node, 'is not supported in a rollup filter (fields, literals and comparisons only)');
     }
+  };
+
+  /** `parent.<field>`: a field of the record the row belongs to (entered fields only). */
+  const parentOperand = (node: FeelNode): Operand => {
+    const [base, , path] = childrenOf(node);
+    if (base?.name !== 'VariableName' || nameOf(base, source) !== parentName || path?.name !== 'PathName') {
+      return refuse(
+        node,
+        'is not supported in a rollup filter (fields, parent.<field>, literals and comparisons only)',
+      );
+    }
+    if (!parent) return refuse(node, 'reads a parent, but only rows of a sub-table have one');
+    const name = nameOf(path, source);
+    const field = parent.fields.find((f) => f.name === name);
+    if (!field) return refuse(node, `is not a field of the parent ${parent.module} record`);
+    if (field.type === 'formula' || field.type === 'rollup') {
+      return refuse(
+        node,
+        `is a ${field.type} of the parent: a filter reads the parent's entered fields only`,
+      );
+    }
+    const kind = filterKind(field);
+    if (!kind) return refuse(node, `is a ${field.type} field, which a filter cannot compare`);
+    parentReferences.add(name);
+    return { sql: sql`${sql.identifier(parent.alias)}.${sql.identifier(name)}`, kind };
   };
 
   const stringValue = (node: FeelNode): string => {
@@ -164,6 +218,7 @@ export function compileFilterSql(source: string, fields: FieldDefinition[], alia
         return sql`(NOT ${condition(args[0])})`;
       }
       case 'VariableName':
+      case 'PathExpression':
       case 'BooleanLiteral': {
         const value = operand(node);
         if (value.kind !== 'boolean') refuse(node, 'is not a true/false value');
@@ -242,7 +297,12 @@ export function compileFilterSql(source: string, fields: FieldDefinition[], alia
     const top = tree.topNode.firstChild;
     if (!top) return { ok: false, problem: 'the filter is empty' };
     const compiled = condition(top);
-    return { ok: true, sql: compiled, references: [...references].sort() };
+    return {
+      ok: true,
+      sql: compiled,
+      references: [...references].sort(),
+      parentReferences: [...parentReferences].sort(),
+    };
   } catch (error) {
     if (error instanceof Refused) return { ok: false, problem: error.message };
     throw error;

@@ -12,16 +12,14 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { ModuleCatalog } from '../catalog.ts';
 import type { CompiledModule } from '../compile/module.ts';
-import { fromFeelValue } from '../expressions/index.ts';
 import { derivedFields } from '../records/history.ts';
-import { feelInput } from '../records/prepare.ts';
 import { SYSTEM_COLUMNS } from '../records/statements.ts';
+import { storeFormulas } from '../records/store-formulas.ts';
 import type { RecordValues } from '../records/types.ts';
-import { rowToRecord, valuesToColumns } from '../records/values.ts';
 import { type Db, type PreparedStatement, prepareStatement, type Row as TableRow } from '../storage/db.ts';
 import { diffRows } from '../subtables/diff-rows.ts';
 import type { Row } from '../subtables/prepare-rows.ts';
-import { loadRows } from '../subtables/store-rows.ts';
+import type { DerivedChanges } from './derived-changes.ts';
 import type { RollupFeed } from './feeds.ts';
 import { rollupSubquery } from './sources.ts';
 
@@ -52,7 +50,11 @@ export class RollupUpkeep {
     { recompute: PreparedStatement; lock: PreparedStatement }
   >();
 
-  constructor(private readonly catalog: ModuleCatalog) {}
+  constructor(
+    private readonly catalog: ModuleCatalog,
+    /** The instant formulas reading today() or now() see. */
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
 
   /** Whether writes to `module`'s records can change rollups (theirs or other records'). */
   concerns(module: CompiledModule): boolean {
@@ -79,6 +81,11 @@ export class RollupUpkeep {
       if (!sub) continue;
       const rowsBefore = (before?.[sub.name] as Row[] | undefined) ?? [];
       const rowsAfter = (after?.[sub.name] as Row[] | undefined) ?? [];
+      // a change of the parent fields the filter reads can count or drop every row
+      if (before && after && source.link && differs(before, after, feed.parentRelevant)) {
+        for (const row of [...rowsBefore, ...rowsAfter]) add(touched, target.id, row[source.link.name]);
+        continue;
+      }
       const changes = diffRows(sub, rowsBefore, rowsAfter);
       if (!changes) continue;
       if (!source.link) {
@@ -107,20 +114,22 @@ export class RollupUpkeep {
   /**
    * Recomputes the rollups of the touched records from their sources, then the formulas reading
    * them, then (cascading) the rollups over those records. Call after `lock` and the writes.
+   * `changes` keeps the records it changes, for observers of their updates.
    */
-  async recompute(tx: Db, touched: Touched, depth = 0): Promise<void> {
+  async recompute(tx: Db, touched: Touched, changes?: DerivedChanges, depth = 0): Promise<void> {
     if (depth > MAX_DEPTH) throw new Error('rollups cascade too deep: is there a cycle?');
     for (const moduleId of [...touched.keys()].sort()) {
       const module = this.catalog.byId(moduleId);
       const ids = [...(touched.get(moduleId) ?? [])].sort();
       if (!module || ids.length === 0 || module.rollups.length === 0) continue;
+      if (changes && (await changes.keeps(tx, module))) await changes.before(tx, module, ids);
       // the new values come back with the rows: formulas and the cascade need no second read
       const rows = await tx.execute(this.#prepared(module).recompute, { ids });
       await this.#formulas(tx, module, rows);
       const next = this.#cascade(module, rows);
       if (next.size > 0) {
         await this.lock(tx, next);
-        await this.recompute(tx, next, depth + 1);
+        await this.recompute(tx, next, changes, depth + 1);
       }
     }
   }
@@ -179,40 +188,8 @@ export class RollupUpkeep {
   }
 
   /** The formulas that read rollups, computed again for the table rows `rows` and stored where they changed. */
-  async #formulas(tx: Db, module: CompiledModule, rows: TableRow[]) {
-    if (module.afterRollups.length === 0 || rows.length === 0) return;
-    const ids = rows.map((row) => String(row.id));
-    const reads = new Set(module.afterRollups.flatMap((f) => f.expression.references));
-    const subs = module.subtables.filter((s) => reads.has(s.name));
-    const rowsOf = subs.length > 0 ? await loadRows(tx, this.catalog.schema, module, ids, subs) : undefined;
-    const columns = module.afterRollups.flatMap((f) => f.field.columns);
-    const changed: Record<string, unknown>[] = [];
-    for (const row of rows) {
-      const record = rowToRecord(module, row) as RecordValues;
-      Object.assign(record, rowsOf?.get(String(record.id)));
-      let differs = false;
-      for (const { field, expression, result } of module.afterRollups) {
-        const value = fromFeelValue(expression.evaluate(feelInput(module, record)).value, result) ?? null;
-        if (JSON.stringify(value) === JSON.stringify(record[field.name] ?? null)) continue;
-        record[field.name] = value;
-        differs = true;
-      }
-      if (!differs) continue;
-      const values = valuesToColumns(module, record);
-      changed.push(
-        Object.fromEntries([['id', record.id], ...columns.map((c) => [c, values.get(c) ?? null])]),
-      );
-    }
-    if (changed.length === 0) return;
-    // one statement for every changed record; the table's row type gives the values their column types
-    const table = this.catalog.tableSql(module);
-    const t = sql.identifier('t');
-    const assignments = columns.map((c) => sql`${sql.identifier(c)} = v.${sql.identifier(c)}`);
-    await tx.run(
-      sql`UPDATE ${table} ${t} SET ${sql.join(assignments, sql`, `)}
-          FROM jsonb_populate_recordset(NULL::${table}, ${JSON.stringify(changed)}::jsonb) v
-          WHERE ${t}.id = v.id`,
-    );
+  #formulas(tx: Db, module: CompiledModule, rows: TableRow[]) {
+    return storeFormulas(tx, this.catalog, module, rows, module.afterRollups, this.clock());
   }
 
   /** The records whose rollups aggregate fields of `module`'s records (table `rows`) that follow from their rollups. */

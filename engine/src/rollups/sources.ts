@@ -4,7 +4,7 @@ import { relationSettings } from '../fields/relation.ts';
 import { rollupSettings } from '../fields/rollup.ts';
 import { subtableSettings } from '../fields/subtable.ts';
 import { qualified, subtableName } from '../storage/naming.ts';
-import { compileFilterSql } from './filter-sql.ts';
+import { type CompiledFilter, compileFilterSql } from './filter-sql.ts';
 
 /**
  * Where a rollup's source rows live:
@@ -59,9 +59,19 @@ export function linkColumn(source: RollupSource): string {
   return source.link ? source.link.name : 'parent_id';
 }
 
+/** A rollup's filter over the rows of `source` (`s`); rows of a sub-table see their record as `parent` (`p`). */
+export function compileSourceFilter(filter: string, source: RollupSource): CompiledFilter {
+  const parent =
+    source.kind === 'rows'
+      ? { module: source.module.name, fields: source.module.fields, alias: 'p' }
+      : undefined;
+  return compileFilterSql(filter, source.fields, 's', parent);
+}
+
 /**
  * The aggregate of one rollup over the source rows of the record `alias`.id, as a scalar subquery:
- * count and sum of nothing are 0, min/max/avg of nothing null.
+ * count and sum of nothing are 0, min/max/avg of nothing null. Rows of a sub-table are joined to
+ * their record (`p`) when the filter reads it or when it belongs to another module (it must be live).
  */
 export function rollupSubquery(
   schema: string,
@@ -72,19 +82,20 @@ export function rollupSubquery(
   const { aggregate, field, filter } = rollupSettings(rollup);
   const s = sql.identifier('s');
   const conditions: SQL[] = [sql`${s}.${sql.identifier(linkColumn(source))} = ${alias}.id`];
+  let readsParent = false;
   if (filter) {
-    const compiled = compileFilterSql(filter, source.fields, 's');
+    const compiled = compileSourceFilter(filter, source);
     if (!compiled.ok) throw new Error(`rollup ${rollup.name}: ${compiled.problem}`);
     conditions.push(compiled.sql);
+    readsParent = compiled.parentReferences.length > 0;
+  }
+  let from = sql`${sourceTable(schema, source)} ${s}`;
+  if (source.kind === 'rows' && (source.link || readsParent)) {
+    from = sql`${from} JOIN ${sql.raw(qualified(schema, source.module.name))} p ON p.id = ${s}.parent_id`;
   }
   // records in the recycle bin count for nothing, nor do the rows of another module's records there
   if (source.kind === 'records') conditions.push(sql`${s}.deleted_at IS NULL`);
-  else if (source.link) {
-    const parent = sql.raw(qualified(schema, source.module.name));
-    conditions.push(
-      sql`EXISTS (SELECT 1 FROM ${parent} p WHERE p.id = ${s}.parent_id AND p.deleted_at IS NULL)`,
-    );
-  }
+  else if (source.link) conditions.push(sql`p.deleted_at IS NULL`);
   const column = field ? sql`${s}.${sql.identifier(field)}` : sql`NULL`;
   const value =
     aggregate === 'count'
@@ -92,5 +103,5 @@ export function rollupSubquery(
       : aggregate === 'sum'
         ? sql`coalesce(sum(${column}), 0)`
         : sql`${sql.raw(aggregate)}(${column})`;
-  return sql`(SELECT ${value} FROM ${sourceTable(schema, source)} ${s} WHERE ${sql.join(conditions, sql` AND `)})`;
+  return sql`(SELECT ${value} FROM ${from} WHERE ${sql.join(conditions, sql` AND `)})`;
 }

@@ -326,6 +326,31 @@ const WORKSPACE_MIGRATIONS: ((S: string) => string[])[] = [
       module_id text NOT NULL, record_id uuid NOT NULL, process_name text, since timestamptz NOT NULL)`,
     `CREATE INDEX _wf_record_locks_record ON ${S}._wf_record_locks (module_id, record_id)`,
   ],
+  // 12: count and sum rollups over no rows are 0, not empty (see fields/rollup.ts emptyRollupValue):
+  // records whose stored value is still empty get it
+  (S) => {
+    const schemaName = inLiteral(S);
+    const storedName = inLiteral(S.slice(1, -1).replace(/""/g, '"'));
+    return [
+      `DO $$ DECLARE f record; BEGIN
+        FOR f IN SELECT mo.name AS module, fd->>'name' AS field FROM crm_meta.modules mo
+          JOIN crm_meta.workspaces w ON w.id = mo.workspace_id
+          JOIN crm_meta.module_versions v ON v.workspace_id = mo.workspace_id AND v.module_id = mo.id
+            AND v.version = mo.published_version
+          CROSS JOIN LATERAL jsonb_array_elements(v.definition->'fields') fd
+          WHERE w.schema_name = '${storedName}' AND fd->>'type' = 'rollup' AND fd->>'aggregate' IN ('count', 'sum')
+            AND to_regclass(format('%s.%I', '${schemaName}', mo.name)) IS NOT NULL LOOP
+          EXECUTE format('UPDATE %s.%I SET %I = 0 WHERE %I IS NULL', '${schemaName}', f.module, f.field, f.field);
+        END LOOP;
+      END $$`,
+    ];
+  },
+  // 13: the day (and module version) as of which a module's formulas reading today()/now() were last
+  // stored for all its records (see records/clock-formulas.ts)
+  (S) => [
+    `CREATE TABLE ${S}._clock_formulas (
+      module_id text PRIMARY KEY, day text NOT NULL, version integer NOT NULL, refreshed_at timestamptz NOT NULL)`,
+  ],
 ];
 
 /** Arbitrary constant: the advisory lock that serializes a workspace's migrations across servers. */

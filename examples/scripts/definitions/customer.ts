@@ -125,7 +125,7 @@ export const customer = module({
       resultType: 'date',
     }),
     c('days_since_contact', 'formula', t('Days since contact', '未联系天数'), {
-      help: t('Counted when the customer was last saved', '按客户最后保存时计算'),
+      help: t('Days from the last contact to today', '最近联系日至今的天数'),
       expression: 'if last_contact = null then null else (today() - last_contact).days',
       resultType: 'integer',
     }),
@@ -134,10 +134,8 @@ export const customer = module({
         'A trading customer not contacted for 60 days, or with an open complaint',
         '成交客户超过 60 天未联系，或有未处理的投诉',
       ),
-      // `in` binds looser than `and` in FEEL: the parentheses are needed. A new record's count is empty, not 0.
-      expression:
-        `(relationship in ${TRADING}) and (last_contact = null or days_since_contact > 60 ` +
-        'or (open_complaints != null and open_complaints > 0))',
+      // `in` takes everything after it as its test: the parentheses are needed (a publish refuses it without)
+      expression: `(relationship in ${TRADING}) and (last_contact = null or days_since_contact > 60 or open_complaints > 0)`,
       resultType: 'boolean',
     }),
     c('open_complaints', 'rollup', t('Open complaints', '未结投诉'), {

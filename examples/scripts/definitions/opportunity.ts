@@ -434,8 +434,7 @@ export const contract = module({
   rules: [
     rule(
       'ctr_plan_matches',
-      // FEEL adds binary floats: compare to the cent
-      'count(payment_plan) = 0 or abs(sum(for p in payment_plan return p.amount) - amount) < 0.005',
+      'count(payment_plan) = 0 or sum(for p in payment_plan return p.amount) = amount',
       ['payment_plan'],
       'The payment plan adds up to the contract amount',
       '回款计划合计必须等于合同金额',

@@ -252,14 +252,15 @@ export const stockBalance = module({
       over: 'movement_lines',
       aggregate: 'sum',
       field: 'quantity',
-      filter: 'direction = "in"',
+      // lines of movements awaiting approval (or rejected) hold no stock
+      filter: 'direction = "in" and parent.status = "approved"',
       scale: 0,
     }),
     b('issued', 'rollup', t('Issued', '累计出库'), {
       over: 'movement_lines',
       aggregate: 'sum',
       field: 'quantity',
-      filter: 'direction = "out"',
+      filter: 'direction = "out" and parent.status = "approved"',
       scale: 0,
     }),
     b('on_hand', 'formula', t('On hand', '结存数量'), {

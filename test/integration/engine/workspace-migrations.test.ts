@@ -12,12 +12,13 @@ it('servers starting together migrate a workspace once, with its organisation an
   try {
     await Promise.all(engines.map((engine) => engine.workspace('acme')));
     const applied = await sql`SELECT id FROM ws_acme._migrations ORDER BY id`;
-    expect(applied.map((r) => r.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(applied.map((r) => r.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
     const tables =
       await sql`SELECT table_name FROM information_schema.tables WHERE table_schema = 'ws_acme' ORDER BY 1`;
     expect(tables.map((t) => t.table_name)).toEqual([
       '_api_tokens',
       '_autonumber_counters',
+      '_clock_formulas',
       '_department_roles',
       '_departments',
       '_file_chunks',
@@ -97,6 +98,84 @@ it('gives tables published before soft delete their recycle-bin columns and live
     expect((await upgraded.records.listDeleted('old', { userId: null })).data.map((r) => r.id)).toEqual([
       first.id,
     ]);
+  } finally {
+    await sql.end();
+    await engine.close();
+    await database.drop();
+  }
+});
+
+it('stores 0 for the empty counts and sums of records written before they were 0', async () => {
+  const database = await createTestDatabase('ws_empty_rollups');
+  const sql = postgres(database.url, { max: 1, onnotice: () => {} });
+  let engine = await Engine.open({ db: await openPostgres(database.url) });
+  const label = (en: string) => ({ en });
+  try {
+    const workspace = await engine.workspace('acme');
+    await workspace.definitions.saveDraft({
+      id: 'mod_team',
+      name: 'team',
+      label: label('Team'),
+      fields: [
+        { id: 't_name', name: 'name', type: 'text', label: label('Name') },
+        {
+          id: 't_n',
+          name: 'members',
+          type: 'rollup',
+          label: label('Members'),
+          over: 'people',
+          aggregate: 'count',
+        },
+        {
+          id: 't_age',
+          name: 'ages',
+          type: 'rollup',
+          label: label('Ages'),
+          over: 'people',
+          aggregate: 'sum',
+          field: 'age',
+        },
+        {
+          id: 't_old',
+          name: 'oldest',
+          type: 'rollup',
+          label: label('Oldest'),
+          over: 'people',
+          aggregate: 'max',
+          field: 'age',
+        },
+      ],
+    });
+    await workspace.definitions.saveDraft({
+      id: 'mod_person',
+      name: 'person',
+      label: label('Person'),
+      fields: [
+        { id: 'pe_age', name: 'age', type: 'integer', label: label('Age') },
+        {
+          id: 'pe_team',
+          name: 'team',
+          type: 'relation',
+          label: label('Team'),
+          target: 'mod_team',
+          inverse: { name: 'people', label: label('People') },
+        },
+      ],
+    });
+    await workspace.definitions.publish();
+    const team = await workspace.records.create('team', { name: 'A' }, { userId: null });
+    // as an older version stored them
+    await sql.unsafe('UPDATE ws_acme.team SET members = NULL, ages = NULL');
+    await sql`DELETE FROM ws_acme._migrations WHERE id = 12`;
+    await engine.close();
+
+    engine = await Engine.open({ db: await openPostgres(database.url) });
+    const upgraded = await engine.workspace('acme');
+    expect(await upgraded.records.get('team', team.id, { userId: null })).toMatchObject({
+      members: 0,
+      ages: 0,
+      oldest: null,
+    });
   } finally {
     await sql.end();
     await engine.close();

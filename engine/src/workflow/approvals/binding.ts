@@ -17,8 +17,19 @@ export interface ApprovalRecords {
   checkReadable(module: string, id: string, actor: Actor): Promise<void>;
   /** The titles of those of the records `actor` may read, by id (one query per module). */
   titles(module: string, ids: string[], actor: Actor): Promise<Map<string, string>>;
-  /** Sets one field of a record as the engine itself (no lock, no access check), inside `db`. */
-  setField(db: Db, module: string, id: string, field: string, value: string): Promise<void>;
+  /**
+   * Sets one field of a record as the engine itself (no lock, no access check), inside `db`. The
+   * records whose rollups follow are observed as changed by `cause`, the user whose action it was
+   * (approving a movement changes stock as the approver's write would).
+   */
+  setField(
+    db: Db,
+    module: string,
+    id: string,
+    field: string,
+    value: string,
+    cause: string | null,
+  ): Promise<void>;
 }
 
 const ENDINGS = new Set(['instance-completed', 'instance-terminated', 'instance-cancelled']);
@@ -94,23 +105,24 @@ export class RecordKeeper {
           ON CONFLICT (instance_id) DO NOTHING`,
       );
     }
-    await this.#status(tx, module, recordId, binding?.statusField ?? null, status);
+    await this.#status(tx, run, module, recordId, binding?.statusField ?? null, status);
   }
 
   async #release(tx: Db, run: Run, module: string, recordId: string, status: string): Promise<void> {
     await tx.run(sql`DELETE FROM ${this.T.locks} WHERE instance_id = ${run.instance.id}`);
-    await this.#status(tx, module, recordId, run.graph.record?.statusField ?? null, status);
+    await this.#status(tx, run, module, recordId, run.graph.record?.statusField ?? null, status);
   }
 
   async #status(
     tx: Db,
+    run: Run,
     module: string,
     recordId: string,
     field: string | null,
     value: string,
   ): Promise<void> {
     if (!field || !this.records) return;
-    await this.records.setField(tx, module, recordId, field, value);
+    await this.records.setField(tx, module, recordId, field, value, run.services.actor);
   }
 
   async #tellSubmitter(tx: Db, run: Run): Promise<void> {
