@@ -22,7 +22,7 @@ export { feelScopeOf } from './compile/scope.ts';
 export { fieldOrder, fieldUiSchema, recordUiSchema } from './compile/ui-schema.ts';
 export { DefinitionChecker } from './definitions/check.ts';
 export { assignIds, newId } from './definitions/ids.ts';
-export { checkListView, listViewOf } from './definitions/list-view.ts';
+export { checkListView, listViewFields, listViewOf } from './definitions/list-view.ts';
 export { fieldMetaSchema, moduleMetaSchema } from './definitions/meta-schema.ts';
 export { API_NAME_MAX, API_NAME_PATTERN, RESERVED_NAMES, SYSTEM_FIELDS } from './definitions/names.ts';
 export { type PlannedModule, type PlanSentence, planInWords } from './definitions/plan-words.ts';
