@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 const ci = process.env.CI === 'true' || process.env.CI === '1';
+const CRASH_TEST = 'test/integration/workflow/crash.test.ts';
 
 export default defineConfig({
   test: {
@@ -27,6 +28,17 @@ export default defineConfig({
             'packages/*/src/**/*.test.ts',
             'test/integration/**/*.test.ts',
           ],
+          exclude: [CRASH_TEST],
+        },
+      },
+      {
+        // Server processes killed and restarted: alone, after the others, so no browser test or
+        // database-heavy suite starves its workers of the two cores.
+        extends: true,
+        test: {
+          name: 'crash',
+          include: [CRASH_TEST],
+          sequence: { groupOrder: 1 },
         },
       },
       {

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Makes sure the system packages the test suite needs are present:
 //   - PostgreSQL 15 server binaries (initdb, pg_ctl, postgres) — always;
-//   - Chromium at /usr/bin/chromium (the browser tests) — unless --no-chromium.
+//   - Chromium at /usr/bin/chromium (the browser tests) — unless --no-chromium;
+//   - the Noto CJK fonts, so that screenshots of the zh-CN pages show Chinese — optional: a machine without
+//     them (or without apt) only gets a warning, the tests pass either way.
 // Installs missing ones with apt-get (as root, or through `sudo -n`), and exits non-zero with a clear message
 // when it cannot. Fast and silent-ish when everything is already there.
 //
@@ -77,16 +79,19 @@ function aptCandidateExists(pkg) {
   return res.status === 0 && /Candidate:\s+(?!\(none\))\S+/.test(res.stdout);
 }
 
-/** Installs the first of `candidates` that apt knows about. Returns true on success. */
-function aptInstall(what, candidates, manualHint) {
+/**
+ * Installs the first of `candidates` that apt knows about. Returns true on success; on failure reports through
+ * `onFailure` (by default a failure of the whole script).
+ */
+function aptInstall(what, candidates, manualHint, onFailure = fail) {
   const priv = privilegePrefix();
   if (priv.error) {
-    fail(what, priv.error, manualHint);
+    onFailure(what, priv.error, manualHint);
     return false;
   }
   if (!aptUpdated) {
     if (!run(priv.prefix, 'apt-get', ['update'])) {
-      fail(what, 'apt-get update failed', manualHint);
+      onFailure(what, 'apt-get update failed', manualHint);
       return false;
     }
     aptUpdated = true;
@@ -102,7 +107,7 @@ function aptInstall(what, candidates, manualHint) {
     'Dpkg::Options::=--force-confold',
     pkg,
   ]);
-  if (!ok) fail(what, `apt-get install ${pkg} failed`, manualHint);
+  if (!ok) onFailure(what, `apt-get install ${pkg} failed`, manualHint);
   return ok;
 }
 
@@ -111,6 +116,20 @@ function fail(what, reason, manualHint) {
   failed = true;
   console.error(`ensure-system-deps: cannot provide ${what}: ${reason}.`);
   console.error(`  Install it yourself, e.g.: ${manualHint}`);
+}
+
+function warn(what, reason, manualHint) {
+  console.warn(
+    `ensure-system-deps: warning: no ${what}: ${reason}; screenshots will show boxes for Chinese.`,
+  );
+  console.warn(`  To get them: ${manualHint}`);
+}
+
+/** fontconfig knows a CJK font (fc-list ships with Chromium's fontconfig dependency). */
+function hasCjkFont() {
+  const res = spawnSync('fc-list', [':lang=zh-cn', 'family'], { encoding: 'utf8' });
+  if (res.status === 0) return res.stdout.trim() !== '';
+  return existsSync('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc');
 }
 
 const started = Date.now();
@@ -148,6 +167,15 @@ if (wantChromium) {
         'sudo apt-get install chromium',
       );
     }
+  }
+}
+
+if (wantChromium) {
+  if (hasCjkFont()) {
+    log('a CJK font is installed');
+  } else {
+    log('no CJK font found, installing fonts-noto-cjk (optional)…');
+    aptInstall('CJK fonts', ['fonts-noto-cjk'], 'sudo apt-get install fonts-noto-cjk', warn);
   }
 }
 

@@ -36,6 +36,7 @@ export {
   type PublishResult,
 } from './definitions/store.ts';
 export {
+  APPROVAL_ATTACHMENT_MAX_SIZE,
   cleanFileName,
   DEFAULT_PLATFORM_MAX_SIZE,
   type FileDownload,

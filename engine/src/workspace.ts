@@ -7,6 +7,7 @@ import { ModuleCatalog } from './catalog.ts';
 import { createAjv } from './compile/ajv.ts';
 import { DefinitionChecker } from './definitions/check.ts';
 import { DefinitionStore } from './definitions/store.ts';
+import { titleFieldOf } from './definitions/title.ts';
 import { EngineError } from './errors.ts';
 import { createFieldTypeRegistry, type FieldTypeRegistry } from './fields/index.ts';
 import { type FileOptions, FileService } from './files/service.ts';
@@ -336,6 +337,24 @@ function approvalRecords(catalog: ModuleCatalog, records: RecordService): Approv
     moduleId: (name) => (catalog.has(name) ? catalog.byName(name).id : null),
     async checkReadable(module, id, actor) {
       await records.get(module, id, actor);
+    },
+    async titles(module, ids, actor) {
+      if (!catalog.has(module) || ids.length === 0) return new Map();
+      const titleField = titleFieldOf(catalog.byName(module).definition);
+      // no `fields`: the title field may be one the actor cannot read, then the id stands for it
+      const page = await records.list(module, actor, {
+        filter: { field: 'id', op: 'in', value: ids },
+        limit: ids.length,
+      });
+      return new Map(
+        page.data.map((record) => {
+          const value = record[titleField];
+          return [
+            record.id,
+            value === null || value === undefined || value === '' ? record.id : String(value),
+          ];
+        }),
+      );
     },
     async setField(db, module, id, field, value, cause) {
       try {

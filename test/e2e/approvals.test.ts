@@ -1,6 +1,6 @@
 // Approvals in headless Chromium against the real server: a rep submits a quote for approval from its
 // record page, the manager finds it in the pending tab (the menu counts it), opens it and approves with a
-// comment; the finance approver's refused transfer shows the API's problem in the dialog, then they reject;
+// comment and an attachment; the finance approver's refused transfer shows the API's problem in the dialog, then they reject;
 // the rep sees the outcome among what they submitted and the whole timeline on the record.
 import { SYSTEM_ACTOR } from '@crm/engine';
 import type { Page } from 'playwright-core';
@@ -122,6 +122,16 @@ describe('approvals in the runtime app', () => {
     await drawer.getByRole('button', { name: 'Approve' }).click();
     const dialog = manager.locator('.crm-action-dialog');
     await dialog.getByLabel('Comment').fill('Margin is fine');
+    // an attachment goes up as soon as it is picked, and comes with the approval
+    await dialog
+      .getByTestId('action-attachments')
+      .locator('input[type=file]')
+      .setInputFiles({
+        name: 'margin-check.txt',
+        mimeType: 'text/plain',
+        buffer: Buffer.from('margin 18%, fine'),
+      });
+    await dialog.locator('.ant-upload-list').getByText('margin-check.txt').waitFor();
     await web.screenshot(manager, 'dialog');
     await dialog.getByRole('button', { name: 'Approve' }).click();
     await drawer.getByText('Nothing for you to do on this task now').waitFor();
@@ -171,6 +181,15 @@ describe('approvals in the runtime app', () => {
       .locator('[data-step="Manager"][data-state="approved"]')
       .getByText('Mark Manager')
       .waitFor();
+    // the manager's attachment, as a download the submitter may follow
+    const attachment = timeline
+      .locator('[data-step="Manager"][data-state="approved"]')
+      .getByRole('link', { name: 'margin-check.txt' });
+    const href = await attachment.getAttribute('href');
+    expect(href).toMatch(/^\/api\/files\/[0-9a-f-]{36}$/);
+    const downloaded = await rep.request.get(href ?? '');
+    expect(downloaded.status()).toBe(200);
+    expect(await downloaded.text()).toBe('margin 18%, fine');
     await timeline
       .locator('[data-step="Finance"][data-state="rejected"]')
       .getByText('“Discount too deep”')

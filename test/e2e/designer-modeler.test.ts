@@ -130,4 +130,49 @@ describe('the workflow modeler', { timeout: 90_000 }, () => {
     );
     expect(versions.body.map((v) => v.version)).toEqual([1, 2]);
   });
+  it('speaks Chinese in 中文: palette, context pad, replace menu and the properties panel, keeping the edits', async () => {
+    const page = await web.loggedInPage('/');
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto('/designer/workflows/discount_approval');
+    await page.locator('[data-element-id="notify"]').first().waitFor();
+    // the palette's entries are named (aria-label) by their tooltip texts
+    const palette = page.locator('.djs-palette');
+    await palette.getByRole('button', { name: 'Create start event', exact: true }).waitFor();
+    // an edit before the switch: the manager task gets a new name in the properties panel
+    await selectElement(page, 'manager');
+    const general = page.locator('[data-group-id="group-general"]');
+    const name = page.locator('#bio-properties-panel-name');
+    if (!(await name.isVisible())) await general.locator('.bio-properties-panel-group-header').click();
+    await name.fill('Sales manager');
+
+    await page.getByTestId('language-switch').click();
+    await page.getByRole('menuitem', { name: '中文' }).click();
+    await palette.getByRole('button', { name: '创建开始事件', exact: true }).waitFor();
+    await palette.getByRole('button', { name: '创建任务', exact: true }).waitFor();
+    await palette.getByRole('button', { name: '创建网关', exact: true }).waitFor();
+
+    // the edit survived the new language; the panel's header and groups are Chinese
+    await page.locator('[data-element-id="manager"]').first().click();
+    await page.getByTestId('crm-panel').getByText('CRM 设置 · manager').waitFor();
+    const panel = page.locator('.crm-properties-panel');
+    await panel.locator('.bio-properties-panel-header-type').getByText('用户任务').waitFor();
+    await panel
+      .locator('[data-group-id="group-general"] .bio-properties-panel-group-header-title')
+      .getByText('常规')
+      .waitFor();
+    if (!(await name.isVisible())) await general.locator('.bio-properties-panel-group-header').click();
+    await panel
+      .locator('label[for="bio-properties-panel-name"]')
+      .getByText('名称', { exact: true })
+      .waitFor();
+    expect(await name.inputValue()).toBe('Sales manager');
+    await page.locator('.djs-context-pad [data-action="append.append-task"][title="追加任务"]').waitFor();
+    await page.locator('.djs-context-pad [data-action="replace"]').click();
+    const menu = page.locator('.djs-popup');
+    await menu.getByText('服务任务', { exact: true }).waitFor();
+    await web.screenshot(page, 'zh-CN');
+    await page.keyboard.press('Escape');
+    expect(errors).toEqual([]);
+  });
 });

@@ -5,23 +5,9 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { apiClient } from '../support/api.ts';
 import { useWebServer } from '../support/browser.ts';
+import { choose, watchErrors } from '../support/designer-page.ts';
 
 const web = useWebServer();
-
-/** Fails the test on any uncaught error in the page (a broken component shows as one). */
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  return errors;
-}
-
-/** Picks the option titled `title` in the antd Select with `testId`, and waits for its list to close. */
-async function choose(page: Page, testId: string, title: string) {
-  await page.getByTestId(testId).click();
-  const list = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').last();
-  await list.getByTitle(title, { exact: true }).click();
-  await list.waitFor({ state: 'hidden' });
-}
 
 async function openModule(page: Page, name: string) {
   await page.goto('/designer/');
@@ -269,5 +255,86 @@ describe('the designer', { timeout: 90_000 }, () => {
     await preview.getByText('Unchanged').waitFor();
     expect(await preview.getByText('Added', { exact: true }).count()).toBe(1); // the statistic's title only
     await web.screenshot(page, 'packages');
+  });
+  it('edits a sub-table’s row fields with the field editor, reorders on the keyboard and publishes the grid', async () => {
+    const page = await web.loggedInPage('/');
+    const errors = watchErrors(page);
+    await openModule(page, 'opportunity');
+    const fieldsBefore = (
+      await apiClient(web.handle).get<{ published: { fields: { name: string }[] } }>(
+        '/api/meta/modules/opportunity',
+      )
+    ).body.published.fields.map((f) => f.name);
+
+    await page.getByTestId('add-field').click();
+    await page.getByTestId('add-type-subtable').click();
+    const editor = page.getByTestId('field-editor').first();
+    await editor.getByTestId('field-name').first().fill('lines');
+    await editor.getByTestId('field-label-en').first().fill('Lines');
+    await editor.getByTestId('field-label-zh').first().fill('明细');
+
+    // the row fields: each added and set with the same field editor as the module's fields
+    const rows = page.getByTestId('row-fields');
+    for (const [type, name, en, zh] of [
+      ['text', 'product', 'Product', '产品'],
+      ['integer', 'quantity', 'Quantity', '数量'],
+    ]) {
+      await rows.getByTestId('add-row-field').click();
+      await page.getByTestId(`add-row-type-${type}`).click();
+      const rowEditor = rows.getByTestId('field-editor');
+      await rowEditor.getByTestId('field-name').fill(name);
+      await rowEditor.getByTestId('field-label-en').fill(en);
+      await rowEditor.getByTestId('field-label-zh').fill(zh);
+      await rows.getByTestId(`row-field-item-${name}`).waitFor();
+    }
+    await rows.getByTestId('field-editor').getByTestId('field-required').click();
+    // a row may not hold a sub-table or a file
+    await rows.getByTestId('add-row-field').click();
+    await page.getByTestId('add-row-type-date').waitFor();
+    expect(await page.getByTestId('add-row-type-subtable').count()).toBe(0);
+    expect(await page.getByTestId('add-row-type-file').count()).toBe(0);
+    await page.keyboard.press('Escape');
+
+    // on the keyboard: focus "move up" of Quantity and press Enter; the grid follows
+    await rows.getByRole('button', { name: 'Move Quantity up' }).focus();
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => rows.locator('[data-testid^="row-field-item-"]').first().getAttribute('data-testid'))
+      .toBe('row-field-item-quantity');
+    const grid = rows.getByTestId('row-grid-preview').locator('.crm-subtable');
+    await expect
+      .poll(async () => (await grid.locator('strong').allTextContents()).slice(0, 2))
+      .toEqual(['Quantity', 'Product']);
+    await web.screenshot(page, 'row-fields');
+
+    // the module's own fields too: the new sub-table moves up one place from the keyboard
+    await page.getByRole('button', { name: 'Move Lines up' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('save-draft').click();
+    await page.getByText('Draft saved').waitFor();
+    const draft = await apiClient(web.handle).get<{
+      draft: { fields: { name: string; fields?: { name: string; required?: boolean }[] }[] };
+    }>('/api/meta/modules/opportunity');
+    const names = draft.body.draft.fields.map((f) => f.name);
+    expect(names).toEqual([...fieldsBefore.slice(0, -1), 'lines', ...fieldsBefore.slice(-1)]);
+    const lines = draft.body.draft.fields.find((f) => f.name === 'lines');
+    expect(lines?.fields?.map((f) => [f.name, f.required === true])).toEqual([
+      ['quantity', true],
+      ['product', false],
+    ]);
+
+    await page.getByRole('tab', { name: 'Publish' }).click();
+    await page.getByTestId('publish-preview').click();
+    await page.getByTestId('publish-apply').click();
+    await page.getByText('Published as version 2').waitFor();
+
+    // the runtime form shows the grid with the row fields as its columns
+    await page.goto('/m/opportunity/new');
+    const form = page.locator('.crm-subtable');
+    await form.getByText('Quantity', { exact: true }).waitFor();
+    await form.getByText('Product', { exact: true }).waitFor();
+    await form.getByRole('button', { name: 'Add row' }).click();
+    await web.screenshot(page, 'row-fields-runtime');
+    expect(errors).toEqual([]);
   });
 });

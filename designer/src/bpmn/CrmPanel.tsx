@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Button, Card, Form, Input, InputNumber, Select, Space, Switch, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { designerApi } from '../api.ts';
+import { ApproverValue } from './ApproverValue.tsx';
 import {
   APPROVAL_MODES,
   type ApprovalSettings,
@@ -136,10 +137,18 @@ function TriggerSettings({ modeler, element }: Omit<PanelProps, 'actions'>) {
       {attrs.on === 'manual' && (
         <>
           <Form.Item label={t('crm.buttonEn')}>
-            <Input value={attrs.label ?? ''} onChange={(e) => set({ label: e.target.value })} />
+            <Input
+              value={attrs.label ?? ''}
+              onChange={(e) => set({ label: e.target.value })}
+              data-testid="crm-trigger-label"
+            />
           </Form.Item>
           <Form.Item label={t('crm.buttonZh')}>
-            <Input value={attrs.labelZh ?? ''} onChange={(e) => set({ labelZh: e.target.value })} />
+            <Input
+              value={attrs.labelZh ?? ''}
+              onChange={(e) => set({ labelZh: e.target.value })}
+              data-testid="crm-trigger-label-zh"
+            />
           </Form.Item>
         </>
       )}
@@ -279,6 +288,7 @@ function RuleList({
           <Space.Compact key={index} style={{ width: '100%' }}>
             <Select
               style={{ width: 150 }}
+              data-testid={testId && `${testId}-source-${index}`}
               value={rule.source}
               onChange={(source) => change(index, { source })}
               options={RULE_SOURCES.map((s) => ({ value: s, label: t(`crm.sources.${s}`) }))}
@@ -305,10 +315,10 @@ function RuleList({
                 onChange={(e) => change(index, { ...rule, of: e.target.value })}
               />
             ) : (
-              <Input
-                placeholder={rule.source === 'role' ? t('crm.roleId') : '=["user id"]'}
-                value={rule.value ?? ''}
-                onChange={(e) => change(index, { ...rule, value: e.target.value })}
+              <ApproverValue
+                rule={rule}
+                onChange={(value) => change(index, { ...rule, value })}
+                testId={testId && `${testId}-value-${index}`}
               />
             )}
             <Button icon={<DeleteOutlined />} onClick={() => onChange(rules.filter((_, i) => i !== index))} />

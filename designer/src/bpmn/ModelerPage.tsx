@@ -4,7 +4,7 @@ import 'bpmn-js/dist/assets/bpmn-font/css/bpmn-embedded.css';
 import '@bpmn-io/properties-panel/dist/assets/properties-panel.css';
 import './modeler.css';
 import { crmDescriptor } from '@crm/engine/browser';
-import { useLocalize } from '@crm/ui';
+import { useLocale, useLocalize } from '@crm/ui';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Col, Input, List, Row, Space, Tag, Typography } from 'antd';
 import {
@@ -24,6 +24,7 @@ import type { DiagramElement } from './extensions.ts';
 import { BPMN } from './messages.ts';
 import { BpmnModeler, type Modeler } from './modeler.ts';
 import { newDiagram } from './new-diagram.ts';
+import { translateModule } from './translate.ts';
 import { type LintProblem, workflowApi } from './workflow-api.ts';
 
 const LINT_MARKER = 'crm-lint-error';
@@ -42,6 +43,11 @@ interface Selection {
 }
 interface EventBus {
   on(event: string, callback: (event: { newSelection?: DiagramElement[] }) => void): void;
+}
+/** The diagram being edited, as XML, with the diagram it was loaded from. */
+interface Unsaved {
+  source: string;
+  xml: string;
 }
 interface SelectionEvent {
   newSelection?: DiagramElement[];
@@ -71,6 +77,11 @@ export function ModelerPage() {
   const [loadError, setLoadError] = useState<string | undefined>(undefined);
   const [newId] = useState(() => `flow_${Date.now().toString(36)}`);
   const marked = useRef<string[]>([]);
+  const locale = useLocale();
+  // the modeler is made anew in another language (bpmn-js translates when it renders); the edits so far
+  // carry over to it
+  const loadedFrom = useRef<string | undefined>(undefined);
+  const unsaved = useRef<Unsaved | undefined>(undefined);
   const actions = useQuery({ queryKey: ['designer', 'actions'], queryFn: workflowApi.actions });
   const versions = useQuery({
     queryKey: ['designer', 'workflow-versions', processId],
@@ -78,7 +89,8 @@ export function ModelerPage() {
     enabled: processId !== undefined,
   });
 
-  // one modeler per page; StrictMode mounts twice, so an import may finish after its modeler died
+  // one modeler per page and language; StrictMode mounts twice, so an import may finish after its
+  // modeler died
   useEffect(() => {
     if (!canvasHost.current || !panelHost.current) return;
     const instance = new BpmnModeler({
@@ -89,18 +101,26 @@ export function ModelerPage() {
         BpmnPropertiesProviderModule,
         ZeebePropertiesProviderModule,
         camundaCloudBehaviors,
+        translateModule(locale),
       ],
       moddleExtensions: { zeebe: zeebeDescriptor, crm: crmDescriptor },
     });
     const bus = instance.get<EventBus>('eventBus');
     bus.on('selection.changed', (event: SelectionEvent) => setSelected(event.newSelection?.[0] ?? null));
     bus.on('elements.changed', () => setTick((n) => n + 1));
+    bus.on('commandStack.changed', () => {
+      const source = loadedFrom.current;
+      if (source === undefined) return;
+      void instance.saveXML({ format: true }).then(({ xml }) => {
+        if (xml && loadedFrom.current === source) unsaved.current = { source, xml };
+      });
+    });
     setModeler(instance);
     return () => {
       instance.destroy();
       setModeler(null);
     };
-  }, []);
+  }, [locale]);
 
   // versions come oldest first: the modeler opens the latest
   const latest = versions.data?.reduce((a, b) => (b.version > a.version ? b : a));
@@ -109,10 +129,15 @@ export function ModelerPage() {
   useEffect(() => {
     if (!modeler || xmlToLoad === undefined) return;
     let alive = true;
+    // the same diagram in a new modeler (another language) keeps its edits; another diagram (a new
+    // version deployed) starts from itself
+    const edited = unsaved.current?.source === xmlToLoad ? unsaved.current.xml : undefined;
+    if (edited === undefined) unsaved.current = undefined;
     modeler
-      .importXML(xmlToLoad)
+      .importXML(edited ?? xmlToLoad)
       .then(() => {
         if (!alive) return;
+        loadedFrom.current = xmlToLoad;
         modeler.get<Canvas>('canvas').zoom('fit-viewport');
         setSelected(null);
         setLoadError(undefined);

@@ -16,6 +16,7 @@ import { useCompletions } from '../rules/useCompletions.ts';
 import { JsonSetting } from './JsonSetting.tsx';
 import { LocaleTextInput } from './LocaleTextInput.tsx';
 import { OptionsEditor } from './OptionsEditor.tsx';
+import { RowFieldsEditor } from './RowFieldsEditor.tsx';
 
 /** FEEL settings every field may have (conditions of the form, a default). */
 const CONDITIONS = ['visibleWhen', 'requiredWhen', 'readOnlyWhen'] as const;
@@ -113,7 +114,9 @@ export function FieldEditor({ field, definition, types, onChange }: FieldEditorP
               schema={schema}
               value={field[key]}
               onChange={(v) => set(key, v)}
+              field={field}
               definition={definition}
+              types={types}
               feel={FEEL_SETTINGS.has(key) ? { target, completions } : undefined}
             />
           </Form.Item>
@@ -155,7 +158,10 @@ interface SettingInputProps {
   schema: JsonSchemaLike;
   value: unknown;
   onChange(value: unknown): void;
+  /** The field the setting belongs to. */
+  field: FieldDefinition;
   definition: ModuleDefinition;
+  types: FieldTypeInfo[];
   feel?: {
     target: { definition: ModuleDefinition; field?: string };
     completions: ReturnType<typeof useCompletions>;
@@ -163,7 +169,7 @@ interface SettingInputProps {
 }
 
 /** An input for one setting of a field type, chosen from the setting's JSON Schema. */
-function SettingInput({ name, schema, value, onChange, definition, feel }: SettingInputProps) {
+function SettingInput({ name, schema, value, onChange, field, definition, types, feel }: SettingInputProps) {
   const localize = useLocalize();
   const modules = useQuery({ queryKey: ['designer', 'modules'], queryFn: designerApi.modules });
   const testId = `setting-${name}`;
@@ -178,6 +184,9 @@ function SettingInput({ name, schema, value, onChange, definition, feel }: Setti
         minLines={2}
       />
     );
+  }
+  if (name === 'fields' && field.type === 'subtable') {
+    return <RowFieldsEditor subtable={field} definition={definition} types={types} onChange={onChange} />;
   }
   if (name === 'options')
     return <OptionsEditor value={Array.isArray(value) ? value : []} onChange={onChange} />;

@@ -1,30 +1,15 @@
-import { DeleteOutlined, HolderOutlined, PlusOutlined } from '@ant-design/icons';
+import { PlusOutlined } from '@ant-design/icons';
 import { useLocalize } from '@crm/ui';
-import {
-  closestCenter,
-  DndContext,
-  type DragEndEvent,
-  KeyboardSensor,
-  PointerSensor,
-  useSensor,
-  useSensors,
-} from '@dnd-kit/core';
-import {
-  arrayMove,
-  SortableContext,
-  sortableKeyboardCoordinates,
-  useSortable,
-  verticalListSortingStrategy,
-} from '@dnd-kit/sortable';
-import { CSS } from '@dnd-kit/utilities';
+import { arrayMove } from '@dnd-kit/sortable';
 import { useQuery } from '@tanstack/react-query';
-import { Button, Card, Col, Dropdown, Empty, List, Popconfirm, Row, Tag } from 'antd';
+import { Button, Card, Col, Dropdown, Empty, Row } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { designerApi, type FieldDefinition, type FieldTypeInfo } from '../api.ts';
+import { designerApi, type FieldTypeInfo } from '../api.ts';
 import { DESIGNER } from '../messages.ts';
 import type { ModuleDraft } from '../modules/useModuleDraft.ts';
 import { FieldEditor } from './FieldEditor.tsx';
+import { FieldList, fieldKey } from './FieldList.tsx';
 import { newField, removeFieldEverywhere } from './field-edits.ts';
 
 export function useFieldTypes() {
@@ -44,32 +29,14 @@ export function FieldsPanel({ draft }: { draft: ModuleDraft }) {
   const [selected, setSelected] = useState<string | undefined>(
     definition?.fields[0]?.id ?? definition?.fields[0]?.name,
   );
-  const sensors = useSensors(
-    useSensor(PointerSensor, { activationConstraint: { distance: 4 } }),
-    useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
-  );
   if (!definition) return null;
-  const keyOf = (field: FieldDefinition, index: number) => field.id ?? `new-${index}-${field.name}`;
-  const keys = definition.fields.map(keyOf);
-  const current = definition.fields.findIndex((f, i) => keyOf(f, i) === selected);
-
-  const onDragEnd = ({ active, over }: DragEndEvent) => {
-    if (!over || active.id === over.id) return;
-    draft.update((d) => ({
-      ...d,
-      fields: arrayMove(d.fields, keys.indexOf(String(active.id)), keys.indexOf(String(over.id))),
-    }));
-  };
+  const keys = definition.fields.map(fieldKey);
+  const current = keys.indexOf(selected ?? '');
 
   const add = (type: FieldTypeInfo) => {
     const field = newField(type, definition, localize(type.label, type.type));
     draft.update((d) => ({ ...d, fields: [...d.fields, field] }));
     setSelected(field.id);
-  };
-
-  const typeLabel = (type: string) => {
-    const found = types.data?.find((x) => x.type === type);
-    return found ? localize(found.label, type) : type;
   };
 
   return (
@@ -96,26 +63,15 @@ export function FieldsPanel({ draft }: { draft: ModuleDraft }) {
             </Dropdown>
           }
         >
-          <DndContext sensors={sensors} collisionDetection={closestCenter} onDragEnd={onDragEnd}>
-            <SortableContext items={keys} strategy={verticalListSortingStrategy}>
-              <List
-                size="small"
-                dataSource={definition.fields}
-                renderItem={(field, index) => (
-                  <SortableField
-                    id={keys[index]}
-                    selected={keys[index] === selected}
-                    onSelect={() => setSelected(keys[index])}
-                    label={localize(field.label, field.name)}
-                    name={field.name}
-                    type={typeLabel(field.type)}
-                    required={field.required === true}
-                    onRemove={() => draft.update((d) => removeFieldEverywhere(d, field.name))}
-                  />
-                )}
-              />
-            </SortableContext>
-          </DndContext>
+          <FieldList
+            fields={definition.fields}
+            types={types.data ?? []}
+            selected={selected}
+            onSelect={setSelected}
+            onMove={(from, to) => draft.update((d) => ({ ...d, fields: arrayMove(d.fields, from, to) }))}
+            onRemove={(field) => draft.update((d) => removeFieldEverywhere(d, field.name))}
+            testIdPrefix="field-item"
+          />
         </Card>
       </Col>
       <Col xs={24} md={15}>
@@ -163,65 +119,4 @@ function renameInLayout<D extends { layout?: { sections: { fields: string[] }[] 
         }
       : {}),
   };
-}
-
-interface SortableFieldProps {
-  id: string;
-  selected: boolean;
-  onSelect(): void;
-  label: string;
-  name: string;
-  type: string;
-  required: boolean;
-  onRemove(): void;
-}
-
-function SortableField({
-  id,
-  selected,
-  onSelect,
-  label,
-  name,
-  type,
-  required,
-  onRemove,
-}: SortableFieldProps) {
-  const { t } = useTranslation(DESIGNER);
-  const { attributes, listeners, setNodeRef, transform, transition, isDragging } = useSortable({ id });
-  return (
-    <List.Item
-      ref={setNodeRef}
-      style={{
-        transform: CSS.Transform.toString(transform),
-        transition,
-        opacity: isDragging ? 0.5 : 1,
-        background: selected ? 'var(--ant-color-primary-bg, #e6f4ff)' : undefined,
-        cursor: 'pointer',
-        paddingInline: 8,
-      }}
-      onClick={onSelect}
-      data-testid={`field-item-${name}`}
-      actions={[
-        <Popconfirm key="remove" title={t('fields.removeConfirm')} onConfirm={onRemove}>
-          <Button size="small" type="text" danger icon={<DeleteOutlined />} aria-label={t('fields.remove')} />
-        </Popconfirm>,
-      ]}
-    >
-      <button
-        type="button"
-        {...attributes}
-        {...listeners}
-        style={{ cursor: 'grab', marginRight: 8, border: 'none', background: 'none', padding: 0 }}
-        aria-label={t('fields.drag')}
-      >
-        <HolderOutlined />
-      </button>
-      <span style={{ flex: 1 }}>
-        {label} {required && <span style={{ color: '#cf1322' }}>*</span>}
-        <br />
-        <code style={{ fontSize: 12 }}>{name}</code>
-      </span>
-      <Tag>{type}</Tag>
-    </List.Item>
-  );
 }

@@ -1,19 +1,11 @@
-import { recordJsonSchema, recordUiSchema } from '@crm/engine/browser';
-import { api, httpFormServices, RecordForm, useLocale, type Values } from '@crm/ui';
+import { RecordForm, useLocale, type Values } from '@crm/ui';
 import { Alert, Button, Card, Col, Radio, Row, Space, Typography } from 'antd';
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ModuleDefinition } from '../api.ts';
 import { DESIGNER } from '../messages.ts';
-import { browserRegistry } from '../rules/useCompletions.ts';
+import { useCompiledForm } from './compile.ts';
 import { sampleRecord } from './sample-data.ts';
-
-/** The form widgets' calls, over the app's API client. */
-const jsonClient = {
-  get: <T,>(path: string) => api.get<T>(path),
-  upload: <T,>(path: string, body: Blob, headers: Record<string, string>) =>
-    api.post<T>(path, body, { headers }),
-};
 
 /**
  * The form exactly as users will see it: the engine's compiler (browser entry) turns the definition
@@ -26,17 +18,7 @@ export function FormPreview({ definition }: { definition: ModuleDefinition }) {
   const [locale, setLocale] = useState<string>(appLocale);
   const [values, setValues] = useState<Values>(() => sampleRecord(definition));
   const [resetKey, setResetKey] = useState(0);
-  const services = useMemo(() => httpFormServices(jsonClient, locale), [locale]);
-  const compiled = useMemo(() => {
-    try {
-      return {
-        jsonSchema: recordJsonSchema(definition, browserRegistry(), locale),
-        uiSchema: recordUiSchema(definition, browserRegistry(), locale),
-      };
-    } catch (error) {
-      return { error: error instanceof Error ? error.message : String(error) };
-    }
-  }, [definition, locale]);
+  const { compiled, services } = useCompiledForm(definition, locale);
 
   return (
     <Row gutter={16} data-testid="form-preview">

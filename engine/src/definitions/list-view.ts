@@ -31,6 +31,17 @@ export function listViewOf(definition: ModuleDefinition): Required<
   };
 }
 
+/** The fields a list of the module reads for `columns`: those, the title field and the kanban field. */
+export function listViewFields(
+  definition: ModuleDefinition,
+  columns: string[] = listViewOf(definition).columns,
+): string[] {
+  const kanban = listViewOf(definition).kanbanField;
+  const known = (name: string | undefined): name is string =>
+    name !== undefined && definition.fields.some((f) => f.name === name);
+  return [...new Set([...columns, definition.titleField, kanban].filter(known))];
+}
+
 interface ListViewProblem {
   pointer: string;
   message: string;

@@ -6,7 +6,12 @@ import { forbidden } from '../access/forbidden.ts';
 import { accessPredicate } from '../access/predicate.ts';
 import type { ModuleCatalog } from '../catalog.ts';
 import { EngineError, localizedError, notFound, pointerOf } from '../errors.ts';
-import { type FileReference, fileSettings } from '../fields/file.ts';
+import {
+  DEFAULT_MAX_FILE_SIZE,
+  type FileReference,
+  type FileSettings,
+  fileSettings,
+} from '../fields/file.ts';
 import type { Actor } from '../records/types.ts';
 import type { Db } from '../storage/db.ts';
 import { qualified } from '../storage/naming.ts';
@@ -22,6 +27,10 @@ export interface FileOptions {
 }
 
 export const DEFAULT_PLATFORM_MAX_SIZE = 100 * 1024 ** 2;
+/** The largest attachment of an approval action (a field's default limit). */
+export const APPROVAL_ATTACHMENT_MAX_SIZE = DEFAULT_MAX_FILE_SIZE;
+/** The module and field id of approval attachments' rows (they belong to no record field). */
+const APPROVAL_OWNER = '_approval';
 /** Files never attached (or released) are deleted by `cleanup` after this long, by default. */
 export const UNATTACHED_GRACE_MS = 24 * 60 * 60 * 1000;
 
@@ -122,6 +131,68 @@ export class FileService {
     actor: Actor,
   ): Promise<FileReference> {
     const { module, field, maxSize } = await this.target(target.module, target.field, actor);
+    return this.#receive(
+      {
+        moduleId: module.id,
+        fieldId: field.definition.id,
+        pointer: pointerOf(field.name),
+        settings: fileSettings(field.definition),
+        maxSize,
+        limitText: {
+          en: `field ${field.name} takes files of at most ${maxSize} bytes`,
+          'zh-CN': `字段 ${field.name} 的文件不能超过 ${maxSize} 字节`,
+        },
+      },
+      name,
+      body,
+      actor,
+    );
+  }
+
+  /**
+   * Stores an attachment for an approval action (any signed-in user; any type whose content matches
+   * its name, up to the approval limit). It stays the uploader's alone until an action names it, and
+   * is cleaned up like any unattached file if none does.
+   */
+  async uploadApprovalAttachment(
+    name: string,
+    body: AsyncIterable<Uint8Array>,
+    actor: Actor,
+  ): Promise<FileReference> {
+    const maxSize = Math.min(APPROVAL_ATTACHMENT_MAX_SIZE, this.maxSize);
+    return this.#receive(
+      {
+        moduleId: APPROVAL_OWNER,
+        fieldId: APPROVAL_OWNER,
+        pointer: '/file',
+        settings: { multiple: false, maxSize, accept: [] },
+        maxSize,
+        limitText: {
+          en: `an approval attachment is at most ${maxSize} bytes`,
+          'zh-CN': `审批附件不能超过 ${maxSize} 字节`,
+        },
+      },
+      name,
+      body,
+      actor,
+    );
+  }
+
+  /** Streams an upload into the store for `owner` (a record field, or approvals); nothing stays on refusal. */
+  async #receive(
+    owner: {
+      moduleId: string;
+      fieldId: string;
+      pointer: string;
+      settings: FileSettings;
+      maxSize: number;
+      limitText: { en: string; 'zh-CN': string };
+    },
+    name: string,
+    body: AsyncIterable<Uint8Array>,
+    actor: Actor,
+  ): Promise<FileReference> {
+    const { settings, maxSize, pointer } = owner;
     const fileName = cleanFileName(name);
     if (!fileName) {
       throw localizedError('invalid-input', '/name', 'file-name', {
@@ -134,12 +205,7 @@ export class FileService {
     const hash = createHash('sha256');
     let size = 0;
     let type = '';
-    const settings = fileSettings(field.definition);
-    const tooLarge = () =>
-      localizedError('too-large', pointerOf(field.name), 'too-large', {
-        en: `field ${field.name} takes files of at most ${maxSize} bytes`,
-        'zh-CN': `字段 ${field.name} 的文件不能超过 ${maxSize} 字节`,
-      });
+    const tooLarge = () => localizedError('too-large', pointer, 'too-large', owner.limitText);
     // counts, hashes and limits the body; holds back the first bytes until their type is judged
     const measured = async function* (): AsyncIterable<Uint8Array> {
       let head: Uint8Array[] = [];
@@ -148,9 +214,7 @@ export class FileService {
         const sample = Buffer.concat(head, headSize);
         const verdict = await judgeType(fileName, sample, settings);
         if (!verdict.ok)
-          throw new Refusal(
-            localizedError('invalid-file', pointerOf(field.name), verdict.reason, verdict.messages),
-          );
+          throw new Refusal(localizedError('invalid-file', pointer, verdict.reason, verdict.messages));
         type = verdict.type;
         head = [];
         return sample;
@@ -171,7 +235,7 @@ export class FileService {
     };
     await this.db.run(
       sql`INSERT INTO ${this.#table} (id, name, type, storage, module_id, field_id, uploaded_by, uploaded_at)
-          VALUES (${id}, ${fileName}, '', ${this.#store.kind}, ${module.id}, ${field.definition.id}, ${actor.userId},
+          VALUES (${id}, ${fileName}, '', ${this.#store.kind}, ${owner.moduleId}, ${owner.fieldId}, ${actor.userId},
                   ${this.clock().toISOString()})`,
     );
     try {

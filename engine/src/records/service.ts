@@ -30,6 +30,7 @@ import { compileFilter } from './filter.ts';
 import { diffValues, readHistory } from './history.ts';
 import { InsertBatcher } from './insert-batcher.ts';
 import { changedLinkFields, linkColumns, linksHook, writeLinks } from './links.ts';
+import { inListView } from './list-view-query.ts';
 import { isTimestamp } from './literals.ts';
 import { type LocatedRecord, liveness, locateRecord, type RecordTables } from './locate.ts';
 import { type RecordObserver, RecordObservers } from './observers.ts';
@@ -64,6 +65,11 @@ export interface ListQuery {
   count?: boolean;
   /** Keywords: records with every word (or Chinese text) in a searchable field the actor may read. */
   q?: string;
+  /**
+   * `default`: the module's list view gives the sort and the fields the query does not name (its
+   * columns, title and kanban fields the actor may read), so a client can ask before it has the definition.
+   */
+  view?: 'default';
 }
 
 export interface WriteOptions {
@@ -865,7 +871,8 @@ export class RecordService {
 
   async list(moduleName: string, actor: Actor, query: ListQuery = {}): Promise<Page<StoredRecord>> {
     const module = this.catalog.byName(moduleName);
-    return this.#list(module, query, await this.access.policyOf(actor));
+    const policy = await this.access.policyOf(actor);
+    return this.#list(module, query.view === 'default' ? inListView(module, query, policy) : query, policy);
   }
 
   /**

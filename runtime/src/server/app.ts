@@ -8,6 +8,7 @@ import { authentication } from './auth.ts';
 import { authRoutes } from './auth-routes.ts';
 import { payloadTooLarge } from './body.ts';
 import { bulkRoutes } from './bulk.ts';
+import { compression } from './compression.ts';
 import { docsRoutes } from './docs.ts';
 import type { ApiEnv } from './env.ts';
 import { exportRoutes } from './export.ts';
@@ -71,6 +72,7 @@ export function createApp(options: AppOptions): Hono<ApiEnv> {
   app.notFound((c) =>
     problemResponse(c, new HttpProblem('route-not-found', `no endpoint at ${c.req.method} ${c.req.path}`)),
   );
+  app.use(compression());
   app.use(
     methodNotAllowed({
       app,
@@ -112,6 +114,7 @@ export function createApp(options: AppOptions): Hono<ApiEnv> {
   const files = fileRoutes(workspace);
   app.route('/api/modules', files.uploads);
   app.route('/api/files', files.downloads);
+  app.route('/api/approvals/files', files.approvalUploads); // before the approvals: 'files' is no task
   app.route('/api/views', viewRoutes(workspace));
   app.route('/api/roles', roleRoutes(workspace));
   app.route('/api/package', packageRoutes(workspace));

@@ -28,11 +28,11 @@ export function approvalRoutes(workspace: Workspace): Hono<ApiEnv> {
       const { cursor, limit } = queryParams(c, PAGE_PARAMETERS);
       const query = { cursor, limit: integerParam(limit, 'limit', 1, 200) };
       const principal = principalOf(c);
-      return c.json(
+      const page =
         list === 'pending'
           ? await approvals.inbox.pending(principal.user.id, query, principal.roles)
-          : await approvals.inbox[list](principal.user.id, query),
-      );
+          : await approvals.inbox[list](principal.user.id, query);
+      return c.json(await approvals.withRecordTitles<(typeof page.data)[number]>(page, c.var.actor));
     });
   }
 

@@ -1,13 +1,18 @@
 import { Readable } from 'node:stream';
-import type { ByteRange, Workspace } from '@crm/engine';
+import {
+  APPROVAL_ATTACHMENT_MAX_SIZE,
+  type ByteRange,
+  type FileReference,
+  type Workspace,
+} from '@crm/engine';
 import { type Context, Hono } from 'hono';
 import { payloadTooLarge } from './body.ts';
 import { attachmentDisposition } from './content-disposition.ts';
 import type { ApiEnv } from './env.ts';
 import { HttpProblem, httpProblem } from './problem.ts';
 
-/** The upload endpoint: its body is a file, limited by the field rather than the JSON body limit. */
-export const UPLOAD_PATH = /^\/api\/modules\/[^/]+\/fields\/[^/]+\/files$/;
+/** The upload endpoints: their body is a file, limited by the field (or approvals' limit), not the JSON body limit. */
+export const UPLOAD_PATH = /^\/api\/(modules\/[^/]+\/fields\/[^/]+\/files|approvals\/files)$/;
 
 export const FILE_NAME_HEADER = 'X-File-Name';
 
@@ -60,25 +65,44 @@ export function parseRange(
   return start >= size || start > end ? 'unsatisfiable' : { start, end };
 }
 
-/** Uploads to a record's file field, and downloads of files a record references. */
+/** The request's file stored by `store` (201 with its reference), refused early when it says it is too large. */
+async function receive(
+  c: Context<ApiEnv>,
+  maxSize: number,
+  store: (name: string, body: AsyncIterable<Uint8Array>) => Promise<FileReference>,
+) {
+  const declared = Number(c.req.header('content-length'));
+  const body = bodyStream(c);
+  try {
+    if (declared > maxSize) throw payloadTooLarge(maxSize);
+    const file = await store(fileName(c), body);
+    return c.json(file, 201, { Location: `/api/files/${file.id}` });
+  } catch (error) {
+    // the rest of the body is not wanted: let it drain so the response can go out
+    c.env?.incoming?.resume();
+    throw error;
+  }
+}
+
+/** Uploads to a record's file field or for approval actions, and downloads of files one may read. */
 export function fileRoutes(workspace: Workspace) {
   const { files } = workspace;
   const uploads = new Hono<ApiEnv>();
   uploads.post('/:module/fields/:field/files', async (c) => {
     const { module, field } = c.req.param();
     const target = await files.target(module, field, c.var.actor);
-    const declared = Number(c.req.header('content-length'));
-    const body = bodyStream(c);
-    try {
-      if (declared > target.maxSize) throw payloadTooLarge(target.maxSize);
-      const file = await files.upload({ module, field }, fileName(c), body, c.var.actor);
-      return c.json(file, 201, { Location: `/api/files/${file.id}` });
-    } catch (error) {
-      // the rest of the body is not wanted: let it drain so the response can go out
-      c.env?.incoming?.resume();
-      throw error;
-    }
+    return receive(c, target.maxSize, (name, body) =>
+      files.upload({ module, field }, name, body, c.var.actor),
+    );
   });
+
+  // attachments of approval actions: named by id in an action's `attachments`
+  const approvalUploads = new Hono<ApiEnv>();
+  approvalUploads.post('/', (c) =>
+    receive(c, Math.min(APPROVAL_ATTACHMENT_MAX_SIZE, files.maxSize), (name, body) =>
+      files.uploadApprovalAttachment(name, body, c.var.actor),
+    ),
+  );
 
   const downloads = new Hono<ApiEnv>();
   downloads.get('/:id', async (c) => {
@@ -112,5 +136,5 @@ export function fileRoutes(workspace: Workspace) {
     headers['Content-Length'] = String(file.size);
     return c.body(stream, 200, headers);
   });
-  return { uploads, downloads };
+  return { uploads, approvalUploads, downloads };
 }

@@ -5,6 +5,8 @@ import { booleanParam, integerParam, queryParams } from './params.ts';
 import { HttpProblem, httpProblem } from './problem.ts';
 
 export const LIST_PARAMETERS = ['filter', 'sort', 'limit', 'cursor', 'fields', 'count', 'q'] as const;
+/** The records list also takes `view=default`: the module's list view fills the sort and the fields. */
+export const RECORD_LIST_PARAMETERS = [...LIST_PARAMETERS, 'view'] as const;
 
 function parseFilter(text: string | undefined): unknown {
   if (text === undefined) return undefined;
@@ -38,5 +40,16 @@ export function listQueryFrom(c: Context, allowed: readonly string[] = LIST_PARA
   const count = booleanParam(params.count, 'count');
   if (count !== undefined) query.count = count;
   if (params.q !== undefined) query.q = params.q;
+  if (params.view !== undefined) {
+    if (params.view !== 'default') {
+      throw httpProblem(
+        'invalid-query',
+        '/view',
+        'invalid-view',
+        "must be 'default' (the module's list view)",
+      );
+    }
+    query.view = 'default';
+  }
   return query;
 }

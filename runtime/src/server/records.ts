@@ -3,7 +3,7 @@ import { type Context, Hono } from 'hono';
 import { readJsonBody } from './body.ts';
 import type { ApiEnv } from './env.ts';
 import { etagOf } from './etag.ts';
-import { listQueryFrom } from './list-query.ts';
+import { listQueryFrom, RECORD_LIST_PARAMETERS } from './list-query.ts';
 import { integerParam, queryParams } from './params.ts';
 import { rowRoutes } from './rows.ts';
 import { expectedVersion } from './versions.ts';
@@ -29,7 +29,7 @@ export function recordRoutes(workspace: Workspace): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
 
   app.get('/:module/records', async (c) =>
-    c.json(await records.list(c.req.param('module'), c.var.actor, listQueryFrom(c))),
+    c.json(await records.list(c.req.param('module'), c.var.actor, listQueryFrom(c, RECORD_LIST_PARAMETERS))),
   );
 
   app.post('/:module/records', async (c) => {

@@ -22,9 +22,15 @@ export const DEFAULT_WEB_APPS: WebApp[] = [
   { path: '/', dir: join(repositoryRoot, 'runtime', 'web', 'dist') },
 ];
 
-// Vite names assets by content hash: they never change under a name. index.html must always be asked again.
+// Vite names what it writes to assets/ by content hash: it never changes under a name. Anything else
+// (index.html, a favicon) must be asked again.
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const REVALIDATE = 'no-cache';
+
+function cached(response: Response, policy: string): Response {
+  response.headers.set('Cache-Control', policy);
+  return response;
+}
 
 function within(app: WebApp, path: string): boolean {
   return app.path === '/' || path === app.path || path.startsWith(`${app.path}/`);
@@ -44,19 +50,8 @@ export function mountWebApps(app: Hono<ApiEnv>, apps: WebApp[] = DEFAULT_WEB_APP
     if (!found && existsSync(join(webApp.dir, 'index.html'))) {
       const strip = (path: string) => (webApp.path === '/' ? path : path.slice(webApp.path.length) || '/');
       found = {
-        files: serveStatic({
-          root: webApp.dir,
-          rewriteRequestPath: strip,
-          onFound: (path, c) => {
-            c.header('Cache-Control', path.endsWith('index.html') ? REVALIDATE : IMMUTABLE);
-          },
-        }),
-        index: serveStatic({
-          path: join(webApp.dir, 'index.html'),
-          onFound: (_path, c) => {
-            c.header('Cache-Control', REVALIDATE);
-          },
-        }),
+        files: serveStatic({ root: webApp.dir, rewriteRequestPath: strip }),
+        index: serveStatic({ path: join(webApp.dir, 'index.html') }),
       };
       servers.set(webApp, found);
     }
@@ -78,12 +73,14 @@ export function mountWebApps(app: Hono<ApiEnv>, apps: WebApp[] = DEFAULT_WEB_APP
       );
     }
     // a missing asset (a stale hashed name) is a 404, not the page: the browser would run HTML as script
-    const isAsset = /\/assets\/[^/]+$/.test(path) || /\.[a-z0-9]+$/i.test(path.split('/').pop() ?? '');
+    const hashed = /\/assets\/[^/]+$/.test(path);
+    const isAsset = hashed || /\.[a-z0-9]+$/i.test(path.split('/').pop() ?? '');
+    // (serveStatic's onFound runs after its response is made: headers set there are lost)
     const file = await server.files(c, async () => {});
-    if (file) return file;
+    if (file) return cached(file, hashed ? IMMUTABLE : REVALIDATE);
     if (isAsset) return next();
     const page = await server.index(c, async () => {});
-    if (page) return page;
+    if (page) return cached(page, REVALIDATE);
     return next();
   });
 }

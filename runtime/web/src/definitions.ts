@@ -1,6 +1,6 @@
 import type { ModuleDefinition } from '@crm/engine/browser';
 import { api } from '@crm/ui';
-import { useQuery } from '@tanstack/react-query';
+import { queryOptions, useQuery } from '@tanstack/react-query';
 
 interface ModuleState {
   id: string;
@@ -10,12 +10,15 @@ interface ModuleState {
 }
 
 /** The published definition of a module (its fields, labels, layout and views). */
-export function usePublishedDefinition(module: string) {
-  return useQuery({
+export const definitionQuery = (module: string) =>
+  queryOptions({
     queryKey: ['definition', module],
     queryFn: async () => {
       const state = await api.get<ModuleState>(`/api/meta/modules/${encodeURIComponent(module)}`);
       return state.published;
     },
   });
+
+export function usePublishedDefinition(module: string) {
+  return useQuery(definitionQuery(module));
 }

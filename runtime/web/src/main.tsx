@@ -1,4 +1,4 @@
-import { AuthProvider, UiProvider } from '@crm/ui';
+import { AuthProvider, newQueryClient, UiProvider } from '@crm/ui';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createBrowserRouter, RouterProvider } from 'react-router';
@@ -6,6 +6,7 @@ import { App } from './App.tsx';
 import './messages.ts';
 // the configured plugins' browser entries register their widgets and cells before the first render
 import 'virtual:crm-plugins';
+import { prefetchOpeningPage } from './prefetch.ts';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
@@ -23,9 +24,12 @@ const router = createBrowserRouter([
   },
 ]);
 
+const queryClient = newQueryClient();
+prefetchOpeningPage(queryClient, window.location.pathname);
+
 createRoot(root).render(
   <StrictMode>
-    <UiProvider>
+    <UiProvider client={queryClient}>
       <RouterProvider router={router} />
     </UiProvider>
   </StrictMode>,

@@ -2,8 +2,11 @@
 // and the defaults a module without one gets.
 import { listViewOf, type ModuleDefinition, type Problem, type Workspace } from '@crm/engine';
 import { beforeAll, expect, it } from 'vitest';
+import { actorOf, role } from '../../support/access-fixtures.ts';
+import { apiClient, expectProblem, tokenFor } from '../../support/api.ts';
 import { forEachDatabase } from '../../support/engines.ts';
 import { engineError } from '../../support/errors.ts';
+import { organisation } from '../../support/org.ts';
 
 function deal(listView?: Record<string, unknown>): ModuleDefinition {
   return {
@@ -100,5 +103,55 @@ forEachDatabase('list view settings', (handle) => {
       sort: '-created_at',
       kanbanField: 'stage',
     });
+  });
+
+  it("lists records in the module's list view (view=default): its sort and fields, those the reader may read", async () => {
+    const view = deal({ columns: ['stage', 'amount'], sort: 'title', kanbanField: 'stage' });
+    await workspace.definitions.saveDraft({ ...view, id: 'mod_lv_view', name: 'lv_view' });
+    await workspace.definitions.publish(['mod_lv_view']);
+    for (const title of ['b', 'c', 'a']) {
+      await workspace.records.create(
+        'lv_view',
+        { title, stage: 'open', notes: 'long', amount: { amount: 5, currency: 'CNY' } },
+        { userId: null, via: 'system' },
+      );
+    }
+    const api = apiClient(handle());
+    const page = await api.get<{ data: Record<string, unknown>[] }>(
+      '/api/modules/lv_view/records?view=default',
+    );
+    expect(page.status).toBe(200);
+    expect(page.body.data.map((r) => r.title)).toEqual(['a', 'b', 'c']);
+    // the columns, the title and kanban fields (and the system fields); not the notes nor the tags
+    const moduleFields = ['notes', 'title', 'amount', 'tags', 'stage'];
+    expect(Object.keys(page.body.data[0] ?? {}).filter((key) => moduleFields.includes(key))).toEqual([
+      'title',
+      'amount',
+      'stage',
+    ]);
+    // what the query names itself wins
+    const named = await api.get<{ data: Record<string, unknown>[] }>(
+      '/api/modules/lv_view/records?view=default&sort=-title&fields=notes',
+    );
+    expect(named.body.data.map((r) => [r.title, r.notes])).toEqual([
+      [undefined, 'long'],
+      [undefined, 'long'],
+      [undefined, 'long'],
+    ]);
+    expectProblem(await api.get('/api/modules/lv_view/records?view=mine'), 400, ['/view']);
+
+    // a reader who may not see the amount gets the rest of the view, not an error
+    const org = organisation(handle());
+    const reader = await org.user('lv_reader');
+    await org.role(role('lv_readers', 'mod_lv_view', { read: 'all', fields: { amount: 'none' } }));
+    await org.grant(reader, 'lv_readers');
+    const own = await workspace.records.list('lv_view', actorOf(reader), { view: 'default' });
+    expect(own.data.map((r) => [r.title, r.stage, r.amount])).toEqual([
+      ['a', 'open', undefined],
+      ['b', 'open', undefined],
+      ['c', 'open', undefined],
+    ]);
+    const http = apiClient(handle(), { auth: { token: await tokenFor(handle(), reader.id) } });
+    expect((await http.get('/api/modules/lv_view/records?view=default')).status).toBe(200);
   });
 });

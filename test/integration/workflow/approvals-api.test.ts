@@ -88,6 +88,7 @@ forEachDatabase('REST API approvals', (handle) => {
         processId: 'aph_discount',
         module: 'aph_quote',
         recordId: quote.id,
+        recordTitle: 'Q-http',
         submitter: { id: rep.id, name: 'aph_rep' },
         status: 'pending',
         stepName: 'Manager',
@@ -97,7 +98,12 @@ forEachDatabase('REST API approvals', (handle) => {
     // only my own inbox: the submitter has nothing pending but one submitted
     expect((await api.rep.get<Page<Entry>>('/api/approvals/inbox/pending')).body.data).toEqual([]);
     expect((await api.rep.get<Page<Entry>>('/api/approvals/inbox/submitted')).body.data).toEqual([
-      expect.objectContaining({ instanceId, currentSteps: ['Manager'], status: 'pending' }),
+      expect.objectContaining({
+        instanceId,
+        currentSteps: ['Manager'],
+        status: 'pending',
+        recordTitle: 'Q-http',
+      }),
     ]);
 
     const locked = expectProblem(
@@ -125,7 +131,13 @@ forEachDatabase('REST API approvals', (handle) => {
     expect(approved.status).toBe(200);
     expect(approved.body).toMatchObject({ action: { action: 'approve' }, instanceState: 'active' });
     expect((await api.boss.get<Page<Entry>>('/api/approvals/inbox/done')).body.data).toEqual([
-      expect.objectContaining({ instanceId, action: 'approve', comment: 'margin ok', stepName: 'Manager' }),
+      expect.objectContaining({
+        instanceId,
+        action: 'approve',
+        comment: 'margin ok',
+        stepName: 'Manager',
+        recordTitle: 'Q-http',
+      }),
     ]);
 
     const [cfoTask] = (await api.cfo.get<Page<Entry>>('/api/approvals/inbox/pending')).body.data;
@@ -136,8 +148,9 @@ forEachDatabase('REST API approvals', (handle) => {
     );
     await api.cfo.post(`/api/approvals/tasks/${cfoTask?.taskId}/reject`, { comment: '太低' });
     expect((await workspace.records.get('aph_quote', quote.id, SYSTEM_ACTOR)).status).toBe('rejected');
+    // the watcher may not read quotes: the entry comes without the record's title
     expect((await api.watcher.get<Page<Entry>>('/api/approvals/inbox/cc')).body.data).toEqual([
-      expect.objectContaining({ instanceId, status: 'rejected' }),
+      expect.objectContaining({ instanceId, status: 'rejected', recordId: quote.id, recordTitle: null }),
     ]);
     expect((await api.rep.get<Record<string, number>>('/api/approvals/inbox/counts')).body).toMatchObject({
       submitted: 1,
@@ -214,5 +227,56 @@ forEachDatabase('REST API approvals', (handle) => {
     expect(
       (await api.rep.patch(`/api/modules/aph_quote/records/${quote.id}`, { title: 'again' })).status,
     ).toBe(200);
+  });
+
+  it('attaches uploaded files to an action: in the timeline, downloadable by those taking part only', async () => {
+    const { quote } = await submit('Q-files');
+    const upload = (client: ApiClient, name: string, text: string) =>
+      client.send<{ id: string; name: string; size: number }>('POST', '/api/approvals/files', undefined, {
+        raw: text,
+        headers: { 'x-file-name': encodeURIComponent(name), 'content-type': 'application/octet-stream' },
+      });
+    const file = await upload(api.boss, '核对.txt', 'the margin is fine');
+    expect(file.status).toBe(201);
+    expect(file.body).toMatchObject({ name: '核对.txt', size: 18 });
+    // until an action names it, the file is its uploader's alone
+    expect((await api.rep.get(`/api/files/${file.body.id}`)).status).toBe(404);
+    expectProblem(await upload(api.boss, 'fake.pdf', 'not a pdf'), 415);
+    expectProblem(await api.boss.send('POST', '/api/approvals/files', undefined, { raw: 'x' }), 400, [
+      '/headers/X-File-Name',
+    ]);
+
+    const [task] = (await api.boss.get<Page<Entry>>('/api/approvals/inbox/pending')).body.data.filter(
+      (entry) => entry.recordId === quote.id,
+    );
+    // another's upload is refused, naming it, and nothing is written
+    const foreign = await upload(api.cfo, 'cfo.txt', 'not yours');
+    expectProblem(
+      await api.boss.post(`/api/approvals/tasks/${task?.taskId}/approve`, {
+        attachments: [file.body.id, foreign.body.id],
+      }),
+      422,
+      ['/attachments/1'],
+    );
+    expect((await api.boss.get<Page<Entry>>('/api/approvals/inbox/pending')).body.data).toContainEqual(
+      expect.objectContaining({ taskId: task?.taskId }),
+    );
+    const approved = await api.boss.post(`/api/approvals/tasks/${task?.taskId}/approve`, {
+      comment: 'see the check',
+      attachments: [file.body.id],
+    });
+    expect(approved.status).toBe(200);
+    const timeline = await api.rep.get<{ steps: { actions: { attachments: unknown[] }[] }[] }[]>(
+      `/api/modules/aph_quote/records/${quote.id}/approvals`,
+    );
+    expect(timeline.body[0]?.steps[0]?.actions[0]?.attachments).toEqual([
+      { id: file.body.id, name: '核对.txt', size: 18, type: 'text/plain' },
+    ]);
+    // the submitter and the approvers download it; someone outside the approval does not see it
+    const download = await api.rep.get(`/api/files/${file.body.id}`);
+    expect(download.status).toBe(200);
+    expect(download.body).toBe('the margin is fine');
+    expect((await api.cfo.get(`/api/files/${file.body.id}`)).status).toBe(200);
+    expect((await api.outsider.get(`/api/files/${file.body.id}`)).status).toBe(404);
   });
 });

@@ -174,6 +174,48 @@ forEachDatabase(
       const history = await workspace.workflows.queries.history(decided.id);
       expect(history.filter((event) => event.event === 'approval-timeout')).toEqual([]);
     });
+
+    it('a timeout escalates to every crm:escalateTo user: the first of them to decide gives the vote', async () => {
+      const { workspace } = handle();
+      const org = await approvalOrg(handle());
+      await workspace.workflows.deploy(
+        oneStep(
+          'to_escalate_all',
+          'mode="all"',
+          `${approvers('bob', 'dave')}<crm:timeout duration="PT24H" action="escalate"/><crm:escalateTo source="users" value="=[&quot;erin&quot;, &quot;frank&quot;]"/>`,
+        ),
+        SYSTEM_ACTOR,
+      );
+      const instance = await workspace.workflows.start('to_escalate_all', {}, org.as('alice'));
+      const daves = (await openTasks(workspace, instance.id)).find((task) => task.assignee === org.ids.dave);
+      await workspace.approvals.act(daves?.id as string, 'approve', {}, org.as('dave'));
+      clock.advance(24 * HOUR);
+      await workspace.workflows.runDueWork();
+      // bob's task went to both; the countersign still waits for his vote
+      const escalated = await openTasks(workspace, instance.id);
+      expect(escalated.map((task) => task.assignee).sort()).toEqual([org.ids.erin, org.ids.frank].sort());
+      const erins = escalated.find((task) => task.assignee === org.ids.erin);
+      const detail = await workspace.approvals.taskDetail(erins?.id as string, org.as('erin'));
+      expect(detail.step?.approvers.map((m) => [m.name, m.state, m.via])).toEqual([
+        ['bob', 'transferred', 'rule'],
+        ['erin', 'active', 'escalate'],
+        ['frank', 'active', 'escalate'],
+        ['dave', 'approved', 'rule'],
+      ]);
+      await workspace.approvals.act(erins?.id as string, 'approve', { comment: 'for bob' }, org.as('erin'));
+      const done = await workspace.workflows.queries.instance(instance.id);
+      expect(done.variables.approval).toMatchObject({
+        outcome: 'approved',
+        decidedBy: [org.ids.erin, org.ids.dave],
+      });
+      // frank's task is cancelled, not completed by him
+      const franks = done.tasks.find((task) => task.assignee === org.ids.frank);
+      expect(franks).toMatchObject({ state: 'cancelled', completed_by: null });
+      const [step] = (await workspace.approvals.inbox.submitted(org.ids.alice)).data;
+      expect(step?.status).toBe('approved');
+      const history = await workspace.workflows.queries.history(instance.id);
+      expect(history.filter((event) => event.event === 'approval-timeout')).toHaveLength(1);
+    });
   },
   { workflow: { clock: clock.now } },
 );

@@ -1,6 +1,6 @@
 // A server's workflow work in a child process, for the crash test: it starts instances of a flow with a
 // webhook (to the test's HTTP server) and a timer until there are CRASH_TOTAL, keeps a per-second cron
-// schedule, and runs due work, until it is killed.
+// schedule, and runs due work, until it is killed. It reports each pass of its loop on stdout.
 import { Engine, openPostgres, SYSTEM_ACTOR } from '@crm/engine';
 import postgres from 'postgres';
 
@@ -56,6 +56,8 @@ async function main() {
       );
     }
     const result = await workspace.workflows.runDueWork(3);
+    // one line per pass: the test looks at the database again when the worker has done something
+    process.stdout.write(`${started} ${result.handled}\n`);
     if (started >= total && result.handled + result.failed === 0) await new Promise((r) => setTimeout(r, 50));
   }
 }

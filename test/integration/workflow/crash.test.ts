@@ -3,6 +3,7 @@
 // included), and each webhook is called at least once, every call of it with the same idempotency key.
 // The kill lands while a webhook call is in flight: the test's HTTP server holds that request open.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { EventEmitter } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +26,8 @@ describe('workflow crash recovery [postgres]', () => {
   /** Once armed, the next call is never answered: the worker is killed while it waits. */
   let armed = false;
   let held: string | null = null;
+  /** Tells the waits that the webhook server got a call. */
+  const received = new EventEmitter();
 
   beforeAll(async () => {
     database = await createTestDatabase('wf_crash');
@@ -40,8 +43,10 @@ describe('workflow crash recovery [postgres]', () => {
       request.on('end', () => {
         const key = String(request.headers['idempotency-key']);
         calls.push({ key, order: JSON.parse(body).order });
+        received.emit('call');
         if (armed && held === null) {
           held = key;
+          received.emit('call');
           return;
         }
         response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
@@ -67,8 +72,10 @@ describe('workflow crash recovery [postgres]', () => {
         CRASH_TOTAL: String(TOTAL),
         CRASH_WEBHOOK_URL: webhookUrl,
       },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', 'pipe', 'inherit'],
     });
+    // read on always (the waits come and go), so the worker never blocks on a full pipe
+    child.stdout?.resume();
     children.push(child);
     return child;
   };
@@ -78,14 +85,51 @@ describe('workflow crash recovery [postgres]', () => {
     await new Promise((resolve) => child.once('exit', resolve));
   };
 
-  /** Polls `check` until it holds (the workers run on real time, slow beside the browser tests); fails after `tries`. */
-  const until = async (check: () => boolean | Promise<boolean>, tries = 3000) => {
-    for (let i = 0; i < tries; i++) {
-      if (await check()) return;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error('the workers did not get there');
-  };
+  /**
+   * Waits until `check` holds, looking again each time the worker reports a pass of its loop or the
+   * webhook server gets a call: progress by events, so a slow (starved) worker only takes longer, and the
+   * test's own time limit is the one bound. A worker that dies before is a failure at once.
+   */
+  const until = (child: ChildProcess, check: () => boolean | Promise<boolean>) =>
+    new Promise<void>((resolve, reject) => {
+      let looking = false;
+      let again = false;
+      const stop = () => {
+        child.stdout?.off('data', look);
+        received.off('call', look);
+        child.off('exit', died);
+      };
+      const died = (code: number | null, signal: string | null) => {
+        stop();
+        reject(new Error(`the worker ended (${code ?? signal}) before it got there`));
+      };
+      async function look() {
+        if (looking) {
+          again = true;
+          return;
+        }
+        looking = true;
+        try {
+          do {
+            again = false;
+            if (await check()) {
+              stop();
+              resolve();
+              return;
+            }
+          } while (again);
+        } catch (error) {
+          stop();
+          reject(error);
+        } finally {
+          looking = false;
+        }
+      }
+      child.stdout?.on('data', look);
+      received.on('call', look);
+      child.once('exit', died);
+      void look();
+    });
 
   const count = async (query: postgres.PendingQuery<{ n: number }[]>) => (await query)[0]?.n ?? 0;
   const ticks = () =>
@@ -93,13 +137,14 @@ describe('workflow crash recovery [postgres]', () => {
 
   it('continues every instance after a SIGKILL, losing and duplicating nothing', async () => {
     const first = startWorker();
-    await until(async () => calls.length >= TOTAL / 3 && (await ticks()) >= 1);
+    await until(first, async () => calls.length >= TOTAL / 3 && (await ticks()) >= 1);
     armed = true;
-    await until(() => held !== null);
+    await until(first, () => held !== null);
     await kill(first);
     const ticksBefore = await ticks();
     const second = startWorker();
     await until(
+      second,
       async () =>
         (await count(
           sql`SELECT count(*)::int AS n FROM ws_default._wf_tasks WHERE state = 'open' AND process_id = 'crash'`,
@@ -155,6 +200,6 @@ describe('workflow crash recovery [postgres]', () => {
     expect([...ordersByKey.values()].every((orders) => orders.size === 1)).toBe(true);
     expect(new Set(calls.map((c) => c.order)).size).toBe(TOTAL);
     expect(await count(sql`SELECT count(*)::int AS n FROM ws_default._wf_incidents`)).toBe(0);
-    // two server processes starting and working on real time: slow on a loaded machine
+    // two server processes starting (tsx) and working: the one bound on the waits above
   }, 600_000);
 });

@@ -15,6 +15,8 @@ export interface ApprovalRecords {
   moduleId(name: string): string | null;
   /** Throws not-found when `actor` may not read the record (or there is none). */
   checkReadable(module: string, id: string, actor: Actor): Promise<void>;
+  /** The titles of those of the records `actor` may read, by id (one query per module). */
+  titles(module: string, ids: string[], actor: Actor): Promise<Map<string, string>>;
   /**
    * Sets one field of a record as the engine itself (no lock, no access check), inside `db`. The
    * records whose rollups follow are observed as changed by `cause`, the user whose action it was

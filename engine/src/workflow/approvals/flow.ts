@@ -17,6 +17,7 @@ import {
   membersToActivate,
   rejecters,
   type Slot,
+  settleAlternates,
   stepOutcome,
 } from './step.ts';
 import type { ActionKind, ActionRow, ApprovalTables, Attachment, StepRow } from './store.ts';
@@ -137,6 +138,9 @@ export class ApprovalFlow {
   ): Promise<void> {
     const settings = node.approval as ApprovalSettings;
     for (;;) {
+      for (const member of settleAlternates(step.slots)) {
+        await this.closeTask(run, member, 'cancelled', null, { action: 'decided-by-alternate' });
+      }
       const outcome = stepOutcome(step.mode, step.ratio, step.slots);
       if (outcome) {
         await this.decide(run, token, node, step, outcome, last);

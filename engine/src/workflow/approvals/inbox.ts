@@ -36,6 +36,8 @@ export interface ApprovalSummary {
   status: ApprovalStatus;
   startedAt: string;
   endedAt: string | null;
+  /** In inbox lists: the record's title, null when the reader may not read the record. */
+  recordTitle?: string | null;
 }
 
 export interface PendingEntry extends ApprovalSummary {

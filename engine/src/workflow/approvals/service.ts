@@ -15,6 +15,7 @@ import { type ActionNote, ApprovalFlow, submitterOf } from './flow.ts';
 import {
   ApprovalInbox,
   type ApprovalSummary,
+  type InboxPage,
   stepView,
   type TimelineEntry,
   type TimelineStep,
@@ -104,6 +105,35 @@ export class ApprovalService implements WorkflowExtension {
     if (!this.#records) throw new Error('approval timelines need the record service');
     await this.#records.checkReadable(module, recordId, actor);
     return this.inbox.timeline(module, recordId);
+  }
+
+  /**
+   * An inbox page with each entry's record title (`recordTitle`), read as `actor` (one query per module,
+   * not one per entry): null for a record the actor may not read or that is gone.
+   */
+  async withRecordTitles<T extends ApprovalSummary>(page: InboxPage<T>, actor: Actor): Promise<InboxPage<T>> {
+    const records = this.#records;
+    if (!records) return page;
+    const wanted = new Map<string, Set<string>>();
+    for (const entry of page.data) {
+      if (!entry.module || !entry.recordId) continue;
+      const ids = wanted.get(entry.module) ?? new Set<string>();
+      wanted.set(entry.module, ids.add(entry.recordId));
+    }
+    const titles = new Map<string, Map<string, string>>();
+    await Promise.all(
+      [...wanted].map(async ([module, ids]) =>
+        titles.set(module, await records.titles(module, [...ids], actor)),
+      ),
+    );
+    return {
+      ...page,
+      data: page.data.map((entry) => ({
+        ...entry,
+        recordTitle:
+          (entry.module && entry.recordId && titles.get(entry.module)?.get(entry.recordId)) || null,
+      })),
+    };
   }
 
   /**
@@ -233,12 +263,13 @@ export class ApprovalService implements WorkflowExtension {
           submitter: step.submitter,
           approver: member.userId,
         });
-        const to = users.find((user) => user !== member.userId);
-        if (!to) {
+        // every user found gets the task; the first decision among them is the approver's vote
+        const to = users.filter((user) => user !== member.userId);
+        if (to.length === 0) {
           run.incident(token, 'approval', `the timeout escalates, but crm:escalateTo gave nobody`);
           return;
         }
-        this.#replace(found.slot, member, [to], 'after', 'escalate');
+        this.#replace(found.slot, member, to, 'after', 'escalate', to.length > 1 ? taskId : undefined);
         member.state = 'transferred';
         await this.flow.closeTask(run, member, 'cancelled', null, { action: 'escalate', to });
         this.flow.addAction(run, step, 'escalate', { ...note, data: { ...note.data, to } });
@@ -311,7 +342,8 @@ export class ApprovalService implements WorkflowExtension {
         case 'transfer': {
           const to = extra.users[0] as string;
           this.#refuseMembers(step, [to], '/to');
-          this.#replace(slot, member, [to], 'after', 'transfer');
+          // the one it goes to takes the approver's place, among alternates too
+          this.#replace(slot, member, [to], 'after', 'transfer', member.alternates);
           member.state = 'transferred';
           await this.flow.closeTask(run, member, 'completed', by, { ...result(action), to });
           row = this.flow.addAction(run, step, 'transfer', acted);
@@ -410,10 +442,23 @@ export class ApprovalService implements WorkflowExtension {
     }
   }
 
-  /** Puts `users` into `member`'s chain, before or after it. */
-  #replace(slot: Slot, member: Member, users: string[], where: 'before' | 'after', via: Member['via']): void {
+  /** Puts `users` into `member`'s chain, before or after it (as alternates of one another with `alternates`). */
+  #replace(
+    slot: Slot,
+    member: Member,
+    users: string[],
+    where: 'before' | 'after',
+    via: Member['via'],
+    alternates?: string,
+  ): void {
     const index = slot.members.indexOf(member);
-    const added: Member[] = users.map((userId) => ({ userId, state: 'waiting', taskId: null, via }));
+    const added: Member[] = users.map((userId) => ({
+      userId,
+      state: 'waiting',
+      taskId: null,
+      via,
+      ...(alternates ? { alternates } : {}),
+    }));
     slot.members.splice(where === 'before' ? index : index + 1, 0, ...added);
   }
 

@@ -17,6 +17,11 @@ export interface Member {
   via: MemberVia;
   /** Decided by the engine (auto-approve, timeout), not by the user. */
   automatic?: boolean;
+  /**
+   * Members with the same value stand for one another (an escalation to several users): they get their
+   * tasks together, the first decision among them counts and the others' tasks are cancelled.
+   */
+  alternates?: string;
 }
 
 export interface Slot {
@@ -67,10 +72,40 @@ export function membersToActivate(mode: StepMode, slots: Slot[]): Member[] {
     if (slotVote(slot) !== 'pending') continue;
     const next = slot.members.find((member) => member.state === 'waiting' || member.state === 'active');
     if (next?.state === 'waiting') due.push(next);
+    if (next?.alternates) {
+      due.push(
+        ...slot.members.filter(
+          (member) => member !== next && member.alternates === next.alternates && member.state === 'waiting',
+        ),
+      );
+    }
     // in sequence, later slots wait for this one
     if (mode === 'sequence') break;
   }
   return due;
+}
+
+/**
+ * Alternates whose group has decided (one approved or rejected): the others are out. Returns them, so
+ * their tasks can be cancelled.
+ */
+export function settleAlternates(slots: Slot[]): Member[] {
+  const out: Member[] = [];
+  for (const slot of slots) {
+    for (const decided of slot.members) {
+      if (!decided.alternates || (decided.state !== 'approved' && decided.state !== 'rejected')) continue;
+      for (const other of slot.members) {
+        if (
+          other.alternates !== decided.alternates ||
+          (other.state !== 'waiting' && other.state !== 'active')
+        )
+          continue;
+        other.state = 'cancelled';
+        out.push(other);
+      }
+    }
+  }
+  return out;
 }
 
 /** The slot and member holding `taskId` (an active member's task). */

@@ -1,5 +1,6 @@
 /** The record form and its pieces, shared by the runtime app and the designer's live preview. */
 export { FieldValue, type FieldValueProps } from './FieldValue.tsx';
+export { FileUploader, type FileUploaderProps } from './FileUploader.tsx';
 export { formatPlain } from './format.ts';
 export { mergeValues, sameValue, serverChanges } from './merge.ts';
 export { type FormText, formText } from './messages.ts';

@@ -17,7 +17,8 @@ const unwrap = (mod: unknown): AntLocale => (mod as { default?: AntLocale }).def
 const ANTD_LOCALES: Record<Locale, AntLocale> = { en: unwrap(enUSModule), 'zh-CN': unwrap(zhCNModule) };
 const DAYJS_LOCALES: Record<Locale, string> = { en: 'en', 'zh-CN': 'zh-cn' };
 
-function newQueryClient(): QueryClient {
+/** The query cache both apps use (retries, freshness); an app may make it first to start requests early. */
+export function newQueryClient(): QueryClient {
   return new QueryClient({
     defaultOptions: {
       queries: {
@@ -45,8 +46,8 @@ function LocalizedAnt({ children }: { children: ReactNode }) {
 }
 
 /** i18n, antd (locale switched with the language, theme), and the query cache: the root of both apps. */
-export function UiProvider({ children }: { children: ReactNode }) {
-  const [queryClient] = useState(newQueryClient);
+export function UiProvider({ children, client }: { children: ReactNode; client?: QueryClient }) {
+  const [queryClient] = useState(() => client ?? newQueryClient());
   return (
     <I18nextProvider i18n={i18n}>
       <QueryClientProvider client={queryClient}>

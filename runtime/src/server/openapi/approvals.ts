@@ -35,6 +35,15 @@ const summaryProperties = {
   endedAt: nullableTime,
 };
 const summaryRequired = Object.keys(summaryProperties);
+/** An inbox entry: the summary and the record's title. */
+const entryProperties = {
+  ...summaryProperties,
+  recordTitle: {
+    type: ['string', 'null'],
+    description: 'The title of the record, null when you may not read it (or there is none)',
+  },
+};
+const entryRequired = [...summaryRequired, 'recordTitle'];
 
 const member = {
   type: 'object',
@@ -100,7 +109,7 @@ export const approvalSchemas: Record<string, JsonSchema> = {
   [crmSchema('ApprovalPending')]: {
     type: 'object',
     properties: {
-      ...summaryProperties,
+      ...entryProperties,
       taskId: uuid,
       elementId: { type: 'string' },
       stepName: { type: ['string', 'null'] },
@@ -112,12 +121,12 @@ export const approvalSchemas: Record<string, JsonSchema> = {
       },
       createdAt: time,
     },
-    required: [...summaryRequired, 'taskId', 'elementId', 'stepName', 'kind', 'createdAt'],
+    required: [...entryRequired, 'taskId', 'elementId', 'stepName', 'kind', 'createdAt'],
   },
   [crmSchema('ApprovalDone')]: {
     type: 'object',
     properties: {
-      ...summaryProperties,
+      ...entryProperties,
       actionId: uuid,
       action: { type: 'string', enum: ACTION_KINDS },
       comment: { type: ['string', 'null'] },
@@ -125,17 +134,17 @@ export const approvalSchemas: Record<string, JsonSchema> = {
       taskId: nullableUuid,
       stepName: { type: ['string', 'null'] },
     },
-    required: [...summaryRequired, 'actionId', 'action', 'comment', 'at', 'taskId', 'stepName'],
+    required: [...entryRequired, 'actionId', 'action', 'comment', 'at', 'taskId', 'stepName'],
   },
   [crmSchema('ApprovalCc')]: {
     type: 'object',
-    properties: { ...summaryProperties, ccId: uuid, by: { oneOf: [userRef, { type: 'null' }] }, at: time },
-    required: [...summaryRequired, 'ccId', 'by', 'at'],
+    properties: { ...entryProperties, ccId: uuid, by: { oneOf: [userRef, { type: 'null' }] }, at: time },
+    required: [...entryRequired, 'ccId', 'by', 'at'],
   },
   [crmSchema('ApprovalSubmitted')]: {
     type: 'object',
-    properties: { ...summaryProperties, currentSteps: { type: 'array', items: { type: 'string' } } },
-    required: [...summaryRequired, 'currentSteps'],
+    properties: { ...entryProperties, currentSteps: { type: 'array', items: { type: 'string' } } },
+    required: [...entryRequired, 'currentSteps'],
   },
   [crmSchema('ApprovalTimelineEntry')]: {
     type: 'object',

@@ -31,6 +31,18 @@ export const fileSchemas: Record<string, JsonSchema> = {
   },
 };
 
+const fileNameHeader = {
+  name: FILE_NAME_HEADER,
+  in: 'header',
+  required: true,
+  description: "The file's name, percent-encoded UTF-8 (encodeURIComponent)",
+  schema: { type: 'string', example: '%E5%90%88%E5%90%8C.pdf' },
+};
+const stored = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: schemaRef(crmSchema('FileReference')) } },
+});
+
 const path = (name: string, description: string) => ({
   name,
   in: 'path',
@@ -53,24 +65,35 @@ export const filePaths: Record<string, JsonSchema> = {
       parameters: [
         path('module', 'The module name'),
         path('field', 'The name of a file field of the module'),
-        {
-          name: FILE_NAME_HEADER,
-          in: 'header',
-          required: true,
-          description: "The file's name, percent-encoded UTF-8 (encodeURIComponent)",
-          schema: { type: 'string', example: '%E5%90%88%E5%90%8C.pdf' },
-        },
+        fileNameHeader,
       ],
       requestBody: { required: true, content: { 'application/octet-stream': binary } },
       responses: {
-        201: {
-          description: 'Stored; reference it as `{ "id": … }` in the field',
-          content: { 'application/json': { schema: schemaRef(crmSchema('FileReference')) } },
-        },
+        201: stored('Stored; reference it as `{ "id": … }` in the field'),
         400: responseRef('BadRequest'),
         404: responseRef('NotFound'),
         413: problem('Larger than the field (or the server) allows; nothing was kept'),
         415: problem('The content is not a type the field accepts, or not what the name says'),
+        ...guarded,
+      },
+    },
+  },
+  '/api/approvals/files': {
+    post: {
+      tags: ['files', 'approvals'],
+      operationId: 'uploadApprovalAttachment',
+      summary: 'Upload an attachment for an approval action (the body is the file)',
+      description:
+        'The body is the raw file, at most 20 MiB, of a type its content shows and its name agrees with. ' +
+        "Name its id in an action's `attachments`; it stays visible to its uploader only until then, " +
+        'afterwards to those taking part in the approval, and is deleted if no action names it within a day.',
+      parameters: [fileNameHeader],
+      requestBody: { required: true, content: { 'application/octet-stream': binary } },
+      responses: {
+        201: stored('Stored; name its id in the action'),
+        400: responseRef('BadRequest'),
+        413: problem('Larger than approval attachments may be; nothing was kept'),
+        415: problem('The content is not what the name says'),
         ...guarded,
       },
     },

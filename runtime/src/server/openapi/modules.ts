@@ -213,7 +213,16 @@ export function modulePaths(
         tags,
         operationId: op('list'),
         summary: `List ${module.name} records`,
-        parameters: listParameters(module),
+        parameters: [
+          ...listParameters(module),
+          {
+            name: 'view',
+            in: 'query',
+            description:
+              "`default`: the module's list view gives the sort and the fields not named (its columns, title and kanban fields you may read)",
+            schema: { type: 'string', enum: ['default'] },
+          },
+        ],
         responses: pageResponses('A page of records', names.page),
       },
       post: {

@@ -1,9 +1,10 @@
-import { errorMessage, useLocale } from '@crm/ui';
+import type { FileReference } from '@crm/engine/browser';
+import { errorMessage, FileUploader, formText, useLocale } from '@crm/ui';
 import { Alert, App as AntApp, Form, Input, Modal, Radio, Select } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useFormServices } from '../record/data.ts';
-import { actOnTask, type TaskAction, type TaskDetail } from './data.ts';
+import { actOnTask, type TaskAction, type TaskDetail, uploadAttachment } from './data.ts';
 import { APPROVALS } from './messages.ts';
 
 interface UserPickerProps {
@@ -42,8 +43,32 @@ function UserPicker({ value, onChange, multiple, id }: UserPickerProps) {
   );
 }
 
+/** The action's files, uploaded as they are picked (the files API), sent as their ids. */
+function AttachmentsInput({
+  value,
+  onChange,
+}: {
+  value?: FileReference[];
+  onChange?: (files: FileReference[]) => void;
+}) {
+  const locale = useLocale();
+  return (
+    <div data-testid="action-attachments">
+      <FileUploader
+        value={value ?? []}
+        onChange={(files) => onChange?.(files)}
+        upload={uploadAttachment}
+        fileUrl={(id) => `/api/files/${encodeURIComponent(id)}`}
+        text={formText(locale)}
+        multiple
+      />
+    </div>
+  );
+}
+
 interface FormValues {
   comment?: string;
+  attachments?: FileReference[];
   target?: string;
   to?: string;
   users?: string[];
@@ -81,7 +106,11 @@ export function ActionDialog({ task, action, onClose, onDone }: ActionDialogProp
     setBusy(true);
     setError(null);
     try {
-      await actOnTask(task.task.id, action, { ...values, comment: values.comment || undefined });
+      await actOnTask(task.task.id, action, {
+        ...values,
+        comment: values.comment || undefined,
+        attachments: values.attachments?.map((file) => file.id),
+      });
       message.success(t('done'));
       onDone();
     } catch (failure) {
@@ -146,6 +175,9 @@ export function ActionDialog({ task, action, onClose, onDone }: ActionDialogProp
         ) : null}
         <Form.Item name="comment" label={t('comment')}>
           <Input.TextArea rows={3} maxLength={2000} />
+        </Form.Item>
+        <Form.Item name="attachments" label={t('attachments')}>
+          <AttachmentsInput />
         </Form.Item>
       </Form>
     </Modal>

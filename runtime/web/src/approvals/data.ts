@@ -1,6 +1,6 @@
-import type { ApprovalStatus, ApprovalSummary, UserRef } from '@crm/engine/browser';
+import type { ApprovalStatus, ApprovalSummary, FileReference, UserRef } from '@crm/engine/browser';
 import { api, type LabelMap } from '@crm/ui';
-import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
+import { queryOptions, useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 
 export type { ApprovalStatus, ApprovalSummary, UserRef };
 
@@ -78,12 +78,15 @@ const PAGE_SIZE = 20;
 const recordBase = (module: string, id: string) =>
   `/api/modules/${encodeURIComponent(module)}/records/${encodeURIComponent(id)}`;
 
-export function useInboxCounts() {
-  return useQuery({
+export const inboxCountsQuery = () =>
+  queryOptions({
     queryKey: ['approvals', 'counts'],
     queryFn: () => api.get<InboxCounts>('/api/approvals/inbox/counts'),
     refetchInterval: 60_000,
   });
+
+export function useInboxCounts() {
+  return useQuery(inboxCountsQuery());
 }
 
 export function useInboxList(list: InboxList) {
@@ -125,6 +128,15 @@ export const startRecordAction = (module: string, id: string, processId: string)
 
 export const actOnTask = (taskId: string, action: TaskAction, body: Record<string, unknown>) =>
   api.post(`/api/approvals/tasks/${encodeURIComponent(taskId)}/${action}`, body);
+
+/** Stores a file for an approval action; the action names it by id in `attachments`. */
+export const uploadAttachment = (file: File) =>
+  api.post<FileReference>('/api/approvals/files', file, {
+    headers: {
+      'content-type': file.type || 'application/octet-stream',
+      'x-file-name': encodeURIComponent(file.name),
+    },
+  });
 
 export const actOnInstance = (instanceId: string, action: 'recall' | 'remind', comment?: string) =>
   api.post(`/api/approvals/instances/${encodeURIComponent(instanceId)}/${action}`, { comment });

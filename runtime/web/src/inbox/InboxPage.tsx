@@ -13,15 +13,11 @@ import {
 } from '../approvals/data.ts';
 import { APPROVALS } from '../approvals/messages.ts';
 import { TaskDrawer } from '../approvals/TaskDrawer.tsx';
-import { recordTitle, useModuleForm, useRecord } from '../record/data.ts';
 
-/** The record's title as a link (the entry names only its module and id). */
+/** The record's title (the server's, with the entry) as a link. */
 function RecordLink({ entry }: { entry: InboxEntry }) {
-  const module = entry.module ?? '';
-  const form = useModuleForm(module);
-  const record = useRecord(module, entry.recordId ?? undefined);
   if (!entry.module || !entry.recordId) return null;
-  const title = record.data ? recordTitle(form.data, record.data) : entry.recordId;
+  const title = entry.recordTitle ?? entry.recordId;
   return (
     <Link to={`/m/${entry.module}/${entry.recordId}`} onClick={(event) => event.stopPropagation()}>
       {title}

@@ -2,12 +2,14 @@ import { DeleteOutlined, FilterOutlined, PlusOutlined } from '@ant-design/icons'
 import type { ModuleDefinition } from '@crm/engine/browser';
 import { useLocalize } from '@crm/ui';
 import { Badge, Button, Popover, Select, Space, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { familyOf, fieldByName, OPERATORS_BY_FAMILY, useFieldTypes } from './fields.ts';
 import type { Condition } from './filter.ts';
 import { LIST } from './messages.ts';
-import { ConditionValue } from './ValueInput.tsx';
+
+// the value inputs (date pickers, number inputs) load when the filter is first opened, not with the list
+const ConditionValue = lazy(() => import('./ValueInput.tsx').then((m) => ({ default: m.ConditionValue })));
 
 /** Conditions on the module's fields (all must hold), with the operators each field's type offers. */
 export function FilterBuilder({
@@ -66,13 +68,15 @@ export function FilterBuilder({
           onChange={(op: string) => change(i, { op, value: undefined })}
         />
         {field && family && (
-          <ConditionValue
-            field={field}
-            family={family}
-            op={condition.op}
-            value={condition.value}
-            onChange={(value) => change(i, { value })}
-          />
+          <Suspense fallback={null}>
+            <ConditionValue
+              field={field}
+              family={family}
+              op={condition.op}
+              value={condition.value}
+              onChange={(value) => change(i, { value })}
+            />
+          </Suspense>
         )}
         <Button
           type="text"

@@ -1,17 +1,15 @@
 import { AppstoreOutlined, PlusOutlined, TableOutlined } from '@ant-design/icons';
-import { listViewOf, type ModuleDefinition } from '@crm/engine/browser';
+import { listViewFields, listViewOf, type ModuleDefinition } from '@crm/engine/browser';
 import {
-  api,
   EmptyState,
   ErrorState,
   LoadingState,
   type RecordData,
-  type RecordPage,
   useFormatters,
   useLocale,
   useLocalize,
 } from '@crm/ui';
-import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, usePrefetchQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   Button,
   Card,
@@ -25,24 +23,27 @@ import {
   type TableProps,
   Typography,
 } from 'antd';
-import { type ReactNode, useState } from 'react';
+import { lazy, type ReactNode, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { usePublishedDefinition } from '../definitions.ts';
 import { useModules } from '../modules.ts';
 import { POOL } from '../pool/messages.ts';
 import { ClaimButton } from '../pool/PoolButtons.tsx';
-import { BulkBar } from './BulkBar.tsx';
 import { ColumnChooser } from './ColumnChooser.tsx';
 import { ExportButton } from './ExportButton.tsx';
 import { FilterBuilder } from './FilterBuilder.tsx';
 import { displayValue, fieldByName, isSortable, pluginCellOf, useFieldTypes } from './fields.ts';
 import { type Condition, conditionsOf, filterOf } from './filter.ts';
-import { Kanban } from './Kanban.tsx';
 import { LIST } from './messages.ts';
+import { DEFAULT_PAGE_SIZE, type ListRequest, recordsQuery } from './records.ts';
 import { useRelationTitles } from './relation-titles.ts';
 import { SavedViews } from './SavedViews.tsx';
 import type { SavedView } from './views.ts';
+
+// shown only once asked for (a selection, the board): loaded then, not with the list
+const BulkBar = lazy(() => import('./BulkBar.tsx').then((m) => ({ default: m.BulkBar })));
+const Kanban = lazy(() => import('./Kanban.tsx').then((m) => ({ default: m.Kanban })));
 
 const PAGE_SIZES = [20, 50, 100];
 /** The board shows this many records at most (the list API's largest page). */
@@ -73,6 +74,8 @@ const IN_POOL: Condition = { field: 'owner', op: 'empty' };
 export function ListPage() {
   const { module = '' } = useParams();
   const definition = usePublishedDefinition(module);
+  // the first page in the module's list view, asked for beside the definition rather than after it
+  usePrefetchQuery(recordsQuery(module, 'default', DEFAULT_PAGE_SIZE));
   if (definition.isPending) return <LoadingState />;
   if (definition.isError)
     return <ErrorState error={definition.error} onRetry={() => void definition.refetch()} />;
@@ -94,8 +97,10 @@ function ModuleList({ module, definition }: { module: string; definition: Module
   const queryClient = useQueryClient();
   const [view, setView] = useState<SavedView>();
   const [state, setState] = useState<ListState>(() => stateOf(definition));
+  // until the user changes something the list is the module's own view, asked for as such (see records.ts)
+  const [customized, setCustomized] = useState(false);
   const [search, setSearch] = useState('');
-  const [pageSize, setPageSize] = useState(50);
+  const [pageSize, setPageSize] = useState(DEFAULT_PAGE_SIZE);
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const [selected, setSelected] = useState<string[]>([]);
   const page = cursors.length - 1;
@@ -105,6 +110,7 @@ function ModuleList({ module, definition }: { module: string; definition: Module
 
   const update = (next: Partial<ListState>) => {
     setState((current) => ({ ...current, ...next }));
+    setCustomized(true);
     setCursors([undefined]);
     setSelected([]);
   };
@@ -115,20 +121,12 @@ function ModuleList({ module, definition }: { module: string; definition: Module
     filter,
     q: state.q || undefined,
     sort: state.sort,
-    fields: [...new Set([...state.columns, definition.titleField, groupBy?.name].filter(Boolean))].join(','),
+    fields: listViewFields(definition, state.columns).join(','),
   };
+  const request: ListRequest = customized ? query : 'default';
   const records = useQuery({
-    queryKey: ['records', module, query, kanban ? 'board' : pageSize, cursors[page]],
+    ...recordsQuery(module, request, kanban ? BOARD_LIMIT : pageSize, kanban ? undefined : cursors[page]),
     placeholderData: keepPreviousData,
-    queryFn: () =>
-      api.get<RecordPage>(`/api/modules/${encodeURIComponent(module)}/records`, {
-        query: {
-          ...query,
-          limit: kanban ? BOARD_LIMIT : pageSize,
-          cursor: kanban ? undefined : cursors[page],
-          count: true,
-        },
-      }),
   });
   const titles = useRelationTitles(definition, records.data?.data, modules.data, state.columns);
   const titleMap = titles.data ?? new Map<string, string>();
@@ -280,15 +278,17 @@ function ModuleList({ module, definition }: { module: string; definition: Module
     );
   } else if (kanban && groupBy) {
     body = (
-      <Kanban
-        module={module}
-        definition={definition}
-        groupBy={groupBy}
-        records={records.data.data}
-        cardFields={state.columns}
-        titles={titleMap}
-        onChanged={refresh}
-      />
+      <Suspense fallback={<LoadingState />}>
+        <Kanban
+          module={module}
+          definition={definition}
+          groupBy={groupBy}
+          records={records.data.data}
+          cardFields={state.columns}
+          titles={titleMap}
+          onChanged={refresh}
+        />
+      </Suspense>
     );
   } else if (phone) {
     body = (
@@ -356,18 +356,20 @@ function ModuleList({ module, definition }: { module: string; definition: Module
       </Space>
       {toolbar}
       {selected.length > 0 && !kanban && (
-        <div style={{ marginBottom: 8 }}>
-          <BulkBar
-            module={module}
-            definition={definition}
-            selected={selected}
-            onClear={() => setSelected([])}
-            onDone={() => {
-              setSelected([]);
-              void refresh();
-            }}
-          />
-        </div>
+        <Suspense fallback={null}>
+          <div style={{ marginBottom: 8 }}>
+            <BulkBar
+              module={module}
+              definition={definition}
+              selected={selected}
+              onClear={() => setSelected([])}
+              onDone={() => {
+                setSelected([]);
+                void refresh();
+              }}
+            />
+          </div>
+        </Suspense>
       )}
       {body}
       {!kanban && records.data && (

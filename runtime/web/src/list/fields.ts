@@ -1,7 +1,7 @@
 import type { FieldDefinition, ModuleDefinition } from '@crm/engine/browser';
 import { type PluginCellProps, pluginCells } from '@crm/sdk/browser';
 import { api, type Formatters, type LabelMap } from '@crm/ui';
-import { useQuery } from '@tanstack/react-query';
+import { queryOptions, useQuery } from '@tanstack/react-query';
 import type { ComponentType } from 'react';
 
 /** Operator families of the list API's filter language (GET /api/meta/field-types). */
@@ -33,12 +33,15 @@ export const NO_VALUE = new Set(['empty', 'notEmpty']);
 export const LIST_VALUE = new Set(['in', 'nin', 'hasAny', 'hasAll', 'hasNone']);
 
 /** The field types' filter families and sortability, from the server (the same registry the API uses). */
-export function useFieldTypes() {
-  return useQuery({
+export const fieldTypesQuery = () =>
+  queryOptions({
     queryKey: ['field-types'],
     queryFn: () => api.get<FieldTypeInfo[]>('/api/meta/field-types'),
     staleTime: Number.POSITIVE_INFINITY,
   });
+
+export function useFieldTypes() {
+  return useQuery(fieldTypesQuery());
 }
 
 const RESULT_FAMILIES: Record<string, Family> = {
