@@ -29,15 +29,8 @@ const flow = bpmn(
    ${flows(['f1', 'start', 'manager'], ['f2', 'manager', 'finance'], ['f3', 'finance', 'done'])}`,
 ).replace('<bpmn:process id="apv_discount"', '<bpmn:process id="apv_discount" name="Discount approval"');
 
-async function signIn(username: string, path: string, options: Parameters<typeof web.newPage>[0] = {}) {
-  const page = await web.newPage(options);
-  await page.goto(`/login?next=${encodeURIComponent(path)}`);
-  await page.locator('input#username').fill(username);
-  await page.locator('input#password').fill(PASSWORD);
-  await page.locator('button[type=submit]').click();
-  await page.getByTestId('app-menu').or(page.getByTestId('menu-button')).first().waitFor();
-  return page;
-}
+const signIn = (username: string, path: string, options: Parameters<typeof web.newPage>[0] = {}) =>
+  web.signedInPage({ username, password: PASSWORD }, path, options);
 
 /** Opens the pending task of the quote from the inbox and returns the drawer. */
 async function openPending(page: Page, title: string) {

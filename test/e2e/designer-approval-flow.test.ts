@@ -14,15 +14,7 @@ const web = useWebServer({ data: 'none' });
 const PASSWORD = 'Flow-passw0rd';
 const MODULE_ID = 'mod_flow_order';
 
-async function signIn(username: string, path: string) {
-  const page = await web.newPage();
-  await page.goto(`/login?next=${encodeURIComponent(path)}`);
-  await page.locator('input#username').fill(username);
-  await page.locator('input#password').fill(PASSWORD);
-  await page.locator('button[type=submit]').click();
-  await page.getByTestId('app-menu').waitFor();
-  return page;
-}
+const signIn = (username: string, path: string) => web.signedInPage({ username, password: PASSWORD }, path);
 
 /** Selects a diagram element by clicking it (a click on a selected element deselects it); its context pad opens. */
 async function select(page: Page, id: string) {

@@ -41,15 +41,7 @@ async function fillDate(page: Page, name: string, date: string) {
 /** A day relative to today, as the date pickers take it (YYYY-MM-DD). */
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
-async function signIn(username: string, path: string) {
-  const page = await web.newPage();
-  await page.goto(`/login?next=${encodeURIComponent(path)}`);
-  await page.locator('input#username').fill(username);
-  await page.locator('input#password').fill(PASSWORD);
-  await page.locator('button[type=submit]').click();
-  await page.getByTestId('app-menu').waitFor();
-  return page;
-}
+const signIn = (username: string, path: string) => web.signedInPage({ username, password: PASSWORD }, path);
 
 async function save(page: Page, step: string) {
   await page.getByRole('button', { name: 'Save' }).click();

@@ -56,6 +56,12 @@ export interface WebServer {
     path?: string,
     options?: { locale?: 'en' | 'zh-CN'; viewport?: { width: number; height: number } },
   ): Promise<Page>;
+  /** A new page signed in as `user` through the login page, showing `path`. */
+  signedInPage(
+    user: { username: string; password: string },
+    path?: string,
+    options?: { locale?: 'en' | 'zh-CN'; viewport?: { width: number; height: number } },
+  ): Promise<Page>;
   /** Saves a full-page screenshot as test/artifacts/<test file>-<name>.png and returns its path. */
   screenshot(page: Page, name: string): Promise<string>;
 }
@@ -150,11 +156,14 @@ export function useWebServer(options: WebServerOptions = {}): WebServer {
       contexts.push(context);
       return context.newPage();
     },
-    async loggedInPage(path = '/', pageOptions = {}) {
+    loggedInPage(path = '/', pageOptions = {}) {
+      return web.signedInPage(TEST_ADMIN, path, pageOptions);
+    },
+    async signedInPage(user, path = '/', pageOptions = {}) {
       const page = await web.newPage(pageOptions);
       await page.goto(`/login?next=${encodeURIComponent(path)}`);
-      await page.locator('input#username').fill(TEST_ADMIN.username);
-      await page.locator('input#password').fill(TEST_ADMIN.password);
+      await page.locator('input#username').fill(user.username);
+      await page.locator('input#password').fill(user.password);
       await page.locator('button[type=submit]').click();
       await page.getByTestId('app-menu').or(page.getByTestId('menu-button')).first().waitFor();
       return page;
