@@ -49,6 +49,8 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts'],
           // a browser test walks through many pages; two cores shared with the database and the bundle
           testTimeout: 120_000,
+          // expect.poll waits as long as a browser step may (its default, 1 s, is one slow refetch under load)
+          expect: { poll: { timeout: 45_000 } },
           globalSetup: ['test/setup/global-postgres.ts', 'test/setup/global-web.ts'],
         },
       },

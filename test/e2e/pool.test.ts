@@ -63,11 +63,7 @@ describe('the pool in the runtime app', () => {
   });
 
   it('claims a lead from the Pool view and releases it from its page with a reason', async () => {
-    const page = await web.newPage();
-    await page.goto('/login?next=%2Fm%2Fweb_lead');
-    await page.locator('input#username').fill('pool_rep');
-    await page.locator('input#password').fill(PASSWORD);
-    await page.locator('button[type=submit]').click();
+    const page = await web.signedInPage({ username: 'pool_rep', password: PASSWORD }, '/m/web_lead');
     await page.getByTestId('pool-switch').getByText('Pool').click();
     const row = page.locator('tr').filter({ hasText: '杭州云栖科技' });
     await row.getByTestId('pool-claim').click();
