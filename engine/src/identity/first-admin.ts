@@ -40,7 +40,10 @@ export class FirstAdminSetup {
   ) {}
 
   async needed(db: Db = this.ctx.db): Promise<boolean> {
-    const [row] = await db.query(sql`SELECT 1 FROM ${this.ctx.t.users} LIMIT 1`);
+    // an active admin, not any user: imported sample people (no passwords) leave the workspace unadministered
+    const [row] = await db.query(
+      sql`SELECT 1 FROM ${this.ctx.t.users} WHERE is_admin AND status = 'active' LIMIT 1`,
+    );
     return row === undefined;
   }
 

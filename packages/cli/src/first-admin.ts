@@ -39,8 +39,8 @@ export function firstStartMessage(start: FirstStart, url: string, fromEnvironmen
   if (start.state === 'ready') {
     return fromEnvironment
       ? [
-          `${ADMIN_ENVIRONMENT.username}/${ADMIN_ENVIRONMENT.password} are ignored: the workspace already has users.`,
-          `已忽略 ${ADMIN_ENVIRONMENT.username}/${ADMIN_ENVIRONMENT.password}：工作区已有用户。`,
+          `${ADMIN_ENVIRONMENT.username}/${ADMIN_ENVIRONMENT.password} are ignored: the workspace already has an administrator.`,
+          `已忽略 ${ADMIN_ENVIRONMENT.username}/${ADMIN_ENVIRONMENT.password}：工作区已有管理员。`,
         ]
       : [];
   }

@@ -88,4 +88,14 @@ forEachDatabase('the first admin', (handle) => {
     const login = await other.identity.logins.login({ username: 'ops', password: 'Ops-password-1' }, {});
     expect(login.ok).toBe(true);
   });
+
+  it('is still to be made when only imported people without admin rights exist (sample data)', async () => {
+    const third = await handle().engine.workspace('third');
+    await third.identity.users.create({ username: 'wang.fang', displayName: '王芳' });
+    const started = await third.identity.firstAdmin.prepare({});
+    expect(started.state).toBe('awaiting-setup');
+    const created = await third.identity.firstAdmin.prepare({ username: 'ops', password: 'Ops-password-1' });
+    expect(created).toMatchObject({ state: 'created', user: { username: 'ops', isAdmin: true } });
+    expect((await third.identity.firstAdmin.prepare({})).state).toBe('ready');
+  });
 });
