@@ -20,9 +20,23 @@ const field = (page: Page, name: string) => page.locator(`#root_${name}`);
 const option = (page: Page, text: string) =>
   page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: text }).first();
 
+/**
+ * Picks an option of a select and checks it took: under load a click can land while another dropdown is
+ * still closing, and the select stays empty (seen in CI), so it tries again.
+ */
 async function pick(page: Page, name: string, text: string) {
-  await field(page, name).click();
-  await option(page, text).click();
+  // the select's own box (its dropdown is elsewhere in the page) shows the chosen option's label
+  const chosen = page.locator('.ant-select').filter({ has: field(page, name) });
+  for (let attempt = 1; ; attempt++) {
+    await field(page, name).click();
+    await option(page, text).click();
+    try {
+      await chosen.filter({ hasText: text }).waitFor({ timeout: 5_000 });
+      return;
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
 }
 
 /** Picks a record in a relation lookup by typing a piece of its title. */
