@@ -39,5 +39,12 @@ export { canonicalJson } from './packages/canonical-json.ts';
 export type { RelatedListInfo } from './records/related.ts';
 export type { HistoryEntry, RowChanges } from './records/types.ts';
 export type { DeliveryAttempt, Webhook, WebhookDelivery } from './webhooks/service.ts';
-export type { ApprovalStatus, ApprovalSummary, UserRef } from './workflow/approvals/inbox.ts';
+export type {
+  ApprovalStatus,
+  ApprovalSummary,
+  TimelineAction,
+  TimelineEntry,
+  TimelineStep,
+  UserRef,
+} from './workflow/approvals/inbox.ts';
 export { crmDescriptor } from './workflow/crm-descriptor.ts';

@@ -1,8 +1,16 @@
-import type { ApprovalStatus, ApprovalSummary, FileReference, UserRef } from '@crm/engine/browser';
+import type {
+  ApprovalStatus,
+  ApprovalSummary,
+  FileReference,
+  TimelineAction,
+  TimelineEntry,
+  TimelineStep,
+  UserRef,
+} from '@crm/engine/browser';
 import { api, type LabelMap } from '@crm/ui';
 import { queryOptions, useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 
-export type { ApprovalStatus, ApprovalSummary, UserRef };
+export type { ApprovalStatus, ApprovalSummary, TimelineAction, TimelineEntry, TimelineStep, UserRef };
 
 export const INBOX_LISTS = ['pending', 'done', 'cc', 'submitted'] as const;
 export type InboxList = (typeof INBOX_LISTS)[number];
@@ -23,42 +31,6 @@ export interface InboxEntry extends ApprovalSummary {
 }
 
 export type InboxCounts = Record<InboxList | 'submittedPending', number>;
-
-export interface TimelineAction {
-  id: string;
-  action: string;
-  actor: UserRef | null;
-  automatic: boolean;
-  comment: string | null;
-  attachments: { id: string; name: string }[];
-  data: Record<string, unknown> | null;
-  at: string;
-}
-
-export interface StepApprover {
-  userId: string;
-  name: string;
-  state: string;
-  via: string;
-}
-
-export interface TimelineStep {
-  id: string;
-  elementId: string;
-  name: string | null;
-  mode: string;
-  state: string;
-  createdAt: string;
-  endedAt: string | null;
-  approvers: StepApprover[];
-  actions: TimelineAction[];
-}
-
-export interface TimelineEntry extends ApprovalSummary {
-  steps: TimelineStep[];
-  /** Actions on the instance itself (recall, remind). */
-  actions: TimelineAction[];
-}
 
 export interface TaskDetail {
   task: { id: string; state: string; assignee: string | null; instance_id: string };
