@@ -111,7 +111,8 @@ describe('the list view', () => {
 
     await row('Batch customer 12').check();
     await page.getByTestId('bulk-delete').click();
-    await page.getByRole('button', { name: 'Delete' }).last().click();
+    // the confirm's own button: before its dialog is drawn, "the last Delete" would be the bar's button again
+    await page.locator('.ant-modal-confirm').getByRole('button', { name: 'Delete' }).click();
     await page.getByText('1 records deleted').waitFor();
     await page.getByText('9 records').waitFor();
   });
