@@ -6,8 +6,8 @@ import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { role } from '../support/access-fixtures.ts';
 import { useWebServer } from '../support/browser.ts';
-import { choose, watchErrors } from '../support/designer-page.ts';
 import { organisation } from '../support/org.ts';
+import { choose, pick, watchErrors } from '../support/web-steps.ts';
 
 const web = useWebServer({ data: 'none' });
 
@@ -49,15 +49,8 @@ async function approvalBy(page: Page, displayName: string) {
   await page.getByTestId('make-approval').click();
   await choose(page, 'approvers-source-0', 'Users');
   const picker = page.getByTestId('approvers-value-0');
-  await picker.click();
-  await picker.locator('input').fill(displayName.split(' ')[0]);
-  await page
-    .locator('.ant-select-dropdown:visible .ant-select-item-option')
-    .filter({ hasText: displayName })
-    .first()
-    .click();
-  await picker.locator('.ant-select-selection-item').filter({ hasText: displayName }).waitFor();
-  await page.keyboard.press('Escape');
+  await pick(page, picker, displayName, { search: displayName.split(' ')[0] });
+  await picker.locator('input').press('Escape');
 }
 
 describe('an approval drawn in the designer', { timeout: 180_000 }, () => {

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import { TEST_ADMIN, testAdmin } from './api.ts';
 import { type EngineHandle, openTestEngine } from './engines.ts';
 import { templateDatabase } from './postgres.ts';
+import { recordMessages } from './web-steps.ts';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const ARTIFACTS_DIR = join(import.meta.dirname, '..', 'artifacts');
@@ -150,6 +151,8 @@ export function useWebServer(options: WebServerOptions = {}): WebServer {
       await context.addInitScript((wanted: string) => {
         if (!localStorage.getItem('crm.locale')) localStorage.setItem('crm.locale', wanted);
       }, locale);
+      // toasts fade after 3 s: the page keeps what they said for messageShown (web-steps.ts)
+      await context.addInitScript(recordMessages);
       // a step that cannot happen fails with what it waited for, before the test's own timeout (a loaded
       // 2-core machine running the node tests beside the browser can take tens of seconds for one page)
       context.setDefaultTimeout(45_000);
