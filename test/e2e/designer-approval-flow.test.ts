@@ -33,9 +33,12 @@ async function selectedId(page: Page): Promise<string> {
 /** Appends a task after the selected element with the context pad, makes it a user task and names it. */
 async function appendUserTask(page: Page, name: string): Promise<string> {
   await page.locator('.djs-context-pad [data-action="append.append-task"]').click();
-  // the new task is selected with its label in direct editing: type the name, Enter ends the editing
-  await page.keyboard.type(name);
-  await page.keyboard.press('Enter');
+  // the new task is selected with its label in direct editing: type the name into that box (once it is
+  // there: keys pressed before it has the focus go nowhere), Enter ends the editing
+  const label = page.locator('.djs-direct-editing-parent .djs-direct-editing-content');
+  await label.waitFor();
+  await label.pressSequentially(name);
+  await label.press('Enter');
   await page.locator('.djs-direct-editing-parent').waitFor({ state: 'hidden' });
   const id = await selectedId(page);
   await page.locator('.djs-context-pad [data-action="replace"]').click();

@@ -166,6 +166,17 @@ describe('the list view', () => {
     ) as StoredRecord;
     const stageOf = async (id: string) =>
       (await web.handle.workspace.records.get('opportunity', id, SYSTEM_ACTOR)).stage;
+    // the board is read again after each move; holding that back, the next move of the card must go with
+    // the version the first move returned (with the one the board read first, it would be refused as stale)
+    const isBoard = (url: URL) => url.pathname === '/api/modules/opportunity/records';
+    let answerBoard: () => void = () => {};
+    const boardHeld = new Promise<void>((resolve) => {
+      answerBoard = resolve;
+    });
+    await page.route(isBoard, async (route) => {
+      await boardHeld;
+      await route.continue();
+    });
     await card(moving).dragTo(page.getByTestId('kanban-column-won'));
     await messageShown(page, 'Moved to Won');
     expect(await stageOf(moving.id)).toBe('won');
@@ -174,6 +185,15 @@ describe('the list view', () => {
     await card(moving).dragTo(page.getByTestId('kanban-column-lost'));
     await messageShown(page, 'A lost opportunity has 0% probability');
     expect(await stageOf(moving.id)).toBe('won');
+    // and the card is back where it was, without waiting for the board to be read again
+    const won = page.getByTestId('kanban-column-won');
+    await won
+      .getByTestId('kanban-card')
+      .filter({ hasText: String(moving.title) })
+      .waitFor();
+    const boardRead = page.waitForResponse((response) => isBoard(new URL(response.url())));
+    answerBoard(); // the route lets every later read through at once
+    await boardRead;
     await web.screenshot(page, 'kanban');
   });
 

@@ -94,7 +94,7 @@ describe("a salesperson's day on the example packages", () => {
       await rep.getByTestId('record-form').waitFor();
       await field(rep, 'title').fill(OPPORTUNITY);
       await lookup(rep, 'customer', '通达运输', CUSTOMER);
-      await choose(rep, 'stage', 'Proposal');
+      await choose(rep, 'stage', 'Proposal and quote');
       await field(rep, 'amount').fill('200000');
       await fillDate(field(rep, 'expected_close'), day(30));
       await web.screenshot(rep, '4-opportunity-form');

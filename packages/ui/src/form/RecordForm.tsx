@@ -101,9 +101,6 @@ export function RecordForm(props: RecordFormProps) {
   });
   const [attempted, setAttempted] = useState(false);
   const [saving, setSaving] = useState(false);
-  // the button's loading state stops a second click, not Enter in a field: a second submit while the first
-  // is under way would create the record twice
-  const submitting = useRef(false);
   const [failure, setFailure] = useState<string | undefined>();
   const [conflict, setConflict] = useState<{ theirs: Values; changes: ServerChange[] } | undefined>();
   const [formKey, setFormKey] = useState(0);
@@ -149,7 +146,6 @@ export function RecordForm(props: RecordFormProps) {
   };
 
   const submit = async () => {
-    if (submitting.current) return;
     setAttempted(true);
     setFailure(undefined);
     const problems = validateRecord(props.jsonSchema, values, state, readOnly);
@@ -159,7 +155,6 @@ export function RecordForm(props: RecordFormProps) {
       return;
     }
     if (!props.onSave) return;
-    submitting.current = true;
     setSaving(true);
     try {
       const sent = valuesToSend(values, fields, readOnly);
@@ -178,7 +173,6 @@ export function RecordForm(props: RecordFormProps) {
         setFailure(outcome.status === 'failed' ? outcome.detail : text.conflictTitle);
       }
     } finally {
-      submitting.current = false;
       setSaving(false);
     }
   };
