@@ -36,6 +36,7 @@ export type { Member, Slot } from './approvals/step.ts';
 export type { ActionKind, ActionRow, Attachment, StepRow } from './approvals/store.ts';
 export type { Variables } from './expression.ts';
 export {
+  type InstanceLabels,
   labelHistory,
   labelInstances,
   type MonitoredHistoryEvent,

@@ -9,12 +9,15 @@ export interface MonitorLabels {
   recordTitles(module: string, ids: string[], actor: Actor): Promise<Map<string, string>>;
 }
 
-/** An instance in the monitor's list: who started it and the title of its record, by name. */
-export interface MonitoredInstance extends InstanceView {
+/** Who started an instance and the title of its record, by name. */
+export interface InstanceLabels {
   startedByName: string | null;
   /** Null when there is no record, the reader may not read it or it is gone. */
   recordTitle: string | null;
 }
+
+/** An instance in the monitor's list. */
+export type MonitoredInstance = InstanceView & InstanceLabels;
 
 export interface MonitoredHistoryEvent extends HistoryEvent {
   actorName: string | null;
@@ -23,11 +26,11 @@ export interface MonitoredHistoryEvent extends HistoryEvent {
 const present = (id: string | null): id is string => id !== null;
 
 /** The instances with their starters' names and their records' titles (one query per module). */
-export async function labelInstances(
-  instances: InstanceView[],
+export async function labelInstances<T extends InstanceView>(
+  instances: T[],
   labels: MonitorLabels,
   actor: Actor,
-): Promise<MonitoredInstance[]> {
+): Promise<(T & InstanceLabels)[]> {
   const byModule = new Map<string, Set<string>>();
   for (const instance of instances) {
     if (!instance.module || !instance.record_id) continue;

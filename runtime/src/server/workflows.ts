@@ -127,7 +127,11 @@ export function workflowRoutes(workspace: Workspace): Hono<ApiEnv> {
     });
     return c.json(await labelInstances(instances, workspace.monitorLabels, c.var.actor));
   });
-  app.get('/instances/:id', async (c) => c.json(await wf.queries.instance(c.req.param('id'))));
+  app.get('/instances/:id', async (c) => {
+    const instance = await wf.queries.instance(c.req.param('id'));
+    const [labelled] = await labelInstances([instance], workspace.monitorLabels, c.var.actor);
+    return c.json(labelled);
+  });
   app.get('/instances/:id/history', async (c) =>
     c.json(await labelHistory(await wf.queries.history(c.req.param('id')), workspace.monitorLabels)),
   );

@@ -31,6 +31,14 @@ const idParameter = (name: string, description: string) => ({
 });
 const query = (name: string, schema: JsonSchema) => ({ name, in: 'query', schema });
 
+const labelProperties = {
+  startedByName: { type: ['string', 'null'], description: 'The display name of who started it' },
+  recordTitle: {
+    type: ['string', 'null'],
+    description: "The title of the instance's record (null: none, gone, or not readable by you)",
+  },
+};
+
 export const workflowTag = {
   name: 'workflows',
   description:
@@ -122,13 +130,7 @@ export const workflowSchemas: Record<string, JsonSchema> = {
       ref('WorkflowInstanceView'),
       {
         type: 'object',
-        properties: {
-          startedByName: { type: ['string', 'null'], description: 'The display name of who started it' },
-          recordTitle: {
-            type: ['string', 'null'],
-            description: "The title of the instance's record (null: none, gone, or not readable by you)",
-          },
-        },
+        properties: labelProperties,
         required: ['startedByName', 'recordTitle'],
       },
     ],
@@ -343,8 +345,14 @@ export const workflowPaths: Record<string, JsonSchema> = {
     get: {
       tags,
       operationId: 'getWorkflowInstance',
-      summary: 'An instance: tokens, variables, tasks and incidents (admins)',
-      responses: { 200: ok('The instance', ref('WorkflowInstanceDetail')), ...guarded, ...missing },
+      summary: 'An instance: tokens, variables, tasks and incidents, its starter and record by name (admins)',
+      responses: {
+        200: ok('The instance', {
+          allOf: [ref('WorkflowInstanceDetail'), { type: 'object', properties: labelProperties }],
+        }),
+        ...guarded,
+        ...missing,
+      },
     },
   },
   '/api/workflows/instances/{id}/history': {
