@@ -87,7 +87,7 @@ export function InstanceList() {
         />
         <DatePicker.RangePicker
           data-testid="filter-started"
-          placeholder={[t('filter.started'), t('filter.started')]}
+          placeholder={[t('filter.startedFrom'), t('filter.startedTo')]}
           onChange={(dates) =>
             setDraft({
               ...draft,

@@ -588,8 +588,10 @@ export class WorkflowService {
         await this.#command(
           cancelled,
           actor,
-          (child) => {
-            if (child.instance.state === 'active') child.finishInstance('cancelled');
+          async (child, childTx) => {
+            if (child.instance.state !== 'active') return;
+            child.finishInstance('cancelled');
+            await this.#closeIncidents(childTx, child);
           },
           tx,
         );
@@ -763,7 +765,7 @@ export class WorkflowService {
    */
   async cancel(instanceId: string, actor: Actor, reason: string | null = null): Promise<InstanceRow> {
     const note = reason === null || reason.trim() === '' ? null : { reason: reason.trim() };
-    return this.#command(instanceId, actor.userId, (run) => {
+    return this.#command(instanceId, actor.userId, async (run, tx) => {
       if (run.instance.state !== 'active') {
         throw conflict(
           `the instance is already ${run.instance.state}`,
@@ -771,8 +773,17 @@ export class WorkflowService {
         );
       }
       run.finishInstance('cancelled', null, note);
+      await this.#closeIncidents(tx, run);
       return run.instance;
     });
+  }
+
+  /** A cancelled instance's open incidents are settled with it: nothing is left to retry. */
+  async #closeIncidents(tx: Db, run: Run): Promise<void> {
+    await tx.run(
+      sql`UPDATE ${this.tables.incidents} SET resolved_at = ${run.now}, resolved_by = ${run.services.actor}
+        WHERE instance_id = ${run.instance.id} AND resolved_at IS NULL`,
+    );
   }
 
   /** Retries the element an incident stopped at (a failed job gets its retries back). */

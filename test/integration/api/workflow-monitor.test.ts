@@ -4,7 +4,7 @@
 // reason kept in the history, and the problems bad input gets (nothing written).
 import type { ElementActivity, InstanceRow, MonitoredHistoryEvent, MonitoredInstance } from '@crm/engine';
 import { beforeAll, expect, it } from 'vitest';
-import { type ApiClient, apiClient, expectProblem, tokenFor } from '../../support/api.ts';
+import { type ApiClient, apiClient, expectProblem, testAdmin, tokenFor } from '../../support/api.ts';
 import { forEachDatabase } from '../../support/engines.ts';
 import { monitorFlow } from '../../support/monitor-flow.ts';
 import { organisation } from '../../support/org.ts';
@@ -117,8 +117,9 @@ forEachDatabase('REST API process monitor', (handle) => {
     expectProblem(await admin.get('/api/workflows/instances?incidents=maybe'), 400, ['/incidents']);
   });
 
-  it('cancels with a reason kept in the history, named by who did it; bad input writes nothing', async () => {
+  it('cancels with a reason kept in the history, named by who did it, settling its incidents; bad input writes nothing', async () => {
     const instance = await start();
+    await handle().workspace.workflows.runDueWork(); // an incident the cancel settles
     expectProblem(await admin.post(`/api/workflows/instances/${instance.id}/cancel`, { reason: 7 }), 422, [
       '/reason',
     ]);
@@ -143,6 +144,13 @@ forEachDatabase('REST API process monitor', (handle) => {
       active: 0,
       terminated: 1,
     });
+    expect((await admin.get(`/api/workflows/incidents?instanceId=${instance.id}`)).body).toEqual([]);
+    const settled = await admin.get<{ resolved_by: string }[]>(
+      `/api/workflows/incidents?instanceId=${instance.id}&all=true`,
+    );
+    expect(settled.body).toEqual([
+      expect.objectContaining({ resolved_by: (await testAdmin(handle())).userId }),
+    ]);
     const listed = await admin.get<MonitoredInstance[]>('/api/workflows/instances?state=cancelled');
     expect(listed.body.map((each) => each.id)).toEqual([instance.id]);
   });
