@@ -68,7 +68,7 @@ describe('the process monitor', { timeout: 180_000 }, () => {
     await list.getByTestId(`instance-row-${second.id}`).getByText('Order 42').waitFor();
     await row.getByTestId('instance-position').getByText('Review').waitFor();
     await row.getByText('Test admin').waitFor();
-    await row.getByTestId('instance-incidents').getByText('1').waitFor();
+    await row.locator('[data-testid="instance-incidents"][data-count="1"]').waitFor();
     expect(await row.getByTestId('instance-state').getAttribute('data-state')).toBe('active');
     await web.screenshot(page, 'instances');
 
@@ -128,6 +128,7 @@ describe('the process monitor', { timeout: 180_000 }, () => {
       .getByTestId(`instance-row-${first.id}`)
       .locator('[data-testid="instance-state"][data-state="cancelled"]')
       .waitFor();
+    expect(await list.getByTestId(`instance-row-${second.id}`).count()).toBe(0);
 
     // the incidents tab: the other instance's incident (the cancelled one's was settled), retried
     await page.getByTestId('monitor-tab-incidents').click();
@@ -149,5 +150,19 @@ describe('the process monitor', { timeout: 180_000 }, () => {
     await page.getByTestId('monitor-tab-schedules').click();
     await page.getByText('No process starts on a schedule').waitFor();
     expect(errors).toEqual([]);
+  });
+
+  it('speaks Chinese', async () => {
+    const page = await web.loggedInPage('/', { locale: 'zh-CN' });
+    await page.goto(`/designer/monitor/instances/${second.id}`);
+    const instancePage = page.getByTestId('instance-page');
+    await instancePage.getByText('返回流程监控').waitFor();
+    await instancePage
+      .locator('[data-testid="instance-state"][data-state="active"]')
+      .getByText('运行中')
+      .waitFor();
+    await page.locator('[data-testid="instance-diagram"][data-drawn="true"]').waitFor();
+    await instancePage.getByTestId('history-card').getByText('故障已重试').waitFor();
+    await web.screenshot(page, 'instance-zh');
   });
 });

@@ -54,7 +54,10 @@ export function IncidentTable({ incidents, elementNames, withInstance = false }:
           title: t('column.error'),
           key: 'error',
           render: (_, incident) => (
-            <Typography.Text type="danger" data-testid="incident-message">
+            <Typography.Text
+              type={incident.resolved_at ? 'secondary' : 'danger'}
+              data-testid="incident-message"
+            >
               {incident.message}
             </Typography.Text>
           ),

@@ -187,12 +187,15 @@ export function InstanceList() {
             {
               title: t('column.incidents'),
               dataIndex: 'openIncidents',
-              render: (count: number) =>
-                count > 0 ? (
-                  <Badge count={count} data-testid="instance-incidents" />
-                ) : (
-                  <Typography.Text type="secondary">0</Typography.Text>
-                ),
+              render: (count: number) => (
+                <span data-testid="instance-incidents" data-count={count}>
+                  {count > 0 ? (
+                    <Badge count={count} />
+                  ) : (
+                    <Typography.Text type="secondary">0</Typography.Text>
+                  )}
+                </span>
+              ),
             },
           ]}
         />
