@@ -5,6 +5,7 @@ import {
   type FeelProblem,
   type FeelScope,
   feelCompletions,
+  feelFieldsFor,
   feelSampleValues,
   feelScopeFor,
   inspectFeel,
@@ -26,6 +27,8 @@ interface FeelRequest {
   definition: ModuleDefinition;
   scope: FeelScope;
   expression: string;
+  /** The sub-table whose rows the expression reads, if it is a row rule or row formula. */
+  subtable?: string;
 }
 
 /** A problem of an expression with its place in the text, as the designer underlines it. */
@@ -94,13 +97,18 @@ export function feelRoutes(engine: Engine, workspace: Workspace): Hono<ApiEnv> {
     const expression = expressionOf(body.expression);
     const definition = await definitionOf(body.module, body.definition);
     const field = optionalName(body.field, '/field');
-    return { definition, scope: feelScopeFor(definition, engine.registry, field), expression, body };
+    const subtable = optionalName(body.subtable, '/subtable');
+    const scope = feelScopeFor(definition, engine.registry, field, subtable);
+    return { definition, scope, expression, subtable, body };
   }
 
   app.get('/completions', async (c) => {
-    const params = queryParams(c, ['module', 'field']);
+    const params = queryParams(c, ['module', 'field', 'subtable']);
     const definition = await definitionOf(params.module, undefined);
-    return c.json(feelCompletions(definition, engine.registry, optionalName(params.field, '/field')));
+    const field = optionalName(params.field, '/field');
+    return c.json(
+      feelCompletions(definition, engine.registry, field, optionalName(params.subtable, '/subtable')),
+    );
   });
 
   app.post('/check', async (c) => {
@@ -119,8 +127,16 @@ export function feelRoutes(engine: Engine, workspace: Workspace): Hono<ApiEnv> {
   });
 
   app.post('/evaluate', async (c) => {
-    const { definition, scope, expression, body } = await feelRequest(await readJsonBody(c));
+    const { definition, scope, expression, subtable, body } = await feelRequest(await readJsonBody(c));
     const { record, recordId } = body;
+    if (subtable !== undefined && recordId !== undefined) {
+      throw httpProblem(
+        'invalid-request',
+        '/recordId',
+        'type',
+        'a row expression is tried on sample row values',
+      );
+    }
     if ((record === undefined) === (recordId === undefined)) {
       throw httpProblem(
         'invalid-request',
@@ -143,7 +159,7 @@ export function feelRoutes(engine: Engine, workspace: Workspace): Hono<ApiEnv> {
       }
       values = record;
     }
-    const trial = tryFeel(expression, scope, feelSampleValues(definition.fields, values));
+    const trial = tryFeel(expression, scope, feelSampleValues(feelFieldsFor(definition, subtable), values));
     return c.json(
       trial.ok
         ? { ok: true, value: trial.value, type: trial.type, warnings: trial.warnings }
