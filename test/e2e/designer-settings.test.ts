@@ -119,7 +119,9 @@ describe('module settings in the designer', { timeout: 120_000 }, () => {
     const when = rules.getByTestId('row-rule-when-0');
     await when.locator('.cm-content').click();
     await page.keyboard.type('title != null');
-    await when.locator('.cm-lintRange-error').waitFor();
+    await expect.poll(() => when.locator('.cm-content').textContent()).toBe('title != null');
+    // checked while typing too: wait for the check of the whole text, which marks `title` alone
+    await expect.poll(() => when.locator('.cm-lintRange-error').allTextContents()).toEqual(['title']);
     await page.keyboard.press('Control+a');
     await page.keyboard.press('Backspace');
     await expect.poll(() => when.locator('.cm-lintRange-error').count()).toBe(0);

@@ -10,6 +10,7 @@ import {
   feelScopeFor,
   inspectFeel,
   type ModuleDefinition,
+  rollupFilterScope,
   tryFeel,
   WEBHOOK_FILTER_SCOPE,
   type Workspace,
@@ -59,7 +60,9 @@ function expressionOf(expression: unknown): string {
 /**
  * `/api/meta/feel` (administrators): the designer's FEEL tooling. An expression is checked against a
  * module's fields: the `definition` sent (the designer's unsaved state), or else the module's draft,
- * or else its published definition; `field` names the formula being written (it cannot read itself).
+ * or else its published definition; `field` names the formula being written (it cannot read itself),
+ * or a rollup whose filter is written (it reads one source row); `subtable` a sub-table whose row
+ * the expression reads (a row rule or row formula).
  */
 export function feelRoutes(engine: Engine, workspace: Workspace): Hono<ApiEnv> {
   const { definitions } = workspace;
@@ -98,8 +101,24 @@ export function feelRoutes(engine: Engine, workspace: Workspace): Hono<ApiEnv> {
     const definition = await definitionOf(body.module, body.definition);
     const field = optionalName(body.field, '/field');
     const subtable = optionalName(body.subtable, '/subtable');
-    const scope = feelScopeFor(definition, engine.registry, field, subtable);
+    const scope =
+      (subtable === undefined && (await rollupScope(definition, field))) ||
+      feelScopeFor(definition, engine.registry, field, subtable);
     return { definition, scope, expression, subtable, body };
+  }
+
+  /** A rollup's filter reads its source rows: the scope of the rollup field `field`, if it is one. */
+  async function rollupScope(definition: ModuleDefinition, field: string | undefined) {
+    const isRollup = definition.fields.some((f) => f.name === field && f.type === 'rollup');
+    if (field === undefined || !isRollup) return undefined;
+    const modules = new Map<string, ModuleDefinition>();
+    for (const summary of await definitions.list()) {
+      const state = await definitions.get(summary.id);
+      const other = state.draft ?? state.published;
+      if (other && !summary.archived) modules.set(other.id, other);
+    }
+    modules.set(definition.id, definition);
+    return rollupFilterScope(definition, field, modules, engine.registry);
   }
 
   app.get('/completions', async (c) => {

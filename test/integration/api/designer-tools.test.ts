@@ -372,6 +372,38 @@ forEachDatabase('REST API designer tooling', (handle) => {
       );
       expectProblem(names, 422, ['/subtable']);
     });
+
+    it('checks a rollup filter against one source row (and its record as parent)', async () => {
+      const unsaved = structuredClone(client);
+      unsaved.fields.push(
+        {
+          id: 'c_lines',
+          name: 'lines',
+          type: 'subtable',
+          label: label('Lines', '明细'),
+          fields: [{ id: 'l_qty', name: 'quantity', type: 'integer', label: label('Quantity', '数量') }],
+        },
+        {
+          id: 'c_big',
+          name: 'big_lines',
+          type: 'rollup',
+          label: label('Big lines', '大额行数'),
+          over: 'lines',
+          aggregate: 'count',
+        },
+      );
+      const filter = { definition: unsaved, field: 'big_lines' };
+      const ok = await api.post('/api/meta/feel/check', {
+        ...filter,
+        expression: 'quantity > 10 and parent.score > 1',
+      });
+      expect(ok.body).toEqual({ valid: true, problems: [], resultType: 'boolean' });
+      const own = await api.post<{ problems: { kind: string; from: number }[] }>('/api/meta/feel/check', {
+        ...filter,
+        expression: 'score > 1',
+      });
+      expect(own.body.problems.map((p) => [p.kind, p.from])).toEqual([['unknown-variable', 0]]);
+    });
   });
 
   describe('workflow tooling', () => {

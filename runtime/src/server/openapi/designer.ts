@@ -36,7 +36,11 @@ const feelRequestProperties = {
     type: 'object',
     description: "A module definition to check against instead (the designer's unsaved state)",
   },
-  field: { type: 'string', description: 'The formula field being written: it cannot read itself' },
+  field: {
+    type: 'string',
+    description:
+      'The formula field being written (it cannot read itself), or a rollup field whose filter is written (it reads one source row)',
+  },
   subtable: {
     type: 'string',
     description:
