@@ -163,6 +163,9 @@ addMessages(DESIGNER, {
       noSources: 'No sub-table here and no relation with a list on this module points here',
       pickOver: 'Pick what to aggregate over first',
       noFields: 'No field the aggregate can take',
+      filterHelp: 'Reads one related record: only those for which it is true are counted',
+      filterRowsHelp:
+        'Reads one row (and its record as parent, e.g. parent.status = "approved"): only rows for which it is true are counted',
     },
     pool: {
       title: 'Customer pool',
@@ -420,6 +423,9 @@ addMessages(DESIGNER, {
       noSources: '本模块没有子表，也没有带列表的关联指向本模块',
       pickOver: '请先选择汇总来源',
       noFields: '没有可汇总的字段',
+      filterHelp: '针对每条关联记录计算：只统计结果为真的记录',
+      filterRowsHelp:
+        '针对每一行计算（可用 parent 读取该行所属记录，如 parent.status = "approved"）：只统计结果为真的行',
     },
     pool: {
       title: '公海',

@@ -17,7 +17,7 @@ import { AutonumberPatternInput } from './AutonumberPatternInput.tsx';
 import { JsonSetting } from './JsonSetting.tsx';
 import { LocaleTextInput } from './LocaleTextInput.tsx';
 import { OptionsEditor } from './OptionsEditor.tsx';
-import { RollupSourceInput } from './RollupSourceInput.tsx';
+import { RollupFilterInput, RollupSourceInput } from './RollupSourceInput.tsx';
 import { RowFieldsEditor } from './RowFieldsEditor.tsx';
 import { RowRulesEditor } from './RowRulesEditor.tsx';
 
@@ -180,6 +180,8 @@ function SettingInput({ name, schema, value, onChange, field, definition, types,
   const localize = useLocalize();
   const modules = useQuery({ queryKey: ['designer', 'modules'], queryFn: designerApi.modules });
   const testId = `setting-${name}`;
+  if (name === 'filter' && field.type === 'rollup')
+    return <RollupFilterInput field={field} definition={definition} onChange={onChange} />;
   if (feel) {
     return (
       <FeelEditor

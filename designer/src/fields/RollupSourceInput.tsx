@@ -1,8 +1,10 @@
 import { useLocalize } from '@crm/ui';
-import { Select, Tag } from 'antd';
+import { Select, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { FieldDefinition, ModuleDefinition } from '../api.ts';
+import type { FeelCompletion, FieldDefinition, ModuleDefinition } from '../api.ts';
 import { DESIGNER } from '../messages.ts';
+import { FeelEditor } from '../rules/FeelEditor.tsx';
+import { useCompletions } from '../rules/useCompletions.ts';
 import { aggregatable, useRollupSources } from './rollup-sources.ts';
 
 /**
@@ -59,3 +61,46 @@ export function RollupSourceInput({
     />
   );
 }
+
+/**
+ * A rollup's filter in the FEEL editor: it reads one source row, so the completion offers the
+ * source's fields (and `parent`, the row's record, over sub-table rows) and the server checks it so.
+ */
+export function RollupFilterInput({
+  field,
+  definition,
+  onChange,
+}: {
+  field: FieldDefinition;
+  definition: ModuleDefinition;
+  onChange(value: unknown): void;
+}) {
+  const { t } = useTranslation(DESIGNER);
+  const sources = useRollupSources(definition);
+  const functions = useCompletions(definition).filter((c) => c.kind === 'function');
+  const source = sources.find((s) => s.name === field.over);
+  const completions: FeelCompletion[] = [
+    ...(source?.fields ?? []).map(
+      (f): FeelCompletion => ({ name: f.name, kind: 'field', fieldType: f.type, label: f.label }),
+    ),
+    ...(source?.kind === 'rows' ? [{ name: 'parent', kind: 'system' as const, label: PARENT_LABEL }] : []),
+    ...functions,
+  ];
+  return (
+    <>
+      <FeelEditor
+        value={typeof field.filter === 'string' ? field.filter : ''}
+        onChange={onChange}
+        target={{ definition, field: field.name }}
+        completions={completions}
+        testId="setting-filter"
+        minLines={2}
+      />
+      <Typography.Text type="secondary">
+        {t(source?.kind === 'rows' ? 'rollup.filterRowsHelp' : 'rollup.filterHelp')}
+      </Typography.Text>
+    </>
+  );
+}
+
+const PARENT_LABEL = { en: 'The record of the row', 'zh-CN': '该行所属的记录' };
