@@ -86,6 +86,21 @@ addMessages(DESIGNER, {
       readOnlyWhen: 'Read-only when',
       conditionPlaceholder: 'Always, when empty',
       invalidJson: 'Not valid JSON',
+      inverseName: 'API name',
+      inverseNameHelp: 'e.g. contacts: the list of these records on the linked one',
+    },
+    enums: {
+      onDelete: { restrict: 'Refuse to delete it while linked', setNull: 'Clear the link' },
+      aggregate: { count: 'Count', sum: 'Sum', min: 'Minimum', max: 'Maximum', avg: 'Average' },
+      resultType: {
+        text: 'Text',
+        number: 'Number',
+        integer: 'Integer',
+        decimal: 'Decimal',
+        boolean: 'Yes/No',
+        date: 'Date',
+        datetime: 'Date and time',
+      },
     },
     settings: {
       maxLength: 'Maximum length',
@@ -348,6 +363,21 @@ addMessages(DESIGNER, {
       readOnlyWhen: '只读条件',
       conditionPlaceholder: '留空表示始终',
       invalidJson: '不是有效的 JSON',
+      inverseName: 'API 名称',
+      inverseNameHelp: '例如 contacts：关联记录上列出这些记录的列表',
+    },
+    enums: {
+      onDelete: { restrict: '仍被关联时不允许删除', setNull: '清空关联' },
+      aggregate: { count: '计数', sum: '求和', min: '最小值', max: '最大值', avg: '平均值' },
+      resultType: {
+        text: '文本',
+        number: '数字',
+        integer: '整数',
+        decimal: '小数',
+        boolean: '是/否',
+        date: '日期',
+        datetime: '日期时间',
+      },
     },
     settings: {
       maxLength: '最大长度',

@@ -177,6 +177,7 @@ interface SettingInputProps {
 
 /** An input for one setting of a field type, chosen from the setting's JSON Schema. */
 function SettingInput({ name, schema, value, onChange, field, definition, types, feel }: SettingInputProps) {
+  const { t } = useTranslation(DESIGNER);
   const localize = useLocalize();
   const modules = useQuery({ queryKey: ['designer', 'modules'], queryFn: designerApi.modules });
   const testId = `setting-${name}`;
@@ -243,12 +244,18 @@ function SettingInput({ name, schema, value, onChange, field, definition, types,
     return (
       <>
         <Input
-          placeholder="name"
+          addonBefore={t('fields.inverseName')}
+          placeholder={t('fields.inverseNameHelp')}
           value={inverse.name ?? ''}
           onChange={(e) => onChange({ ...inverse, name: e.target.value })}
           style={{ marginBottom: 4 }}
+          data-testid="setting-inverse-name"
         />
-        <LocaleTextInput value={inverse.label} onChange={(label) => onChange({ ...inverse, label })} />
+        <LocaleTextInput
+          value={inverse.label}
+          onChange={(label) => onChange({ ...inverse, label })}
+          testId="setting-inverse-label"
+        />
       </>
     );
   }
@@ -258,7 +265,10 @@ function SettingInput({ name, schema, value, onChange, field, definition, types,
         allowClear
         value={value as string | undefined}
         onChange={onChange}
-        options={schema.enum.map((v) => ({ value: v as string, label: String(v) }))}
+        options={schema.enum.map((v) => ({
+          value: v as string,
+          label: t(`enums.${name}.${String(v)}`, { defaultValue: String(v) }),
+        }))}
         data-testid={testId}
       />
     );
