@@ -13,14 +13,17 @@ export {
 export {
   type FeelCompletion,
   feelCompletions,
+  feelFieldsFor,
   feelSampleValues,
   feelScopeFor,
+  subtableOf,
 } from './compile/feel-assist.ts';
 export { fieldJsonSchema, localize, recordJsonSchema } from './compile/json-schema.ts';
 export { type CompiledModule, compileModule } from './compile/module.ts';
 export { feelScopeOf } from './compile/scope.ts';
 export { fieldOrder, fieldUiSchema, recordUiSchema } from './compile/ui-schema.ts';
 export { DefinitionChecker } from './definitions/check.ts';
+export { checkPool, POOL_FIELD_TYPES } from './definitions/check-pool.ts';
 export { assignIds, newId } from './definitions/ids.ts';
 export { checkListView, listViewFields, listViewOf } from './definitions/list-view.ts';
 export { fieldMetaSchema, moduleMetaSchema } from './definitions/meta-schema.ts';
