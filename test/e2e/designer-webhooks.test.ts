@@ -7,7 +7,8 @@ import { SYSTEM_ACTOR } from '@crm/engine';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { useWebServer } from '../support/browser.ts';
 
-const web = useWebServer();
+// the receiver listens on loopback, which the server refuses to call unless allowed
+const web = useWebServer({ outbound: { allowPrivate: true } });
 const LONG = 120_000;
 
 const received: string[] = [];

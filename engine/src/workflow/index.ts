@@ -7,6 +7,8 @@ export {
   type ActionParameter,
   ActionRegistry,
   BpmnError,
+  type KnownSettings,
+  type SettingProblem,
   type WorkflowAction,
 } from './actions.ts';
 export type {
