@@ -61,3 +61,4 @@ export {
   type WorkflowOptions,
   WorkflowService,
 } from './service.ts';
+export { MANUAL_ACTION_SCOPE } from './triggers/compile.ts';

@@ -202,6 +202,19 @@ export class WorkflowService {
         if (!this.#records) throw notFound(`${module} record '${id}'`);
         return this.#records.read(module, id, actor);
       },
+      runningFor: async (module, recordId, db) => {
+        if (!isUuid(recordId)) return new Set();
+        const rows = await db.query<{ process_id: string }>(
+          sql`SELECT DISTINCT process_id FROM ${this.tables.instances}
+            WHERE record_id = ${recordId} AND module = ${module} AND state = 'active'`,
+        );
+        return new Set(rows.map((row) => row.process_id));
+      },
+      lockStart: async (tx, processId, recordId) => {
+        await tx.run(
+          sql`SELECT pg_advisory_xact_lock(727005, hashtext(${`${this.schema}/${processId}/${recordId}`}))`,
+        );
+      },
     });
   }
 

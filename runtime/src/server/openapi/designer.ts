@@ -37,6 +37,13 @@ const feelRequestProperties = {
     description: "A module definition to check against instead (the designer's unsaved state)",
   },
   field: { type: 'string', description: 'The formula field being written: it cannot read itself' },
+  scope: {
+    type: 'string',
+    enum: ['record-event', 'record-action'],
+    description:
+      'Check only (instead of a module): `record-event` reads old, new and actor (webhook filters, record ' +
+      "triggers), `record-action` reads record and actor (a manual action's condition)",
+  },
 };
 
 export const designerSchemas: Record<string, JsonSchema> = {
