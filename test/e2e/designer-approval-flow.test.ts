@@ -143,7 +143,7 @@ describe('an approval drawn in the designer', { timeout: 180_000 }, () => {
     const leadUser = await web.handle.workspace.identity.users.findByUsername('flow_lead');
     const [version] = await web.handle.workspace.workflows.versions(flow?.processId ?? '');
     expect(version?.xml).toContain(`<crm:approvers source="users" value="${leadUser?.id}"`);
-    expect(version?.xml).toMatch(/<crm:trigger [^>]*condition="=record\.amount &gt; 0"/);
+    expect(version?.xml).toMatch(/<crm:trigger [^>]*condition="=record\.amount (&#62;|&gt;) 0"/);
 
     // the rep creates a purchase order and submits it from its record page
     const rep = await signIn('flow_rep', '/m/flow_order/new');
