@@ -121,6 +121,8 @@ export interface FeelTarget {
   definition?: ModuleDefinition;
   /** The formula field being written. */
   field?: string;
+  /** A sub-table of the definition: the expression reads one of its rows (row rules, row formulas). */
+  subtable?: string;
   /**
    * Instead of a module's fields: `record-event` (a webhook filter or record trigger) reads `old`, `new`
    * and `actor`, `record-action` (a manual action's condition) `record` and `actor`.
