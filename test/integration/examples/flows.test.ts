@@ -512,14 +512,32 @@ forEachDatabase(
       const [instance] = (
         await workspace.workflows.queries.instances({ processId: 'outbound_approval' })
       ).filter((i) => i.record_id === issue.id);
+      const offered = async () =>
+        (await workspace.workflows.triggers.actions('stock_movement', issue.id, as('li.qiang'))).map(
+          (a) => a.processId,
+        );
+      expect(await offered()).not.toContain('outbound_approval');
       await workspace.approvals.act(
         await taskOf(instance?.id as string, 'luo.bin'),
         'reject',
         { comment: '客户未付款' },
         as('luo.bin'),
       );
-      expect((await workspace.records.get('stock_movement', issue.id, SYSTEM_ACTOR)).status).toBe('rejected');
+      const status = async () =>
+        (await workspace.records.get('stock_movement', issue.id, SYSTEM_ACTOR)).status;
+      expect(await status()).toBe('rejected');
       expect((await stockOf(balance?.product)).stock).toBe(before.stock);
+      // rejected, it is offered for approval again from its page: the keepers decide anew
+      expect(await offered()).toContain('outbound_approval');
+      const again = await workspace.workflows.triggers.runAction(
+        'stock_movement',
+        issue.id,
+        'outbound_approval',
+        as('li.qiang'),
+      );
+      expect(await status()).toBe('pending');
+      expect((await openTasks(again.id)).map((t) => t.assignee).sort()).toEqual(keepers.map(idOf).sort());
+      expect(await offered()).not.toContain('outbound_approval');
     });
   },
   { workflow: { clock: clock.now, timeZone: ZONE }, clock: clock.now },
