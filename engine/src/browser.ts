@@ -16,7 +16,16 @@ export {
   feelSampleValues,
   feelScopeFor,
 } from './compile/feel-assist.ts';
+export {
+  computeFormulas,
+  computeRowFormulas,
+  type FormulaModule,
+  feelInput,
+  formulaValue,
+  rowFeelInput,
+} from './compile/formula-values.ts';
 export { fieldJsonSchema, localize, recordJsonSchema } from './compile/json-schema.ts';
+export { compileFormFormulas, type FormFormulas, formFormulasOf } from './compile/live-formulas.ts';
 export { type CompiledModule, compileModule } from './compile/module.ts';
 export { feelScopeOf } from './compile/scope.ts';
 export { fieldOrder, fieldUiSchema, recordUiSchema } from './compile/ui-schema.ts';

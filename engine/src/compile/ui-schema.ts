@@ -4,6 +4,7 @@ import type { FieldTypeRegistry, JsonSchema } from '../fields/registry.ts';
 import { subtableSettings } from '../fields/subtable.ts';
 import { formConditionsOf } from './conditions.ts';
 import { localize } from './json-schema.ts';
+import { formFormulasOf } from './live-formulas.ts';
 import { feelScopeOf } from './scope.ts';
 
 /** Field order: layout sections first, then fields no section places. */
@@ -44,7 +45,8 @@ export function fieldUiSchema(
 /**
  * rjsf uiSchema: widget, placeholder, help and read-only per field, the order, and the sections
  * under `ui:layout` for the app's object template to lay out in columns; the FEEL conditions of
- * fields under `ui:conditions` (see conditions.ts) for the form to decide live.
+ * fields under `ui:conditions` (see conditions.ts) for the form to decide live, and what the form
+ * needs to compute formulas live under `ui:formulas` (see live-formulas.ts).
  */
 export function recordUiSchema(
   module: ModuleDefinition,
@@ -76,5 +78,7 @@ export function recordUiSchema(
     (field) => registry.require(field.type).computed === true,
   );
   if (conditions) ui['ui:conditions'] = conditions;
+  const formulas = formFormulasOf(module, registry);
+  if (formulas) ui['ui:formulas'] = formulas;
   return ui;
 }

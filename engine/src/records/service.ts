@@ -18,6 +18,7 @@ import type { CompiledModule } from '../compile/module.ts';
 import { EngineError, localizedError, notFound } from '../errors.ts';
 import { timestampToIso } from '../fields/shared.ts';
 import { FileReferences } from '../files/references.ts';
+import { isUuid } from '../identity/inputs.ts';
 import { DerivedChanges } from '../rollups/derived-changes.ts';
 import { parseSearch, searchCondition } from '../search/query.ts';
 import { type Db, dbErrorInfo, prepareStatement, SQLSTATE } from '../storage/db.ts';
@@ -26,6 +27,7 @@ import { bulkIds, runBulk } from './bulk.ts';
 import { ClockFormulas, freshen } from './clock-formulas.ts';
 import { CreateHooks, type NewRecord } from './create-hooks.ts';
 import { DependentWrites } from './dependent-writes.ts';
+import { type ReadRelated, withFetchedValues } from './fetch-from.ts';
 import { compileFilter } from './filter.ts';
 import { diffValues, readHistory } from './history.ts';
 import { InsertBatcher } from './insert-batcher.ts';
@@ -202,7 +204,8 @@ export class RecordService {
     if (!policy.unrestricted && owner !== actor.userId) await this.#checkAssignee(module, policy, owner);
     // the timestamps formulas see are the ones stored
     const now = this.clock().toISOString();
-    const values = prepareValues(module, input, undefined, { id, owner, created_at: now, updated_at: now });
+    const fetched = await withFetchedValues(module, input, undefined, this.#readAs(actor));
+    const values = prepareValues(module, fetched, undefined, { id, owner, created_at: now, updated_at: now });
     await this.#files.resolve(this.db, module, values, actor, id);
     const changes = diffValues(module, undefined, fieldValues(module, values));
     const fresh: NewRecord = { id, owner, now, actor, values, changes };
@@ -245,6 +248,21 @@ export class RecordService {
     Object.assign(record, this.#dependents.rowsFrom(module, values));
     await hooks?.after('create', module, record as StoredRecord, actor);
     return withoutHiddenFields(record as StoredRecord, module, policy.fields(module));
+  }
+
+  /** Reads records as `actor` for fetched fields: nothing where they may not read. */
+  #readAs(actor: Actor): ReadRelated {
+    return async (moduleId, id) => {
+      const target = this.catalog.byId(moduleId);
+      if (!target || !isUuid(id)) return undefined;
+      try {
+        return await this.get(target.name, id, actor);
+      } catch (error) {
+        if (error instanceof EngineError && (error.kind === 'not-found' || error.kind === 'forbidden'))
+          return undefined;
+        throw error;
+      }
+    };
   }
 
   async get(moduleName: string, id: string, actor: Actor): Promise<StoredRecord> {
@@ -548,7 +566,8 @@ export class RecordService {
       throw conflict(withoutHiddenFields(current, module, fields));
     }
     const now = this.clock().toISOString();
-    const values = prepareValues(module, patch, current, {
+    const fetched = await withFetchedValues(module, patch, current, this.#readAs(actor));
+    const values = prepareValues(module, fetched, current, {
       id,
       owner: newOwner === undefined ? current.owner : newOwner,
       created_at: current.created_at,

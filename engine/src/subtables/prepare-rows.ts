@@ -1,7 +1,7 @@
 import { uuidv7 } from 'uuidv7';
-import type { CompiledModule, CompiledSubtable } from '../compile/module.ts';
+import { computeRowFormulas, rowFeelInput } from '../compile/formula-values.ts';
+import type { CompiledModule } from '../compile/module.ts';
 import { type Problem, pointerOf } from '../errors.ts';
-import { fromFeelValue } from '../expressions/index.ts';
 import type { RecordValues } from '../records/types.ts';
 
 export type Row = Record<string, unknown>;
@@ -14,16 +14,6 @@ function isEmpty(value: unknown): boolean {
   return (
     value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0)
   );
-}
-
-/** A row's values as FEEL sees them: money as its amount. */
-export function rowFeelInput(sub: CompiledSubtable, row: Row): Row {
-  const input: Row = { ...row };
-  for (const field of sub.fields) {
-    const value = row[field.name];
-    if (field.definition.type === 'money' && isPlainObject(value)) input[field.name] = value.amount;
-  }
-  return input;
 }
 
 /**
@@ -109,10 +99,7 @@ export function prepareRows(
         const value = input[field.name];
         if (value !== undefined) row[field.name] = field.normalize(value);
       }
-      for (const { field, expression, result } of sub.formulas) {
-        const value = fromFeelValue(expression.evaluate(rowFeelInput(sub, row)).value, result);
-        if (value !== null && value !== undefined) row[field.name] = value;
-      }
+      computeRowFormulas(sub, row);
       const context = rowFeelInput(sub, row);
       for (const { rule, expression, when } of sub.rules) {
         if (when && when.evaluate(context).value !== true) continue;

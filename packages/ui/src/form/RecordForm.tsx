@@ -11,6 +11,7 @@ import { Alert, Button, Space } from 'antd';
 import { type KeyboardEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { ConflictDialog } from './ConflictDialog.tsx';
 import type { RecordFormContext } from './context.ts';
+import { liveFormulas } from './live-formulas.ts';
 import {
   type Choice as MergeChoice,
   mergeValues,
@@ -92,8 +93,10 @@ export function RecordForm(props: RecordFormProps) {
     return conditions ? compileConditions(conditions) : () => NO_CONDITIONS;
   }, [props.uiSchema]);
 
-  const [base, setBase] = useState<Values>(() => props.record ?? {});
-  const [values, setValues] = useState<Values>(() => props.record ?? {});
+  const computeFormulas = useMemo(() => liveFormulas(props.uiSchema), [props.uiSchema]);
+
+  const [base, setBase] = useState<Values>(() => computeFormulas(props.record ?? {}));
+  const [values, setValues] = useState<Values>(() => computeFormulas(props.record ?? {}));
   const [clientProblems, setClientProblems] = useState<FieldProblem[]>([]);
   const [serverProblems, setServerProblems] = useState<{ problems: FieldProblem[]; sent: Values }>({
     problems: [],
@@ -139,7 +142,8 @@ export function RecordForm(props: RecordFormProps) {
     errors: tree,
   };
 
-  const change = (next: Values) => {
+  const change = (changed: Values) => {
+    const next = computeFormulas(changed);
     setValues(next);
     props.onChange?.(next);
     if (attempted) setClientProblems(validateRecord(props.jsonSchema, next, decide(next), readOnly));
