@@ -204,7 +204,7 @@ export class RecordService {
     if (!policy.unrestricted && owner !== actor.userId) await this.#checkAssignee(module, policy, owner);
     // the timestamps formulas see are the ones stored
     const now = this.clock().toISOString();
-    const fetched = await withFetchedValues(module, input, undefined, this.#readAs(actor));
+    const fetched = await withFetchedValues(module, input, undefined, this.#readAs(policy));
     const values = prepareValues(module, fetched, undefined, { id, owner, created_at: now, updated_at: now });
     await this.#files.resolve(this.db, module, values, actor, id);
     const changes = diffValues(module, undefined, fieldValues(module, values));
@@ -250,18 +250,16 @@ export class RecordService {
     return withoutHiddenFields(record as StoredRecord, module, policy.fields(module));
   }
 
-  /** Reads records as `actor` for fetched fields: nothing where they may not read. */
-  #readAs(actor: Actor): ReadRelated {
+  /** Reads records as `actor` (through `db`, the write's transaction) for fetched fields: nothing where they may not. */
+  #readAs(policy: Policy, db: Db = this.db): ReadRelated {
     return async (moduleId, id) => {
       const target = this.catalog.byId(moduleId);
       if (!target || !isUuid(id)) return undefined;
-      try {
-        return await this.get(target.name, id, actor);
-      } catch (error) {
-        if (error instanceof EngineError && (error.kind === 'not-found' || error.kind === 'forbidden'))
-          return undefined;
-        throw error;
-      }
+      const found = await this.#locate(target, id, policy, [], db);
+      if (!found) return undefined;
+      const record = rowToRecord(target, found.row);
+      freshen(target, record, this.clock());
+      return withoutHiddenFields(record, target, policy.fields(target));
     };
   }
 
@@ -566,7 +564,7 @@ export class RecordService {
       throw conflict(withoutHiddenFields(current, module, fields));
     }
     const now = this.clock().toISOString();
-    const fetched = await withFetchedValues(module, patch, current, this.#readAs(actor));
+    const fetched = await withFetchedValues(module, patch, current, this.#readAs(policy, db));
     const values = prepareValues(module, fetched, current, {
       id,
       owner: newOwner === undefined ? current.owner : newOwner,
