@@ -46,7 +46,7 @@ export { builtInFieldTypes, createFieldTypeRegistry, FieldTypeRegistry } from '.
 export { NOT_IN_ROWS } from './fields/subtable.ts';
 export { canonicalJson } from './packages/canonical-json.ts';
 export type { RelatedListInfo } from './records/related.ts';
-export type { HistoryEntry, RowChanges } from './records/types.ts';
+export type { HistoryEntry, NewRecordDefaults, RowChanges } from './records/types.ts';
 export type { DeliveryAttempt, Webhook, WebhookDelivery } from './webhooks/service.ts';
 export type {
   ApprovalStatus,

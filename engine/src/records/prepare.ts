@@ -70,16 +70,7 @@ export function prepareValues(
     ]);
   }
 
-  if (!current) {
-    for (const { field, expression } of module.defaults) {
-      if (values[field.name] !== undefined) continue;
-      const value = defaultValue(
-        expression.evaluate(feelInput(module, { ...system, ...values }), at).value,
-        field,
-      );
-      if (value !== null && value !== undefined) values[field.name] = value;
-    }
-  }
+  if (!current) applyDefaults(module, values, system, at);
 
   fillRowDefaults(module, values);
 
@@ -130,6 +121,35 @@ export function prepareValues(
     }
   }
   if (problems.length > 0) throw invalid(problems);
+  return values;
+}
+
+/**
+ * Fills the empty fields that have a default (a new record's), each evaluated over the values so
+ * far and `system` (owner, timestamps, rollups at 0), at `at`.
+ */
+export function applyDefaults(
+  module: CompiledModule,
+  values: RecordValues,
+  system: RecordValues,
+  at?: Date,
+): void {
+  for (const { field, expression } of module.defaults) {
+    if (values[field.name] !== undefined) continue;
+    const value = defaultValue(
+      expression.evaluate(feelInput(module, { ...system, ...values }), at).value,
+      field,
+    );
+    if (value !== null && value !== undefined) values[field.name] = value;
+  }
+}
+
+/** What a new record starts with, before anything is entered: defaults over `system`. */
+export function newRecordDefaults(module: CompiledModule, system: RecordValues): RecordValues {
+  const all = { ...emptyRollups(module), ...system };
+  const at = typeof system.updated_at === 'string' ? new Date(system.updated_at) : undefined;
+  const values: RecordValues = {};
+  applyDefaults(module, values, all, at);
   return values;
 }
 

@@ -1,6 +1,6 @@
 import { uuidv7 } from 'uuidv7';
 import { computeRowFormulas, rowFeelInput } from '../compile/formula-values.ts';
-import type { CompiledModule } from '../compile/module.ts';
+import type { CompiledModule, CompiledSubtable } from '../compile/module.ts';
 import { type Problem, pointerOf } from '../errors.ts';
 import type { RecordValues } from '../records/types.ts';
 
@@ -44,13 +44,18 @@ export function fillRowDefaults(module: CompiledModule, values: RecordValues): v
     if (!Array.isArray(rows) || sub.defaults.length === 0) continue;
     for (const row of rows) {
       if (!isPlainObject(row) || row.id !== undefined) continue;
-      for (const { field, expression } of sub.defaults) {
-        if (row[field.name] !== undefined) continue;
-        const value = expression.evaluate(rowFeelInput(sub, row)).value;
-        if (value === null || value === undefined || typeof value === 'object') continue;
-        row[field.name] = field.definition.type === 'money' ? { amount: value } : value;
-      }
+      applyRowDefaults(sub, row);
     }
+  }
+}
+
+/** Fills the empty fields of a new row that have a default, each evaluated over the row so far. */
+export function applyRowDefaults(sub: CompiledSubtable, row: Row): void {
+  for (const { field, expression } of sub.defaults) {
+    if (row[field.name] !== undefined) continue;
+    const value = expression.evaluate(rowFeelInput(sub, row)).value;
+    if (value === null || value === undefined || typeof value === 'object') continue;
+    row[field.name] = field.definition.type === 'money' ? { amount: value } : value;
   }
 }
 
