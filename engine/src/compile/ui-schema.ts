@@ -1,3 +1,4 @@
+import { fetchFromOf } from '../definitions/fetch-from.ts';
 import type { FieldDefinition, ModuleDefinition } from '../definitions/types.ts';
 import { optionsOf } from '../fields/options.ts';
 import type { FieldTypeRegistry, JsonSchema } from '../fields/registry.ts';
@@ -33,6 +34,8 @@ export function fieldUiSchema(
     entry['ui:options'] = { colors: Object.fromEntries(options.map((o) => [o.value, o.color ?? null])) };
   }
   if (field.type === 'relation' || field.type === 'relations') entry['ui:options'] = { target: field.target };
+  const fetch = fetchFromOf(field);
+  if (fetch) entry['ui:fetchFrom'] = { relation: fetch.relation, field: fetch.source };
   if (field.type === 'subtable') {
     const rows = subtableSettings(field).fields;
     const items: JsonSchema = { 'ui:order': rows.map((row) => row.name) };
