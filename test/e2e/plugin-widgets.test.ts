@@ -52,7 +52,11 @@ it(
 
     // saving anyway: the server's own check refuses it on the field, nothing is written
     await page.getByRole('button', { name: 'Save' }).click();
-    await page.getByText('the check character does not match').nth(1).waitFor();
+    // the server's problem under the field, beside the widget's own
+    await page
+      .locator('.ant-form-item-explain')
+      .filter({ hasText: 'the check character does not match' })
+      .waitFor();
     expect(page.url()).toContain('/m/company/new');
 
     await code.fill('');

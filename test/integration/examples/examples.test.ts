@@ -119,7 +119,11 @@ forEachDatabase('example packages', (handle) => {
         for (const name of names) {
           const [field, rowField] = name.split('/');
           if (rowField === undefined) {
-            expect([module.name, name, live[name] ?? null]).toEqual([module.name, name, record[name] ?? null]);
+            expect([module.name, name, live[name] ?? null]).toEqual([
+              module.name,
+              name,
+              record[name] ?? null,
+            ]);
             continue;
           }
           const stored = (record[field] ?? []) as Record<string, unknown>[];

@@ -57,7 +57,8 @@ export function RecordForm() {
   if (form.isPending || (id !== undefined ? record.isPending : defaults.isPending)) return <LoadingState />;
   if (form.isError) return <ErrorState error={form.error} onRetry={() => void form.refetch()} />;
   if (record.isError) return <ErrorState error={record.error} onRetry={() => void record.refetch()} />;
-  if (id === undefined && defaults.isError) return <ErrorState error={defaults.error} onRetry={() => void defaults.refetch()} />;
+  if (id === undefined && defaults.isError)
+    return <ErrorState error={defaults.error} onRetry={() => void defaults.refetch()} />;
 
   const moduleLabel = localize(definition.data?.label, module);
   const title = id
