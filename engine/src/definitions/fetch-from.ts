@@ -114,7 +114,7 @@ export function checkFetchFrom(
     ];
   }
   const relation = siblings.find((f) => f.name === fetch.relation);
-  if (!relation || relation.type !== 'relation') {
+  if (relation?.type !== 'relation') {
     const en = relation
       ? `'${fetch.relation}' is a ${relation.type} field, not a relation to one record`
       : `no relation field '${fetch.relation}' beside ${field.name}`;
