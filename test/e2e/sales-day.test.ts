@@ -109,8 +109,11 @@ describe("a salesperson's day on the example packages", () => {
       await fillDate(field(rep, 'valid_until'), day(30));
       await rep.getByRole('button', { name: 'Add row' }).click();
       await lookup(rep, 'lines_0_product', '彩色激光', '彩色激光打印机');
+      // the product's list price comes with it (fetchFrom); wait for it before typing on
+      await expect
+        .poll(async () => (await field(rep, 'lines_0_list_price').inputValue()).replace(/[^\d.]/g, ''))
+        .toMatch(/^3299(\.0+)?$/);
       await field(rep, 'lines_0_quantity').fill('10');
-      await field(rep, 'lines_0_list_price').fill('3299');
       await field(rep, 'lines_0_discount').fill('15');
       await web.screenshot(rep, '5-quote-form');
       await save(rep, '5-quote');
