@@ -9,7 +9,7 @@ import type { Locator, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testAdmin } from '../support/api.ts';
 import { useWebServer } from '../support/browser.ts';
-import { choose, watchErrors } from '../support/designer-page.ts';
+import { choose, watchErrors } from '../support/web-steps.ts';
 import { monitorFlow } from '../support/monitor-flow.ts';
 
 const web = useWebServer({ data: 'none' });
