@@ -9,8 +9,8 @@ import type { Locator, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testAdmin } from '../support/api.ts';
 import { useWebServer } from '../support/browser.ts';
-import { choose, watchErrors } from '../support/web-steps.ts';
 import { monitorFlow } from '../support/monitor-flow.ts';
+import { choose, watchErrors } from '../support/web-steps.ts';
 
 const web = useWebServer({ data: 'none' });
 

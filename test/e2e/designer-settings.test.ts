@@ -7,8 +7,8 @@ import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { apiClient } from '../support/api.ts';
 import { useWebServer } from '../support/browser.ts';
-import { choose, watchErrors } from '../support/designer-page.ts';
 import { organisation } from '../support/org.ts';
+import { choose, watchErrors } from '../support/web-steps.ts';
 
 const web = useWebServer();
 
