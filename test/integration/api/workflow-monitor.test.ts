@@ -115,6 +115,17 @@ forEachDatabase('REST API process monitor', (handle) => {
     );
     expect(without.body.map((each) => each.id)).not.toContain(failing.id);
     expectProblem(await admin.get('/api/workflows/instances?incidents=maybe'), 400, ['/incidents']);
+
+    // paged newest first: the next page starts before the last instance seen
+    const all = await admin.get<MonitoredInstance[]>('/api/workflows/instances?processId=mon_check');
+    const firstPage = await admin.get<MonitoredInstance[]>(
+      '/api/workflows/instances?processId=mon_check&limit=1',
+    );
+    expect(firstPage.body.map((each) => each.id)).toEqual([failing.id]);
+    const nextPage = await admin.get<MonitoredInstance[]>(
+      `/api/workflows/instances?processId=mon_check&limit=1&before=${failing.id}`,
+    );
+    expect(nextPage.body.map((each) => each.id)).toEqual([all.body[1]?.id]);
   });
 
   it('cancels with a reason kept in the history, named by who did it, settling its incidents; bad input writes nothing', async () => {
