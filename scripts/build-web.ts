@@ -71,7 +71,9 @@ export function buildWebApps({ force = false, quiet = false } = {}): string[] {
     const result = spawnSync(vite, ['build', '--logLevel', quiet ? 'error' : 'warn'], {
       cwd: join(root, app),
       stdio: 'inherit',
-      env: { ...process.env, CRM_CONFIG_DIR: configDir() },
+      // the bundle users get, whoever builds it: under vitest NODE_ENV is 'test', which vite would bake into
+      // the bundle (React's development build, and rc-util's fixed 'test-id' for every generated element id)
+      env: { ...process.env, NODE_ENV: 'production', CRM_CONFIG_DIR: configDir() },
     });
     if (result.status !== 0) throw new Error(`vite build of ${app} failed (exit ${result.status})`);
     mkdirSync(BUNDLED_DIR, { recursive: true });

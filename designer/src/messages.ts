@@ -16,6 +16,7 @@ addMessages(DESIGNER, {
     menu: {
       modules: 'Modules',
       workflows: 'Workflows',
+      monitor: 'Process monitor',
       roles: 'Roles',
       packages: 'App packages',
       webhooks: 'Webhooks',
@@ -296,7 +297,14 @@ addMessages(DESIGNER, {
       detail: '设计器会改变所有人使用 CRM 的方式，因此只有管理员可以打开。',
       back: '返回 CRM',
     },
-    menu: { modules: '模块', workflows: '流程', roles: '角色权限', packages: '应用包', webhooks: 'Webhook' },
+    menu: {
+      modules: '模块',
+      workflows: '流程',
+      monitor: '流程监控',
+      roles: '角色权限',
+      packages: '应用包',
+      webhooks: 'Webhook',
+    },
     modules: {
       title: '模块',
       new: '新建模块',

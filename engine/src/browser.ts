@@ -51,3 +51,12 @@ export type {
   UserRef,
 } from './workflow/approvals/inbox.ts';
 export { crmDescriptor } from './workflow/crm-descriptor.ts';
+export type { InstanceLabels, MonitoredHistoryEvent, MonitoredInstance } from './workflow/monitor.ts';
+export type {
+  ElementActivity,
+  IncidentView,
+  InstanceDetail,
+  Schedule,
+  StuckReport,
+} from './workflow/queries.ts';
+export type { InstanceRow, InstanceState } from './workflow/rows.ts';

@@ -9,6 +9,7 @@ import { role } from '../support/access-fixtures.ts';
 import { approvalTask, approvers, bpmn, flows } from '../support/bpmn.ts';
 import { PHONE_VIEWPORT, useWebServer } from '../support/browser.ts';
 import { organisation } from '../support/org.ts';
+import { pick } from '../support/web-steps.ts';
 
 const web = useWebServer();
 
@@ -143,14 +144,9 @@ describe('approvals in the runtime app', () => {
     const financeDrawer = await openPending(finance, 'Q-2048 Hangzhou');
     await financeDrawer.getByRole('button', { name: 'Transfer' }).click();
     const transfer = finance.locator('.crm-action-dialog');
-    const picker = transfer.getByRole('combobox', { name: 'Transfer to' });
-    await picker.click();
-    await picker.fill('Fiona');
-    await finance
-      .locator('.ant-select-dropdown:visible .ant-select-item-option')
-      .filter({ hasText: 'Fiona Finance' })
-      .first()
-      .click();
+    await pick(finance, transfer.getByRole('combobox', { name: 'Transfer to' }), 'Fiona Finance', {
+      search: 'Fiona',
+    });
     await transfer.getByRole('button', { name: 'Transfer' }).click();
     await expect
       .poll(() => transfer.getByRole('alert').textContent())

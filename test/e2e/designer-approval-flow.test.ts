@@ -6,8 +6,8 @@ import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { role } from '../support/access-fixtures.ts';
 import { useWebServer } from '../support/browser.ts';
-import { choose, watchErrors } from '../support/designer-page.ts';
 import { organisation } from '../support/org.ts';
+import { choose, pick, watchErrors } from '../support/web-steps.ts';
 
 const web = useWebServer({ data: 'none' });
 
@@ -33,9 +33,12 @@ async function selectedId(page: Page): Promise<string> {
 /** Appends a task after the selected element with the context pad, makes it a user task and names it. */
 async function appendUserTask(page: Page, name: string): Promise<string> {
   await page.locator('.djs-context-pad [data-action="append.append-task"]').click();
-  // the new task is selected with its label in direct editing: type the name, Enter ends the editing
-  await page.keyboard.type(name);
-  await page.keyboard.press('Enter');
+  // the new task is selected with its label in direct editing: type the name into that box (once it is
+  // there: keys pressed before it has the focus go nowhere), Enter ends the editing
+  const label = page.locator('.djs-direct-editing-parent .djs-direct-editing-content');
+  await label.waitFor();
+  await label.pressSequentially(name);
+  await label.press('Enter');
   await page.locator('.djs-direct-editing-parent').waitFor({ state: 'hidden' });
   const id = await selectedId(page);
   await page.locator('.djs-context-pad [data-action="replace"]').click();
@@ -49,15 +52,8 @@ async function approvalBy(page: Page, displayName: string) {
   await page.getByTestId('make-approval').click();
   await choose(page, 'approvers-source-0', 'Users');
   const picker = page.getByTestId('approvers-value-0');
-  await picker.click();
-  await picker.locator('input').fill(displayName.split(' ')[0]);
-  await page
-    .locator('.ant-select-dropdown:visible .ant-select-item-option')
-    .filter({ hasText: displayName })
-    .first()
-    .click();
-  await picker.locator('.ant-select-selection-item').filter({ hasText: displayName }).waitFor();
-  await page.keyboard.press('Escape');
+  await pick(page, picker, displayName, { search: displayName.split(' ')[0] });
+  await picker.locator('input').press('Escape');
 }
 
 describe('an approval drawn in the designer', { timeout: 180_000 }, () => {
@@ -116,6 +112,8 @@ describe('an approval drawn in the designer', { timeout: 180_000 }, () => {
     await choose(admin, 'crm-trigger-on', 'a user clicks a button');
     await admin.getByTestId('crm-trigger-label').fill('Submit for approval');
     await admin.getByTestId('crm-trigger-label-zh').fill('提交审批');
+    // offered only for orders with an amount (the FEEL editor, checked against record and actor)
+    await admin.getByTestId('crm-trigger-condition').locator('.cm-content').fill('record.amount > 0');
     await select(admin, 'start');
     const lead = await appendUserTask(admin, 'Team lead');
     await approvalBy(admin, 'Leo Lead');
@@ -141,6 +139,7 @@ describe('an approval drawn in the designer', { timeout: 180_000 }, () => {
     const leadUser = await web.handle.workspace.identity.users.findByUsername('flow_lead');
     const [version] = await web.handle.workspace.workflows.versions(flow?.processId ?? '');
     expect(version?.xml).toContain(`<crm:approvers source="users" value="${leadUser?.id}"`);
+    expect(version?.xml).toMatch(/<crm:trigger [^>]*condition="=record\.amount (&#62;|&gt;) 0"/);
 
     // the rep creates a purchase order and submits it from its record page
     const rep = await signIn('flow_rep', '/m/flow_order/new');

@@ -5,6 +5,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { apiClient } from '../support/api.ts';
 import { useWebServer } from '../support/browser.ts';
+import { choose, messageShown } from '../support/web-steps.ts';
 
 const web = useWebServer();
 
@@ -45,13 +46,7 @@ async function selectElement(page: Page, id: string) {
   await page.getByTestId('crm-panel').getByText(id, { exact: false }).first().waitFor();
 }
 
-/** Picks `option` in the antd Select with `testId`. */
-async function choose(page: Page, testId: string, option: string) {
-  await page.getByTestId(testId).click();
-  await page.locator('.ant-select-dropdown:visible').getByTitle(option, { exact: true }).click();
-}
-
-describe('the workflow modeler', { timeout: 90_000 }, () => {
+describe('the workflow modeler', () => {
   it('loads a flow, makes a two-level approval of it, lints it and deploys a new version', async () => {
     const api = apiClient(web.handle);
     const first = await api.send('POST', '/api/workflows/definitions', undefined, {
@@ -85,11 +80,11 @@ describe('the workflow modeler', { timeout: 90_000 }, () => {
     await selectElement(page, 'notify');
     await page.getByTestId('service-action').waitFor();
     await page.getByTestId('lint').click();
-    await page.getByText('The engine can run this diagram').waitFor();
+    await messageShown(page, 'The engine can run this diagram');
     await web.screenshot(page, 'modeler');
 
     await page.getByTestId('deploy').click();
-    await page.getByText('Deployed as version 2').waitFor();
+    await messageShown(page, 'Deployed as version 2');
 
     const versions = await api.get<{ version: number; xml: string }[]>(
       '/api/workflows/definitions/discount_approval/versions',

@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { apiClient } from '../support/api.ts';
 import { useWebServer } from '../support/browser.ts';
-import { choose, watchErrors } from '../support/designer-page.ts';
+import { choose, confirmPopover, messageShown, watchErrors } from '../support/web-steps.ts';
 
 const web = useWebServer();
 
@@ -15,8 +15,7 @@ async function openModule(page: Page, name: string) {
   await page.getByTestId('module-designer').waitFor();
 }
 
-// several steps through a real browser each: a loaded machine needs more than the default 30 s
-describe('the designer', { timeout: 90_000 }, () => {
+describe('the designer', () => {
   it('refuses a user who is not an administrator', async () => {
     await web.handle.workspace.identity.users.create({
       username: 'clerk',
@@ -47,7 +46,7 @@ describe('the designer', { timeout: 90_000 }, () => {
     await page.getByTestId('field-label-zh').fill('微信');
     await page.getByTestId('field-item-wechat').waitFor();
     await page.getByTestId('save-draft').click();
-    await page.getByText('Draft saved').waitFor();
+    await messageShown(page, 'Draft saved');
 
     await page.getByRole('tab', { name: 'Preview' }).click();
     const preview = page.getByTestId('form-preview');
@@ -60,10 +59,13 @@ describe('the designer', { timeout: 90_000 }, () => {
     await page.getByTestId('publish-plan').getByText('Add column WeChat (wechat) (Text)').waitFor();
     await web.screenshot(page, 'publish-plan');
     await page.getByTestId('publish-apply').click();
-    await page.getByText('Published as version 2').waitFor();
+    await messageShown(page, 'Published as version 2');
 
     await page.goto('/m/customer/new');
-    await page.getByText('WeChat', { exact: true }).first().waitFor();
+    await page
+      .getByTestId('record-form')
+      .locator('label', { hasText: /^WeChat$/ })
+      .waitFor();
     expect(errors).toEqual([]);
   });
 
@@ -80,10 +82,9 @@ describe('the designer', { timeout: 90_000 }, () => {
     const errors = watchErrors(page);
     await openModule(page, 'customer');
     await page.getByTestId('field-item-wechat').click();
-    await page.getByTestId('field-type').click();
-    await page.getByTitle('Integer', { exact: true }).click();
+    await choose(page, 'field-type', 'Integer');
     await page.getByTestId('save-draft').click();
-    await page.getByText('Draft saved').waitFor();
+    await messageShown(page, 'Draft saved');
 
     await page.getByRole('tab', { name: 'Publish' }).click();
     await page.getByTestId('publish-preview').click();
@@ -98,7 +99,7 @@ describe('the designer', { timeout: 90_000 }, () => {
 
     await page.getByTestId('confirm-loss').click();
     await page.getByTestId('publish-apply').click();
-    await page.getByText('Published as version 3').waitFor();
+    await messageShown(page, 'Published as version 3');
     const records = await api.get<{ data: { name: string; wechat: unknown }[] }>(
       '/api/modules/customer/records?fields=name,wechat&limit=200',
     );
@@ -119,13 +120,13 @@ describe('the designer', { timeout: 90_000 }, () => {
 
     // roll back to version 2 (WeChat as text): it becomes the draft, then the usual publish
     await page.getByTestId('restore-2').click();
-    await page.getByRole('button', { name: 'OK' }).click();
-    await page.getByText('Version 2 is now the draft').waitFor();
+    await confirmPopover(page, 'Make version 2 the draft?').getByRole('button', { name: 'OK' }).click();
+    await messageShown(page, 'Version 2 is now the draft');
     await page.getByRole('tab', { name: 'Publish' }).click();
     await page.getByTestId('publish-preview').click();
     await page.getByTestId('publish-plan').getByText('WeChat (wechat)', { exact: false }).first().waitFor();
     await page.getByTestId('publish-apply').click();
-    await page.getByText('Published as version 4').waitFor();
+    await messageShown(page, 'Published as version 4');
     const state = await apiClient(web.handle).get<{
       published: { fields: { name: string; type: string }[] };
     }>('/api/meta/modules/customer');
@@ -160,7 +161,7 @@ describe('the designer', { timeout: 90_000 }, () => {
     // contact has no sections yet: the first one takes every field
     await choose(page, 'section-columns', '3 columns');
     await page.getByTestId('save-draft').click();
-    await page.getByText('Draft saved').waitFor();
+    await messageShown(page, 'Draft saved');
     const draft = await apiClient(web.handle).get<{
       draft: { fields: { name: string }[]; layout: { sections: { columns?: number }[] } };
     }>('/api/meta/modules/contact');
@@ -168,7 +169,9 @@ describe('the designer', { timeout: 90_000 }, () => {
     expect(draft.body.draft.layout.sections.at(-1)?.columns).toBe(3);
     await web.screenshot(page, 'layout');
     await page.getByTestId('discard-draft').click();
-    await page.getByRole('button', { name: 'OK' }).click();
+    await confirmPopover(page, 'Throw away every change').getByRole('button', { name: 'OK' }).click();
+    // nothing left to discard: the draft is gone
+    await expect.poll(() => page.getByTestId('discard-draft').isDisabled()).toBe(true);
     expect(errors).toEqual([]);
   });
 
@@ -222,7 +225,7 @@ describe('the designer', { timeout: 90_000 }, () => {
     await page.getByTestId('field-rights-customer').click();
     await choose(page, 'field-right-credit_limit', 'Read only');
     await page.getByTestId('save-role').click();
-    await page.getByText('Role saved').waitFor();
+    await messageShown(page, 'Role saved');
     await web.screenshot(page, 'roles');
 
     const role = await apiClient(web.handle).get<{ modules: Record<string, Record<string, unknown>> }>(
@@ -311,7 +314,7 @@ describe('the designer', { timeout: 90_000 }, () => {
     await page.getByRole('button', { name: 'Move Lines up' }).focus();
     await page.keyboard.press('Enter');
     await page.getByTestId('save-draft').click();
-    await page.getByText('Draft saved').waitFor();
+    await messageShown(page, 'Draft saved');
     const draft = await apiClient(web.handle).get<{
       draft: { fields: { name: string; fields?: { name: string; required?: boolean }[] }[] };
     }>('/api/meta/modules/opportunity');
@@ -326,7 +329,7 @@ describe('the designer', { timeout: 90_000 }, () => {
     await page.getByRole('tab', { name: 'Publish' }).click();
     await page.getByTestId('publish-preview').click();
     await page.getByTestId('publish-apply').click();
-    await page.getByText('Published as version 2').waitFor();
+    await messageShown(page, 'Published as version 2');
 
     // the runtime form shows the grid with the row fields as its columns
     await page.goto('/m/opportunity/new');

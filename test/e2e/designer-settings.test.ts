@@ -7,8 +7,8 @@ import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { apiClient } from '../support/api.ts';
 import { useWebServer } from '../support/browser.ts';
-import { choose, watchErrors } from '../support/designer-page.ts';
 import { organisation } from '../support/org.ts';
+import { choose, openSelect, optionOf, pick, watchErrors } from '../support/web-steps.ts';
 
 const web = useWebServer();
 
@@ -183,12 +183,11 @@ describe('module settings in the designer', { timeout: 240_000 }, () => {
     const limit = pool.getByRole('spinbutton');
     await limit.fill('5');
     // only date-time fields are offered for the claim time
-    await pool.getByTestId('pool-claimedAtField').click();
-    const list = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
-    await list.getByTitle('Claimed at (claimed_at)', { exact: true }).waitFor();
-    expect(await list.getByTitle('Note (note)', { exact: true }).count()).toBe(0);
-    await list.getByTitle('Claimed at (claimed_at)', { exact: true }).click();
-    await list.waitFor({ state: 'hidden' });
+    const claimedAt = pool.getByTestId('pool-claimedAtField');
+    const dropdown = await openSelect(page, claimedAt);
+    await optionOf(page, dropdown, 'Claimed at (claimed_at)').waitFor();
+    expect(await optionOf(page, dropdown, 'Note (note)').count()).toBe(0);
+    await pick(page, claimedAt, 'Claimed at (claimed_at)');
     await choose(page, 'pool-reasonField', 'Reason (reason)');
     await choose(page, 'pool-releaseReason', 'Released by its owner');
     await web.screenshot(page, 'pool');
@@ -232,8 +231,7 @@ describe('module settings in the designer', { timeout: 240_000 }, () => {
       await item.getByRole('button', { name: /^Remove column/ }).click();
       await item.waitFor({ state: 'detached' });
     }
-    await choose(page, 'list-add-column', 'Email (email)');
-    await view.getByTestId('list-column-email').waitFor();
+    await choose(page, 'list-add-column', 'Email (email)', { until: view.getByTestId('list-column-email') });
     await view.getByRole('button', { name: 'Move Email up' }).click();
     await view.getByRole('button', { name: 'Move Email up' }).click();
     const chosen = ['list-column-email', ...before.slice(0, 2)];

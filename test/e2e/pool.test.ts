@@ -3,6 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useWebServer } from '../support/browser.ts';
 import { organisation } from '../support/org.ts';
+import { messageShown, pick } from '../support/web-steps.ts';
 
 const web = useWebServer();
 
@@ -67,19 +68,19 @@ describe('the pool in the runtime app', () => {
     await page.getByTestId('pool-switch').getByText('Pool').click();
     const row = page.locator('tr').filter({ hasText: '杭州云栖科技' });
     await row.getByTestId('pool-claim').click();
-    await page.getByText('Claimed: it is yours now').waitFor();
+    await messageShown(page, 'Claimed: it is yours now');
     // no longer in the pool view
     await expect.poll(() => page.locator('tr').filter({ hasText: '杭州云栖科技' }).count()).toBe(0);
     await page.getByTestId('pool-switch').getByText('All').click();
     await page.getByRole('link', { name: '杭州云栖科技' }).click();
     await page.getByTestId('record-page').waitFor();
     await page.getByTestId('pool-release').click();
-    await page.getByTestId('pool-reason').click();
-    await page.getByTitle('No budget this year').click();
+    const dialog = page.locator('.ant-modal').filter({ has: page.getByTestId('pool-reason') });
+    await pick(page, dialog.getByTestId('pool-reason'), 'No budget this year');
     await web.screenshot(page, 'pool-release');
-    await page.locator('.ant-modal').getByRole('button', { name: 'Release to pool' }).click();
-    await page.getByText('Back in the pool').waitFor();
-    await page.getByTestId('pool-claim').waitFor();
+    await dialog.getByRole('button', { name: 'Release to pool' }).click();
+    await messageShown(page, 'Back in the pool');
+    await page.getByTestId('record-page').getByTestId('pool-claim').waitFor();
     const stored = (await web.handle.workspace.records.list('web_lead', { userId: null, via: 'system' }, {}))
       .data;
     expect(stored.find((lead) => lead.name === '杭州云栖科技')).toMatchObject({

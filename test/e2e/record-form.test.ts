@@ -5,6 +5,7 @@ import { SYSTEM_ACTOR } from '@crm/engine';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PHONE_VIEWPORT, useWebServer } from '../support/browser.ts';
+import { confirmDialog, fillDate, pick } from '../support/web-steps.ts';
 
 const web = useWebServer();
 
@@ -132,18 +133,11 @@ const fieldErrors = (page: Page, label: string) =>
     .filter({ has: page.locator(`label:text-is("${label}")`) })
     .locator('.ant-form-item-explain');
 
-async function pick(page: Page, name: string, option: string) {
-  await field(page, name).click();
-  await page
-    .locator('.ant-select-dropdown:visible .ant-select-item-option')
-    .filter({ hasText: option })
-    .first()
-    .click();
+async function save(page: Page) {
+  await page.getByTestId('record-form').getByRole('button', { name: 'Save', exact: true }).click();
 }
 
-async function save(page: Page) {
-  await page.getByRole('button', { name: 'Save' }).click();
-}
+const CUSTOMER = '上海华东精密机械有限公司';
 
 describe('the record form and record page', () => {
   it(
@@ -157,20 +151,15 @@ describe('the record form and record page', () => {
       await field(page, 'title').fill('Lathe retrofit');
       // the condition applies live: the lost reason shows (and is required) only for a lost quote
       await expect.poll(() => page.locator('label:text-is("Lost reason")').count()).toBe(0);
-      await pick(page, 'stage', 'Lost');
+      await pick(page, field(page, 'stage'), 'Lost');
       await page.locator('label:text-is("Lost reason")').waitFor();
       await save(page);
       await expect.poll(() => fieldErrors(page, 'Lost reason').textContent()).toContain('is required');
-      await pick(page, 'stage', 'Draft');
+      await pick(page, field(page, 'stage'), 'Draft');
       await expect.poll(() => page.locator('label:text-is("Lost reason")').count()).toBe(0);
 
       // relation lookup with search: the customer's name, found by a piece of it
-      await field(page, 'customer').click();
-      await field(page, 'customer').fill('华东');
-      await page
-        .locator('.ant-select-dropdown:visible .ant-select-item-option')
-        .filter({ hasText: '上海华东精密' })
-        .click();
+      await pick(page, field(page, 'customer'), CUSTOMER, { search: '华东' });
 
       // the sub-table grid: two rows, a cell error, reorder, remove
       await page.getByRole('button', { name: 'Add row' }).click();
@@ -210,7 +199,7 @@ describe('the record form and record page', () => {
           ],
         },
       ]);
-      await page.getByText('上海华东精密机械有限公司').first().waitFor();
+      await page.getByTestId('record-page').getByRole('link', { name: CUSTOMER }).waitFor();
       await page.getByTestId('record-page').getByText('Units').waitFor();
       // the read view hides what the condition hides
       expect(await page.getByText('Lost reason').count()).toBe(0);
@@ -241,7 +230,7 @@ describe('the record form and record page', () => {
         .locator('.crm-history-entry[data-version="1"]')
         .getByRole('button', { name: 'Restore this version' })
         .click();
-      await page.locator('.ant-modal-confirm').getByRole('button', { name: 'OK' }).click();
+      await confirmDialog(page).getByRole('button', { name: 'OK' }).click();
       await page.getByRole('heading', { name: 'First title' }).waitFor();
       await expect
         .poll(() => page.locator('.crm-history-entry[data-version="3"]').textContent())
@@ -310,46 +299,25 @@ describe('the record form and record page', () => {
       const page = await web.loggedInPage('/m/quote/new');
       await page.getByTestId('record-form').waitFor();
       await field(page, 'title').fill('With documents');
-      await field(page, 'customer').click();
-      await field(page, 'customer').fill('华东');
-      await page
-        .locator('.ant-select-dropdown:visible .ant-select-item-option')
-        .filter({ hasText: '上海华东精密' })
-        .click();
+      await pick(page, field(page, 'customer'), CUSTOMER, { search: '华东' });
       await page.locator('#root_documents input[type=file]').setInputFiles({
         name: 'spec.txt',
         mimeType: 'text/plain',
         buffer: Buffer.from('the specification'),
       });
       await page.locator('#root_documents .ant-upload-list').getByText('spec.txt').waitFor();
-      await field(page, 'sales_rep').click();
-      await field(page, 'sales_rep').fill('test');
-      await page
-        .locator('.ant-select-dropdown:visible .ant-select-item-option')
-        .filter({ hasText: 'Test admin' })
-        .click();
-      await field(page, 'department').click();
-      await page
-        .locator('.ant-select-dropdown:visible .ant-select-item-option')
-        .filter({ hasText: 'East sales' })
-        .click();
-      for (const name of ['华东', '智云']) {
-        await field(page, 'competitors').click();
-        await field(page, 'competitors').fill(name);
-        await page
-          .locator('.ant-select-dropdown:visible .ant-select-item-option')
-          .filter({ hasText: name })
-          .first()
-          .click();
+      await pick(page, field(page, 'sales_rep'), 'Test admin', { search: 'test' });
+      await pick(page, field(page, 'department'), 'East sales');
+      for (const [search, name] of [
+        ['华东', CUSTOMER],
+        ['智云', '北京智云信息技术有限公司'],
+      ]) {
+        await pick(page, field(page, 'competitors'), name, { search });
       }
-      await field(page, 'tags').click();
-      const tagOptions = page.locator('.ant-select-dropdown:visible .ant-select-item-option');
-      await tagOptions.filter({ hasText: 'Urgent' }).click();
-      await tagOptions.filter({ hasText: 'Export' }).click();
+      await pick(page, field(page, 'tags'), 'Urgent');
+      await pick(page, field(page, 'tags'), 'Export');
       await page.getByRole('heading', { name: 'New Quote' }).click(); // closes the dropdown
-      await field(page, 'due').click();
-      await field(page, 'due').fill('2026-03-01');
-      await field(page, 'due').press('Tab');
+      await fillDate(field(page, 'due'), '2026-03-01');
       await save(page);
       await page.getByRole('heading', { name: 'With documents' }).waitFor();
       const details = page.getByTestId('record-page');
@@ -370,7 +338,8 @@ describe('the record form and record page', () => {
 
       // the customer's page lists the quote among its related records
       await page.getByRole('tab', { name: 'Details' }).click();
-      await page.locator('.crm-record-page a', { hasText: '上海华东精密' }).first().click();
+      // the customer, and the same company again among the competitors: both links go to its page
+      await details.getByRole('link', { name: CUSTOMER }).first().click();
       await page.getByRole('tab', { name: 'Related' }).click();
       await page.getByTestId('related-quotes').getByRole('link', { name: 'With documents' }).waitFor();
       await web.screenshot(page, 'related');

@@ -1,11 +1,12 @@
 // A salesperson's day on the example packages, in headless Chromium against the real server, as the seed's
 // people: 王芳 (a sales rep of team 1) claims a customer from the pool, logs a visit on it, opens an opportunity
 // and quotes it at 15 % off, which the discount approval flow sends to her manager 陈静, who approves it from
-// her inbox with a comment; the rep sees the quote approved.
+// her inbox with a comment; the rep sees the quote approved, and no longer offered for approval.
 import { SYSTEM_ACTOR } from '@crm/engine';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useWebServer } from '../support/browser.ts';
+import { fillDate, messageShown, pick } from '../support/web-steps.ts';
 
 const web = useWebServer({ data: 'examples' });
 
@@ -17,40 +18,11 @@ const OPPORTUNITY = '通达运输仓库安防升级';
 const LONG = 240_000;
 
 const field = (page: Page, name: string) => page.locator(`#root_${name}`);
-const option = (page: Page, text: string) =>
-  page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: text }).first();
-
-/**
- * Picks an option of a select and checks it took: under load a click can land while another dropdown is
- * still closing, and the select stays empty (seen in CI), so it tries again.
- */
-async function pick(page: Page, name: string, text: string) {
-  // the select's own box (its dropdown is elsewhere in the page) shows the chosen option's label
-  const chosen = page.locator('.ant-select').filter({ has: field(page, name) });
-  for (let attempt = 1; ; attempt++) {
-    await field(page, name).click();
-    await option(page, text).click();
-    try {
-      await chosen.filter({ hasText: text }).waitFor({ timeout: 5_000 });
-      return;
-    } catch (error) {
-      if (attempt === 3) throw error;
-    }
-  }
-}
+const choose = (page: Page, name: string, text: string) => pick(page, field(page, name), text);
 
 /** Picks a record in a relation lookup by typing a piece of its title. */
-async function lookup(page: Page, name: string, search: string, text = search) {
-  await field(page, name).click();
-  await field(page, name).fill(search);
-  await option(page, text).click();
-}
-
-async function fillDate(page: Page, name: string, date: string) {
-  await field(page, name).click();
-  await field(page, name).fill(date);
-  await field(page, name).press('Tab');
-}
+const lookup = (page: Page, name: string, search: string, text: string) =>
+  pick(page, field(page, name), text, { search });
 
 /** A day relative to today, as the date pickers take it (YYYY-MM-DD). */
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
@@ -58,7 +30,7 @@ const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISO
 const signIn = (username: string, path: string) => web.signedInPage({ username, password: PASSWORD }, path);
 
 async function save(page: Page, step: string) {
-  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByTestId('record-form').getByRole('button', { name: 'Save', exact: true }).click();
   // a refused save stays on the form: keep a picture of its errors
   await page
     .getByTestId('record-page')
@@ -93,7 +65,7 @@ describe("a salesperson's day on the example packages", () => {
       await row.getByTestId('pool-claim').waitFor();
       await web.screenshot(rep, '1-pool');
       await row.getByTestId('pool-claim').click();
-      await rep.getByText('Claimed: it is yours now').waitFor();
+      await messageShown(rep, 'Claimed: it is yours now');
       await expect.poll(() => rep.locator('tr').filter({ hasText: CUSTOMER }).count()).toBe(0);
       await rep.getByTestId('pool-switch').getByText('All').click();
       await rep.getByRole('link', { name: CUSTOMER }).click();
@@ -109,8 +81,8 @@ describe("a salesperson's day on the example packages", () => {
       await rep.getByTestId('record-form').waitFor();
       await field(rep, 'subject').fill('仓库安防需求初访');
       await lookup(rep, 'customer', '通达运输', CUSTOMER);
-      await fillDate(rep, 'visit_date', day(-1));
-      await pick(rep, 'purpose', 'Needs analysis');
+      await fillDate(field(rep, 'visit_date'), day(-1));
+      await choose(rep, 'purpose', 'Needs analysis');
       await field(rep, 'content').fill('客户计划年内升级三个仓库的监控与门禁，预算约二十万。');
       await field(rep, 'next_step').fill('下周提交安防方案与报价');
       await web.screenshot(rep, '3-visit-form');
@@ -122,9 +94,9 @@ describe("a salesperson's day on the example packages", () => {
       await rep.getByTestId('record-form').waitFor();
       await field(rep, 'title').fill(OPPORTUNITY);
       await lookup(rep, 'customer', '通达运输', CUSTOMER);
-      await pick(rep, 'stage', 'Proposal');
+      await choose(rep, 'stage', 'Proposal and quote');
       await field(rep, 'amount').fill('200000');
-      await fillDate(rep, 'expected_close', day(30));
+      await fillDate(field(rep, 'expected_close'), day(30));
       await web.screenshot(rep, '4-opportunity-form');
       await save(rep, '4-opportunity');
       await rep.getByRole('heading', { name: OPPORTUNITY }).waitFor();
@@ -133,8 +105,8 @@ describe("a salesperson's day on the example packages", () => {
       await rep.goto('/m/quote/new');
       await rep.getByTestId('record-form').waitFor();
       await lookup(rep, 'opportunity', '安防升级', OPPORTUNITY);
-      await fillDate(rep, 'quote_date', day(0));
-      await fillDate(rep, 'valid_until', day(30));
+      await fillDate(field(rep, 'quote_date'), day(0));
+      await fillDate(field(rep, 'valid_until'), day(30));
       await rep.getByRole('button', { name: 'Add row' }).click();
       await lookup(rep, 'lines_0_product', '彩色激光', '彩色激光打印机');
       await field(rep, 'lines_0_quantity').fill('10');
@@ -142,7 +114,8 @@ describe("a salesperson's day on the example packages", () => {
       await field(rep, 'lines_0_discount').fill('15');
       await web.screenshot(rep, '5-quote-form');
       await save(rep, '5-quote');
-      const quoteNumber = (await rep.getByRole('heading').first().textContent())?.trim() ?? '';
+      const heading = rep.getByTestId('record-page').getByRole('heading', { level: 3 });
+      const quoteNumber = (await heading.textContent())?.trim() ?? '';
       expect(quoteNumber).toMatch(/^BJ\d{6}-\d{3}$/);
       const quotes = await workspace.records.list('quote', SYSTEM_ACTOR, {
         filter: { field: 'number', op: 'eq', value: quoteNumber },
@@ -153,10 +126,14 @@ describe("a salesperson's day on the example packages", () => {
       expect(Number(quote.discount_rate)).toBe(15);
 
       await rep.getByRole('tab', { name: 'Approvals' }).click();
-      await rep.getByRole('button', { name: 'Submit for approval' }).click();
+      const approvals = rep.getByTestId('record-approvals');
+      await approvals.getByRole('button', { name: 'Submit for approval' }).click();
       const card = rep.getByTestId('approval-card');
       await card.locator('[data-state="open"]').getByText('Waiting for 陈静').waitFor();
       await card.locator('[data-status="pending"]').waitFor();
+      // in approval, the quote offers no second submission (the server's list, loaded again, is empty)
+      await rep.locator('[data-testid="record-approvals"][data-actions="0"]').waitFor();
+      expect(await approvals.getByRole('button', { name: 'Submit for approval' }).count()).toBe(0);
       await web.screenshot(rep, '6-submitted');
 
       // 5. the manager approves it from her inbox with a comment
@@ -188,9 +165,26 @@ describe("a salesperson's day on the example packages", () => {
       await web.screenshot(rep, '9-outcome');
       const stored = await workspace.records.get('quote', quote.id, SYSTEM_ACTOR);
       expect(stored.approval).toBe('approved');
+      // approved, the quote offers no submission any more: not on a fresh load of its page, nor from the server
+      const repUser = await workspace.identity.users.findByUsername(REP);
+      await rep.reload();
+      await rep.locator('[data-testid="record-approvals"][data-actions="0"]').waitFor();
+      expect(
+        await rep
+          .getByTestId('record-approvals')
+          .getByRole('button', { name: 'Submit for approval' })
+          .count(),
+      ).toBe(0);
+      const repActor = { userId: repUser?.id ?? null, via: 'session' } as const;
+      expect(await workspace.workflows.triggers.actions('quote', quote.id, repActor)).toEqual([]);
+      await expect(
+        workspace.workflows.triggers.runAction('quote', quote.id, 'discount_approval', repActor),
+      ).rejects.toMatchObject({
+        kind: 'conflict',
+        problems: [expect.objectContaining({ code: 'condition-not-met' })],
+      });
 
       // what the day left behind: the customer is hers, with the visit and the deal the quote belongs to
-      const repUser = await workspace.identity.users.findByUsername(REP);
       const customer = await workspace.records.get('customer', customerId, SYSTEM_ACTOR);
       expect(customer).toMatchObject({ name: CUSTOMER, owner: repUser?.id });
       expect(customer.visit_count).toBe(Number(visitsBefore) + 1);

@@ -14,9 +14,7 @@ describe('the runtime web app', () => {
     await page.locator('input#username').fill('admin');
     await page.locator('input#password').fill('wrong-password1');
     await page.locator('button[type=submit]').click();
-    await expect
-      .poll(() => page.getByRole('alert').first().textContent())
-      .toContain('wrong username or password');
+    await page.getByRole('alert').filter({ hasText: 'wrong username or password' }).waitFor();
     await page.locator('input#password').fill('Admin-passw0rd');
     await page.locator('button[type=submit]').click();
     await page.waitForURL(/\/m\/customer$/);

@@ -1,5 +1,6 @@
 // Browser tests: one headless Chromium and one real server (fresh PostgreSQL database, the demo package
-// with its sample records, an admin) per test file; each test gets a fresh context (own cookies).
+// with its sample records, an admin) per test file; each test gets a fresh context. A user signs in through
+// the login page once per file; their later pages start with that session's cookie (no local storage).
 //
 //   const web = useWebServer();                 // in the file's top level: starts both in beforeAll
 //   const page = await web.loggedInPage();      // a new page, signed in as the admin, at `/`
@@ -7,13 +8,14 @@
 import { mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { demoPackages, importConfiguration } from '@crm/cli';
-import { Engine, type EnginePlugin, openPostgres } from '@crm/engine';
+import { Engine, type EnginePlugin, type OutboundPolicy, openPostgres } from '@crm/engine';
 import { createApp, type RunningServer, serve } from '@crm/runtime';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Cookie, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { TEST_ADMIN, testAdmin } from './api.ts';
 import { type EngineHandle, openTestEngine } from './engines.ts';
 import { templateDatabase } from './postgres.ts';
+import { recordMessages } from './web-steps.ts';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const ARTIFACTS_DIR = join(import.meta.dirname, '..', 'artifacts');
@@ -30,6 +32,9 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
   '--disable-dev-shm-usage',
 ];
+
+/** The signed-in app's frame: the menu on a desktop, the menu button on a phone (either one proves it). */
+const appShell = (page: Page) => page.getByTestId('app-menu').or(page.getByTestId('menu-button')).first();
 
 export interface LaunchedBrowser {
   browser: Browser;
@@ -51,12 +56,15 @@ export interface WebServer {
   browser: Browser;
   /** A fresh context (no cookies) and page; English unless told. */
   newPage(options?: { locale?: 'en' | 'zh-CN'; viewport?: { width: number; height: number } }): Promise<Page>;
-  /** A new page signed in as the test admin through the login page, showing `path`. */
+  /** A new page signed in as the test admin, showing `path`. */
   loggedInPage(
     path?: string,
     options?: { locale?: 'en' | 'zh-CN'; viewport?: { width: number; height: number } },
   ): Promise<Page>;
-  /** A new page signed in as `user` through the login page, showing `path`. */
+  /**
+   * A new page signed in as `user`, showing `path`: through the login page the first time in the file (and
+   * whenever the session has ended since, e.g. a test logged out), later with the session's cookie.
+   */
   signedInPage(
     user: { username: string; password: string },
     path?: string,
@@ -94,6 +102,8 @@ export interface WebServerOptions {
    * lists them (the browser tests build with that folder's crm.config.json).
    */
   plugins?: EnginePlugin[];
+  /** Where webhooks and actions may call (a receiver on loopback must be allowed here). */
+  outbound?: OutboundPolicy;
 }
 
 /**
@@ -106,6 +116,8 @@ export function useWebServer(options: WebServerOptions = {}): WebServer {
   let server: RunningServer | undefined;
   let launched: LaunchedBrowser | undefined;
   const contexts: BrowserContext[] = [];
+  // each user's session cookie from their sign-in through the login page
+  const sessions = new Map<string, Cookie[]>();
 
   beforeAll(async () => {
     // the example packages' sample data is a few thousand records: imported once per run into a
@@ -113,7 +125,7 @@ export function useWebServer(options: WebServerOptions = {}): WebServer {
     const data = options.data ?? 'fixture';
     const template = data === 'none' ? undefined : await templateDatabase(`web_${data}`, importer(data));
     const [opened, chromiumLaunched] = await Promise.all([
-      openTestEngine('postgres', 'web', { template, plugins: options.plugins }),
+      openTestEngine('postgres', 'web', { template, plugins: options.plugins, outbound: options.outbound }),
       launchChromium(),
     ]);
     handle = opened;
@@ -150,6 +162,8 @@ export function useWebServer(options: WebServerOptions = {}): WebServer {
       await context.addInitScript((wanted: string) => {
         if (!localStorage.getItem('crm.locale')) localStorage.setItem('crm.locale', wanted);
       }, locale);
+      // toasts fade after 3 s: the page keeps what they said for messageShown (web-steps.ts)
+      await context.addInitScript(recordMessages);
       // a step that cannot happen fails with what it waited for, before the test's own timeout (a loaded
       // 2-core machine running the node tests beside the browser can take tens of seconds for one page)
       context.setDefaultTimeout(45_000);
@@ -161,11 +175,22 @@ export function useWebServer(options: WebServerOptions = {}): WebServer {
     },
     async signedInPage(user, path = '/', pageOptions = {}) {
       const page = await web.newPage(pageOptions);
-      await page.goto(`/login?next=${encodeURIComponent(path)}`);
-      await page.locator('input#username').fill(user.username);
+      const login = page.locator('input#username');
+      const cookies = sessions.get(user.username);
+      if (cookies) {
+        await page.context().addCookies(cookies);
+        await page.goto(path);
+        // signed in, or sent to the login page (at /login?next=path) by a session that has ended
+        await appShell(page).or(login).first().waitFor();
+        if (!(await login.isVisible())) return page;
+      } else {
+        await page.goto(`/login?next=${encodeURIComponent(path)}`);
+      }
+      await login.fill(user.username);
       await page.locator('input#password').fill(user.password);
       await page.locator('button[type=submit]').click();
-      await page.getByTestId('app-menu').or(page.getByTestId('menu-button')).first().waitFor();
+      await appShell(page).waitFor();
+      sessions.set(user.username, await page.context().cookies());
       return page;
     },
     async screenshot(page, name) {

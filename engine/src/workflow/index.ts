@@ -7,6 +7,8 @@ export {
   type ActionParameter,
   ActionRegistry,
   BpmnError,
+  type KnownSettings,
+  type SettingProblem,
   type WorkflowAction,
 } from './actions.ts';
 export type {
@@ -35,8 +37,17 @@ export {
 export type { Member, Slot } from './approvals/step.ts';
 export type { ActionKind, ActionRow, Attachment, StepRow } from './approvals/store.ts';
 export type { Variables } from './expression.ts';
+export {
+  type InstanceLabels,
+  labelHistory,
+  labelInstances,
+  type MonitoredHistoryEvent,
+  type MonitoredInstance,
+  type MonitorLabels,
+} from './monitor.ts';
 export type { WorkflowProblem } from './problems.ts';
 export type {
+  ElementActivity,
   HistoryEvent,
   IncidentView,
   InstanceDetail,
@@ -55,7 +66,9 @@ export {
   type DiagramLint,
   type DueWorkResult,
   defaultCandidates,
+  type ProcessVersion,
   type StartOptions,
   type WorkflowOptions,
   WorkflowService,
 } from './service.ts';
+export { MANUAL_ACTION_SCOPE } from './triggers/compile.ts';

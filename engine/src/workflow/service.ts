@@ -6,8 +6,10 @@ import { EngineError, localizedError, notFound } from '../errors.ts';
 import { timestampToIso } from '../fields/shared.ts';
 import type { Clock } from '../identity/clock.ts';
 import { isUuid } from '../identity/inputs.ts';
+import { type OutboundHttp, outboundHttp } from '../net/request.ts';
 import type { Actor } from '../records/types.ts';
 import type { Db } from '../storage/db.ts';
+import { actionSettingProblems } from './action-settings.ts';
 import { type ActionContext, ActionRegistry, BpmnError, type WorkflowAction } from './actions.ts';
 import { compileDefinitions } from './compile.ts';
 import type { Variables } from './expression.ts';
@@ -50,6 +52,8 @@ export interface WorkflowOptions {
   timeZone?: string;
   /** Published modules and record values, for processes about records (`crm:record`). */
   records?: WorkflowRecordAccess;
+  /** The outbound HTTP service tasks call through (default: public addresses only). */
+  http?: OutboundHttp;
 }
 
 /** What the approvals service adds to runs: approval tasks, their timeouts, bookkeeping after each write. */
@@ -165,6 +169,7 @@ export class WorkflowService {
   #resolveCandidates: CandidateResolver;
   #extension: WorkflowExtension | undefined;
   readonly #records: WorkflowRecordAccess | undefined;
+  readonly #http: OutboundHttp;
   readonly #triggerCatalog: TriggerCatalog;
   /** Record triggers (an observer of the record service) and the manual actions on records. */
   readonly triggers: RecordTriggers;
@@ -187,6 +192,7 @@ export class WorkflowService {
     this.#resolveCandidates = options.resolveCandidates ?? defaultCandidates;
     this.timeZone = options.timeZone ?? processTimeZone();
     this.#records = options.records;
+    this.#http = options.http ?? outboundHttp();
     this.#triggerCatalog = new TriggerCatalog((db) => this.#latestGraphs(db));
     this.triggers = new RecordTriggers({
       catalog: this.#triggerCatalog,
@@ -195,6 +201,19 @@ export class WorkflowService {
       readRecord: async (module, id, actor) => {
         if (!this.#records) throw notFound(`${module} record '${id}'`);
         return this.#records.read(module, id, actor);
+      },
+      runningFor: async (module, recordId, db) => {
+        if (!isUuid(recordId)) return new Set();
+        const rows = await db.query<{ process_id: string }>(
+          sql`SELECT DISTINCT process_id FROM ${this.tables.instances}
+            WHERE record_id = ${recordId} AND module = ${module} AND state = 'active'`,
+        );
+        return new Set(rows.map((row) => row.process_id));
+      },
+      lockStart: async (tx, processId, recordId) => {
+        await tx.run(
+          sql`SELECT pg_advisory_xact_lock(727005, hashtext(${`${this.schema}/${processId}/${recordId}`}))`,
+        );
       },
     });
   }
@@ -244,10 +263,29 @@ export class WorkflowService {
     const parsed = await parseBpmn(xml);
     if (parsed.problems.length > 0) return { processes: [], problems: parsed.problems };
     const check = compileDefinitions(parsed.definitions, 0, { isKnownJobType: (t) => this.actions.has(t) });
+    const problems = [...check.problems, ...(await this.#bindingProblems(check.processes, this.db))];
     return {
       processes: check.processes.map((p) => ({ processId: p.processId, name: p.name })),
-      problems: check.problems,
+      problems,
     };
+  }
+
+  /**
+   * What the compile cannot see alone: the record bindings against the published modules and the
+   * service tasks' settings against their actions (through `db`; `modulesAfter` as in deploy).
+   */
+  async #bindingProblems(
+    processes: ProcessGraph[],
+    db: Db,
+    modulesAfter?: ReadonlyMap<string, ModuleDefinition>,
+  ): Promise<WorkflowProblem[]> {
+    const records = this.#records;
+    const module = async (name: string) =>
+      modulesAfter?.get(name) ?? (records ? await records.publishedModule(name, db) : null);
+    return [
+      ...(records ? await recordBindingProblems(processes, records, db, modulesAfter) : []),
+      ...(await actionSettingProblems(processes, this.actions, module)),
+    ];
   }
 
   /**
@@ -277,10 +315,8 @@ export class WorkflowService {
     const T = this.tables;
     const now = this.#clock().toISOString();
     const deployed = await db.transaction(async (tx) => {
-      if (this.#records) {
-        const problems = await recordBindingProblems(check.processes, this.#records, tx, modulesAfter);
-        if (problems.length > 0) throw invalidDiagram(problems);
-      }
+      const problems = await this.#bindingProblems(check.processes, tx, modulesAfter);
+      if (problems.length > 0) throw invalidDiagram(problems);
       const results: DeployedProcess[] = [];
       for (const process of check.processes) {
         await tx.run(
@@ -408,29 +444,23 @@ export class WorkflowService {
     }));
   }
 
-  async versions(
-    processId: string,
-  ): Promise<
-    { version: number; name: string | null; deployedAt: string; deployedBy: string | null; xml: string }[]
-  > {
-    const rows = await this.db.query<{
-      version: number;
-      name: string | null;
-      deployed_at: unknown;
-      deployed_by: string | null;
-      xml: string;
-    }>(
+  async versions(processId: string): Promise<ProcessVersion[]> {
+    const rows = await this.db.query<VersionRow>(
       sql`SELECT version, name, deployed_at, deployed_by, xml FROM ${this.tables.definitions}
         WHERE process_id = ${processId} ORDER BY version`,
     );
     if (rows.length === 0) throw notFound(`process '${processId}'`);
-    return rows.map((row) => ({
-      version: Number(row.version),
-      name: row.name,
-      deployedAt: isoText(row.deployed_at),
-      deployedBy: row.deployed_by,
-      xml: row.xml,
-    }));
+    return rows.map(versionOf);
+  }
+
+  /** One version of a process with its XML (an instance's diagram is its own version's). */
+  async version(processId: string, version: number): Promise<ProcessVersion> {
+    const [row] = await this.db.query<VersionRow>(
+      sql`SELECT version, name, deployed_at, deployed_by, xml FROM ${this.tables.definitions}
+        WHERE process_id = ${processId} AND version = ${version}`,
+    );
+    if (!row) throw notFound(`process '${processId}' version ${version}`);
+    return versionOf(row);
   }
 
   // Commands //////////////////////////////////////////////////////////////////////////////////////
@@ -594,8 +624,10 @@ export class WorkflowService {
         await this.#command(
           cancelled,
           actor,
-          (child) => {
-            if (child.instance.state === 'active') child.finishInstance('cancelled');
+          async (child, childTx) => {
+            if (child.instance.state !== 'active') return;
+            child.finishInstance('cancelled');
+            await this.#closeIncidents(childTx, child);
           },
           tx,
         );
@@ -763,18 +795,31 @@ export class WorkflowService {
     return run.instance;
   }
 
-  /** Cancels an active instance: its tasks are cancelled, its timers and jobs dropped, called instances cancelled. */
-  async cancel(instanceId: string, actor: Actor): Promise<InstanceRow> {
-    return this.#command(instanceId, actor.userId, (run) => {
+  /**
+   * Cancels an active instance: its tasks are cancelled, its timers and jobs dropped, called instances
+   * cancelled. A `reason` is kept in the history.
+   */
+  async cancel(instanceId: string, actor: Actor, reason: string | null = null): Promise<InstanceRow> {
+    const note = reason === null || reason.trim() === '' ? null : { reason: reason.trim() };
+    return this.#command(instanceId, actor.userId, async (run, tx) => {
       if (run.instance.state !== 'active') {
         throw conflict(
           `the instance is already ${run.instance.state}`,
           `该实例已结束（${run.instance.state}）`,
         );
       }
-      run.finishInstance('cancelled');
+      run.finishInstance('cancelled', null, note);
+      await this.#closeIncidents(tx, run);
       return run.instance;
     });
+  }
+
+  /** A cancelled instance's open incidents are settled with it: nothing is left to retry. */
+  async #closeIncidents(tx: Db, run: Run): Promise<void> {
+    await tx.run(
+      sql`UPDATE ${this.tables.incidents} SET resolved_at = ${run.now}, resolved_by = ${run.services.actor}
+        WHERE instance_id = ${run.instance.id} AND resolved_at IS NULL`,
+    );
   }
 
   /** Retries the element an incident stopped at (a failed job gets its retries back). */
@@ -1044,11 +1089,39 @@ export class WorkflowService {
       headers: node?.job?.headers ?? {},
       variables: view.variablesOf(token),
       now: this.#clock(),
+      http: this.#http,
     };
   }
 }
 
 type ActionOutcome = { ok: true; result: Variables | undefined } | { ok: false; error: unknown };
+
+/** A deployed version of a process, as the API shows it. */
+export interface ProcessVersion {
+  version: number;
+  name: string | null;
+  deployedAt: string;
+  deployedBy: string | null;
+  xml: string;
+}
+
+interface VersionRow {
+  version: number;
+  name: string | null;
+  deployed_at: unknown;
+  deployed_by: string | null;
+  xml: string;
+}
+
+function versionOf(row: VersionRow): ProcessVersion {
+  return {
+    version: Number(row.version),
+    name: row.name,
+    deployedAt: isoText(row.deployed_at),
+    deployedBy: row.deployed_by,
+    xml: row.xml,
+  };
+}
 
 async function attempt(work: () => Promise<Variables | undefined>): Promise<ActionOutcome> {
   try {

@@ -50,15 +50,21 @@ export function Kanban({
     const record = local.find((r) => r.id === id);
     const target = value === NONE ? null : value;
     if (!record || (record[groupBy.name] ?? null) === target) return;
-    setLocal((list) => list.map((r) => (r.id === id ? { ...r, [groupBy.name]: target } : r)));
+    const put = (changes: Partial<RecordData>) =>
+      setLocal((list) => list.map((r) => (r.id === id ? { ...r, ...changes } : r)));
+    put({ [groupBy.name]: target });
     try {
-      await api.patch(
+      const saved = await api.patch<RecordData>(
         `/api/modules/${encodeURIComponent(module)}/records/${id}`,
         { [groupBy.name]: target },
         { headers: { 'if-match': `"${record.version}"` } },
       );
+      // the card carries the new version at once: a second move before the board is read again would
+      // otherwise send the old one and be refused as someone else's change
+      put({ [groupBy.name]: saved[groupBy.name], version: saved.version });
       message.success(t('kanbanMoved', { stage: columns.find((c) => c.value === value)?.label }));
     } catch (error) {
+      put({ [groupBy.name]: record[groupBy.name] });
       if (error instanceof ApiError && error.status === 409) message.warning(t('conflict'));
       else message.error(errorMessage(error, locale));
     } finally {

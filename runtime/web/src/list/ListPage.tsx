@@ -382,8 +382,9 @@ function ModuleList({ module, definition }: { module: string; definition: Module
             {total !== undefined ? t('total', { count: total }) : ''}
           </Typography.Text>
           <Space>
+            {/* while a page loads, the one before stays on show: its cursor would step past the new one */}
             <Button
-              disabled={page === 0}
+              disabled={page === 0 || records.isPlaceholderData}
               onClick={() => setCursors((list) => list.slice(0, -1))}
               data-testid="page-previous"
             >
@@ -391,7 +392,7 @@ function ModuleList({ module, definition }: { module: string; definition: Module
             </Button>
             <Typography.Text data-testid="page-number">{t('page', { page: page + 1 })}</Typography.Text>
             <Button
-              disabled={!records.data.nextCursor}
+              disabled={!records.data.nextCursor || records.isPlaceholderData}
               onClick={() => setCursors((list) => [...list, records.data.nextCursor ?? undefined])}
               data-testid="page-next"
             >

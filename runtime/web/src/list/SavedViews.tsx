@@ -26,10 +26,13 @@ export function SavedViews({
   const views = useSavedViews(module);
   const queryClient = useQueryClient();
   const [naming, setNaming] = useState(false);
+  const [saving, setSaving] = useState(false);
   const [form] = Form.useForm<{ name: string }>();
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['views', module] });
 
   const save = async ({ name }: { name: string }) => {
+    if (saving) return; // Enter in the name submits too, past the OK button's loading state
+    setSaving(true);
     try {
       const view = await api.post<SavedView>('/api/views', { module, name, ...current });
       await refresh();
@@ -39,6 +42,8 @@ export function SavedViews({
       message.success(t('views.saved'));
     } catch (error) {
       form.setFields([{ name: 'name', errors: [errorMessage(error, locale)] }]);
+    } finally {
+      setSaving(false);
     }
   };
 
@@ -97,6 +102,8 @@ export function SavedViews({
         okText={ui('action.save')}
         cancelText={ui('action.cancel')}
         onOk={() => form.submit()}
+        // a second click while the view is being saved would save it twice
+        confirmLoading={saving}
         onCancel={() => setNaming(false)}
         destroyOnHidden
       >

@@ -63,12 +63,14 @@ function ReleaseButton({
   const { message } = AntApp.useApp();
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState<string | undefined>(pool.releaseReason);
+  const [busy, setBusy] = useState(false);
   const field = definition.fields.find((f) => f.name === pool.reasonField);
   const options = (Array.isArray(field?.options) ? field.options : []) as {
     value: string;
     label: Record<string, string>;
   }[];
   const release = async () => {
+    setBusy(true);
     try {
       await api.post(poolPath(module, id, 'release'), reason ? { reason } : {});
       message.success(t('released'));
@@ -76,6 +78,8 @@ function ReleaseButton({
       onDone();
     } catch (failure) {
       message.error(errorMessage(failure, locale));
+    } finally {
+      setBusy(false);
     }
   };
   return (
@@ -87,6 +91,8 @@ function ReleaseButton({
         open={open}
         title={t('releaseTitle')}
         onOk={() => void release()}
+        // a second click while the release is under way would send it again (and fail: no longer the owner's)
+        confirmLoading={busy}
         onCancel={() => setOpen(false)}
         okText={t('release')}
         destroyOnHidden
