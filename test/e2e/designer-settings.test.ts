@@ -79,7 +79,8 @@ async function saveAndPublish(page: Page, version: number) {
   await page.getByText(`Published as version ${version}`).waitFor();
 }
 
-describe('module settings in the designer', { timeout: 120_000 }, () => {
+// many steps through a real browser and two apps each: generous on a loaded two-core machine
+describe('module settings in the designer', { timeout: 240_000 }, () => {
   beforeAll(async () => {
     const { workspace } = web.handle;
     await workspace.definitions.saveDraft(order);
