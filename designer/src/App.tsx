@@ -6,6 +6,8 @@ import { WorkflowList } from './bpmn/WorkflowList.tsx';
 import { DesignerFrame } from './DesignerFrame.tsx';
 import { ModuleDesigner } from './modules/ModuleDesigner.tsx';
 import { ModuleList } from './modules/ModuleList.tsx';
+import { InstancePage } from './monitor/InstancePage.tsx';
+import { MonitorPage } from './monitor/MonitorPage.tsx';
 import { PackagesPage } from './packages/PackagesPage.tsx';
 import { RolesPage } from './roles/RolesPage.tsx';
 import { WebhooksPage } from './webhooks/WebhooksPage.tsx';
@@ -39,6 +41,9 @@ export function App() {
         <Route path="workflows" element={<WorkflowList />} />
         <Route path="workflows/new" element={<Modeler />} />
         <Route path="workflows/:processId" element={<Modeler />} />
+        <Route path="monitor" element={<MonitorPage />} />
+        <Route path="monitor/instances/:id" element={<InstancePage />} />
+        <Route path="monitor/:tab" element={<MonitorPage />} />
         <Route path="roles" element={<RolesPage />} />
         <Route path="packages" element={<PackagesPage />} />
         <Route path="webhooks" element={<WebhooksPage />} />

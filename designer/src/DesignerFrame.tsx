@@ -2,6 +2,7 @@ import {
   ApartmentOutlined,
   ApiOutlined,
   AppstoreOutlined,
+  DashboardOutlined,
   ExportOutlined,
   SafetyOutlined,
 } from '@ant-design/icons';
@@ -20,6 +21,11 @@ export function DesignerFrame() {
       key: '/workflows',
       icon: <ApartmentOutlined />,
       label: <Link to="/workflows">{t('menu.workflows')}</Link>,
+    },
+    {
+      key: '/monitor',
+      icon: <DashboardOutlined />,
+      label: <Link to="/monitor">{t('menu.monitor')}</Link>,
     },
     { key: '/roles', icon: <SafetyOutlined />, label: <Link to="/roles">{t('menu.roles')}</Link> },
     { key: '/packages', icon: <ExportOutlined />, label: <Link to="/packages">{t('menu.packages')}</Link> },

@@ -121,6 +121,8 @@ export interface FeelTarget {
   definition?: ModuleDefinition;
   /** The formula field being written. */
   field?: string;
+  /** A sub-table of the definition: the expression reads one of its rows (row rules, row formulas). */
+  subtable?: string;
   /** `record-event`: a webhook filter over `old`, `new` and `actor` instead of a module's fields. */
   scope?: 'record-event';
 }

@@ -13,14 +13,17 @@ export {
 export {
   type FeelCompletion,
   feelCompletions,
+  feelFieldsFor,
   feelSampleValues,
   feelScopeFor,
+  subtableOf,
 } from './compile/feel-assist.ts';
 export { fieldJsonSchema, localize, recordJsonSchema } from './compile/json-schema.ts';
 export { type CompiledModule, compileModule } from './compile/module.ts';
 export { feelScopeOf } from './compile/scope.ts';
 export { fieldOrder, fieldUiSchema, recordUiSchema } from './compile/ui-schema.ts';
 export { DefinitionChecker } from './definitions/check.ts';
+export { checkPool, POOL_FIELD_TYPES } from './definitions/check-pool.ts';
 export { assignIds, newId } from './definitions/ids.ts';
 export { checkListView, listViewFields, listViewOf } from './definitions/list-view.ts';
 export { fieldMetaSchema, moduleMetaSchema } from './definitions/meta-schema.ts';
@@ -48,3 +51,12 @@ export type {
   UserRef,
 } from './workflow/approvals/inbox.ts';
 export { crmDescriptor } from './workflow/crm-descriptor.ts';
+export type { InstanceLabels, MonitoredHistoryEvent, MonitoredInstance } from './workflow/monitor.ts';
+export type {
+  ElementActivity,
+  IncidentView,
+  InstanceDetail,
+  Schedule,
+  StuckReport,
+} from './workflow/queries.ts';
+export type { InstanceRow, InstanceState } from './workflow/rows.ts';

@@ -87,6 +87,7 @@ export type {
   StoredRecord,
 } from './records/types.ts';
 export { SYSTEM_ACTOR } from './records/types.ts';
+export { rollupFilterScope } from './rollups/filter-scope.ts';
 export { FEW_MATCHES, MAX_SEARCH_LENGTH } from './search/query.ts';
 export { SEARCH_COLUMN } from './search/spec.ts';
 export {

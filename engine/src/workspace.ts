@@ -36,6 +36,7 @@ import { webhookAction } from './workflow/actions/webhook.ts';
 import { builtInActions } from './workflow/actions.ts';
 import type { ApprovalRecords } from './workflow/approvals/binding.ts';
 import { ApprovalService } from './workflow/approvals/service.ts';
+import type { MonitorLabels } from './workflow/monitor.ts';
 import type { WorkflowRecordAccess } from './workflow/record-binding.ts';
 import { type WorkflowOptions, WorkflowService } from './workflow/service.ts';
 
@@ -63,6 +64,8 @@ export class Workspace {
   readonly workflows: WorkflowService;
   /** Approval steps of those processes: actions, inbox, timelines. */
   readonly approvals: ApprovalService;
+  /** Names of people and titles of records for the process monitor. */
+  readonly monitorLabels: MonitorLabels;
   /** In-app notifications (approval tasks, CC, workflow notify actions). */
   readonly notifications: NotificationService;
   /** Each user's saved list views. */
@@ -95,6 +98,10 @@ export class Workspace {
     this.notifications = notifications;
     this.views = views;
     this.approvals = approvals;
+    this.monitorLabels = {
+      userNames: (ids) => approvals.inbox.names(ids),
+      recordTitles: (module, ids, actor) => approvals.recordTitles(module, ids, actor),
+    };
     this.definitions = definitions;
     this.records = records;
     this.files = files;

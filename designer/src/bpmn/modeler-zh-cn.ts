@@ -282,5 +282,151 @@ const PANEL: Record<string, string> = {
   take: '经过',
 };
 
+/** The properties panel's help texts and examples (its sentences may come in parts around code samples). */
+const HELP: Record<string, string> = {
+  'every 10 seconds, up to 5 times': '每 10 秒一次，最多 5 次',
+  'every day, infinitely': '每天一次，无限重复',
+  'every hour on the hour from 9-5 p.m. UTC Monday-Friday': '周一至周五 UTC 9 点到 17 点每个整点',
+  '15 seconds': '15 秒',
+  '1 hour and 30 minutes': '1 小时 30 分钟',
+  '14 days': '14 天',
+  'UTC time': 'UTC 时间',
+  'UTC plus 2 hours zone offset': 'UTC 加 2 小时时区偏移',
+  'Documentation: Timer events': '文档：定时器事件',
+  'Timer documentation': '定时器文档',
+  'If turned on, all variables from the parent process instance will be propagated to the child process instance.':
+    '开启后，父流程实例的全部变量都会传递给子流程实例。',
+  'Otherwise, only variables defined via input mappings will be propagated.':
+    '否则只传递输入映射中定义的变量。',
+  'If turned on, all variables from the child process instance will be propagated to the parent process instance.':
+    '开启后，子流程实例的全部变量都会传回父流程实例。',
+  'Otherwise, only variables defined via output mappings will be propagated.':
+    '否则只传回输出映射中定义的变量。',
+  'Specify more than one group as a comma separated list.': '多个组用逗号分隔。',
+  'Specify more than one user as a comma separated list.': '多个用户用逗号分隔。',
+  'Define the name of the variable that will contain the error code.': '定义保存错误代码的变量名。',
+  'Define the name of the variable that will contain the error message.': '定义保存错误消息的变量名。',
+  'Define the name of the variable that will contain the escalation code.': '定义保存升级代码的变量名。',
+  'Define the assignment, schedule, and priority of the user task. Assignee, candidate groups, and candidate users can be combined. Use due date and follow-up date to express deadlines and urgency. ':
+    '定义用户任务的分配、时间安排和优先级。处理人、候选组和候选用户可以组合使用。用截止日期和跟进日期表达期限和紧急程度。',
+  'User task documentation': '用户任务文档',
+  'Define a boolean condition expression that determines when this sequence flow is taken. ':
+    '定义一个布尔条件表达式，决定何时走这条顺序流。',
+  'Learn how to define conditions.': '了解如何定义条件。',
+  'Conditions documentation': '条件文档',
+  'Define the ID of the process to call (e.g. ': '定义要调用的流程 ID（例如 ',
+  ' or ': ' 或 ',
+  '). ': '）。',
+  ', ': '、',
+  'Call activity documentation': '调用活动文档',
+  'Specify which job workers handle the task work to execute a service (e.g. ':
+    '指定由哪些作业执行器执行该服务（例如 ',
+  'Service task documentation': '服务任务文档',
+  'Specify which job workers handle the event work. ': '指定由哪些作业执行器处理该事件。',
+  'Execute this task for each element of a given collection. ': '对给定集合中的每个元素执行此任务。',
+  'Define an input collection expression that defines the collection to iterate over (e.g. ':
+    '定义输入集合表达式，即要遍历的集合（例如 ',
+  'To collect the output define the output collection and the output element expressions. ':
+    '如需收集结果，请定义输出集合和输出元素表达式。',
+  'Multi instance documentation': '多实例文档',
+  'Cancel remaining instances': '取消其余实例',
+  'Wait for completion': '等待完成',
+  'Loop cardinality': '循环次数',
+  Completion: '完成条件',
+  Compensation: '补偿',
+  'Activity reference': '活动引用',
+  'Define the error to throw. Specify an error code (e.g. ': '定义要抛出的错误。指定错误代码（例如 ',
+  ') to identify the error. ': '）来标识该错误。',
+  'Define the error to catch. Specify an error code (e.g. ': '定义要捕获的错误。指定错误代码（例如 ',
+  ') to match a specific error, or leave empty to catch any error. ':
+    '）以匹配特定错误，留空则捕获任何错误。',
+  'Error event documentation': '错误事件文档',
+  'Add input mappings to control what is passed to the activity as local variables. ':
+    '添加输入映射，控制哪些值作为局部变量传给该活动。',
+  'Input mappings documentation': '输入映射文档',
+  'Add output mappings to control which variables are merged back into the process scope. ':
+    '添加输出映射，控制哪些变量合并回流程范围。',
+  'Output mappings documentation': '输出映射文档',
+  'The number of times the engine tries executing this activity if a worker signals a failure. The default is three.':
+    '执行器报告失败时引擎重试该活动的次数，默认 3 次。',
+  'Control the business ID set on a child process. If left empty, no business ID will be set. ':
+    '控制子流程的业务 ID。留空则不设置业务 ID。',
+  'Business ID propagation documentation': '业务 ID 传递文档',
+  'Business ID': '业务 ID',
+  'Inherit from parent': '继承父流程',
+  'Uses the most recent deployed resource.': '使用最新部署的资源。',
+  'Uses the resource found in the same deployment.': '使用同一次部署中的资源。',
+  'Uses the most recent deployed resource with the given version tag.':
+    '使用带有指定版本标签的最新部署资源。',
+  'Version tag by which this process can be referenced.': '引用此流程时使用的版本标签。',
+  'Version tag by which the called process will be referenced.': '引用被调用流程时使用的版本标签。',
+  'Latest binding': '最新版本绑定',
+  'Deployment binding': '同一部署绑定',
+  'Version tag binding': '版本标签绑定',
+  latest: '最新',
+  deployment: '同一部署',
+  'version tag': '版本标签',
+  'Output propagation': '输出传递',
+  'Input propagation': '输入传递',
+  'Configure the message that the task waits for. ': '配置该任务等待的消息。',
+  'Receive task message documentation': '接收任务消息文档',
+  'Configure the message that will start this process instance. ': '配置启动此流程实例的消息。',
+  'Message start event documentation': '消息开始事件文档',
+  'Configure the message that this event waits for. ': '配置该事件等待的消息。',
+  'Message catch event documentation': '消息捕获事件文档',
+  'Configure the message that will trigger this boundary event. ': '配置触发该边界事件的消息。',
+  'Message boundary event documentation': '消息边界事件文档',
+  'Identifier computed from the process context that is used to correlate an incoming message (e.g. ':
+    '从流程上下文计算出的标识，用于关联收到的消息（例如 ',
+  'Subscription correlation key documentation': '订阅关联键文档',
+  'Specify the condition that triggers this event. ': '指定触发该事件的条件。',
+  'Conditional event documentation': '条件事件文档',
+  'About conditional events.': '关于条件事件。',
+  'A FEEL expression that determines whether the event should trigger. ':
+    '决定该事件是否触发的 FEEL 表达式。',
+  'Variable events that trigger the condition evaluation. If none selected, all variable events will trigger the condition evaluation. ':
+    '触发条件计算的变量事件。未选择时，所有变量事件都会触发条件计算。',
+  'Specify more than one variable change event as a comma separated list. Variable change events are:':
+    '多个变量变化事件用逗号分隔。变量变化事件有：',
+  'Documentation: Variable events': '文档：变量事件',
+  'Variable events': '变量事件',
+  'Define static metadata passed to job workers alongside each job. Headers are not evaluated by the engine — use them for fixed worker configuration (e.g. ':
+    '定义随每个作业传给执行器的静态元数据。引擎不计算任务头，用于执行器的固定配置（例如 ',
+  'Task headers documentation': '任务头文档',
+  'React to user task lifecycle events by executing a job worker. ':
+    '在用户任务的生命周期事件上执行作业执行器。',
+  'Task listeners documentation': '任务监听器文档',
+  'Add custom logic that reacts to various events in the workflow execution life-cycle. ':
+    '添加自定义逻辑，响应流程执行生命周期中的各种事件。',
+  'Execution listeners documentation': '执行监听器文档',
+  'Add custom key-value metadata to this element. Extension properties have no effect on process execution — they can be used to attach configuration visible for other consumers of the BPMN diagram. ':
+    '为该元素添加自定义键值元数据。扩展属性不影响流程执行，可用于附加给 BPMN 图的其他使用者看的配置。',
+  'Specifies the default priority for all jobs created by a process. Must be an integer. If no value is provided, the default value is 0. ':
+    '流程创建的所有作业的默认优先级，必须是整数。未填写时默认为 0。',
+  'Specifies the priority of a job. Must be an integer. If no value is provided, the default value is 0. ':
+    '作业的优先级，必须是整数。未填写时默认为 0。',
+  'Job priority documentation': '作业优先级文档',
+  'Specifies the priority of a user task. Must be an integer between 0 and 100. If no value is provided, the default value is 50. ':
+    '用户任务的优先级，必须是 0 到 100 之间的整数。未填写时默认为 50。',
+  'User task priority documentation': '用户任务优先级文档',
+  'Number of days before this resource is being cleaned up. If specified, takes precedence over the engine configuration.':
+    '该资源被清理前保留的天数。填写后优先于引擎配置。',
+  'Link a form created with the Camunda Forms editor. To associate a custom form, application, or URL to the user task, specify an external reference. ':
+    '关联用 Camunda Forms 编辑器创建的表单。如需为用户任务关联自定义表单、应用或网址，请填写外部引用。',
+  'Link or embed a form created with the Camunda Forms editor. To associate a custom form, application, or URL to the user task, specify a form key. ':
+    '关联或嵌入用 Camunda Forms 编辑器创建的表单。如需为用户任务关联自定义表单、应用或网址，请填写表单键。',
+  'User task form documentation': '用户任务表单文档',
+  'Implement a user task managed by Camunda. To add a custom implementation, use a job worker. ':
+    '由 Camunda 管理的用户任务。如需自定义实现，请使用作业执行器。',
+  'Camunda user task': 'Camunda 用户任务',
+  'Camunda Form (linked)': 'Camunda 表单（关联）',
+  'Camunda Form (embedded)': 'Camunda 表单（嵌入）',
+  'Custom form key': '自定义表单键',
+  'External form reference': '外部表单引用',
+  'Form JSON configuration': '表单 JSON 配置',
+  Before: '之前',
+  After: '之后',
+};
+
 /** Every English text of the modeler with its Chinese. */
-export const MODELER_ZH_CN: Readonly<Record<string, string>> = { ...DIAGRAM, ...TYPES, ...PANEL };
+export const MODELER_ZH_CN: Readonly<Record<string, string>> = { ...DIAGRAM, ...TYPES, ...PANEL, ...HELP };

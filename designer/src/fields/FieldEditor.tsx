@@ -13,10 +13,13 @@ import { DESIGNER } from '../messages.ts';
 import { API_NAME } from '../modules/names.ts';
 import { FeelEditor } from '../rules/FeelEditor.tsx';
 import { useCompletions } from '../rules/useCompletions.ts';
+import { AutonumberPatternInput } from './AutonumberPatternInput.tsx';
 import { JsonSetting } from './JsonSetting.tsx';
 import { LocaleTextInput } from './LocaleTextInput.tsx';
 import { OptionsEditor } from './OptionsEditor.tsx';
+import { RollupFilterInput, RollupSourceInput } from './RollupSourceInput.tsx';
 import { RowFieldsEditor } from './RowFieldsEditor.tsx';
+import { RowRulesEditor } from './RowRulesEditor.tsx';
 
 /** FEEL settings every field may have (conditions of the form, a default). */
 const CONDITIONS = ['visibleWhen', 'requiredWhen', 'readOnlyWhen'] as const;
@@ -108,7 +111,7 @@ export function FieldEditor({ field, definition, types, onChange }: FieldEditorP
         )}
         {Object.keys(properties).length > 0 && <Divider plain>{t('fields.typeSettings')}</Divider>}
         {Object.entries(properties).map(([key, schema]) => (
-          <Form.Item key={key} label={settingLabel(t, key)} required={required.has(key)}>
+          <Form.Item key={key} label={settingLabel(t, field.type, key)} required={required.has(key)}>
             <SettingInput
               name={key}
               schema={schema}
@@ -148,9 +151,13 @@ export function FieldEditor({ field, definition, types, onChange }: FieldEditorP
   );
 }
 
-function settingLabel(t: (key: string) => string, key: string): string {
-  const text = t(`settings.${key}`);
-  return text === `settings.${key}` ? key : text;
+/** The label of a setting: the type's own wording (`settings.autonumber_pattern`) or the shared one. */
+function settingLabel(t: (key: string) => string, type: string, key: string): string {
+  for (const id of [`settings.${type}_${key}`, `settings.${key}`]) {
+    const text = t(id);
+    if (text !== id) return text;
+  }
+  return key;
 }
 
 interface SettingInputProps {
@@ -170,9 +177,12 @@ interface SettingInputProps {
 
 /** An input for one setting of a field type, chosen from the setting's JSON Schema. */
 function SettingInput({ name, schema, value, onChange, field, definition, types, feel }: SettingInputProps) {
+  const { t } = useTranslation(DESIGNER);
   const localize = useLocalize();
   const modules = useQuery({ queryKey: ['designer', 'modules'], queryFn: designerApi.modules });
   const testId = `setting-${name}`;
+  if (name === 'filter' && field.type === 'rollup')
+    return <RollupFilterInput field={field} definition={definition} onChange={onChange} />;
   if (feel) {
     return (
       <FeelEditor
@@ -188,6 +198,32 @@ function SettingInput({ name, schema, value, onChange, field, definition, types,
   if (name === 'fields' && field.type === 'subtable') {
     return <RowFieldsEditor subtable={field} definition={definition} types={types} onChange={onChange} />;
   }
+  if (name === 'rules' && field.type === 'subtable')
+    return <RowRulesEditor subtable={field} definition={definition} onChange={onChange} />;
+  if (name === 'pattern' && field.type === 'autonumber') {
+    return (
+      <AutonumberPatternInput
+        value={typeof value === 'string' ? value : undefined}
+        start={typeof field.start === 'number' ? field.start : undefined}
+        onChange={onChange}
+      />
+    );
+  }
+  if (name === 'watch' && field.type === 'changedAt') {
+    return (
+      <Select
+        mode="multiple"
+        value={Array.isArray(value) ? (value as string[]) : []}
+        onChange={(names: string[]) => onChange(names.length > 0 ? names : undefined)}
+        options={definition.fields
+          .filter((f) => f !== field && f.type !== 'changedAt')
+          .map((f) => ({ value: f.name, label: `${localize(f.label, f.name)} (${f.name})` }))}
+        data-testid={testId}
+      />
+    );
+  }
+  if ((name === 'over' || name === 'field') && field.type === 'rollup')
+    return <RollupSourceInput name={name} field={field} definition={definition} onChange={onChange} />;
   if (name === 'options')
     return <OptionsEditor value={Array.isArray(value) ? value : []} onChange={onChange} />;
   if (name === 'target') {
@@ -208,22 +244,19 @@ function SettingInput({ name, schema, value, onChange, field, definition, types,
     return (
       <>
         <Input
-          placeholder="name"
+          addonBefore={t('fields.inverseName')}
+          placeholder={t('fields.inverseNameHelp')}
           value={inverse.name ?? ''}
           onChange={(e) => onChange({ ...inverse, name: e.target.value })}
           style={{ marginBottom: 4 }}
+          data-testid="setting-inverse-name"
         />
-        <LocaleTextInput value={inverse.label} onChange={(label) => onChange({ ...inverse, label })} />
+        <LocaleTextInput
+          value={inverse.label}
+          onChange={(label) => onChange({ ...inverse, label })}
+          testId="setting-inverse-label"
+        />
       </>
-    );
-  }
-  if (name === 'over' || (name === 'field' && definition)) {
-    return (
-      <Input
-        value={typeof value === 'string' ? value : ''}
-        onChange={(e) => onChange(e.target.value)}
-        data-testid={testId}
-      />
     );
   }
   if (schema.enum) {
@@ -232,7 +265,10 @@ function SettingInput({ name, schema, value, onChange, field, definition, types,
         allowClear
         value={value as string | undefined}
         onChange={onChange}
-        options={schema.enum.map((v) => ({ value: v as string, label: String(v) }))}
+        options={schema.enum.map((v) => ({
+          value: v as string,
+          label: t(`enums.${name}.${String(v)}`, { defaultValue: String(v) }),
+        }))}
         data-testid={testId}
       />
     );

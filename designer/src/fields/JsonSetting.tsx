@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DESIGNER } from '../messages.ts';
 
-/** A setting with a structure of its own (a sub-table's row rules …), edited as JSON text. */
+/** A setting with a structure of its own that no input fits (a plugin field type's), edited as JSON text. */
 export function JsonSetting({
   value,
   onChange,

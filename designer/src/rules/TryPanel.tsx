@@ -2,7 +2,13 @@ import { useLocalize } from '@crm/ui';
 import { Alert, Button, Card, Descriptions, Form, Input, Radio, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { designerApi, type FeelTarget, type FeelTrial, type ModuleDefinition } from '../api.ts';
+import {
+  designerApi,
+  type FeelTarget,
+  type FeelTrial,
+  type FieldDefinition,
+  type ModuleDefinition,
+} from '../api.ts';
 import { useErrorText } from '../errors.ts';
 import { DESIGNER } from '../messages.ts';
 import { sampleRecord } from '../preview/sample-data.ts';
@@ -11,7 +17,8 @@ import { useCompletions } from './useCompletions.ts';
 
 /**
  * "Try it": evaluate an expression against sample values (JSON, prefilled from the fields) or an
- * existing record (read with your own access), and show the result with its type, or the error.
+ * existing record (read with your own access), and show the result with its type, or the error. For
+ * an expression over a sub-table's rows (`initial.target.subtable`) the sample is one row.
  */
 export function TryPanel({
   definition,
@@ -27,13 +34,17 @@ export function TryPanel({
   const errorText = useErrorText();
   const [expression, setExpression] = useState(initial?.expression ?? '');
   const [target, setTarget] = useState<FeelTarget>(initial?.target ?? { definition });
-  const [source, setSource] = useState<'sample' | 'record'>('sample');
-  const [sample, setSample] = useState(() => JSON.stringify(sampleRecord(definition), null, 2));
+  const fields = fieldsOf(definition, target.subtable);
+  const [chosen, setSource] = useState<'sample' | 'record'>('sample');
+  const source = target.subtable === undefined ? chosen : 'sample';
+  const [sample, setSample] = useState(() =>
+    JSON.stringify(sampleRecord({ ...definition, fields }), null, 2),
+  );
   const [recordId, setRecordId] = useState('');
   const [result, setResult] = useState<FeelTrial | undefined>(undefined);
   const [failure, setFailure] = useState<string | undefined>(undefined);
   const [running, setRunning] = useState(false);
-  const completions = useCompletions(definition, target.field);
+  const completions = useCompletions(definition, target.field, target.subtable);
 
   useEffect(() => {
     if (initial) {
@@ -81,10 +92,14 @@ export function TryPanel({
             minLines={2}
           />
         </Form.Item>
-        <Radio.Group value={source} onChange={(e) => setSource(e.target.value)} style={{ marginBottom: 8 }}>
-          <Radio.Button value="sample">{t('try.sample')}</Radio.Button>
-          <Radio.Button value="record">{t('try.record')}</Radio.Button>
-        </Radio.Group>
+        {target.subtable === undefined ? (
+          <Radio.Group value={source} onChange={(e) => setSource(e.target.value)} style={{ marginBottom: 8 }}>
+            <Radio.Button value="sample">{t('try.sample')}</Radio.Button>
+            <Radio.Button value="record">{t('try.record')}</Radio.Button>
+          </Radio.Group>
+        ) : (
+          <Typography.Text type="secondary">{t('try.sampleRow')}</Typography.Text>
+        )}
         {source === 'sample' ? (
           <Input.TextArea
             autoSize={{ minRows: 4, maxRows: 14 }}
@@ -145,8 +160,15 @@ export function TryPanel({
       )}
       <Typography.Paragraph type="secondary" style={{ marginTop: 8, marginBottom: 0 }}>
         {localize({ en: 'Fields: ', 'zh-CN': '字段：' })}
-        {definition.fields.map((f) => f.name).join(', ')}
+        {fields.map((f) => f.name).join(', ')}
       </Typography.Paragraph>
     </Card>
   );
+}
+
+/** The fields an expression of the target reads: the module's, or one row's of its sub-table. */
+function fieldsOf(definition: ModuleDefinition, subtable: string | undefined): FieldDefinition[] {
+  if (subtable === undefined) return definition.fields;
+  const field = definition.fields.find((f) => f.name === subtable);
+  return Array.isArray(field?.fields) ? (field.fields as FieldDefinition[]) : [];
 }

@@ -24,19 +24,21 @@ export function browserRegistry(): FieldTypeRegistry {
 }
 
 /**
- * The names an expression of the definition being edited may use, unsaved fields included: the
- * engine's browser entry computes them as the server's /api/meta/feel/completions does.
+ * The names an expression of the definition being edited may use, unsaved fields included (those of
+ * one row of `subtable` for a row expression): the engine's browser entry computes them as the
+ * server's /api/meta/feel/completions does.
  */
 export function useCompletions(
   definition: ModuleDefinition | undefined,
   ownField?: string,
+  subtable?: string,
 ): FeelCompletion[] {
   return useMemo(() => {
     if (!definition) return [];
     try {
-      return feelCompletions(definition, browserRegistry(), ownField) as FeelCompletion[];
+      return feelCompletions(definition, browserRegistry(), ownField, subtable) as FeelCompletion[];
     } catch {
       return [];
     }
-  }, [definition, ownField]);
+  }, [definition, ownField, subtable]);
 }

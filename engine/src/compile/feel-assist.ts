@@ -1,4 +1,6 @@
-import type { LocaleText, ModuleDefinition } from '../definitions/types.ts';
+import { rowScope } from '../definitions/check-subtable.ts';
+import type { FieldDefinition, LocaleText, ModuleDefinition } from '../definitions/types.ts';
+import { localizedError } from '../errors.ts';
 import {
   FEEL_BUILTIN_FUNCTIONS,
   type FeelScope,
@@ -25,29 +27,59 @@ const SYSTEM_LABELS: Record<string, LocaleText> = {
   updated_at: { en: 'Updated at', 'zh-CN': '更新时间' },
 };
 
+const ROW_ID_LABEL: LocaleText = { en: 'Row id', 'zh-CN': '行 ID' };
+
+/** The sub-table field named `subtable` of the definition (422 on `/subtable` when there is none). */
+export function subtableOf(definition: ModuleDefinition, subtable: string): FieldDefinition {
+  const field = definition.fields.find((f) => f.name === subtable && f.type === 'subtable');
+  if (!field || !Array.isArray(field.fields)) {
+    throw localizedError('invalid-input', '/subtable', 'not-found', {
+      en: `subtable: ${definition.name} has no sub-table named '${subtable}'`,
+      'zh-CN': `subtable：${definition.name} 没有名为“${subtable}”的子表`,
+    });
+  }
+  return field;
+}
+
+/** The fields an expression reads: the module's, or the rows' of the sub-table `subtable`. */
+export function feelFieldsFor(definition: ModuleDefinition, subtable?: string): FieldDefinition[] {
+  return subtable === undefined
+    ? definition.fields
+    : (subtableOf(definition, subtable).fields as FieldDefinition[]);
+}
+
 /**
- * The scope an expression of `definition` is checked in: its fields and the system fields; a
+ * The scope an expression of `definition` is checked in: its fields and the system fields, or for
+ * an expression over the rows of `subtable` (row rules, row formulas) the row's fields and its id; a
  * formula (`ownField`) cannot read itself.
  */
 export function feelScopeFor(
   definition: ModuleDefinition,
   registry: FieldTypeRegistry,
   ownField?: string,
+  subtable?: string,
 ): FeelScope {
-  const scope = feelScopeOf(definition, registry);
+  const scope =
+    subtable === undefined
+      ? feelScopeOf(definition, registry)
+      : rowScope(subtableOf(definition, subtable), registry);
   if (ownField !== undefined) delete scope.variables[ownField];
   return scope;
 }
 
-/** The module's fields (with types and labels), the system fields and FEEL's functions. */
+/**
+ * The module's fields (with types and labels), the system fields and FEEL's functions; for the rows
+ * of `subtable`, the row's fields and its id.
+ */
 export function feelCompletions(
   definition: ModuleDefinition,
   registry: FieldTypeRegistry,
   ownField?: string,
+  subtable?: string,
 ): FeelCompletion[] {
-  const scope = feelScopeFor(definition, registry, ownField);
+  const scope = feelScopeFor(definition, registry, ownField, subtable);
   const completions: FeelCompletion[] = [];
-  for (const field of definition.fields) {
+  for (const field of feelFieldsFor(definition, subtable)) {
     const feelType = scope.variables[field.name];
     if (feelType === undefined) continue;
     completions.push({
@@ -58,7 +90,8 @@ export function feelCompletions(
       label: field.label,
     });
   }
-  for (const [name, label] of Object.entries(SYSTEM_LABELS)) {
+  const system = subtable === undefined ? SYSTEM_LABELS : { id: ROW_ID_LABEL };
+  for (const [name, label] of Object.entries(system)) {
     const feelType = scope.variables[name];
     if (feelType !== undefined) completions.push({ name, kind: 'system', feelType, label });
   }

@@ -149,7 +149,7 @@ export class DefinitionChecker {
       });
     });
 
-    for (const p of checkListView(definition, this.registry)) problem(p.pointer, p.message);
+    for (const p of checkListView(definition, this.registry)) problems.push({ ...p, code: 'definition' });
 
     for (const other of modules.values()) {
       if (other.id !== definition.id && other.name === definition.name) {

@@ -45,7 +45,14 @@ export function listViewFields(
 interface ListViewProblem {
   pointer: string;
   message: string;
+  messages: { en: string; 'zh-CN': string };
 }
+
+const problem = (pointer: string, en: string, zh: string): ListViewProblem => ({
+  pointer,
+  message: en,
+  messages: { en, 'zh-CN': zh },
+});
 
 /** What is wrong with a definition's `listView`: unknown fields, columns that cannot show, sorts that cannot be. */
 export function checkListView(definition: ModuleDefinition, registry: FieldTypeRegistry): ListViewProblem[] {
@@ -57,10 +64,13 @@ export function checkListView(definition: ModuleDefinition, registry: FieldTypeR
   view.columns?.forEach((name, i) => {
     const at = pointerOf('listView', 'columns', i);
     const field = byName.get(name);
-    if (!field) problems.push({ pointer: at, message: `no field named '${name}'` });
+    if (!field) problems.push(problem(at, `no field named '${name}'`, `没有名为“${name}”的字段`));
     else if (NOT_A_COLUMN.has(field.type))
-      problems.push({ pointer: at, message: `a ${field.type} field cannot be a list column` });
-    else if (seen.has(name)) problems.push({ pointer: at, message: `column '${name}' is listed twice` });
+      problems.push(
+        problem(at, `a ${field.type} field cannot be a list column`, `${field.type} 字段不能作为列表列`),
+      );
+    else if (seen.has(name))
+      problems.push(problem(at, `column '${name}' is listed twice`, `列“${name}”重复了`));
     seen.add(name);
   });
   if (view.sort !== undefined) {
@@ -69,24 +79,42 @@ export function checkListView(definition: ModuleDefinition, registry: FieldTypeR
       const field = byName.get(name);
       if (SORTABLE_SYSTEM_FIELDS.has(name)) return;
       if (!field) {
-        problems.push({ pointer: '/listView/sort', message: `sort key ${i + 1}: no field named '${name}'` });
+        problems.push(
+          problem(
+            '/listView/sort',
+            `sort key ${i + 1}: no field named '${name}'`,
+            `第 ${i + 1} 个排序键：没有名为“${name}”的字段`,
+          ),
+        );
       } else if (registry.get(field.type)?.sortable !== true) {
-        problems.push({
-          pointer: '/listView/sort',
-          message: `sort key ${i + 1}: a ${field?.type} field cannot be sorted`,
-        });
+        problems.push(
+          problem(
+            '/listView/sort',
+            `sort key ${i + 1}: a ${field?.type} field cannot be sorted`,
+            `第 ${i + 1} 个排序键：${field?.type} 字段不能排序`,
+          ),
+        );
       }
     });
   }
   if (view.kanbanField !== undefined) {
     const field = byName.get(view.kanbanField);
     if (!field)
-      problems.push({ pointer: '/listView/kanbanField', message: `no field named '${view.kanbanField}'` });
+      problems.push(
+        problem(
+          '/listView/kanbanField',
+          `no field named '${view.kanbanField}'`,
+          `没有名为“${view.kanbanField}”的字段`,
+        ),
+      );
     else if (field.type !== 'select')
-      problems.push({
-        pointer: '/listView/kanbanField',
-        message: `the board is grouped by a single-select field, not a ${field.type} field`,
-      });
+      problems.push(
+        problem(
+          '/listView/kanbanField',
+          `the board is grouped by a single-select field, not a ${field.type} field`,
+          `看板按单选字段分组，不能用 ${field.type} 字段`,
+        ),
+      );
   }
   return problems;
 }

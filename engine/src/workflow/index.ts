@@ -35,8 +35,17 @@ export {
 export type { Member, Slot } from './approvals/step.ts';
 export type { ActionKind, ActionRow, Attachment, StepRow } from './approvals/store.ts';
 export type { Variables } from './expression.ts';
+export {
+  type InstanceLabels,
+  labelHistory,
+  labelInstances,
+  type MonitoredHistoryEvent,
+  type MonitoredInstance,
+  type MonitorLabels,
+} from './monitor.ts';
 export type { WorkflowProblem } from './problems.ts';
 export type {
+  ElementActivity,
   HistoryEvent,
   IncidentView,
   InstanceDetail,
@@ -55,6 +64,7 @@ export {
   type DiagramLint,
   type DueWorkResult,
   defaultCandidates,
+  type ProcessVersion,
   type StartOptions,
   type WorkflowOptions,
   WorkflowService,

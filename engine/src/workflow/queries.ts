@@ -16,6 +16,8 @@ import { upcoming } from './timers.ts';
 
 /** An instance as operators see it: where its tokens are, its variables, open incidents. */
 export interface InstanceView extends InstanceRow {
+  /** The name of the process in the instance's own version (null when unnamed). */
+  processName: string | null;
   /** Elements where tokens wait (scope tokens of subprocesses and multi-instance bodies included). */
   currentElements: string[];
   /** The same elements with their names in the diagram (null when unnamed). */
@@ -67,9 +69,23 @@ export interface InstanceQuery {
   startedFrom?: string;
   /** Started before this instant (ISO 8601). */
   startedTo?: string;
+  /** Only instances with (true) or without (false) open incidents. */
+  incidents?: boolean;
   limit?: number;
   /** Instances started before this one (ids are time-ordered): the next page. */
   before?: string;
+}
+
+/** What happened at one element of an instance: tokens there now, past completions, open incidents. */
+export interface ElementActivity {
+  elementId: string;
+  /** Tokens at the element now (a subprocess or multi-instance body counts its scope token). */
+  active: number;
+  /** How often it completed (a sequence flow: how often it was taken). */
+  completed: number;
+  /** How often it was left unfinished (cancelled, interrupted by a boundary event or an end). */
+  terminated: number;
+  openIncidents: number;
 }
 
 export interface StuckReport {
@@ -107,16 +123,21 @@ export interface Schedule {
 const STATES = new Set(['active', 'completed', 'terminated', 'cancelled']);
 
 const current = (T: WorkflowTables) => sql`
+  (SELECT d.name FROM ${T.definitions} d WHERE d.process_id = i.process_id AND d.version = i.version) AS process_name,
   ARRAY(SELECT DISTINCT t.element_id FROM ${T.tokens} t WHERE t.instance_id = i.id ORDER BY t.element_id) AS current_elements,
   (SELECT count(*) FROM ${T.incidents} n WHERE n.instance_id = i.id AND n.resolved_at IS NULL) AS open_incidents`;
 
-type ViewRow = InstanceRow & { current_elements: string[]; open_incidents: number | string };
+type ViewRow = InstanceRow & {
+  process_name: string | null;
+  current_elements: string[];
+  open_incidents: number | string;
+};
 
 /** The name of an element of a process version (from its compiled graph). */
 export type ElementNames = (processId: string, version: number, elementId: string) => Promise<string | null>;
 
 async function toView(row: ViewRow, names: ElementNames): Promise<InstanceView> {
-  const { current_elements, open_incidents, ...instance } = row;
+  const { process_name, current_elements, open_incidents, ...instance } = row;
   const normalized = normalizeInstance(instance);
   const currentElements = current_elements ?? [];
   const position = await Promise.all(
@@ -125,7 +146,13 @@ async function toView(row: ViewRow, names: ElementNames): Promise<InstanceView> 
       name: await names(normalized.process_id, normalized.version, elementId).catch(() => null),
     })),
   );
-  return { ...normalized, currentElements, position, openIncidents: Number(open_incidents) };
+  return {
+    ...normalized,
+    processName: process_name,
+    currentElements,
+    position,
+    openIncidents: Number(open_incidents),
+  };
 }
 
 function instant(value: string | undefined, pointer: string): string | undefined {
@@ -160,6 +187,10 @@ export class WorkflowQueries {
         });
       }
       conditions.push(sql`i.state = ${query.state}`);
+    }
+    if (query.incidents !== undefined) {
+      const open = sql`EXISTS (SELECT 1 FROM ${T.incidents} n WHERE n.instance_id = i.id AND n.resolved_at IS NULL)`;
+      conditions.push(query.incidents ? open : sql`NOT ${open}`);
     }
     if (query.businessKey) conditions.push(sql`i.business_key = ${query.businessKey}`);
     if (query.module) conditions.push(sql`i.module = ${query.module}`);
@@ -238,6 +269,44 @@ export class WorkflowQueries {
       event: row.event,
       actor: row.actor,
       data: row.data,
+    }));
+  }
+
+  /** Per element of an instance: its tokens now, completions and terminations so far, open incidents. */
+  async activity(instanceId: string): Promise<ElementActivity[]> {
+    await this.instance(instanceId);
+    const T = this.T;
+    const rows = await this.db.query<{
+      element_id: string;
+      active: number | string;
+      completed: number | string;
+      terminated: number | string;
+      incidents: number | string;
+    }>(
+      sql`SELECT element_id, sum(active) AS active, sum(completed) AS completed, sum(terminated) AS terminated,
+          sum(incidents) AS incidents
+        FROM (
+          SELECT element_id, count(*) AS active, 0 AS completed, 0 AS terminated, 0 AS incidents
+            FROM ${T.tokens} WHERE instance_id = ${instanceId} GROUP BY element_id
+          UNION ALL
+          SELECT element_id, 0, count(*) FILTER (WHERE event IN ('element-completed', 'flow-taken')),
+              count(*) FILTER (WHERE event = 'element-terminated'), 0
+            FROM ${T.history} WHERE instance_id = ${instanceId} AND element_id IS NOT NULL
+              AND event IN ('element-completed', 'flow-taken', 'element-terminated')
+            GROUP BY element_id
+          UNION ALL
+          SELECT element_id, 0, 0, 0, count(*) FROM ${T.incidents}
+            WHERE instance_id = ${instanceId} AND resolved_at IS NULL AND element_id IS NOT NULL
+            GROUP BY element_id
+        ) AS counts
+        GROUP BY element_id ORDER BY element_id`,
+    );
+    return rows.map((row) => ({
+      elementId: row.element_id,
+      active: Number(row.active),
+      completed: Number(row.completed),
+      terminated: Number(row.terminated),
+      openIncidents: Number(row.incidents),
     }));
   }
 

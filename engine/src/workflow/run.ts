@@ -352,10 +352,14 @@ export class Run {
     if (parent && parent.state === 'scope' && !parent.data.mi) this.leave(parent);
   }
 
-  /** Ends the instance; a called instance tells its caller (with `error`, the error it ended by). */
+  /**
+   * Ends the instance; a called instance tells its caller (with `error`, the error it ended by).
+   * `note` goes into the history entry (an administrator's reason for a cancel).
+   */
   finishInstance(
     state: 'completed' | 'terminated' | 'cancelled',
     error: { code: string; message: string } | null = null,
+    note: Variables | null = null,
   ): void {
     for (const token of this.childrenOf(null)) this.cancelToken(token);
     this.instance.state = state;
@@ -363,7 +367,7 @@ export class Run {
     this.record(
       `instance-${state}`,
       null,
-      error ? { errorCode: error.code, errorMessage: error.message } : null,
+      error ? { errorCode: error.code, errorMessage: error.message, ...note } : note,
     );
     if (this.instance.parent_instance_id && this.instance.parent_token_id && state !== 'cancelled') {
       this.changes.jobInserts.push(

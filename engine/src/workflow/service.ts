@@ -408,29 +408,23 @@ export class WorkflowService {
     }));
   }
 
-  async versions(
-    processId: string,
-  ): Promise<
-    { version: number; name: string | null; deployedAt: string; deployedBy: string | null; xml: string }[]
-  > {
-    const rows = await this.db.query<{
-      version: number;
-      name: string | null;
-      deployed_at: unknown;
-      deployed_by: string | null;
-      xml: string;
-    }>(
+  async versions(processId: string): Promise<ProcessVersion[]> {
+    const rows = await this.db.query<VersionRow>(
       sql`SELECT version, name, deployed_at, deployed_by, xml FROM ${this.tables.definitions}
         WHERE process_id = ${processId} ORDER BY version`,
     );
     if (rows.length === 0) throw notFound(`process '${processId}'`);
-    return rows.map((row) => ({
-      version: Number(row.version),
-      name: row.name,
-      deployedAt: isoText(row.deployed_at),
-      deployedBy: row.deployed_by,
-      xml: row.xml,
-    }));
+    return rows.map(versionOf);
+  }
+
+  /** One version of a process with its XML (an instance's diagram is its own version's). */
+  async version(processId: string, version: number): Promise<ProcessVersion> {
+    const [row] = await this.db.query<VersionRow>(
+      sql`SELECT version, name, deployed_at, deployed_by, xml FROM ${this.tables.definitions}
+        WHERE process_id = ${processId} AND version = ${version}`,
+    );
+    if (!row) throw notFound(`process '${processId}' version ${version}`);
+    return versionOf(row);
   }
 
   // Commands //////////////////////////////////////////////////////////////////////////////////////
@@ -594,8 +588,10 @@ export class WorkflowService {
         await this.#command(
           cancelled,
           actor,
-          (child) => {
-            if (child.instance.state === 'active') child.finishInstance('cancelled');
+          async (child, childTx) => {
+            if (child.instance.state !== 'active') return;
+            child.finishInstance('cancelled');
+            await this.#closeIncidents(childTx, child);
           },
           tx,
         );
@@ -763,18 +759,31 @@ export class WorkflowService {
     return run.instance;
   }
 
-  /** Cancels an active instance: its tasks are cancelled, its timers and jobs dropped, called instances cancelled. */
-  async cancel(instanceId: string, actor: Actor): Promise<InstanceRow> {
-    return this.#command(instanceId, actor.userId, (run) => {
+  /**
+   * Cancels an active instance: its tasks are cancelled, its timers and jobs dropped, called instances
+   * cancelled. A `reason` is kept in the history.
+   */
+  async cancel(instanceId: string, actor: Actor, reason: string | null = null): Promise<InstanceRow> {
+    const note = reason === null || reason.trim() === '' ? null : { reason: reason.trim() };
+    return this.#command(instanceId, actor.userId, async (run, tx) => {
       if (run.instance.state !== 'active') {
         throw conflict(
           `the instance is already ${run.instance.state}`,
           `该实例已结束（${run.instance.state}）`,
         );
       }
-      run.finishInstance('cancelled');
+      run.finishInstance('cancelled', null, note);
+      await this.#closeIncidents(tx, run);
       return run.instance;
     });
+  }
+
+  /** A cancelled instance's open incidents are settled with it: nothing is left to retry. */
+  async #closeIncidents(tx: Db, run: Run): Promise<void> {
+    await tx.run(
+      sql`UPDATE ${this.tables.incidents} SET resolved_at = ${run.now}, resolved_by = ${run.services.actor}
+        WHERE instance_id = ${run.instance.id} AND resolved_at IS NULL`,
+    );
   }
 
   /** Retries the element an incident stopped at (a failed job gets its retries back). */
@@ -1049,6 +1058,33 @@ export class WorkflowService {
 }
 
 type ActionOutcome = { ok: true; result: Variables | undefined } | { ok: false; error: unknown };
+
+/** A deployed version of a process, as the API shows it. */
+export interface ProcessVersion {
+  version: number;
+  name: string | null;
+  deployedAt: string;
+  deployedBy: string | null;
+  xml: string;
+}
+
+interface VersionRow {
+  version: number;
+  name: string | null;
+  deployed_at: unknown;
+  deployed_by: string | null;
+  xml: string;
+}
+
+function versionOf(row: VersionRow): ProcessVersion {
+  return {
+    version: Number(row.version),
+    name: row.name,
+    deployedAt: isoText(row.deployed_at),
+    deployedBy: row.deployed_by,
+    xml: row.xml,
+  };
+}
 
 async function attempt(work: () => Promise<Variables | undefined>): Promise<ActionOutcome> {
   try {

@@ -5,10 +5,12 @@ import {
   type FeelProblem,
   type FeelScope,
   feelCompletions,
+  feelFieldsFor,
   feelSampleValues,
   feelScopeFor,
   inspectFeel,
   type ModuleDefinition,
+  rollupFilterScope,
   tryFeel,
   WEBHOOK_FILTER_SCOPE,
   type Workspace,
@@ -26,6 +28,8 @@ interface FeelRequest {
   definition: ModuleDefinition;
   scope: FeelScope;
   expression: string;
+  /** The sub-table whose rows the expression reads, if it is a row rule or row formula. */
+  subtable?: string;
 }
 
 /** A problem of an expression with its place in the text, as the designer underlines it. */
@@ -56,7 +60,9 @@ function expressionOf(expression: unknown): string {
 /**
  * `/api/meta/feel` (administrators): the designer's FEEL tooling. An expression is checked against a
  * module's fields: the `definition` sent (the designer's unsaved state), or else the module's draft,
- * or else its published definition; `field` names the formula being written (it cannot read itself).
+ * or else its published definition; `field` names the formula being written (it cannot read itself),
+ * or a rollup whose filter is written (it reads one source row); `subtable` a sub-table whose row
+ * the expression reads (a row rule or row formula).
  */
 export function feelRoutes(engine: Engine, workspace: Workspace): Hono<ApiEnv> {
   const { definitions } = workspace;
@@ -94,13 +100,34 @@ export function feelRoutes(engine: Engine, workspace: Workspace): Hono<ApiEnv> {
     const expression = expressionOf(body.expression);
     const definition = await definitionOf(body.module, body.definition);
     const field = optionalName(body.field, '/field');
-    return { definition, scope: feelScopeFor(definition, engine.registry, field), expression, body };
+    const subtable = optionalName(body.subtable, '/subtable');
+    const scope =
+      (subtable === undefined && (await rollupScope(definition, field))) ||
+      feelScopeFor(definition, engine.registry, field, subtable);
+    return { definition, scope, expression, subtable, body };
+  }
+
+  /** A rollup's filter reads its source rows: the scope of the rollup field `field`, if it is one. */
+  async function rollupScope(definition: ModuleDefinition, field: string | undefined) {
+    const isRollup = definition.fields.some((f) => f.name === field && f.type === 'rollup');
+    if (field === undefined || !isRollup) return undefined;
+    const modules = new Map<string, ModuleDefinition>();
+    for (const summary of await definitions.list()) {
+      const state = await definitions.get(summary.id);
+      const other = state.draft ?? state.published;
+      if (other && !summary.archived) modules.set(other.id, other);
+    }
+    modules.set(definition.id, definition);
+    return rollupFilterScope(definition, field, modules, engine.registry);
   }
 
   app.get('/completions', async (c) => {
-    const params = queryParams(c, ['module', 'field']);
+    const params = queryParams(c, ['module', 'field', 'subtable']);
     const definition = await definitionOf(params.module, undefined);
-    return c.json(feelCompletions(definition, engine.registry, optionalName(params.field, '/field')));
+    const field = optionalName(params.field, '/field');
+    return c.json(
+      feelCompletions(definition, engine.registry, field, optionalName(params.subtable, '/subtable')),
+    );
   });
 
   app.post('/check', async (c) => {
@@ -119,8 +146,16 @@ export function feelRoutes(engine: Engine, workspace: Workspace): Hono<ApiEnv> {
   });
 
   app.post('/evaluate', async (c) => {
-    const { definition, scope, expression, body } = await feelRequest(await readJsonBody(c));
+    const { definition, scope, expression, subtable, body } = await feelRequest(await readJsonBody(c));
     const { record, recordId } = body;
+    if (subtable !== undefined && recordId !== undefined) {
+      throw httpProblem(
+        'invalid-request',
+        '/recordId',
+        'type',
+        'a row expression is tried on sample row values',
+      );
+    }
     if ((record === undefined) === (recordId === undefined)) {
       throw httpProblem(
         'invalid-request',
@@ -143,7 +178,7 @@ export function feelRoutes(engine: Engine, workspace: Workspace): Hono<ApiEnv> {
       }
       values = record;
     }
-    const trial = tryFeel(expression, scope, feelSampleValues(definition.fields, values));
+    const trial = tryFeel(expression, scope, feelSampleValues(feelFieldsFor(definition, subtable), values));
     return c.json(
       trial.ok
         ? { ok: true, value: trial.value, type: trial.type, warnings: trial.warnings }

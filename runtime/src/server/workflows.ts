@@ -1,10 +1,10 @@
-import type { InstanceState, Workspace } from '@crm/engine';
+import { type InstanceState, labelHistory, labelInstances, type Workspace } from '@crm/engine';
 import { Hono } from 'hono';
 import { adminOnly } from './admin-only.ts';
 import { principalOf } from './auth.ts';
 import { isPlainObject, readJsonBody, readXmlBody } from './body.ts';
 import type { ApiEnv } from './env.ts';
-import { integerParam } from './params.ts';
+import { booleanParam, integerParam } from './params.ts';
 import { HttpProblem, httpProblem } from './problem.ts';
 
 /** The engine's own cap on an instance page (the OpenAPI document says the same). */
@@ -105,25 +105,42 @@ export function workflowRoutes(workspace: Workspace): Hono<ApiEnv> {
     return c.json(instance, 201, { Location: `/api/workflows/instances/${instance.id}` });
   });
 
+  app.get('/definitions/:processId/versions/:version', async (c) => {
+    const version = integerParam(c.req.param('version'), 'version', 1, Number.MAX_SAFE_INTEGER) ?? 0;
+    return c.json(await wf.version(c.req.param('processId'), version));
+  });
+
+  // the monitor: instances with their starters' names and records' titles, read with the admin's access
   app.get('/instances', async (c) => {
     const query = c.req.query();
-    return c.json(
-      await wf.queries.instances({
-        processId: query.processId,
-        state: query.state as InstanceState | undefined,
-        businessKey: query.businessKey,
-        module: query.module,
-        recordId: query.recordId,
-        startedFrom: query.startedFrom,
-        startedTo: query.startedTo,
-        limit: integerParam(query.limit, 'limit', 1, MAX_INSTANCE_PAGE),
-        before: query.before,
-      }),
-    );
+    const instances = await wf.queries.instances({
+      processId: query.processId,
+      state: query.state as InstanceState | undefined,
+      businessKey: query.businessKey,
+      module: query.module,
+      recordId: query.recordId,
+      startedFrom: query.startedFrom,
+      startedTo: query.startedTo,
+      incidents: booleanParam(query.incidents, 'incidents'),
+      limit: integerParam(query.limit, 'limit', 1, MAX_INSTANCE_PAGE),
+      before: query.before,
+    });
+    return c.json(await labelInstances(instances, workspace.monitorLabels, c.var.actor));
   });
-  app.get('/instances/:id', async (c) => c.json(await wf.queries.instance(c.req.param('id'))));
-  app.get('/instances/:id/history', async (c) => c.json(await wf.queries.history(c.req.param('id'))));
-  app.post('/instances/:id/cancel', async (c) => c.json(await wf.cancel(c.req.param('id'), c.var.actor)));
+  app.get('/instances/:id', async (c) => {
+    const instance = await wf.queries.instance(c.req.param('id'));
+    const [labelled] = await labelInstances([instance], workspace.monitorLabels, c.var.actor);
+    return c.json(labelled);
+  });
+  app.get('/instances/:id/history', async (c) =>
+    c.json(await labelHistory(await wf.queries.history(c.req.param('id')), workspace.monitorLabels)),
+  );
+  app.get('/instances/:id/activity', async (c) => c.json(await wf.queries.activity(c.req.param('id'))));
+  app.post('/instances/:id/cancel', async (c) => {
+    const body = objectBody(await readJsonBody(c, { optional: true }));
+    const reason = optionalText(body.reason, '/reason');
+    return c.json(await wf.cancel(c.req.param('id'), c.var.actor, reason));
+  });
 
   app.get('/incidents', async (c) =>
     c.json(

@@ -326,6 +326,84 @@ forEachDatabase('REST API designer tooling', (handle) => {
         ['/record'],
       );
     });
+
+    it('checks, completes and tries a row rule against the rows of a sub-table', async () => {
+      const unsaved = structuredClone(client);
+      unsaved.fields.push({
+        id: 'c_lines',
+        name: 'lines',
+        type: 'subtable',
+        label: label('Lines', '明细'),
+        fields: [
+          { id: 'l_qty', name: 'quantity', type: 'integer', label: label('Quantity', '数量') },
+          { id: 'l_price', name: 'price', type: 'money', label: label('Price', '单价'), currency: 'CNY' },
+        ],
+      });
+      const row = { definition: unsaved, subtable: 'lines' };
+      const ok = await api.post('/api/meta/feel/check', { ...row, expression: 'quantity * price > 0' });
+      expect(ok.body).toEqual({ valid: true, problems: [], resultType: 'boolean' });
+      // a row reads its own fields, not the record's
+      const outside = await api.post<{ problems: { kind: string; from: number }[] }>('/api/meta/feel/check', {
+        ...row,
+        expression: 'score > 1 or owner = null',
+      });
+      expect(outside.body.problems.map((p) => [p.kind, p.from])).toEqual([
+        ['unknown-variable', 0],
+        ['unknown-variable', 13],
+      ]);
+      const tried = await api.post('/api/meta/feel/evaluate', {
+        ...row,
+        expression: 'quantity * price',
+        record: { quantity: 3, price: { amount: 2.5, currency: 'CNY' } },
+      });
+      expect(tried.body).toMatchObject({ ok: true, value: 7.5, type: 'number' });
+      expectProblem(
+        await api.post('/api/meta/feel/check', { definition: unsaved, subtable: 'score', expression: '1' }),
+        422,
+        ['/subtable'],
+      );
+      expectProblem(
+        await api.post('/api/meta/feel/evaluate', { ...row, expression: '1', recordId: ids[0] }),
+        422,
+        ['/recordId'],
+      );
+      const names = await api.get<{ name: string; kind: string }[]>(
+        '/api/meta/feel/completions?module=client&subtable=lines',
+      );
+      expectProblem(names, 422, ['/subtable']);
+    });
+
+    it('checks a rollup filter against one source row (and its record as parent)', async () => {
+      const unsaved = structuredClone(client);
+      unsaved.fields.push(
+        {
+          id: 'c_lines',
+          name: 'lines',
+          type: 'subtable',
+          label: label('Lines', '明细'),
+          fields: [{ id: 'l_qty', name: 'quantity', type: 'integer', label: label('Quantity', '数量') }],
+        },
+        {
+          id: 'c_big',
+          name: 'big_lines',
+          type: 'rollup',
+          label: label('Big lines', '大额行数'),
+          over: 'lines',
+          aggregate: 'count',
+        },
+      );
+      const filter = { definition: unsaved, field: 'big_lines' };
+      const ok = await api.post('/api/meta/feel/check', {
+        ...filter,
+        expression: 'quantity > 10 and parent.score > 1',
+      });
+      expect(ok.body).toEqual({ valid: true, problems: [], resultType: 'boolean' });
+      const own = await api.post<{ problems: { kind: string; from: number }[] }>('/api/meta/feel/check', {
+        ...filter,
+        expression: 'score > 1',
+      });
+      expect(own.body.problems.map((p) => [p.kind, p.from])).toEqual([['unknown-variable', 0]]);
+    });
   });
 
   describe('workflow tooling', () => {

@@ -107,13 +107,17 @@ export class ApprovalService implements WorkflowExtension {
     return this.inbox.timeline(module, recordId);
   }
 
+  /** The titles of those of the records `actor` may read, by id (one query). */
+  recordTitles(module: string, ids: string[], actor: Actor): Promise<Map<string, string>> {
+    return this.#records ? this.#records.titles(module, ids, actor) : Promise.resolve(new Map());
+  }
+
   /**
    * An inbox page with each entry's record title (`recordTitle`), read as `actor` (one query per module,
    * not one per entry): null for a record the actor may not read or that is gone.
    */
   async withRecordTitles<T extends ApprovalSummary>(page: InboxPage<T>, actor: Actor): Promise<InboxPage<T>> {
-    const records = this.#records;
-    if (!records) return page;
+    if (!this.#records) return page;
     const wanted = new Map<string, Set<string>>();
     for (const entry of page.data) {
       if (!entry.module || !entry.recordId) continue;
@@ -123,7 +127,7 @@ export class ApprovalService implements WorkflowExtension {
     const titles = new Map<string, Map<string, string>>();
     await Promise.all(
       [...wanted].map(async ([module, ids]) =>
-        titles.set(module, await records.titles(module, [...ids], actor)),
+        titles.set(module, await this.recordTitles(module, [...ids], actor)),
       ),
     );
     return {

@@ -36,7 +36,16 @@ const feelRequestProperties = {
     type: 'object',
     description: "A module definition to check against instead (the designer's unsaved state)",
   },
-  field: { type: 'string', description: 'The formula field being written: it cannot read itself' },
+  field: {
+    type: 'string',
+    description:
+      'The formula field being written (it cannot read itself), or a rollup field whose filter is written (it reads one source row)',
+  },
+  subtable: {
+    type: 'string',
+    description:
+      'A sub-table of the module: the expression reads one of its rows (a row rule or row formula)',
+  },
 };
 
 export const designerSchemas: Record<string, JsonSchema> = {
@@ -235,6 +244,12 @@ export const designerPaths: Record<string, JsonSchema> = {
       parameters: [
         { name: 'module', in: 'query', required: true, schema: { type: 'string' } },
         { name: 'field', in: 'query', description: 'The formula being written', schema: { type: 'string' } },
+        {
+          name: 'subtable',
+          in: 'query',
+          description: 'A sub-table: the names one of its rows offers',
+          schema: { type: 'string' },
+        },
       ],
       responses: {
         200: ok('The names', { type: 'array', items: ref('FeelCompletion') }),

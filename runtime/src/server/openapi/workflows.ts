@@ -31,6 +31,14 @@ const idParameter = (name: string, description: string) => ({
 });
 const query = (name: string, schema: JsonSchema) => ({ name, in: 'query', schema });
 
+const labelProperties = {
+  startedByName: { type: ['string', 'null'], description: 'The display name of who started it' },
+  recordTitle: {
+    type: ['string', 'null'],
+    description: "The title of the instance's record (null: none, gone, or not readable by you)",
+  },
+};
+
 export const workflowTag = {
   name: 'workflows',
   description:
@@ -108,10 +116,35 @@ export const workflowSchemas: Record<string, JsonSchema> = {
             },
           },
           openIncidents: { type: 'integer' },
+          processName: {
+            type: ['string', 'null'],
+            description: "The process's name in the instance's version",
+          },
         },
-        required: ['currentElements', 'position', 'openIncidents'],
+        required: ['currentElements', 'position', 'openIncidents', 'processName'],
       },
     ],
+  },
+  [crmSchema('WorkflowMonitoredInstance')]: {
+    allOf: [
+      ref('WorkflowInstanceView'),
+      {
+        type: 'object',
+        properties: labelProperties,
+        required: ['startedByName', 'recordTitle'],
+      },
+    ],
+  },
+  [crmSchema('WorkflowElementActivity')]: {
+    type: 'object',
+    properties: {
+      elementId: { type: 'string', description: 'A flow node or sequence flow of the diagram' },
+      active: { type: 'integer', description: 'Tokens at the element now' },
+      completed: { type: 'integer', description: 'Completions so far (a sequence flow: times taken)' },
+      terminated: { type: 'integer', description: 'Times it was left unfinished (cancelled, interrupted)' },
+      openIncidents: { type: 'integer' },
+    },
+    required: ['elementId', 'active', 'completed', 'terminated', 'openIncidents'],
   },
   [crmSchema('WorkflowInstanceDetail')]: {
     allOf: [
@@ -189,9 +222,10 @@ export const workflowSchemas: Record<string, JsonSchema> = {
       elementId: { type: ['string', 'null'] },
       event: { type: 'string' },
       actor: nullableUuid,
+      actorName: { type: ['string', 'null'], description: "The actor's display name" },
       data: { type: ['object', 'null'] },
     },
-    required: ['id', 'at', 'elementId', 'event', 'actor', 'data'],
+    required: ['id', 'at', 'elementId', 'event', 'actor', 'actorName', 'data'],
   },
 };
 
@@ -227,6 +261,23 @@ export const workflowPaths: Record<string, JsonSchema> = {
       operationId: 'listWorkflowVersions',
       summary: 'Every immutable version of a process, with its XML (admins)',
       responses: { 200: ok('Versions', list('WorkflowVersion')), ...guarded, ...missing },
+    },
+  },
+  '/api/workflows/definitions/{processId}/versions/{version}': {
+    parameters: [
+      { name: 'processId', in: 'path', required: true, schema: { type: 'string' } },
+      { name: 'version', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } },
+    ],
+    get: {
+      tags,
+      operationId: 'getWorkflowVersion',
+      summary: "One version of a process with its XML (an instance's diagram) (admins)",
+      responses: {
+        200: ok('The version', ref('WorkflowVersion')),
+        400: responseRef('BadRequest'),
+        ...guarded,
+        ...missing,
+      },
     },
   },
   '/api/workflows/definitions/{processId}/instances': {
@@ -265,7 +316,8 @@ export const workflowPaths: Record<string, JsonSchema> = {
     get: {
       tags,
       operationId: 'listWorkflowInstances',
-      summary: 'Instances, newest first, with where they are (admins)',
+      summary:
+        "Instances, newest first, with where they are, who started them and their records' titles (admins)",
       parameters: [
         query('processId', { type: 'string' }),
         query('state', { enum: ['active', 'completed', 'terminated', 'cancelled'] }),
@@ -274,11 +326,15 @@ export const workflowPaths: Record<string, JsonSchema> = {
         query('recordId', uuid),
         query('startedFrom', { type: 'string', format: 'date-time' }),
         query('startedTo', { type: 'string', format: 'date-time' }),
+        query('incidents', {
+          type: 'boolean',
+          description: 'Only instances with (true) or without open incidents',
+        }),
         query('before', uuid),
         query('limit', { type: 'integer', minimum: 1, maximum: 500, default: 50 }),
       ],
       responses: {
-        200: ok('Instances', list('WorkflowInstanceView')),
+        200: ok('Instances', list('WorkflowMonitoredInstance')),
         400: responseRef('BadRequest'),
         ...guarded,
       },
@@ -289,8 +345,14 @@ export const workflowPaths: Record<string, JsonSchema> = {
     get: {
       tags,
       operationId: 'getWorkflowInstance',
-      summary: 'An instance: tokens, variables, tasks and incidents (admins)',
-      responses: { 200: ok('The instance', ref('WorkflowInstanceDetail')), ...guarded, ...missing },
+      summary: 'An instance: tokens, variables, tasks and incidents, its starter and record by name (admins)',
+      responses: {
+        200: ok('The instance', {
+          allOf: [ref('WorkflowInstanceDetail'), { type: 'object', properties: labelProperties }],
+        }),
+        ...guarded,
+        ...missing,
+      },
     },
   },
   '/api/workflows/instances/{id}/history': {
@@ -302,13 +364,36 @@ export const workflowPaths: Record<string, JsonSchema> = {
       responses: { 200: ok('Events', list('WorkflowHistoryEvent')), ...guarded, ...missing },
     },
   },
+  '/api/workflows/instances/{id}/activity': {
+    parameters: [idParameter('id', 'The instance')],
+    get: {
+      tags,
+      operationId: 'getWorkflowActivity',
+      summary: 'Per element: tokens there now, completions, terminations and open incidents (admins)',
+      description: "For marking the instance's diagram; elements never reached are left out.",
+      responses: { 200: ok('Activity', list('WorkflowElementActivity')), ...guarded, ...missing },
+    },
+  },
   '/api/workflows/instances/{id}/cancel': {
     parameters: [idParameter('id', 'The instance')],
     post: {
       tags,
       operationId: 'cancelWorkflowInstance',
       summary: 'Cancel an active instance: its tasks are cancelled, timers and jobs dropped (admins)',
-      responses: { 200: ok('The instance', ref('WorkflowInstance')), ...guarded, ...missing, ...conflict },
+      requestBody: {
+        required: false,
+        content: json({
+          type: 'object',
+          properties: { reason: { type: ['string', 'null'], description: 'Kept in the history' } },
+        }),
+      },
+      responses: {
+        200: ok('The instance', ref('WorkflowInstance')),
+        ...bodyProblems,
+        ...guarded,
+        ...missing,
+        ...conflict,
+      },
     },
   },
   '/api/workflows/incidents': {
