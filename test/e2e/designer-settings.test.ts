@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { apiClient } from '../support/api.ts';
 import { useWebServer } from '../support/browser.ts';
 import { organisation } from '../support/org.ts';
-import { choose, watchErrors } from '../support/web-steps.ts';
+import { choose, messageShown, openSelect, optionOf, pick, watchErrors } from '../support/web-steps.ts';
 
 const web = useWebServer();
 
@@ -68,7 +68,7 @@ async function openModuleTab(page: Page, name: string, tab: string) {
 /** Saves the draft, then publishes it through the Publish tab and waits for the new version. */
 async function saveAndPublish(page: Page, version: number) {
   await page.getByTestId('save-draft').click();
-  await page.getByText('Draft saved').waitFor();
+  await messageShown(page, 'Draft saved');
   // saved: nothing is left unsaved, so the button is off until the next edit
   await expect.poll(() => page.getByTestId('save-draft').isDisabled()).toBe(true);
   await page.getByRole('tab', { name: 'Publish' }).click();
@@ -76,7 +76,7 @@ async function saveAndPublish(page: Page, version: number) {
   const apply = page.getByTestId('publish-apply');
   await apply.waitFor();
   await apply.click();
-  await page.getByText(`Published as version ${version}`).waitFor();
+  await messageShown(page, `Published as version ${version}`);
 }
 
 describe('module settings in the designer', { timeout: 120_000 }, () => {
@@ -129,12 +129,9 @@ describe('module settings in the designer', { timeout: 120_000 }, () => {
     await rules.getByTestId('row-rule-message-0-zh').fill('每行数量必须大于零');
     // the fields the error is shown on: a multiple select stays open until Escape
     const shownOn = rules.getByTestId('row-rule-fields-0');
-    await shownOn.click();
-    const options = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
-    await options.getByTitle('Quantity', { exact: true }).click();
-    await shownOn.locator('.ant-select-selection-item').getByText('Quantity').waitFor();
-    await page.keyboard.press('Escape');
-    await options.waitFor({ state: 'hidden' });
+    await pick(page, shownOn, 'Quantity');
+    await shownOn.locator('input').press('Escape');
+    await shownOn.locator('input[aria-expanded="false"]').waitFor();
 
     // try it on a sample row
     await rules.getByTestId('row-rule-0').getByRole('button', { name: 'Try it' }).click();
@@ -182,12 +179,10 @@ describe('module settings in the designer', { timeout: 120_000 }, () => {
     const limit = pool.getByRole('spinbutton');
     await limit.fill('5');
     // only date-time fields are offered for the claim time
-    await pool.getByTestId('pool-claimedAtField').click();
-    const list = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
-    await list.getByTitle('Claimed at (claimed_at)', { exact: true }).waitFor();
-    expect(await list.getByTitle('Note (note)', { exact: true }).count()).toBe(0);
-    await list.getByTitle('Claimed at (claimed_at)', { exact: true }).click();
-    await list.waitFor({ state: 'hidden' });
+    const list = await openSelect(page, pool.getByTestId('pool-claimedAtField'));
+    await optionOf(page, list, 'Claimed at (claimed_at)').waitFor();
+    expect(await optionOf(page, list, 'Note (note)').count()).toBe(0);
+    await pick(page, pool.getByTestId('pool-claimedAtField'), 'Claimed at (claimed_at)');
     await choose(page, 'pool-reasonField', 'Reason (reason)');
     await choose(page, 'pool-releaseReason', 'Released by its owner');
     await web.screenshot(page, 'pool');
@@ -207,7 +202,7 @@ describe('module settings in the designer', { timeout: 120_000 }, () => {
     await rep.getByTestId('pool-switch').getByText('Pool').click();
     const row = rep.locator('tr').filter({ hasText: '宁波港口贸易' });
     await row.getByTestId('pool-claim').click();
-    await rep.getByText('Claimed: it is yours now').waitFor();
+    await messageShown(rep, 'Claimed: it is yours now');
     const claimed = (await web.handle.workspace.records.list('ds_lead', ADMIN, {})).data[0];
     expect(claimed?.claimed_at).toEqual(expect.any(String));
     expect(errors).toEqual([]);
