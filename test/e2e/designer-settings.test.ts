@@ -8,7 +8,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { apiClient } from '../support/api.ts';
 import { useWebServer } from '../support/browser.ts';
 import { organisation } from '../support/org.ts';
-import { choose, messageShown, openSelect, optionOf, pick, watchErrors } from '../support/web-steps.ts';
+import {
+  choose,
+  clickOption,
+  messageShown,
+  openSelect,
+  optionOf,
+  pick,
+  watchErrors,
+} from '../support/web-steps.ts';
 
 const web = useWebServer();
 
@@ -226,7 +234,7 @@ describe('module settings in the designer', { timeout: 120_000 }, () => {
       await item.getByRole('button', { name: /^Remove column/ }).click();
       await item.waitFor({ state: 'detached' });
     }
-    await choose(page, 'list-add-column', 'Email (email)');
+    await clickOption(page, page.getByTestId('list-add-column'), 'Email (email)');
     await view.getByTestId('list-column-email').waitFor();
     await view.getByRole('button', { name: 'Move Email up' }).click();
     await view.getByRole('button', { name: 'Move Email up' }).click();

@@ -139,7 +139,15 @@ export async function pick(page: Page, target: Locator, text: string, options: P
   }
 }
 
-/** Picks the option titled `title` in the antd Select with `testId`. */
+/**
+ * Clicks the option showing `text` in an antd Select that acts on a pick and keeps no value (an "add a
+ * column" select): its box shows nothing afterwards, so the caller waits for what the pick does.
+ */
+export async function clickOption(page: Page, target: Locator, text: string): Promise<void> {
+  await optionOf(page, await openSelect(page, target), text).click();
+}
+
+/** Picks the option showing `title` in the antd Select with `testId`. */
 export function choose(page: Page, testId: string, title: string): Promise<void> {
   return pick(page, page.getByTestId(testId), title);
 }
