@@ -123,8 +123,11 @@ export interface FeelTarget {
   field?: string;
   /** A sub-table of the definition: the expression reads one of its rows (row rules, row formulas). */
   subtable?: string;
-  /** `record-event`: a webhook filter over `old`, `new` and `actor` instead of a module's fields. */
-  scope?: 'record-event';
+  /**
+   * Instead of a module's fields: `record-event` (a webhook filter or record trigger) reads `old`, `new`
+   * and `actor`, `record-action` (a manual action's condition) `record` and `actor`.
+   */
+  scope?: 'record-event' | 'record-action';
 }
 
 const encode = encodeURIComponent;

@@ -18,7 +18,16 @@ export {
   feelScopeFor,
   subtableOf,
 } from './compile/feel-assist.ts';
+export {
+  computeFormulas,
+  computeRowFormulas,
+  type FormulaModule,
+  feelInput,
+  formulaValue,
+  rowFeelInput,
+} from './compile/formula-values.ts';
 export { fieldJsonSchema, localize, recordJsonSchema } from './compile/json-schema.ts';
+export { compileFormFormulas, type FormFormulas, formFormulasOf } from './compile/live-formulas.ts';
 export { type CompiledModule, compileModule } from './compile/module.ts';
 export { feelScopeOf } from './compile/scope.ts';
 export { fieldOrder, fieldUiSchema, recordUiSchema } from './compile/ui-schema.ts';
@@ -40,7 +49,7 @@ export { builtInFieldTypes, createFieldTypeRegistry, FieldTypeRegistry } from '.
 export { NOT_IN_ROWS } from './fields/subtable.ts';
 export { canonicalJson } from './packages/canonical-json.ts';
 export type { RelatedListInfo } from './records/related.ts';
-export type { HistoryEntry, RowChanges } from './records/types.ts';
+export type { HistoryEntry, NewRecordDefaults, RowChanges } from './records/types.ts';
 export type { DeliveryAttempt, Webhook, WebhookDelivery } from './webhooks/service.ts';
 export type {
   ApprovalStatus,

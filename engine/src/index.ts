@@ -47,6 +47,7 @@ export {
 } from './files/service.ts';
 export { type ByteRange, CHUNK_SIZE, type StorageKind } from './files/stores.ts';
 export * from './identity/index.ts';
+export * from './net/index.ts';
 export type {
   Notification,
   NotificationInput,

@@ -14,6 +14,8 @@ import { type FileOptions, FileService } from './files/service.ts';
 import { type Clock, systemClock } from './identity/clock.ts';
 import { Identity, type IdentityOptions } from './identity/identity.ts';
 import { identityTables } from './identity/tables.ts';
+import type { OutboundPolicy } from './net/policy.ts';
+import { outboundHttp } from './net/request.ts';
 import { NotificationService } from './notifications/service.ts';
 import { PackageService } from './packages/service.ts';
 import { type PluginLog, PluginService } from './plugins/service.ts';
@@ -128,6 +130,11 @@ export interface EngineOptions {
   pluginLog?: PluginLog;
   /** Attempts, timeouts and deactivation of outbound webhooks (clock and backoff default to the workflow's). */
   webhooks?: WebhookOptions;
+  /**
+   * Where webhooks, the webhook action and plugin actions may call (default: public addresses only;
+   * `outboundPolicyFrom(process.env)` reads CRM_WEBHOOK_ALLOW_PRIVATE and CRM_WEBHOOK_ALLOW_HOSTS).
+   */
+  outbound?: OutboundPolicy;
 }
 
 /** The metadata engine over one database; hands out workspaces. */
@@ -143,6 +150,7 @@ export class Engine {
   readonly #clock: Clock;
   readonly #files: FileOptions;
   #webhookOptions: WebhookOptions = {};
+  #outbound: OutboundPolicy = {};
   readonly #plugins: EnginePlugin[] = [];
   #pluginLog: PluginLog = (line) => console.error(line);
 
@@ -184,6 +192,7 @@ export class Engine {
     engine.#plugins.push(...(options.plugins ?? []));
     if (options.pluginLog) engine.#pluginLog = options.pluginLog;
     engine.#webhookOptions = options.webhooks ?? {};
+    engine.#outbound = options.outbound ?? {};
     return engine;
   }
 
@@ -232,6 +241,7 @@ export class Engine {
     const files = new FileService(this.db, catalog, control, this.#files, this.#clock);
     const workflows = new WorkflowService(this.db, schema, {
       clock: this.#clock,
+      http: outboundHttp(this.#outbound),
       ...this.#workflowOptions,
       records: workflowRecordAccess(definitions, records),
     });
@@ -246,13 +256,14 @@ export class Engine {
     files.setExtraReader((fileId, actor) =>
       actor.userId ? approvals.mayReadAttachment(fileId, actor.userId) : Promise.resolve(false),
     );
-    workflows.registerAction(webhookAction());
+    workflows.registerAction(webhookAction(this.#outbound));
     workflows.registerAction(notifyAction(notifications, schema));
     records.observe(workflows.triggers);
     this.#unfollow.push(await workflows.follow());
     const webhooks = new WebhookService(this.db, schema, catalog, {
       clock: this.#workflowOptions.clock ?? this.#clock,
       backoff: this.#workflowOptions.backoff,
+      outbound: this.#outbound,
       ...this.#webhookOptions,
     });
     records.observe(webhooks);

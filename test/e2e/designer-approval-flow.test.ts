@@ -112,6 +112,8 @@ describe('an approval drawn in the designer', { timeout: 180_000 }, () => {
     await choose(admin, 'crm-trigger-on', 'a user clicks a button');
     await admin.getByTestId('crm-trigger-label').fill('Submit for approval');
     await admin.getByTestId('crm-trigger-label-zh').fill('提交审批');
+    // offered only for orders with an amount (the FEEL editor, checked against record and actor)
+    await admin.getByTestId('crm-trigger-condition').locator('.cm-content').fill('record.amount > 0');
     await select(admin, 'start');
     const lead = await appendUserTask(admin, 'Team lead');
     await approvalBy(admin, 'Leo Lead');
@@ -137,6 +139,7 @@ describe('an approval drawn in the designer', { timeout: 180_000 }, () => {
     const leadUser = await web.handle.workspace.identity.users.findByUsername('flow_lead');
     const [version] = await web.handle.workspace.workflows.versions(flow?.processId ?? '');
     expect(version?.xml).toContain(`<crm:approvers source="users" value="${leadUser?.id}"`);
+    expect(version?.xml).toMatch(/<crm:trigger [^>]*condition="=record\.amount (&#62;|&gt;) 0"/);
 
     // the rep creates a purchase order and submits it from its record page
     const rep = await signIn('flow_rep', '/m/flow_order/new');

@@ -12,7 +12,8 @@ import { useWebServer } from '../support/browser.ts';
 import { monitorFlow } from '../support/monitor-flow.ts';
 import { choose, watchErrors } from '../support/web-steps.ts';
 
-const web = useWebServer({ data: 'none' });
+// the flow's failing call goes to a loopback port fetch refuses; loopback must be allowed to get that far
+const web = useWebServer({ data: 'none', outbound: { allowPrivate: true } });
 
 /** The diagram element `id` (its shape, not its label). */
 const element = (page: Page, id: string): Locator =>

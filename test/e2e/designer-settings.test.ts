@@ -8,15 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { apiClient } from '../support/api.ts';
 import { useWebServer } from '../support/browser.ts';
 import { organisation } from '../support/org.ts';
-import {
-  choose,
-  clickOption,
-  messageShown,
-  openSelect,
-  optionOf,
-  pick,
-  watchErrors,
-} from '../support/web-steps.ts';
+import { choose, messageShown, openSelect, optionOf, pick, watchErrors } from '../support/web-steps.ts';
 
 const web = useWebServer();
 
@@ -187,10 +179,11 @@ describe('module settings in the designer', { timeout: 120_000 }, () => {
     const limit = pool.getByRole('spinbutton');
     await limit.fill('5');
     // only date-time fields are offered for the claim time
-    const list = await openSelect(page, pool.getByTestId('pool-claimedAtField'));
-    await optionOf(page, list, 'Claimed at (claimed_at)').waitFor();
-    expect(await optionOf(page, list, 'Note (note)').count()).toBe(0);
-    await pick(page, pool.getByTestId('pool-claimedAtField'), 'Claimed at (claimed_at)');
+    const claimedAt = pool.getByTestId('pool-claimedAtField');
+    const dropdown = await openSelect(page, claimedAt);
+    await optionOf(page, dropdown, 'Claimed at (claimed_at)').waitFor();
+    expect(await optionOf(page, dropdown, 'Note (note)').count()).toBe(0);
+    await pick(page, claimedAt, 'Claimed at (claimed_at)');
     await choose(page, 'pool-reasonField', 'Reason (reason)');
     await choose(page, 'pool-releaseReason', 'Released by its owner');
     await web.screenshot(page, 'pool');
@@ -234,8 +227,7 @@ describe('module settings in the designer', { timeout: 120_000 }, () => {
       await item.getByRole('button', { name: /^Remove column/ }).click();
       await item.waitFor({ state: 'detached' });
     }
-    await clickOption(page, page.getByTestId('list-add-column'), 'Email (email)');
-    await view.getByTestId('list-column-email').waitFor();
+    await choose(page, 'list-add-column', 'Email (email)', { until: view.getByTestId('list-column-email') });
     await view.getByRole('button', { name: 'Move Email up' }).click();
     await view.getByRole('button', { name: 'Move Email up' }).click();
     const chosen = ['list-column-email', ...before.slice(0, 2)];

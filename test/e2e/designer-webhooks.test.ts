@@ -8,7 +8,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { useWebServer } from '../support/browser.ts';
 import { pick } from '../support/web-steps.ts';
 
-const web = useWebServer();
+// the receiver listens on loopback, which the server refuses to call unless allowed
+const web = useWebServer({ outbound: { allowPrivate: true } });
 const LONG = 120_000;
 
 const received: string[] = [];

@@ -1,6 +1,6 @@
 // A plugin's browser side in the runtime app: with the USCC example plugin loaded, the record form
 // uses its widget (upper-cases as you type, tells a wrong check character before saving), the server
-// still refuses a wrong code on its field, and the list renders the plugin's cell.
+// still refuses a wrong code on its field, and the record page and the list render the plugin's cell.
 import { SYSTEM_ACTOR } from '@crm/engine';
 import uscc from '@crm/plugin-uscc';
 import { beforeAll, expect, it } from 'vitest';
@@ -64,6 +64,10 @@ it(
     await expect.poll(() => alert.count()).toBe(0);
     await page.getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => page.url()).toMatch(/\/m\/company\/[0-9a-f-]{36}$/);
+    // the record page reads the code through the plugin's display, as the list does
+    const details = page.getByTestId('record-page');
+    await details.getByText('91 350100 M000100Y4 3', { exact: true }).waitFor();
+    expect(await details.getByText(VALID, { exact: true }).count()).toBe(0);
     const saved = await web.handle.workspace.records.list('company', SYSTEM_ACTOR, {
       filter: { field: 'name', op: 'eq', value: 'Xiamen Port' },
     });

@@ -1,7 +1,7 @@
 // A salesperson's day on the example packages, in headless Chromium against the real server, as the seed's
 // people: 王芳 (a sales rep of team 1) claims a customer from the pool, logs a visit on it, opens an opportunity
 // and quotes it at 15 % off, which the discount approval flow sends to her manager 陈静, who approves it from
-// her inbox with a comment; the rep sees the quote approved.
+// her inbox with a comment; the rep sees the quote approved, and no longer offered for approval.
 import { SYSTEM_ACTOR } from '@crm/engine';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -109,8 +109,11 @@ describe("a salesperson's day on the example packages", () => {
       await fillDate(field(rep, 'valid_until'), day(30));
       await rep.getByRole('button', { name: 'Add row' }).click();
       await lookup(rep, 'lines_0_product', '彩色激光', '彩色激光打印机');
+      // the product's list price comes with it (fetchFrom); wait for it before typing on
+      await expect
+        .poll(async () => (await field(rep, 'lines_0_list_price').inputValue()).replace(/[^\d.]/g, ''))
+        .toMatch(/^3299(\.0+)?$/);
       await field(rep, 'lines_0_quantity').fill('10');
-      await field(rep, 'lines_0_list_price').fill('3299');
       await field(rep, 'lines_0_discount').fill('15');
       await web.screenshot(rep, '5-quote-form');
       await save(rep, '5-quote');
@@ -126,10 +129,14 @@ describe("a salesperson's day on the example packages", () => {
       expect(Number(quote.discount_rate)).toBe(15);
 
       await rep.getByRole('tab', { name: 'Approvals' }).click();
-      await rep.getByRole('button', { name: 'Submit for approval' }).click();
+      const approvals = rep.getByTestId('record-approvals');
+      await approvals.getByRole('button', { name: 'Submit for approval' }).click();
       const card = rep.getByTestId('approval-card');
       await card.locator('[data-state="open"]').getByText('Waiting for 陈静').waitFor();
       await card.locator('[data-status="pending"]').waitFor();
+      // in approval, the quote offers no second submission (the server's list, loaded again, is empty)
+      await rep.locator('[data-testid="record-approvals"][data-actions="0"]').waitFor();
+      expect(await approvals.getByRole('button', { name: 'Submit for approval' }).count()).toBe(0);
       await web.screenshot(rep, '6-submitted');
 
       // 5. the manager approves it from her inbox with a comment
@@ -161,9 +168,26 @@ describe("a salesperson's day on the example packages", () => {
       await web.screenshot(rep, '9-outcome');
       const stored = await workspace.records.get('quote', quote.id, SYSTEM_ACTOR);
       expect(stored.approval).toBe('approved');
+      // approved, the quote offers no submission any more: not on a fresh load of its page, nor from the server
+      const repUser = await workspace.identity.users.findByUsername(REP);
+      await rep.reload();
+      await rep.locator('[data-testid="record-approvals"][data-actions="0"]').waitFor();
+      expect(
+        await rep
+          .getByTestId('record-approvals')
+          .getByRole('button', { name: 'Submit for approval' })
+          .count(),
+      ).toBe(0);
+      const repActor = { userId: repUser?.id ?? null, via: 'session' } as const;
+      expect(await workspace.workflows.triggers.actions('quote', quote.id, repActor)).toEqual([]);
+      await expect(
+        workspace.workflows.triggers.runAction('quote', quote.id, 'discount_approval', repActor),
+      ).rejects.toMatchObject({
+        kind: 'conflict',
+        problems: [expect.objectContaining({ code: 'condition-not-met' })],
+      });
 
       // what the day left behind: the customer is hers, with the visit and the deal the quote belongs to
-      const repUser = await workspace.identity.users.findByUsername(REP);
       const customer = await workspace.records.get('customer', customerId, SYSTEM_ACTOR);
       expect(customer).toMatchObject({ name: CUSTOMER, owner: repUser?.id });
       expect(customer.visit_count).toBe(Number(visitsBefore) + 1);

@@ -8,7 +8,7 @@
 import { mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { demoPackages, importConfiguration } from '@crm/cli';
-import { Engine, type EnginePlugin, openPostgres } from '@crm/engine';
+import { Engine, type EnginePlugin, type OutboundPolicy, openPostgres } from '@crm/engine';
 import { createApp, type RunningServer, serve } from '@crm/runtime';
 import { type Browser, type BrowserContext, type Cookie, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
@@ -102,6 +102,8 @@ export interface WebServerOptions {
    * lists them (the browser tests build with that folder's crm.config.json).
    */
   plugins?: EnginePlugin[];
+  /** Where webhooks and actions may call (a receiver on loopback must be allowed here). */
+  outbound?: OutboundPolicy;
 }
 
 /**
@@ -123,7 +125,7 @@ export function useWebServer(options: WebServerOptions = {}): WebServer {
     const data = options.data ?? 'fixture';
     const template = data === 'none' ? undefined : await templateDatabase(`web_${data}`, importer(data));
     const [opened, chromiumLaunched] = await Promise.all([
-      openTestEngine('postgres', 'web', { template, plugins: options.plugins }),
+      openTestEngine('postgres', 'web', { template, plugins: options.plugins, outbound: options.outbound }),
       launchChromium(),
     ]);
     handle = opened;

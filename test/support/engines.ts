@@ -5,6 +5,7 @@ import {
   type EnginePlugin,
   type FileOptions,
   type IdentityOptions,
+  type OutboundPolicy,
   openPglite,
   openPostgres,
   type PasswordHashing,
@@ -40,6 +41,8 @@ export interface TestEngineOptions {
   /** Plugins to load, and where their failures are logged. */
   plugins?: EnginePlugin[];
   pluginLog?: (line: string) => void;
+  /** Where webhooks and actions may call (tests with a receiver on loopback allow it here). */
+  outbound?: OutboundPolicy;
 }
 
 /** A fresh engine (own database) on `kind`; close it with `handle.engine.close()` and `drop()`. */
@@ -55,6 +58,7 @@ export async function openTestEngine(kind: DatabaseKind, name = 'engine', option
     files: options.files,
     plugins: options.plugins,
     pluginLog: options.pluginLog,
+    outbound: options.outbound,
   });
   const workspace = await engine.workspace('default');
   return {

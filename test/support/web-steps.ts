@@ -112,6 +112,11 @@ export function optionOf(page: Page, dropdown: Locator, text: string): Locator {
 export interface PickOptions {
   /** Typed into the select first (a lookup asks the server for what matches). */
   search?: string;
+  /**
+   * What the pick leaves behind when the select keeps no value (an "add …" select that empties itself):
+   * waited for instead of the select showing the text, and the pick is not tried again.
+   */
+  until?: Locator;
 }
 
 /**
@@ -130,6 +135,10 @@ export async function pick(page: Page, target: Locator, text: string, options: P
     const dropdown = await openSelect(page, target);
     if (options.search !== undefined) await comboboxOf(target).fill(options.search);
     await optionOf(page, dropdown, text).click();
+    if (options.until) {
+      await options.until.waitFor();
+      return;
+    }
     try {
       await chosen.first().waitFor({ timeout: multiple || attempt === 3 ? undefined : 10_000 });
       return;
@@ -139,17 +148,9 @@ export async function pick(page: Page, target: Locator, text: string, options: P
   }
 }
 
-/**
- * Clicks the option showing `text` in an antd Select that acts on a pick and keeps no value (an "add a
- * column" select): its box shows nothing afterwards, so the caller waits for what the pick does.
- */
-export async function clickOption(page: Page, target: Locator, text: string): Promise<void> {
-  await optionOf(page, await openSelect(page, target), text).click();
-}
-
-/** Picks the option showing `title` in the antd Select with `testId`. */
-export function choose(page: Page, testId: string, title: string): Promise<void> {
-  return pick(page, page.getByTestId(testId), title);
+/** Picks the option titled `title` in the antd Select with `testId`. */
+export function choose(page: Page, testId: string, title: string, options: PickOptions = {}): Promise<void> {
+  return pick(page, page.getByTestId(testId), title, options);
 }
 
 // ---- dates

@@ -3,7 +3,8 @@ import { useLocalize } from '@crm/ui';
 import { useQuery } from '@tanstack/react-query';
 import { Button, Card, Form, Input, InputNumber, Select, Space, Switch, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { designerApi } from '../api.ts';
+import { designerApi, type FeelCompletion } from '../api.ts';
+import { FeelEditor } from '../rules/FeelEditor.tsx';
 import { ApproverValue } from './ApproverValue.tsx';
 import {
   APPROVAL_MODES,
@@ -106,6 +107,18 @@ function RecordSettings({ modeler, element }: Omit<PanelProps, 'actions'>) {
 
 const TRIGGERS = ['created', 'updated', 'deleted', 'manual', 'api'] as const;
 
+/** What a record trigger's condition reads: the record before and after the write, and who wrote. */
+const EVENT_COMPLETIONS: FeelCompletion[] = [
+  { name: 'old', kind: 'system', feelType: 'context' },
+  { name: 'new', kind: 'system', feelType: 'context' },
+  { name: 'actor', kind: 'system', feelType: 'string' },
+];
+/** What a manual action's condition reads: the record's values and the user it is offered to. */
+const ACTION_COMPLETIONS: FeelCompletion[] = [
+  { name: 'record', kind: 'system', feelType: 'context' },
+  { name: 'actor', kind: 'system', feelType: 'string' },
+];
+
 function TriggerSettings({ modeler, element }: Omit<PanelProps, 'actions'>) {
   const { t } = useTranslation(BPMN);
   const attrs = attrsOf(extensionOf(element, 'crm:Trigger'), ['on', 'condition', 'label', 'labelZh']);
@@ -124,13 +137,20 @@ function TriggerSettings({ modeler, element }: Omit<PanelProps, 'actions'>) {
           options={TRIGGERS.map((on) => ({ value: on, label: t(`crm.triggers.${on}`) }))}
         />
       </Form.Item>
-      {attrs.on && attrs.on !== 'manual' && attrs.on !== 'api' && (
-        <Form.Item label={t('crm.condition')} extra={t('crm.conditionHelp')}>
-          <Input
-            value={attrs.condition ?? ''}
-            placeholder="=new.amount > old.amount"
-            onChange={(e) => set({ condition: e.target.value })}
-            style={{ fontFamily: 'ui-monospace, monospace' }}
+      {attrs.on && attrs.on !== 'api' && (
+        <Form.Item
+          label={t(attrs.on === 'manual' ? 'crm.offeredWhen' : 'crm.condition')}
+          extra={t(attrs.on === 'manual' ? 'crm.offeredWhenHelp' : 'crm.conditionHelp')}
+        >
+          {/* keyed by kind: the editor is built once, with the scope it checks against */}
+          <FeelEditor
+            key={attrs.on}
+            value={(attrs.condition ?? '').replace(/^=/, '')}
+            onChange={(source) => set({ condition: source.trim() === '' ? undefined : `=${source}` })}
+            target={{ scope: attrs.on === 'manual' ? 'record-action' : 'record-event' }}
+            completions={attrs.on === 'manual' ? ACTION_COMPLETIONS : EVENT_COMPLETIONS}
+            placeholder={attrs.on === 'manual' ? 'record.status != "approved"' : 'new.amount > old.amount'}
+            testId="crm-trigger-condition"
           />
         </Form.Item>
       )}

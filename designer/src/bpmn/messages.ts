@@ -54,7 +54,10 @@ addMessages(BPMN, {
         api: 'called through the API',
       },
       condition: 'Only if (FEEL)',
-      conditionHelp: 'Over old, new and actor, e.g. =new.discount > old.discount',
+      conditionHelp: 'Over old, new and actor, e.g. new.discount > old.discount',
+      offeredWhen: 'Offered when (FEEL)',
+      offeredWhenHelp:
+        'Over record and actor (the user id), e.g. record.status != "approved"; never while the flow runs for the record',
       buttonEn: 'Button (English)',
       buttonZh: 'Button (Chinese)',
       noApproval: 'This user task is not an approval yet.',
@@ -140,7 +143,10 @@ addMessages(BPMN, {
         api: '通过 API 调用',
       },
       condition: '触发条件（FEEL）',
-      conditionHelp: '可使用 old、new 和 actor，例如 =new.discount > old.discount',
+      conditionHelp: '可使用 old、new 和 actor，例如 new.discount > old.discount',
+      offeredWhen: '显示条件（FEEL）',
+      offeredWhenHelp:
+        '可使用 record 和 actor（用户 id），例如 record.status != "approved"；该记录的流程进行中时不显示',
       buttonEn: '按钮（英文）',
       buttonZh: '按钮（中文）',
       noApproval: '此用户任务还不是审批节点。',

@@ -14,6 +14,7 @@ import { API_NAME } from '../modules/names.ts';
 import { FeelEditor } from '../rules/FeelEditor.tsx';
 import { useCompletions } from '../rules/useCompletions.ts';
 import { AutonumberPatternInput } from './AutonumberPatternInput.tsx';
+import { FetchFromSetting } from './FetchFromSetting.tsx';
 import { JsonSetting } from './JsonSetting.tsx';
 import { LocaleTextInput } from './LocaleTextInput.tsx';
 import { OptionsEditor } from './OptionsEditor.tsx';
@@ -124,6 +125,7 @@ export function FieldEditor({ field, definition, types, onChange }: FieldEditorP
             />
           </Form.Item>
         ))}
+        <FetchFromSetting field={field} definition={definition} onChange={(v) => set('fetchFrom', v)} />
         <Divider plain>{t('fields.conditions')}</Divider>
         {!type?.computed && (
           <Form.Item label={t('fields.defaultValue')} extra={t('fields.defaultHelp')}>

@@ -1,9 +1,11 @@
+import { fetchFromOf } from '../definitions/fetch-from.ts';
 import type { FieldDefinition, ModuleDefinition } from '../definitions/types.ts';
 import { optionsOf } from '../fields/options.ts';
 import type { FieldTypeRegistry, JsonSchema } from '../fields/registry.ts';
 import { subtableSettings } from '../fields/subtable.ts';
 import { formConditionsOf } from './conditions.ts';
 import { localize } from './json-schema.ts';
+import { formFormulasOf } from './live-formulas.ts';
 import { feelScopeOf } from './scope.ts';
 
 /** Field order: layout sections first, then fields no section places. */
@@ -32,6 +34,8 @@ export function fieldUiSchema(
     entry['ui:options'] = { colors: Object.fromEntries(options.map((o) => [o.value, o.color ?? null])) };
   }
   if (field.type === 'relation' || field.type === 'relations') entry['ui:options'] = { target: field.target };
+  const fetch = fetchFromOf(field);
+  if (fetch) entry['ui:fetchFrom'] = { relation: fetch.relation, field: fetch.source };
   if (field.type === 'subtable') {
     const rows = subtableSettings(field).fields;
     const items: JsonSchema = { 'ui:order': rows.map((row) => row.name) };
@@ -44,7 +48,8 @@ export function fieldUiSchema(
 /**
  * rjsf uiSchema: widget, placeholder, help and read-only per field, the order, and the sections
  * under `ui:layout` for the app's object template to lay out in columns; the FEEL conditions of
- * fields under `ui:conditions` (see conditions.ts) for the form to decide live.
+ * fields under `ui:conditions` (see conditions.ts) for the form to decide live, and what the form
+ * needs to compute formulas live under `ui:formulas` (see live-formulas.ts).
  */
 export function recordUiSchema(
   module: ModuleDefinition,
@@ -76,5 +81,7 @@ export function recordUiSchema(
     (field) => registry.require(field.type).computed === true,
   );
   if (conditions) ui['ui:conditions'] = conditions;
+  const formulas = formFormulasOf(module, registry);
+  if (formulas) ui['ui:formulas'] = formulas;
   return ui;
 }

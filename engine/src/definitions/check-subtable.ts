@@ -5,6 +5,7 @@ import { type Problem, pointerOf } from '../errors.ts';
 import { checkFeel, type FeelScope, isReservedFeelName } from '../expressions/index.ts';
 import type { FieldCheckContext, FieldTypeRegistry } from '../fields/registry.ts';
 import { NOT_IN_ROWS, ROW_SYSTEM_COLUMNS, subtableSettings } from '../fields/subtable.ts';
+import { checkFetchFrom } from './fetch-from.ts';
 import { RESERVED_NAMES } from './names.ts';
 import type { FieldDefinition } from './types.ts';
 
@@ -73,6 +74,7 @@ export function checkRows(
     }
     for (const p of type.check?.(child, { ...ctx, feelScope: scope }) ?? [])
       problem(at() + p.pointer, p.message);
+    problems.push(...checkFetchFrom(child, at(), settings.fields, ctx.modules));
     if (child.defaultValue !== undefined) {
       if (type.computed) problem(at('defaultValue'), 'a computed field has no default');
       for (const p of checkFeel(String(child.defaultValue), scope)) {

@@ -8,6 +8,7 @@ import type { FieldTypeRegistry } from '../fields/registry.ts';
 import { checkRollup, rollupCycle } from '../rollups/check.ts';
 import { checkPool } from './check-pool.ts';
 import { checkRows, rowFieldShapes } from './check-subtable.ts';
+import { checkFetchFrom } from './fetch-from.ts';
 import { checkListView } from './list-view.ts';
 import { fieldMetaSchema, moduleMetaSchema } from './meta-schema.ts';
 import { RESERVED_NAMES } from './names.ts';
@@ -102,6 +103,7 @@ export class DefinitionChecker {
           problem(pointerOf('fields', i, key), `${p.message} (at ${p.from}-${p.to})`, 'expression');
         }
       }
+      problems.push(...checkFetchFrom(field, pointerOf('fields', i), definition.fields, modules));
       if (field.defaultValue !== undefined) {
         if (type.computed) problem(pointerOf('fields', i, 'defaultValue'), 'a computed field has no default');
         for (const p of checkFeel(String(field.defaultValue), feelScope)) {

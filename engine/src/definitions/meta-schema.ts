@@ -34,6 +34,8 @@ export const commonFieldProperties: Record<string, JsonSchema> = {
   visibleWhen: { $ref: '#/$defs/feelExpression' },
   requiredWhen: { $ref: '#/$defs/feelExpression' },
   readOnlyWhen: { $ref: '#/$defs/feelExpression' },
+  /** `relation.field`: the related record's value, copied when the relation changes (fetch-from.ts). */
+  fetchFrom: { type: 'string', minLength: 3, maxLength: 200 },
 };
 
 /** The shape of a module definition; each field is then checked against its type's schema. */

@@ -1,10 +1,10 @@
 import { sql } from 'drizzle-orm';
 import type { ModuleCatalog } from '../catalog.ts';
+import { feelInput } from '../compile/formula-values.ts';
 import type { CompiledModule } from '../compile/module.ts';
 import { fromFeelValue } from '../expressions/index.ts';
 import type { Db } from '../storage/db.ts';
 import { qualified } from '../storage/naming.ts';
-import { feelInput } from './prepare.ts';
 import { storeFormulas } from './store-formulas.ts';
 import type { RecordValues } from './types.ts';
 

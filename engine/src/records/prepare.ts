@@ -1,4 +1,5 @@
 import { problemsFromAjv } from '../compile/ajv.ts';
+import { computeFormulas, feelInput } from '../compile/formula-values.ts';
 import type { CompiledModule } from '../compile/module.ts';
 import { SYSTEM_FIELDS } from '../definitions/names.ts';
 import { EngineError, type Problem, pointerOf } from '../errors.ts';
@@ -6,7 +7,7 @@ import { fromFeelValue } from '../expressions/index.ts';
 import { changedAtField, stampChanges } from '../fields/changed-at.ts';
 import { emptyRollupValue } from '../fields/rollup.ts';
 import { findNul } from '../json-text.ts';
-import { cleanRowInput, fillRowDefaults, prepareRows, rowFeelInput } from '../subtables/prepare-rows.ts';
+import { cleanRowInput, fillRowDefaults, prepareRows } from '../subtables/prepare-rows.ts';
 import { diffValues } from './history.ts';
 import type { RecordValues } from './types.ts';
 
@@ -21,21 +22,6 @@ export function isEmpty(value: unknown): boolean {
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Record values as FEEL sees them: money as its amount. */
-export function feelInput(module: CompiledModule, values: RecordValues): RecordValues {
-  const input: RecordValues = { ...values };
-  for (const field of module.fields) {
-    const value = values[field.name];
-    const type = field.definition.type;
-    if ((type === 'money' || type === 'rollup') && isPlainObject(value)) input[field.name] = value.amount;
-  }
-  for (const sub of module.subtables) {
-    const rows = values[sub.name];
-    if (Array.isArray(rows)) input[sub.name] = rows.map((row) => rowFeelInput(sub, row));
-  }
-  return input;
 }
 
 /**
@@ -84,16 +70,7 @@ export function prepareValues(
     ]);
   }
 
-  if (!current) {
-    for (const { field, expression } of module.defaults) {
-      if (values[field.name] !== undefined) continue;
-      const value = defaultValue(
-        expression.evaluate(feelInput(module, { ...system, ...values }), at).value,
-        field,
-      );
-      if (value !== null && value !== undefined) values[field.name] = value;
-    }
-  }
+  if (!current) applyDefaults(module, values, system, at);
 
   fillRowDefaults(module, values);
 
@@ -111,12 +88,7 @@ export function prepareValues(
   const problems = prepareRows(module, values, current);
   stampChanges(module, values, current, system.updated_at);
 
-  for (const { field, expression, result } of module.formulas) {
-    const { value } = expression.evaluate(feelInput(module, { ...system, ...values }), at);
-    const converted = fromFeelValue(value, result);
-    if (converted === null || converted === undefined) delete values[field.name];
-    else values[field.name] = converted;
-  }
+  computeFormulas(module, values, system, at);
 
   // values the engine assigned once (autonumbers) stay as they are
   if (current) {
@@ -149,6 +121,35 @@ export function prepareValues(
     }
   }
   if (problems.length > 0) throw invalid(problems);
+  return values;
+}
+
+/**
+ * Fills the empty fields that have a default (a new record's), each evaluated over the values so
+ * far and `system` (owner, timestamps, rollups at 0), at `at`.
+ */
+export function applyDefaults(
+  module: CompiledModule,
+  values: RecordValues,
+  system: RecordValues,
+  at?: Date,
+): void {
+  for (const { field, expression } of module.defaults) {
+    if (values[field.name] !== undefined) continue;
+    const value = defaultValue(
+      expression.evaluate(feelInput(module, { ...system, ...values }), at).value,
+      field,
+    );
+    if (value !== null && value !== undefined) values[field.name] = value;
+  }
+}
+
+/** What a new record starts with, before anything is entered: defaults over `system`. */
+export function newRecordDefaults(module: CompiledModule, system: RecordValues): RecordValues {
+  const all = { ...emptyRollups(module), ...system };
+  const at = typeof system.updated_at === 'string' ? new Date(system.updated_at) : undefined;
+  const values: RecordValues = {};
+  applyDefaults(module, values, all, at);
   return values;
 }
 

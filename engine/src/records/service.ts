@@ -18,14 +18,17 @@ import type { CompiledModule } from '../compile/module.ts';
 import { EngineError, localizedError, notFound } from '../errors.ts';
 import { timestampToIso } from '../fields/shared.ts';
 import { FileReferences } from '../files/references.ts';
+import { isUuid } from '../identity/inputs.ts';
 import { DerivedChanges } from '../rollups/derived-changes.ts';
 import { parseSearch, searchCondition } from '../search/query.ts';
 import { type Db, dbErrorInfo, prepareStatement, SQLSTATE } from '../storage/db.ts';
 import { HISTORY_TABLE, OWNER_PATH_COLUMN, qualified } from '../storage/naming.ts';
+import { applyRowDefaults } from '../subtables/prepare-rows.ts';
 import { bulkIds, runBulk } from './bulk.ts';
 import { ClockFormulas, freshen } from './clock-formulas.ts';
 import { CreateHooks, type NewRecord } from './create-hooks.ts';
 import { DependentWrites } from './dependent-writes.ts';
+import { type ReadRelated, withFetchedValues } from './fetch-from.ts';
 import { compileFilter } from './filter.ts';
 import { diffValues, readHistory } from './history.ts';
 import { InsertBatcher } from './insert-batcher.ts';
@@ -45,11 +48,19 @@ import {
   poolOf,
   releasePatch,
 } from './pool.ts';
-import { prepareValues } from './prepare.ts';
+import { newRecordDefaults, prepareValues } from './prepare.ts';
 import { checkTargetsLive, releaseReferences, valuesAtVersion } from './recycle-bin.ts';
 import { type RelatedListInfo, relatedList, relatedListsOf } from './related.ts';
 import { LIST_ALIAS, ownerPathOf, SYSTEM_COLUMNS, statementsOf, type WriteTables } from './statements.ts';
-import type { Actor, DeletedRecord, HistoryEntry, Page, RecordValues, StoredRecord } from './types.ts';
+import type {
+  Actor,
+  DeletedRecord,
+  HistoryEntry,
+  NewRecordDefaults,
+  Page,
+  RecordValues,
+  StoredRecord,
+} from './types.ts';
 import { fieldValues, rowToRecord, valuesToColumns } from './values.ts';
 import { isValues, type RecordWriteHooks } from './write-hooks.ts';
 
@@ -202,7 +213,8 @@ export class RecordService {
     if (!policy.unrestricted && owner !== actor.userId) await this.#checkAssignee(module, policy, owner);
     // the timestamps formulas see are the ones stored
     const now = this.clock().toISOString();
-    const values = prepareValues(module, input, undefined, { id, owner, created_at: now, updated_at: now });
+    const fetched = await withFetchedValues(module, input, undefined, this.#readAs(policy));
+    const values = prepareValues(module, fetched, undefined, { id, owner, created_at: now, updated_at: now });
     await this.#files.resolve(this.db, module, values, actor, id);
     const changes = diffValues(module, undefined, fieldValues(module, values));
     const fresh: NewRecord = { id, owner, now, actor, values, changes };
@@ -245,6 +257,42 @@ export class RecordService {
     Object.assign(record, this.#dependents.rowsFrom(module, values));
     await hooks?.after('create', module, record as StoredRecord, actor);
     return withoutHiddenFields(record as StoredRecord, module, policy.fields(module));
+  }
+
+  /**
+   * What a new record starts with for `actor`: its defaults as a create now would apply them (the
+   * actor as owner, the engine's clock), and per sub-table what a new row starts with; only fields
+   * they may read. Refused to those who may not create records of the module.
+   */
+  async newRecordDefaults(moduleName: string, actor: Actor): Promise<NewRecordDefaults> {
+    const module = this.catalog.byName(moduleName);
+    const policy = await this.access.policyOf(actor);
+    if (!policy.unrestricted && !policy.scope(module.id, 'create')) {
+      throw forbidden('create', `${module.name} records`);
+    }
+    const now = this.clock().toISOString();
+    const fields = policy.fields(module);
+    const values = newRecordDefaults(module, { owner: actor.userId, created_at: now, updated_at: now });
+    const rows: Record<string, RecordValues> = {};
+    for (const sub of module.subtables) {
+      const row: RecordValues = {};
+      applyRowDefaults(sub, row);
+      if (Object.keys(row).length > 0 && mayRead(fields, sub.name)) rows[sub.name] = row;
+    }
+    return { values: withoutHiddenFields(values, module, fields), rows };
+  }
+
+  /** Reads records as `actor` (through `db`, the write's transaction) for fetched fields: nothing where they may not. */
+  #readAs(policy: Policy, db: Db = this.db): ReadRelated {
+    return async (moduleId, id) => {
+      const target = this.catalog.byId(moduleId);
+      if (!target || !isUuid(id)) return undefined;
+      const found = await this.#locate(target, id, policy, [], db);
+      if (!found) return undefined;
+      const record = rowToRecord(target, found.row);
+      freshen(target, record, this.clock());
+      return withoutHiddenFields(record, target, policy.fields(target));
+    };
   }
 
   async get(moduleName: string, id: string, actor: Actor): Promise<StoredRecord> {
@@ -548,7 +596,8 @@ export class RecordService {
       throw conflict(withoutHiddenFields(current, module, fields));
     }
     const now = this.clock().toISOString();
-    const values = prepareValues(module, patch, current, {
+    const fetched = await withFetchedValues(module, patch, current, this.#readAs(policy, db));
+    const values = prepareValues(module, fetched, current, {
       id,
       owner: newOwner === undefined ? current.owner : newOwner,
       created_at: current.created_at,

@@ -1,10 +1,10 @@
 import { sql } from 'drizzle-orm';
 import type { ModuleCatalog } from '../catalog.ts';
+import { feelInput } from '../compile/formula-values.ts';
 import type { CompiledFormula, CompiledModule } from '../compile/module.ts';
 import { fromFeelValue } from '../expressions/index.ts';
 import type { Db, Row as TableRow } from '../storage/db.ts';
 import { loadRows } from '../subtables/store-rows.ts';
-import { feelInput } from './prepare.ts';
 import type { RecordValues } from './types.ts';
 import { rowToRecord, valuesToColumns } from './values.ts';
 

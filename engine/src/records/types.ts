@@ -69,3 +69,10 @@ export interface RowChanges {
   }[];
   removed: Record<string, unknown>[];
 }
+
+/** What a new record starts with (see `RecordService.newRecordDefaults`). */
+export interface NewRecordDefaults {
+  values: RecordValues;
+  /** Per sub-table: the values a new row starts with (sub-tables whose rows have defaults). */
+  rows: Record<string, RecordValues>;
+}

@@ -1,7 +1,7 @@
 import { uuidv7 } from 'uuidv7';
+import { computeRowFormulas, rowFeelInput } from '../compile/formula-values.ts';
 import type { CompiledModule, CompiledSubtable } from '../compile/module.ts';
 import { type Problem, pointerOf } from '../errors.ts';
-import { fromFeelValue } from '../expressions/index.ts';
 import type { RecordValues } from '../records/types.ts';
 
 export type Row = Record<string, unknown>;
@@ -14,16 +14,6 @@ function isEmpty(value: unknown): boolean {
   return (
     value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0)
   );
-}
-
-/** A row's values as FEEL sees them: money as its amount. */
-export function rowFeelInput(sub: CompiledSubtable, row: Row): Row {
-  const input: Row = { ...row };
-  for (const field of sub.fields) {
-    const value = row[field.name];
-    if (field.definition.type === 'money' && isPlainObject(value)) input[field.name] = value.amount;
-  }
-  return input;
 }
 
 /**
@@ -54,13 +44,18 @@ export function fillRowDefaults(module: CompiledModule, values: RecordValues): v
     if (!Array.isArray(rows) || sub.defaults.length === 0) continue;
     for (const row of rows) {
       if (!isPlainObject(row) || row.id !== undefined) continue;
-      for (const { field, expression } of sub.defaults) {
-        if (row[field.name] !== undefined) continue;
-        const value = expression.evaluate(rowFeelInput(sub, row)).value;
-        if (value === null || value === undefined || typeof value === 'object') continue;
-        row[field.name] = field.definition.type === 'money' ? { amount: value } : value;
-      }
+      applyRowDefaults(sub, row);
     }
+  }
+}
+
+/** Fills the empty fields of a new row that have a default, each evaluated over the row so far. */
+export function applyRowDefaults(sub: CompiledSubtable, row: Row): void {
+  for (const { field, expression } of sub.defaults) {
+    if (row[field.name] !== undefined) continue;
+    const value = expression.evaluate(rowFeelInput(sub, row)).value;
+    if (value === null || value === undefined || typeof value === 'object') continue;
+    row[field.name] = field.definition.type === 'money' ? { amount: value } : value;
   }
 }
 
@@ -109,10 +104,7 @@ export function prepareRows(
         const value = input[field.name];
         if (value !== undefined) row[field.name] = field.normalize(value);
       }
-      for (const { field, expression, result } of sub.formulas) {
-        const value = fromFeelValue(expression.evaluate(rowFeelInput(sub, row)).value, result);
-        if (value !== null && value !== undefined) row[field.name] = value;
-      }
+      computeRowFormulas(sub, row);
       const context = rowFeelInput(sub, row);
       for (const { rule, expression, when } of sub.rules) {
         if (when && when.evaluate(context).value !== true) continue;

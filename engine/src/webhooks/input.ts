@@ -2,6 +2,7 @@ import { EngineError, type Problem } from '../errors.ts';
 import { compileFeel } from '../expressions/compile.ts';
 import { FeelCompileError } from '../expressions/errors.ts';
 import type { CompiledFeel, FeelScope } from '../expressions/types.ts';
+import { type OutboundPolicy, staticUrlProblem } from '../net/policy.ts';
 import type { RecordWriteKind } from '../records/observers.ts';
 
 export const WEBHOOK_EVENTS: readonly RecordWriteKind[] = ['created', 'updated', 'deleted'];
@@ -41,6 +42,7 @@ export function checkWebhookInput(
   body: unknown,
   partial: boolean,
   moduleExists: (name: string) => boolean,
+  outbound: OutboundPolicy = {},
 ): Partial<WebhookInput> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new EngineError('invalid-input', 'the webhook must be an object', [
@@ -59,7 +61,7 @@ export function checkWebhookInput(
   const missing = (key: string) => problems.push(problem(`/${key}`, 'required', 'is required', '为必填项'));
 
   if (has('url')) {
-    const url = checkUrl(input.url);
+    const url = checkUrl(input.url, outbound);
     if (typeof url === 'string') out.url = url;
     else problems.push(url);
   } else if (!partial) missing('url');
@@ -158,7 +160,7 @@ export function checkWebhookInput(
   return out;
 }
 
-function checkUrl(value: unknown): string | Problem {
+function checkUrl(value: unknown, outbound: OutboundPolicy): string | Problem {
   const bad = problem(
     '/url',
     'url',
@@ -175,6 +177,15 @@ function checkUrl(value: unknown): string | Problem {
         'url-credentials',
         'must not carry a user name or password (the signature authenticates the sender)',
         '不能包含用户名或密码（签名用于验证发送方）',
+      );
+    }
+    const refused = staticUrlProblem(url.toString(), outbound);
+    if (refused) {
+      return problem(
+        '/url',
+        'url-blocked',
+        `is not allowed: ${refused.en}`,
+        `不允许使用：${refused['zh-CN']}`,
       );
     }
     return url.toString();

@@ -1,3 +1,4 @@
+import { type OutboundHttp, OutboundRefused, type OutboundResponse } from '../net/request.ts';
 import { webhookSignature } from '../workflow/actions/webhook.ts';
 
 /** The response text kept in the delivery log (characters). */
@@ -28,15 +29,16 @@ export interface SendRequest {
 /**
  * POSTs a delivery: signed like the workflow webhook action (`X-CRM-Signature: t=…,v1=…` over
  * `<t>.<body>`), the event id as `Idempotency-Key` on every attempt, redirects not followed.
- * A 2xx answer delivers it; anything else (another status, no answer in time) fails the attempt.
+ * A 2xx answer delivers it; anything else (another status, no answer in time, an address the
+ * outbound policy refuses) fails the attempt.
  */
-export async function sendDelivery(request: SendRequest): Promise<AttemptOutcome> {
+export async function sendDelivery(http: OutboundHttp, request: SendRequest): Promise<AttemptOutcome> {
   const timestamp = Math.floor(request.now.getTime() / 1000);
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
-  let response: Response;
+  let response: OutboundResponse;
   try {
-    response = await fetch(request.url, {
+    response = await http.request(request.url, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -47,23 +49,17 @@ export async function sendDelivery(request: SendRequest): Promise<AttemptOutcome
         'x-crm-signature': webhookSignature(request.secret, timestamp, request.body),
       },
       body: request.body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(request.timeoutMs),
+      timeoutMs: request.timeoutMs,
+      maxBodyBytes: RESPONSE_EXCERPT * 4,
     });
   } catch (error) {
     const reason =
-      error instanceof Error && error.name === 'TimeoutError'
-        ? `no answer in ${request.timeoutMs} ms`
+      error instanceof OutboundRefused
+        ? `refused, never sent: ${error.message}`
         : error instanceof Error
-          ? `${error.message}${error.cause instanceof Error ? `: ${error.cause.message}` : ''}`
+          ? error.message
           : String(error);
     return { ok: false, status: null, durationMs: elapsed(), error: reason, response: null };
-  }
-  let text: string | null = null;
-  try {
-    text = (await response.text()).slice(0, RESPONSE_EXCERPT);
-  } catch {
-    // the status is what counts; a body cut off is not kept
   }
   const ok = response.status >= 200 && response.status <= 299;
   return {
@@ -71,6 +67,6 @@ export async function sendDelivery(request: SendRequest): Promise<AttemptOutcome
     status: response.status,
     durationMs: elapsed(),
     error: ok ? null : `answered ${response.status}`,
-    response: text,
+    response: response.text.slice(0, RESPONSE_EXCERPT),
   };
 }

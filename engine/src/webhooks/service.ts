@@ -7,6 +7,8 @@ import { timestampToIso } from '../fields/shared.ts';
 import type { Clock } from '../identity/clock.ts';
 import { isUuid } from '../identity/inputs.ts';
 import { randomSecret } from '../identity/secrets.ts';
+import type { OutboundPolicy } from '../net/policy.ts';
+import { type OutboundHttp, outboundHttp } from '../net/request.ts';
 import type { RecordObserver, RecordWrite, RecordWriteKind } from '../records/observers.ts';
 import type { Actor } from '../records/types.ts';
 import type { Db } from '../storage/db.ts';
@@ -32,6 +34,8 @@ export interface WebhookOptions {
   /** How long a claimed delivery is reserved for its runner (default 5 min). */
   leaseMs?: number;
   workerId?: string;
+  /** Where deliveries may go (default: public addresses only). */
+  outbound?: OutboundPolicy;
 }
 
 /** A subscription as admins see it: never its secret. */
@@ -127,6 +131,8 @@ export class WebhookService implements RecordObserver {
   readonly #timeoutMs: number;
   readonly #leaseMs: number;
   readonly #workerId: string;
+  readonly #outbound: OutboundPolicy;
+  readonly #http: OutboundHttp;
   #subscriptions: Promise<Subscription[]> | null = null;
 
   constructor(
@@ -148,6 +154,8 @@ export class WebhookService implements RecordObserver {
     this.#timeoutMs = options.timeoutMs ?? 10_000;
     this.#leaseMs = options.leaseMs ?? 300_000;
     this.#workerId = options.workerId ?? `webhooks-${uuidv7()}`;
+    this.#outbound = options.outbound ?? {};
+    this.#http = outboundHttp(this.#outbound);
   }
 
   /** Drops the cached subscriptions whenever any server changes them; returns the unsubscribe. */
@@ -172,7 +180,12 @@ export class WebhookService implements RecordObserver {
 
   /** A new subscription with its secret, which is shown this once. */
   async create(body: unknown, actor: Actor): Promise<Webhook & { secret: string }> {
-    const input = checkWebhookInput(body, false, (name) => this.catalog.has(name)) as WebhookInput;
+    const input = checkWebhookInput(
+      body,
+      false,
+      (name) => this.catalog.has(name),
+      this.#outbound,
+    ) as WebhookInput;
     const id = uuidv7();
     const secret = randomSecret();
     const now = this.#clock().toISOString();
@@ -189,7 +202,7 @@ export class WebhookService implements RecordObserver {
 
   /** Changes any of url, description, modules, events, filter, active (activating clears the failure count). */
   async update(id: string, body: unknown): Promise<Webhook> {
-    const input = checkWebhookInput(body, true, (name) => this.catalog.has(name));
+    const input = checkWebhookInput(body, true, (name) => this.catalog.has(name), this.#outbound);
     await this.#changing(async (tx) => {
       const row = await this.#row(tx, id, true);
       const active = input.active ?? row.active;
@@ -357,7 +370,7 @@ export class WebhookService implements RecordObserver {
     );
     const outcomes = await Promise.all(
       claimed.map(async (delivery) => {
-        const outcome = await sendDelivery({
+        const outcome = await sendDelivery(this.#http, {
           url: delivery.url,
           secret: delivery.secret,
           body: typeof delivery.payload === 'string' ? delivery.payload : JSON.stringify(delivery.payload),

@@ -1,5 +1,7 @@
-import type { LocaleText } from '../definitions/types.ts';
+import { SYSTEM_FIELDS } from '../definitions/names.ts';
+import type { LocaleText, ModuleDefinition } from '../definitions/types.ts';
 import { EngineError } from '../errors.ts';
+import type { OutboundHttp } from '../net/request.ts';
 import type { RecordService } from '../records/service.ts';
 import { SYSTEM_ACTOR } from '../records/types.ts';
 import type { Db } from '../storage/db.ts';
@@ -18,6 +20,8 @@ export interface ActionContext {
   headers: Record<string, string>;
   variables: Variables;
   now: Date;
+  /** HTTP calls out of the server, under the admin's outbound policy (no loopback or private addresses by default). */
+  http: OutboundHttp;
 }
 
 /** One input (a `zeebe:input` target, or with `header` a `zeebe:header` key) or output of an action. */
@@ -39,6 +43,31 @@ export interface ActionDescription {
 }
 
 /**
+ * What a deploy knows of one service task's settings: its headers, which inputs it maps, and the
+ * value of each input whose mapping is a constant (literal text, or FEEL reading no variable).
+ */
+export interface KnownSettings {
+  headers: Record<string, string>;
+  inputs: ReadonlySet<string>;
+  constants: Variables;
+  /** The keys of inputs mapped to a FEEL context literal (`={ stage: "won", amount: total }`). */
+  contextKeys: Record<string, string[]>;
+  /** The module of the process's `crm:record` (null when the process is about no record). */
+  recordModule: string | null;
+  /** A published module by name (or the one the deploying package publishes); null when there is none. */
+  module(name: string): Promise<ModuleDefinition | null>;
+}
+
+/** A setting of a service task that cannot work, found at deploy. */
+export interface SettingProblem {
+  /** The input or header it concerns. */
+  setting: string;
+  code: string;
+  en: string;
+  'zh-CN': string;
+}
+
+/**
  * An action for service tasks of one `zeebe:taskDefinition type`. `inline` actions are pure and run
  * inside the command that reaches the task; `run` actions become jobs, executed at least once by the
  * job runner with retries and backoff, then an incident; `transactional` actions are jobs too, but run
@@ -50,6 +79,8 @@ export interface WorkflowAction {
   inline?(input: Variables, headers: Record<string, string>): Variables;
   run?(context: ActionContext): Promise<Variables | undefined>;
   transactional?(tx: Db, context: ActionContext): Promise<Variables | undefined>;
+  /** Deploy-time checks of what is known of a task's settings (beyond its required inputs). */
+  checkSettings?(settings: KnownSettings): Promise<SettingProblem[]> | SettingProblem[];
 }
 
 /** One input, header or output of an action as the modeler's palette lists it. */
@@ -179,6 +210,46 @@ function moduleOf({ input, headers, variables }: ActionContext): string {
 }
 
 /**
+ * A record action's module and field values as far as a deploy knows them: the module (its input,
+ * header, else the process's record module) is published, and the keys of a `values` context literal
+ * are its fields.
+ */
+async function checkRecordSettings(settings: KnownSettings): Promise<SettingProblem[]> {
+  const { constants, headers, inputs, contextKeys, recordModule } = settings;
+  if (inputs.has('module') && !('module' in constants)) return [];
+  const named = constants.module ?? headers.module ?? recordModule;
+  if (typeof named !== 'string' || named === '') {
+    return [
+      {
+        setting: 'module',
+        code: 'missing-setting',
+        en: 'names no module, and the process has no crm:record module to default to',
+        'zh-CN': '未指定模块，流程也没有可作为默认值的 crm:record 模块',
+      },
+    ];
+  }
+  const definition = await settings.module(named);
+  if (!definition) {
+    return [
+      {
+        setting: 'module',
+        code: 'unknown-module',
+        en: `'${named}' is not a published module`,
+        'zh-CN': `“${named}”不是已发布的模块`,
+      },
+    ];
+  }
+  const known = new Set([...definition.fields.map((field) => field.name), ...SYSTEM_FIELDS]);
+  const unknown = (contextKeys.values ?? []).filter((key) => !known.has(key));
+  return unknown.map((key) => ({
+    setting: 'values',
+    code: 'unknown-field',
+    en: `'${key}' is not a field of '${named}'`,
+    'zh-CN': `“${key}”不是模块“${named}”的字段`,
+  }));
+}
+
+/**
  * set-variables, update-record and create-record. Record actions write as the system, so they pass
  * the record lock of a flow and start no record triggers (a flow cannot retrigger itself).
  */
@@ -209,6 +280,7 @@ export function builtInActions(records: RecordService): WorkflowAction[] {
         inputs: recordInputs(true),
         outputs: recordOutput,
       },
+      checkSettings: checkRecordSettings,
       async run(context) {
         const id = text(context.input.recordId ?? context.variables.recordId, 'recordId');
         const values = object(context.input.values, 'values');
@@ -227,6 +299,7 @@ export function builtInActions(records: RecordService): WorkflowAction[] {
         inputs: recordInputs(false),
         outputs: recordOutput,
       },
+      checkSettings: checkRecordSettings,
       async run(context) {
         const values = object(context.input.values, 'values');
         const record = await records.create(moduleOf(context), values, SYSTEM_ACTOR);

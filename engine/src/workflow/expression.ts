@@ -12,6 +12,8 @@ export type Variables = Record<string, unknown>;
  */
 export interface Expr {
   readonly source: string;
+  /** Literal text, or FEEL that reads no variable and no clock: its value is known at deploy. */
+  readonly constant: boolean;
   evaluate(variables: Variables): unknown;
 }
 
@@ -27,12 +29,13 @@ export function compileExpr(
 ): Expr | undefined {
   const text = source.trim();
   const isFeel = text.startsWith('=') || feelOnly;
-  if (!isFeel) return { source: text, evaluate: () => text };
+  if (!isFeel) return { source: text, constant: true, evaluate: () => text };
   const body = text.startsWith('=') ? text.slice(1) : text;
   try {
     const compiled = compileFeel(body, { variables: {}, open: true });
     return {
       source: text,
+      constant: compiled.references.length === 0 && !compiled.readsClock,
       evaluate(variables) {
         const { value, warnings } = compiled.evaluate(variables);
         if (value === null && warnings.some((warning) => warning.startsWith('Evaluation failed'))) {

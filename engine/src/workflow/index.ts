@@ -7,6 +7,8 @@ export {
   type ActionParameter,
   ActionRegistry,
   BpmnError,
+  type KnownSettings,
+  type SettingProblem,
   type WorkflowAction,
 } from './actions.ts';
 export type {
@@ -69,3 +71,4 @@ export {
   type WorkflowOptions,
   WorkflowService,
 } from './service.ts';
+export { MANUAL_ACTION_SCOPE } from './triggers/compile.ts';

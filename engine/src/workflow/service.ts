@@ -6,8 +6,10 @@ import { EngineError, localizedError, notFound } from '../errors.ts';
 import { timestampToIso } from '../fields/shared.ts';
 import type { Clock } from '../identity/clock.ts';
 import { isUuid } from '../identity/inputs.ts';
+import { type OutboundHttp, outboundHttp } from '../net/request.ts';
 import type { Actor } from '../records/types.ts';
 import type { Db } from '../storage/db.ts';
+import { actionSettingProblems } from './action-settings.ts';
 import { type ActionContext, ActionRegistry, BpmnError, type WorkflowAction } from './actions.ts';
 import { compileDefinitions } from './compile.ts';
 import type { Variables } from './expression.ts';
@@ -50,6 +52,8 @@ export interface WorkflowOptions {
   timeZone?: string;
   /** Published modules and record values, for processes about records (`crm:record`). */
   records?: WorkflowRecordAccess;
+  /** The outbound HTTP service tasks call through (default: public addresses only). */
+  http?: OutboundHttp;
 }
 
 /** What the approvals service adds to runs: approval tasks, their timeouts, bookkeeping after each write. */
@@ -165,6 +169,7 @@ export class WorkflowService {
   #resolveCandidates: CandidateResolver;
   #extension: WorkflowExtension | undefined;
   readonly #records: WorkflowRecordAccess | undefined;
+  readonly #http: OutboundHttp;
   readonly #triggerCatalog: TriggerCatalog;
   /** Record triggers (an observer of the record service) and the manual actions on records. */
   readonly triggers: RecordTriggers;
@@ -187,6 +192,7 @@ export class WorkflowService {
     this.#resolveCandidates = options.resolveCandidates ?? defaultCandidates;
     this.timeZone = options.timeZone ?? processTimeZone();
     this.#records = options.records;
+    this.#http = options.http ?? outboundHttp();
     this.#triggerCatalog = new TriggerCatalog((db) => this.#latestGraphs(db));
     this.triggers = new RecordTriggers({
       catalog: this.#triggerCatalog,
@@ -195,6 +201,19 @@ export class WorkflowService {
       readRecord: async (module, id, actor) => {
         if (!this.#records) throw notFound(`${module} record '${id}'`);
         return this.#records.read(module, id, actor);
+      },
+      runningFor: async (module, recordId, db) => {
+        if (!isUuid(recordId)) return new Set();
+        const rows = await db.query<{ process_id: string }>(
+          sql`SELECT DISTINCT process_id FROM ${this.tables.instances}
+            WHERE record_id = ${recordId} AND module = ${module} AND state = 'active'`,
+        );
+        return new Set(rows.map((row) => row.process_id));
+      },
+      lockStart: async (tx, processId, recordId) => {
+        await tx.run(
+          sql`SELECT pg_advisory_xact_lock(727005, hashtext(${`${this.schema}/${processId}/${recordId}`}))`,
+        );
       },
     });
   }
@@ -244,10 +263,29 @@ export class WorkflowService {
     const parsed = await parseBpmn(xml);
     if (parsed.problems.length > 0) return { processes: [], problems: parsed.problems };
     const check = compileDefinitions(parsed.definitions, 0, { isKnownJobType: (t) => this.actions.has(t) });
+    const problems = [...check.problems, ...(await this.#bindingProblems(check.processes, this.db))];
     return {
       processes: check.processes.map((p) => ({ processId: p.processId, name: p.name })),
-      problems: check.problems,
+      problems,
     };
+  }
+
+  /**
+   * What the compile cannot see alone: the record bindings against the published modules and the
+   * service tasks' settings against their actions (through `db`; `modulesAfter` as in deploy).
+   */
+  async #bindingProblems(
+    processes: ProcessGraph[],
+    db: Db,
+    modulesAfter?: ReadonlyMap<string, ModuleDefinition>,
+  ): Promise<WorkflowProblem[]> {
+    const records = this.#records;
+    const module = async (name: string) =>
+      modulesAfter?.get(name) ?? (records ? await records.publishedModule(name, db) : null);
+    return [
+      ...(records ? await recordBindingProblems(processes, records, db, modulesAfter) : []),
+      ...(await actionSettingProblems(processes, this.actions, module)),
+    ];
   }
 
   /**
@@ -277,10 +315,8 @@ export class WorkflowService {
     const T = this.tables;
     const now = this.#clock().toISOString();
     const deployed = await db.transaction(async (tx) => {
-      if (this.#records) {
-        const problems = await recordBindingProblems(check.processes, this.#records, tx, modulesAfter);
-        if (problems.length > 0) throw invalidDiagram(problems);
-      }
+      const problems = await this.#bindingProblems(check.processes, tx, modulesAfter);
+      if (problems.length > 0) throw invalidDiagram(problems);
       const results: DeployedProcess[] = [];
       for (const process of check.processes) {
         await tx.run(
@@ -1053,6 +1089,7 @@ export class WorkflowService {
       headers: node?.job?.headers ?? {},
       variables: view.variablesOf(token),
       now: this.#clock(),
+      http: this.#http,
     };
   }
 }

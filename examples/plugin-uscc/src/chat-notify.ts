@@ -34,6 +34,22 @@ export function chatRequest(
   return { url: target.toString(), body: { msgtype: 'text', text: { content: text } } };
 }
 
+interface RobotAnswer {
+  errcode?: number;
+  code?: number;
+  errmsg?: string;
+  msg?: string;
+}
+
+function robotAnswer(text: string): RobotAnswer {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return parsed !== null && typeof parsed === 'object' ? (parsed as RobotAnswer) : {};
+  } catch {
+    return {};
+  }
+}
+
 function textInput(value: unknown, name: string): string {
   if (typeof value !== 'string' || value.trim() === '') throw new Error(`the input '${name}' must be text`);
   return value;
@@ -68,25 +84,21 @@ export const chatNotifyAction: PluginAction = {
     { name: 'secret', type: 'text', header: true, label: { en: 'Signing secret', 'zh-CN': '加签密钥' } },
   ],
   outputs: [{ name: 'chatStatus', type: 'number', label: { en: 'HTTP status', 'zh-CN': 'HTTP 状态码' } }],
-  async run({ input, headers, now, idempotencyKey }) {
+  // `http` calls under the server's outbound policy: a robot URL on the server's own network is refused
+  async run({ input, headers, now, idempotencyKey, http }) {
     const flavor = headers.flavor === 'feishu' ? 'feishu' : 'dingtalk';
     const text = textInput(input.text, 'text');
     const webhook = textInput(input.webhook ?? headers.webhook, 'webhook');
     const request = chatRequest(flavor, webhook, text, headers.secret || undefined, now);
-    const response = await fetch(request.url, {
+    const response = await http.request(request.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
       body: JSON.stringify(request.body),
-      signal: AbortSignal.timeout(10_000),
+      timeoutMs: 10_000,
     });
-    const answer = (await response.json().catch(() => ({}))) as {
-      errcode?: number;
-      code?: number;
-      errmsg?: string;
-      msg?: string;
-    };
+    const answer = robotAnswer(response.text);
     const code = answer.errcode ?? answer.code ?? 0;
-    if (!response.ok || code !== 0) {
+    if (response.status < 200 || response.status > 299 || code !== 0) {
       throw new Error(
         `the chat robot refused the message: HTTP ${response.status}, ${answer.errmsg ?? answer.msg ?? code}`,
       );

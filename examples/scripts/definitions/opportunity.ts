@@ -229,8 +229,11 @@ export const quote = module({
       target: OPPORTUNITY,
       inverse: { name: 'quotes', label: t('Quotes', '报价单') },
     }),
-    q('quote_date', 'date', t('Quote date', '报价日期'), { required: true }),
-    q('valid_until', 'date', t('Valid until', '有效期至'), { required: true }),
+    q('quote_date', 'date', t('Quote date', '报价日期'), { required: true, defaultValue: 'today()' }),
+    q('valid_until', 'date', t('Valid until', '有效期至'), {
+      required: true,
+      defaultValue: 'today() + duration("P30D")',
+    }),
     q('lines', 'subtable', t('Lines', '报价明细'), {
       minRows: 1,
       maxRows: 100,
@@ -241,7 +244,12 @@ export const quote = module({
           inverse: { name: 'quote_lines', label: t('Quote lines', '报价明细') },
         }),
         ql('quantity', 'integer', t('Quantity', '数量'), { required: true, min: 1 }),
-        ql('list_price', 'money', t('List price', '标准单价'), { ...money(), required: true }),
+        ql('list_price', 'money', t('List price', '标准单价'), {
+          ...money(),
+          required: true,
+          fetchFrom: 'product.list_price',
+          help: t("The product's list price once picked", '选择商品后自动带出其标准售价'),
+        }),
         ql('discount', 'percent', t('Discount', '折扣率'), {
           min: 0,
           max: 100,
@@ -357,6 +365,8 @@ export const contract = module({
     k('customer', 'relation', t('Customer', '客户'), {
       required: true,
       target: CUSTOMER,
+      fetchFrom: 'opportunity.customer',
+      help: t("The opportunity's customer once it is picked", '选择商机后自动带出其客户'),
       inverse: { name: 'contracts', label: t('Contracts', '合同') },
     }),
     k('opportunity', 'relation', t('Opportunity', '商机'), {

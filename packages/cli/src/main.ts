@@ -4,7 +4,9 @@ import { parseArgs } from 'node:util';
 import {
   Engine,
   type FileOptions,
+  type OutboundPolicy,
   openDatabase,
+  outboundPolicyFrom,
   startPluginJobRunner,
   startWorkflowRunner,
 } from '@crm/engine';
@@ -40,7 +42,11 @@ the X-Forwarded-For/-Proto of n reverse proxies in front of the server.
 
 Attachments are kept in the database unless CRM_FILES_DIR names a folder for them;
 CRM_MAX_FILE_SIZE caps any one file (bytes, default 100 MiB). CRM_TIMEZONE (an IANA name) dates
-autonumbers and today().`;
+autonumbers and today().
+
+Webhooks, the webhook action and plugin actions call public addresses only: CRM_WEBHOOK_ALLOW_PRIVATE=true
+also allows loopback and private networks, CRM_WEBHOOK_ALLOW_HOSTS (comma-separated host names,
+addresses, CIDR ranges) allows those.`;
 
 /** A mistake in how the command was called: its message is all the user needs. */
 class UsageError extends Error {}
@@ -62,9 +68,19 @@ async function openEngine() {
   });
   const { plugins, problems } = await loadPlugins(process.cwd(), config);
   for (const problem of problems) console.error(`${problem} (started without it)`);
+  const outbound = outboundFromEnvironment();
   const db = await openDatabase({ databaseUrl, dataDir, poolSize });
-  const engine = await Engine.open({ db, files, plugins });
+  const engine = await Engine.open({ db, files, plugins, outbound });
   return { engine, where: databaseUrl ? 'PostgreSQL' : `PGlite in ${dataDir}` };
+}
+
+/** Where webhooks and actions may call: CRM_WEBHOOK_ALLOW_PRIVATE and CRM_WEBHOOK_ALLOW_HOSTS. */
+function outboundFromEnvironment(): OutboundPolicy {
+  try {
+    return outboundPolicyFrom(process.env);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
 }
 
 /** Attachments: in CRM_FILES_DIR if set (else in the database), at most CRM_MAX_FILE_SIZE bytes each. */

@@ -9,6 +9,7 @@ import {
   feelSampleValues,
   feelScopeFor,
   inspectFeel,
+  MANUAL_ACTION_SCOPE,
   type ModuleDefinition,
   rollupFilterScope,
   tryFeel,
@@ -23,6 +24,12 @@ import { queryParams } from './params.ts';
 import { httpProblem } from './problem.ts';
 
 const MAX_EXPRESSION = 10_000;
+
+/** Scopes checked by name instead of a module's fields. */
+const NAMED_SCOPES: Record<string, FeelScope> = {
+  'record-event': WEBHOOK_FILTER_SCOPE,
+  'record-action': MANUAL_ACTION_SCOPE,
+};
 
 interface FeelRequest {
   definition: ModuleDefinition;
@@ -132,11 +139,12 @@ export function feelRoutes(engine: Engine, workspace: Workspace): Hono<ApiEnv> {
 
   app.post('/check', async (c) => {
     const body = await readJsonBody(c);
-    // a webhook filter reads `old`, `new` and `actor` rather than one module's fields
-    const { scope, expression } =
-      isPlainObject(body) && body.scope === 'record-event'
-        ? { scope: WEBHOOK_FILTER_SCOPE, expression: expressionOf(body.expression) }
-        : await feelRequest(body);
+    // a webhook filter or record trigger reads `old`, `new` and `actor`, a manual action's condition
+    // `record` and `actor`, rather than one module's fields
+    const named = isPlainObject(body) ? NAMED_SCOPES[String(body.scope)] : undefined;
+    const { scope, expression } = named
+      ? { scope: named, expression: expressionOf(isPlainObject(body) ? body.expression : undefined) }
+      : await feelRequest(body);
     const inspection = inspectFeel(expression, scope);
     return c.json({
       valid: inspection.problems.length === 0,

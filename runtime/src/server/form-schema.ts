@@ -1,4 +1,4 @@
-import type { FieldAccess, FormConditions, JsonSchema } from '@crm/engine';
+import type { FieldAccess, FormConditions, FormFormulas, JsonSchema } from '@crm/engine';
 
 /**
  * A module's form schemas as one actor may use them: fields they may not read left out (of the
@@ -39,6 +39,9 @@ export function formSchemasFor(
     const fields = Object.entries(conditions.fields).filter(([name]) => shown(name));
     if (fields.length > 0) ui['ui:conditions'] = { ...conditions, fields: Object.fromEntries(fields) };
   }
+  // formulas reading a field left out here are then not computable in the form: they keep the saved value
+  const formulas = uiSchema['ui:formulas'] as FormFormulas | undefined;
+  if (formulas) ui['ui:formulas'] = { fields: formulas.fields.filter((f) => shown(f.name)) };
   return { jsonSchema: { ...jsonSchema, properties, required }, uiSchema: ui };
 }
 

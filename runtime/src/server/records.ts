@@ -38,6 +38,10 @@ export function recordRoutes(workspace: Workspace): Hono<ApiEnv> {
     return recordResponse(c, record, 201, { Location: recordLocation(module, record.id) });
   });
 
+  app.get('/:module/defaults', async (c) =>
+    c.json(await records.newRecordDefaults(c.req.param('module'), c.var.actor)),
+  );
+
   app.get('/:module/records/:id', async (c) => {
     const record = await records.get(c.req.param('module'), c.req.param('id'), c.var.actor);
     if (c.req.header('if-none-match') === etagOf(record.version)) {

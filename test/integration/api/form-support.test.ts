@@ -1,5 +1,6 @@
 // What the record form needs of the API: pickers for people and departments that every user may
 // search, lookup targets in the form schema, and field conditions answered as field errors.
+import { compileFormFormulas, createFieldTypeRegistry, type FormFormulas } from '@crm/engine';
 import { beforeAll, expect, it } from 'vitest';
 import { apiClient, tokenFor } from '../../support/api.ts';
 import { forEachDatabase } from '../../support/engines.ts';
@@ -57,17 +58,70 @@ const ticket = {
   ],
 };
 
+const order = {
+  id: 'mod_forder',
+  name: 'forder',
+  label: { en: 'Order' },
+  fields: [
+    { id: 'fo_handler', name: 'handler', type: 'user', label: { en: 'Handler' }, defaultValue: 'owner' },
+    { id: 'fo_priority', name: 'priority', type: 'integer', label: { en: 'Priority' }, defaultValue: '3' },
+    { id: 'fo_note', name: 'note', type: 'text', label: { en: 'Note' }, defaultValue: '"n/a"' },
+    {
+      id: 'fo_lines',
+      name: 'lines',
+      type: 'subtable',
+      label: { en: 'Lines' },
+      fields: [
+        { id: 'fol_qty', name: 'qty', type: 'integer', label: { en: 'Qty' }, defaultValue: '1' },
+        { id: 'fol_price', name: 'price', type: 'money', label: { en: 'Price' }, currency: 'CNY' },
+        {
+          id: 'fol_amount',
+          name: 'amount',
+          type: 'formula',
+          label: { en: 'Amount' },
+          expression: 'qty * price',
+          resultType: 'decimal',
+        },
+      ],
+    },
+    {
+      id: 'fo_total',
+      name: 'total',
+      type: 'formula',
+      label: { en: 'Total' },
+      expression: 'sum(for l in lines return l.amount)',
+      resultType: 'decimal',
+    },
+    {
+      id: 'fo_count',
+      name: 'count',
+      type: 'formula',
+      label: { en: 'By' },
+      expression: 'owner',
+      resultType: 'text',
+    },
+  ],
+};
+
 forEachDatabase('form support API', (handle) => {
   let userToken: string;
+  let workerId: string;
   beforeAll(async () => {
     const { definitions } = handle().workspace;
     await definitions.saveDraft(company);
     await definitions.saveDraft(ticket);
+    await definitions.saveDraft(order);
     await definitions.publish();
     const org = organisation(handle());
     const sales = await org.department('Sales East');
     await org.department('Finance');
     const worker = await org.user('li.na', { department: sales });
+    workerId = worker.id;
+    await org.role({
+      id: 'forder_clerk',
+      label: { en: 'Order clerk' },
+      modules: { mod_forder: { read: 'own', create: 'all', fields: { note: 'none' } } },
+    });
     await org.user('wang.left', { status: 'left' });
     userToken = await tokenFor(handle(), worker.id, ['records:read']);
   });
@@ -149,5 +203,73 @@ forEachDatabase('form support API', (handle) => {
       reason: 'outage',
     });
     expect(ok.status).toBe(201);
+  });
+
+  it('serves what a new record starts with for the caller: defaults (the caller as owner) and new rows', async () => {
+    const admin = apiClient(handle());
+    const adminId = (await admin.get<{ user: { id: string } }>('/api/auth/me')).body.user.id;
+    const asAdmin = await admin.get<{ values: Record<string, unknown>; rows: Record<string, unknown> }>(
+      '/api/modules/forder/defaults',
+    );
+    expect(asAdmin.status).toBe(200);
+    expect(asAdmin.body).toEqual({
+      values: { handler: adminId, priority: 3, note: 'n/a' },
+      rows: { lines: { qty: 1 } },
+    });
+    // another user: they are the handler; a field they may not read is left out; no right to create, no defaults
+    expect(
+      (await apiClient(handle(), { auth: { token: userToken } }).get('/api/modules/forder/defaults')).status,
+    ).toBe(403);
+    await organisation(handle()).grant(
+      { id: workerId, username: 'li.na', departmentId: null },
+      'forder_clerk',
+    );
+    const asClerk = await apiClient(handle(), { auth: { token: userToken } }).get<{ values: unknown }>(
+      '/api/modules/forder/defaults',
+    );
+    expect(asClerk.body.values).toEqual({ handler: workerId, priority: 3 });
+  });
+
+  it('carries what the form needs to compute formulas live, without what needs the server', async () => {
+    const form = await apiClient(handle()).get<{ uiSchema: Record<string, unknown> }>(
+      '/api/meta/modules/forder/schema?locale=en',
+    );
+    const formulas = form.body.uiSchema['ui:formulas'] as { fields: { name: string; fields?: unknown[] }[] };
+    expect(formulas.fields.map((f) => f.name)).toEqual([
+      'handler',
+      'priority',
+      'note',
+      'lines',
+      'total',
+      'count',
+    ]);
+    const registry = createFieldTypeRegistry();
+    const { names, compute } = compileFormFormulas(formulas as FormFormulas, registry);
+    // `count` reads the owner, which only the server knows for a new record
+    expect([...names].sort()).toEqual(['lines/amount', 'total']);
+    const lines = [
+      { qty: 3, price: { amount: 19.99, currency: 'CNY' } },
+      { qty: 7, price: { amount: 0.1, currency: 'CNY' } },
+    ];
+    const values = compute({ lines });
+    expect(values).toEqual({
+      lines: [
+        { ...lines[0], amount: 59.97 },
+        { ...lines[1], amount: 0.7 },
+      ],
+      total: 60.67,
+    });
+    // a price being typed (no amount yet) counts as empty: no amount, and so no total
+    expect(compute({ lines: [{ qty: 2, price: { currency: 'CNY' } }] })).toEqual({
+      lines: [{ qty: 2, price: { currency: 'CNY' }, amount: undefined }],
+      total: undefined,
+    });
+    const saved = await apiClient(handle()).post<{ total: number; lines: { amount: number }[] }>(
+      '/api/modules/forder/records',
+      { lines },
+    );
+    expect(saved.status).toBe(201);
+    expect(saved.body.lines.map((l) => l.amount)).toEqual([59.97, 0.7]);
+    expect(saved.body.total).toBe(values.total);
   });
 });

@@ -10,7 +10,15 @@ import {
   importConfiguration,
   readPackageFolder,
 } from '@crm/cli';
-import { type Actor, type StoredRecord, SYSTEM_ACTOR, type Workspace } from '@crm/engine';
+import {
+  type Actor,
+  compileFormFormulas,
+  createFieldTypeRegistry,
+  type FormFormulas,
+  type StoredRecord,
+  SYSTEM_ACTOR,
+  type Workspace,
+} from '@crm/engine';
 import { beforeAll, expect, it } from 'vitest';
 import { exampleSeeds } from '../../../examples/scripts/generate-seed.ts';
 import { forEachDatabase } from '../../support/engines.ts';
@@ -95,6 +103,62 @@ forEachDatabase('example packages', (handle) => {
     // people named again by a later seed are the same people
     expect(results.map((r) => r.seeded?.users)).toEqual([11, 5, 2]);
     expect(results.map((r) => r.seeded?.departments)).toEqual([4, 2, 1]);
+  });
+
+  it('computes in the browser the formulas the server stored, on every sample record', async () => {
+    const registry = createFieldTypeRegistry();
+    const checked: string[] = [];
+    for (const module of workspace.catalog.all()) {
+      const source = module.uiSchema('en')['ui:formulas'] as FormFormulas | undefined;
+      if (!source) continue;
+      const { names, compute } = compileFormFormulas(source, registry);
+      const rows = module.subtables.map((s) => s.name);
+      const fields = module.fields.map((f) => f.name);
+      for (const record of await all(workspace, module.name, SYSTEM_ACTOR, fields)) {
+        const live = compute(record);
+        for (const name of names) {
+          const [field, rowField] = name.split('/');
+          if (rowField === undefined) {
+            expect([module.name, name, live[name] ?? null]).toEqual([
+              module.name,
+              name,
+              record[name] ?? null,
+            ]);
+            continue;
+          }
+          const stored = (record[field] ?? []) as Record<string, unknown>[];
+          const computed = live[field] as Record<string, unknown>[] | undefined;
+          stored.forEach((row, i) => {
+            expect([module.name, name, computed?.[i]?.[rowField] ?? null]).toEqual([
+              module.name,
+              name,
+              row[rowField] ?? null,
+            ]);
+          });
+        }
+        checked.push(`${module.name}:${rows.length}`);
+      }
+    }
+    // the modules with formulas over their own fields and rows, with sample records
+    const modules = new Set(checked.map((c) => c.split(':')[0]));
+    for (const name of ['quote', 'opportunity', 'product', 'stock_movement', 'contract']) {
+      expect(modules).toContain(name);
+    }
+    // the quote's lines and totals are all computed in the form; its formulas over rollups are not
+    const quote = workspace.catalog.byName('quote');
+    const { names } = compileFormFormulas(quote.uiSchema('en')['ui:formulas'] as FormFormulas, registry);
+    expect([...names].sort()).toEqual([
+      'discount_amount',
+      'discount_rate',
+      'lines/amount',
+      'lines/unit_price',
+      'list_total',
+      'tax_amount',
+      'total',
+    ]);
+    const product = workspace.catalog.byName('product');
+    const forProduct = compileFormFormulas(product.uiSchema('en')['ui:formulas'] as FormFormulas, registry);
+    expect([...forProduct.names].sort()).toEqual(['margin']);
   });
 
   it('keeps stock per product and per warehouse by rollups over the movement lines', async () => {

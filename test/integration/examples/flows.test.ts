@@ -281,6 +281,12 @@ forEachDatabase(
       );
       const status = async () => (await workspace.records.get('quote', quote.id, SYSTEM_ACTOR)).approval;
       expect(await status()).toBe('pending');
+      // in approval, it is not offered again
+      const offered = async () =>
+        (await workspace.workflows.triggers.actions('quote', quote.id, as('wang.fang'))).map(
+          (a) => a.processId,
+        );
+      expect(await offered()).not.toContain('discount_approval');
       // countersign: her manager and the sales director each get a task
       expect((await openTasks(first.id)).map((t) => t.assignee).sort()).toEqual(
         [idOf('chen.jing'), idOf('zhao.jianguo')].sort(),
@@ -317,6 +323,14 @@ forEachDatabase(
       expect((await openTasks(second.id)).map((t) => t.assignee)).toEqual([idOf('chen.jing')]);
       await workspace.approvals.act(await taskOf(second.id, 'chen.jing'), 'approve', {}, as('chen.jing'));
       expect(await status()).toBe('approved');
+      // approved, it is offered no more, and a start anyway is refused naming why
+      expect(await offered()).not.toContain('discount_approval');
+      await expect(
+        workspace.workflows.triggers.runAction('quote', quote.id, 'discount_approval', as('wang.fang')),
+      ).rejects.toMatchObject({
+        kind: 'conflict',
+        problems: [expect.objectContaining({ code: 'condition-not-met' })],
+      });
       const timeline = await workspace.approvals.timeline('quote', quote.id, as('wang.fang'));
       expect(timeline.map((entry) => entry.status).sort()).toEqual(['approved', 'rejected']);
     });
@@ -378,6 +392,9 @@ forEachDatabase(
       expect(detail.incidents).toEqual([]);
       expect(detail.state).toBe('completed');
       expect(await status()).toBe('active');
+      // in force, the contract offers no submission
+      const offered = await workspace.workflows.triggers.actions('contract', contract.id, as('wang.fang'));
+      expect(offered.map((a) => a.processId)).not.toContain('contract_approval');
       const receivables = await all('receivable', SYSTEM_ACTOR, {
         field: 'contract',
         op: 'eq',
@@ -495,14 +512,32 @@ forEachDatabase(
       const [instance] = (
         await workspace.workflows.queries.instances({ processId: 'outbound_approval' })
       ).filter((i) => i.record_id === issue.id);
+      const offered = async () =>
+        (await workspace.workflows.triggers.actions('stock_movement', issue.id, as('li.qiang'))).map(
+          (a) => a.processId,
+        );
+      expect(await offered()).not.toContain('outbound_approval');
       await workspace.approvals.act(
         await taskOf(instance?.id as string, 'luo.bin'),
         'reject',
         { comment: '客户未付款' },
         as('luo.bin'),
       );
-      expect((await workspace.records.get('stock_movement', issue.id, SYSTEM_ACTOR)).status).toBe('rejected');
+      const status = async () =>
+        (await workspace.records.get('stock_movement', issue.id, SYSTEM_ACTOR)).status;
+      expect(await status()).toBe('rejected');
       expect((await stockOf(balance?.product)).stock).toBe(before.stock);
+      // rejected, it is offered for approval again from its page: the keepers decide anew
+      expect(await offered()).toContain('outbound_approval');
+      const again = await workspace.workflows.triggers.runAction(
+        'stock_movement',
+        issue.id,
+        'outbound_approval',
+        as('li.qiang'),
+      );
+      expect(await status()).toBe('pending');
+      expect((await openTasks(again.id)).map((t) => t.assignee).sort()).toEqual(keepers.map(idOf).sort());
+      expect(await offered()).not.toContain('outbound_approval');
     });
   },
   { workflow: { clock: clock.now, timeZone: ZONE }, clock: clock.now },

@@ -443,5 +443,7 @@ forEachDatabase(
     pluginLog: (line) => logged.push(line),
     clock: clock.now,
     workflow: { clock: clock.now },
+    // the chat robot listens on loopback, which the server refuses to call unless allowed
+    outbound: { allowPrivate: true },
   },
 );

@@ -39,6 +39,8 @@ async function main() {
   const engine = await Engine.open({
     db: await openPostgres(url, { max: 4 }),
     workflow: { leaseMs: 1000, workerId: `crash-${process.pid}`, backoff: () => 0 },
+    // the test's webhook server listens on loopback
+    outbound: { allowPrivate: true },
   });
   const workspace = await engine.workspace('default');
   const sql = postgres(url, { max: 1, onnotice: () => {} });

@@ -267,7 +267,8 @@ forEachDatabase('workflow record triggers', (handle) => {
     const cases: [string, string][] = [
       [trigger('inserted'), 'invalid-trigger'],
       [trigger('manual'), 'trigger-label'],
-      [trigger('manual', ' label="Go" condition="=true"'), 'trigger-condition'],
+      [trigger('api', ' condition="=true"'), 'trigger-condition'],
+      [trigger('manual', ' label="Go" condition="=record.discount >"'), 'invalid-expression'],
       [trigger('updated', ' condition="=new.discount >"'), 'invalid-expression'],
       [`${trigger('created')}${trigger('created')}`, 'duplicate-trigger'],
     ];

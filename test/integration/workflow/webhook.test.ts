@@ -49,12 +49,13 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
+/** `url` is the URL the task calls, or with `=` the FEEL giving it. */
 const webhookTask = (url: string, retries: number, extra = '') => `
   <bpmn:serviceTask id="call" name="Tell the ERP">
     <bpmn:extensionElements>
       <zeebe:taskDefinition type="webhook" retries="${retries}"/>
       <zeebe:ioMapping>
-        <zeebe:input source="${xmlEscape(`="${url}"`)}" target="url"/>
+        <zeebe:input source="${xmlEscape(url.startsWith('=') ? url : `="${url}"`)}" target="url"/>
         <zeebe:input source="${xmlEscape('={ order: orderNo, amount: amount }')}" target="body"/>
         <zeebe:input source="${xmlEscape('={ "X-Source": "crm" }')}" target="headers"/>
       </zeebe:ioMapping>
@@ -147,21 +148,58 @@ forEachDatabase(
       expect(await wf.queries.incidents({ instanceId: instance.id })).toEqual([]);
     });
 
-    it('refuses a URL that is not http(s) as a failed attempt naming the problem', async () => {
+    it('refuses at deploy a URL or method known then to be wrong, naming the task and the setting', async () => {
+      const wf = handle().workspace.workflows;
+      const diagram = (url: string, extra = '') =>
+        bpmn(
+          'bad_url',
+          `<bpmn:startEvent id="s"/>${webhookTask(url, 1, extra)}${userTask('check', ALICE)}
+           ${flows(['a', 's', 'call'], ['b', 'call', 'check'])}`,
+        );
+      const lint = await wf.lint(diagram('file:///etc/passwd', '<zeebe:header key="method" value="FETCH"/>'));
+      expect(lint.problems).toEqual([
+        expect.objectContaining({
+          elementId: 'call',
+          pointer: '/elements/call',
+          code: 'invalid-setting',
+          messages: {
+            en: 'call: url: the URL must be http or https, not file',
+            'zh-CN': 'call：url：URL 必须是 http 或 https，不能是 file',
+          },
+        }),
+        expect.objectContaining({
+          elementId: 'call',
+          code: 'invalid-setting',
+          message: "call: method: 'FETCH' is not one of POST, PUT, PATCH, DELETE",
+        }),
+      ]);
+      await expect(wf.deploy(diagram('file:///etc/passwd'), SYSTEM_ACTOR)).rejects.toMatchObject({
+        kind: 'invalid-definition',
+        problems: [expect.objectContaining({ elementId: 'call', message: expect.stringContaining('url:') })],
+      });
+      expect(await wf.definitions()).not.toContainEqual(expect.objectContaining({ processId: 'bad_url' }));
+    });
+
+    it('fails an attempt whose URL, known only at run time, is not http(s), naming the problem', async () => {
       const wf = handle().workspace.workflows;
       await wf.deploy(
         bpmn(
-          'bad_url',
-          `<bpmn:startEvent id="s"/>${webhookTask('file:///etc/passwd', 1)}${userTask('check', ALICE)}
-           ${flows(['a', 's', 'call'], ['b', 'call', 'check'])}`,
+          'dynamic_url',
+          `<bpmn:startEvent id="s"/>${webhookTask('=target', 1)}
+           ${userTask('check', ALICE)}${flows(['a', 's', 'call'], ['b', 'call', 'check'])}`,
         ),
         SYSTEM_ACTOR,
       );
-      const instance = await wf.start('bad_url', { variables: { orderNo: 'x', amount: 1 } }, alice);
+      const instance = await wf.start(
+        'dynamic_url',
+        { variables: { orderNo: 'x', amount: 1, target: 'file:///etc/passwd' } },
+        alice,
+      );
       await wf.runDueWork();
       const [incident] = await wf.queries.incidents({ instanceId: instance.id });
-      expect(incident?.message).toContain('must be http or https');
+      expect(incident?.message).toContain('url: the URL must be http or https, not file');
     });
   },
-  { workflow: { clock: clock.now } },
+  // the receivers listen on loopback, which the server refuses to call unless allowed
+  { workflow: { clock: clock.now }, outbound: { allowPrivate: true } },
 );

@@ -1,5 +1,7 @@
 import { createHmac } from 'node:crypto';
-import type { ActionContext, WorkflowAction } from '../actions.ts';
+import { type OutboundPolicy, staticUrlProblem } from '../../net/policy.ts';
+import { OutboundFailed, OutboundRefused, type OutboundResponse } from '../../net/request.ts';
+import type { ActionContext, KnownSettings, SettingProblem, WorkflowAction } from '../actions.ts';
 
 /** What a webhook attempt may take at most, whatever the task asks (ms). */
 const MAX_TIMEOUT = 60_000;
@@ -16,43 +18,123 @@ export interface WebhookResponse {
   idempotencyKey: string;
 }
 
+/** A setting that cannot work: the attempt fails (and a deploy that sees it refuses the diagram). */
 class WebhookFailure extends Error {
   override name = 'WebhookFailure';
+  constructor(
+    readonly setting: string,
+    readonly en: string,
+    readonly zh: string,
+  ) {
+    super(`${setting}: ${en}`);
+  }
 }
+
+/** The call went out (or was refused on its way) and did not succeed: the attempt fails and is retried. */
+class WebhookCallFailure extends Error {
+  override name = 'WebhookFailure';
+}
+
+const METHODS = ['POST', 'PUT', 'PATCH', 'DELETE'] as const;
+/** Header names a task may not set: the action's own, and those that change how the request is framed. */
+const RESERVED_HEADERS = new Set([
+  'content-type',
+  'idempotency-key',
+  'x-crm-signature',
+  'host',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+]);
 
 function setting(context: ActionContext, name: string): unknown {
   return context.input[name] ?? context.headers[name];
 }
 
-function webhookUrl(value: unknown): URL {
+function webhookUrl(value: unknown, policy: OutboundPolicy): URL {
   if (typeof value !== 'string' || value === '') {
-    throw new WebhookFailure("the webhook needs the input 'url' (an http or https URL)");
+    throw new WebhookFailure('url', 'must be an http or https URL', '必须是 http 或 https URL');
   }
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new WebhookFailure(`'${value}' is not a URL`);
+    throw new WebhookFailure('url', `'${value}' is not a URL`, `“${value}”不是 URL`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new WebhookFailure(`the webhook URL must be http or https, not ${url.protocol}`);
-  }
+  const refused = staticUrlProblem(url.toString(), policy);
+  if (refused) throw new WebhookFailure('url', refused.en, refused['zh-CN']);
   return url;
+}
+
+function webhookMethod(value: unknown): (typeof METHODS)[number] {
+  if (value === undefined || value === null || value === '') return 'POST';
+  const method = String(value).toUpperCase();
+  const known = METHODS.find((each) => each === method);
+  if (!known) {
+    throw new WebhookFailure(
+      'method',
+      `'${String(value)}' is not one of ${METHODS.join(', ')}`,
+      `“${String(value)}”不是 ${METHODS.join('、')} 之一`,
+    );
+  }
+  return known;
 }
 
 function timeoutOf(value: unknown): number {
   if (value === undefined || value === null || value === '') return DEFAULT_TIMEOUT;
   const ms = Number(value);
-  if (!Number.isFinite(ms) || ms < 1) throw new WebhookFailure("'timeout' must be a number of milliseconds");
+  if (!Number.isFinite(ms) || ms < 1) {
+    throw new WebhookFailure('timeout', 'must be a number of milliseconds', '必须是毫秒数');
+  }
   return Math.min(ms, MAX_TIMEOUT);
 }
 
 function extraHeaders(value: unknown): Record<string, string> {
   if (value === undefined || value === null) return {};
   if (typeof value !== 'object' || Array.isArray(value)) {
-    throw new WebhookFailure("'headers' must be an object of header names and values");
+    throw new WebhookFailure(
+      'headers',
+      'must be an object of header names and values',
+      '必须是由请求头名称和值组成的对象',
+    );
   }
-  return Object.fromEntries(Object.entries(value).map(([name, text]) => [name, String(text)]));
+  const headers: Record<string, string> = {};
+  for (const [name, text] of Object.entries(value)) {
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+      throw new WebhookFailure('headers', `'${name}' is not a header name`, `“${name}”不是有效的请求头名称`);
+    }
+    if (RESERVED_HEADERS.has(name.toLowerCase())) {
+      throw new WebhookFailure(
+        'headers',
+        `'${name}' is set by the action itself`,
+        `请求头“${name}”由动作自行设置，不能指定`,
+      );
+    }
+    headers[name] = String(text).replace(/[\r\n]/g, ' ');
+  }
+  return headers;
+}
+
+/** The deploy-time checks: each setting known then goes through the check its run would make. */
+function checkKnownSettings({ constants, headers }: KnownSettings, policy: OutboundPolicy): SettingProblem[] {
+  const known = (name: string) => (name in constants ? constants[name] : headers[name]);
+  const checks: [string, (value: unknown) => unknown][] = [
+    ['url', (value) => webhookUrl(value, policy)],
+    ['method', webhookMethod],
+    ['timeout', timeoutOf],
+    ['headers', extraHeaders],
+  ];
+  const problems: SettingProblem[] = [];
+  for (const [name, check] of checks) {
+    if (!(name in constants) && !(name in headers)) continue;
+    try {
+      check(known(name));
+    } catch (error) {
+      if (!(error instanceof WebhookFailure)) throw error;
+      problems.push({ setting: error.setting, code: 'invalid-setting', en: error.en, 'zh-CN': error.zh });
+    }
+  }
+  return problems;
 }
 
 /** `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`: the receiver recomputes it with the shared secret. */
@@ -61,9 +143,9 @@ export function webhookSignature(secret: string, timestamp: number, body: string
   return `t=${timestamp},v1=${digest}`;
 }
 
-async function readBody(response: Response): Promise<unknown> {
-  const text = (await response.text()).slice(0, MAX_KEPT_BODY);
-  if ((response.headers.get('content-type') ?? '').includes('json')) {
+function readBody(response: OutboundResponse): unknown {
+  const text = response.text.slice(0, MAX_KEPT_BODY);
+  if ((response.headers['content-type'] ?? '').includes('json')) {
     try {
       return JSON.parse(text);
     } catch {
@@ -80,14 +162,14 @@ async function readBody(response: Response): Promise<unknown> {
  * the job retries with backoff, then becomes an incident. With a secret, `X-CRM-Signature` signs
  * the timestamp and body.
  */
-export function webhookAction(): WorkflowAction {
+export function webhookAction(policy: OutboundPolicy = {}): WorkflowAction {
   return {
     type: 'webhook',
     describe: {
       label: { en: 'Call a webhook', 'zh-CN': '调用 Webhook' },
       description: {
-        en: 'POST JSON to a URL; retried with backoff, the same Idempotency-Key on every attempt',
-        'zh-CN': '向 URL 以 POST 发送 JSON；失败后退避重试，每次尝试携带相同的 Idempotency-Key',
+        en: 'Send JSON to a URL (POST by default); retried with backoff, the same Idempotency-Key on every attempt',
+        'zh-CN': '向 URL 发送 JSON（默认 POST）；失败后退避重试，每次尝试携带相同的 Idempotency-Key',
       },
       inputs: [
         { name: 'url', type: 'text', required: true, label: { en: 'URL', 'zh-CN': 'URL' } },
@@ -106,6 +188,15 @@ export function webhookAction(): WorkflowAction {
           label: {
             en: 'Timeout per attempt (ms, default 10000)',
             'zh-CN': '每次尝试的超时（毫秒，默认 10000）',
+          },
+        },
+        {
+          name: 'method',
+          type: 'text',
+          header: true,
+          label: {
+            en: 'Method: POST (default), PUT, PATCH or DELETE',
+            'zh-CN': '方法：POST（默认）、PUT、PATCH 或 DELETE',
           },
         },
         {
@@ -129,8 +220,9 @@ export function webhookAction(): WorkflowAction {
         },
       ],
     },
+    checkSettings: (settings) => checkKnownSettings(settings, policy),
     async run(context) {
-      const url = webhookUrl(setting(context, 'url'));
+      const url = webhookUrl(setting(context, 'url'), policy);
       const timeout = timeoutOf(setting(context, 'timeout'));
       const payload =
         context.input.body !== undefined
@@ -152,27 +244,22 @@ export function webhookAction(): WorkflowAction {
       if (typeof secret === 'string' && secret !== '') {
         headers['x-crm-signature'] = webhookSignature(secret, Math.floor(context.now.getTime() / 1000), body);
       }
-      let response: Response;
+      const method = webhookMethod(setting(context, 'method'));
+      let response: OutboundResponse;
       try {
-        response = await fetch(url, {
-          method: 'POST',
-          headers,
-          body,
-          redirect: 'manual',
-          signal: AbortSignal.timeout(timeout),
-        });
+        response = await context.http.request(url, { method, headers, body, timeoutMs: timeout });
       } catch (error) {
-        const reason =
-          error instanceof Error && error.name === 'TimeoutError'
-            ? `no answer in ${timeout} ms`
-            : String(error);
-        throw new WebhookFailure(`POST ${url.origin}${url.pathname} failed: ${reason}`);
+        if (error instanceof OutboundRefused) {
+          throw new WebhookCallFailure(`${method} ${url.origin}${url.pathname} refused: ${error.message}`);
+        }
+        const reason = error instanceof OutboundFailed ? error.message : String(error);
+        throw new WebhookCallFailure(`${method} ${url.origin}${url.pathname} failed: ${reason}`);
       }
-      const answer = await readBody(response);
+      const answer = readBody(response);
       if (response.status < 200 || response.status > 299) {
         const excerpt = typeof answer === 'string' ? answer : JSON.stringify(answer);
-        throw new WebhookFailure(
-          `POST ${url.origin}${url.pathname} answered ${response.status}: ${excerpt.slice(0, 200)}`,
+        throw new WebhookCallFailure(
+          `${method} ${url.origin}${url.pathname} answered ${response.status}: ${excerpt.slice(0, 200)}`,
         );
       }
       const result: WebhookResponse = {

@@ -1,4 +1,5 @@
 import type { ModdleElement } from 'bpmn-moddle';
+import type { FeelScope } from '../../expressions/types.ts';
 import type { Expr } from '../expression.ts';
 import type { CompileContext, FlowNode } from '../model.ts';
 
@@ -7,11 +8,17 @@ export type TriggerKind = 'created' | 'updated' | 'deleted' | 'manual' | 'api';
 /** `crm:trigger` on a start event: what starts the process there. */
 export interface TriggerSpec {
   on: TriggerKind;
-  /** FEEL over `old`, `new` and `actor`; null: always. */
+  /**
+   * FEEL; null: always. Record writes: over `old`, `new` and `actor`. A manual action: when it is
+   * offered, over `record` (the record's values) and `actor` (the user's id).
+   */
   condition: Expr | null;
   /** A manual action's button text. */
   label: { en: string; 'zh-CN': string } | null;
 }
+
+/** What a manual action's condition reads: the record's values and the id of the user it is offered to. */
+export const MANUAL_ACTION_SCOPE: FeelScope = { variables: { record: 'context', actor: 'string' } };
 
 const KINDS: readonly TriggerKind[] = ['created', 'updated', 'deleted', 'manual', 'api'];
 /** Triggers that start a process for a record of its `crm:record` module. */
@@ -48,10 +55,10 @@ export function compileTriggers(element: ModdleElement, node: FlowNode, context:
     }
     seen.add(on);
     const conditionSource = typeof setting.condition === 'string' ? setting.condition.trim() : '';
-    if (conditionSource !== '' && (on === 'manual' || on === 'api')) {
+    if (conditionSource !== '' && on === 'api') {
       context.refuse(node.id, 'trigger-condition', {
-        en: `a ${on} trigger takes no condition (only created, updated and deleted do)`,
-        'zh-CN': `${on} 触发器不能带条件（只有 created、updated、deleted 可以）`,
+        en: 'an api trigger takes no condition (created, updated, deleted and manual do)',
+        'zh-CN': 'api 触发器不能带条件（created、updated、deleted 和 manual 可以）',
       });
       continue;
     }

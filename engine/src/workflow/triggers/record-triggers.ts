@@ -1,5 +1,5 @@
 import type { LocaleText } from '../../definitions/types.ts';
-import { notFound } from '../../errors.ts';
+import { localizedError, notFound } from '../../errors.ts';
 import type { RecordObserver, RecordWrite } from '../../records/observers.ts';
 import type { Actor } from '../../records/types.ts';
 import type { Db } from '../../storage/db.ts';
@@ -21,8 +21,57 @@ export interface TriggerServices {
   catalog: TriggerCatalog;
   db: Db;
   start(processId: string, options: StartOptions, actor: Actor): Promise<InstanceRow>;
-  /** Throws not-found when `actor` may not read the record. */
-  readRecord(module: string, id: string, actor: Actor): Promise<unknown>;
+  /** The record's values; throws not-found when `actor` may not read it. */
+  readRecord(module: string, id: string, actor: Actor): Promise<Record<string, unknown>>;
+  /** The processes with an active instance about the record, read through `db`. */
+  runningFor(module: string, recordId: string, db: Db): Promise<Set<string>>;
+  /** Serializes starts of `processId` for the record until `tx` ends. */
+  lockStart(tx: Db, processId: string, recordId: string): Promise<void>;
+}
+
+/** Why a manual action is not offered on a record now (null: it is). */
+interface Unavailable {
+  code: 'already-running' | 'condition-not-met' | 'condition-failed';
+  en: string;
+  'zh-CN': string;
+}
+
+function actionLabel(entry: DeployedTrigger): LocaleText {
+  return entry.trigger.label ?? { en: entry.processName, 'zh-CN': entry.processName };
+}
+
+/** Why the manual action of `entry` is not offered on a record with `values` to `actor`; null when it is. */
+function unavailable(
+  entry: DeployedTrigger,
+  values: Record<string, unknown>,
+  actor: Actor,
+  running: Set<string>,
+): Unavailable | null {
+  const label = actionLabel(entry);
+  if (running.has(entry.processId)) {
+    return {
+      code: 'already-running',
+      en: `'${label.en}' is not available: ${entry.processName} is already running for this record`,
+      'zh-CN': `“${label['zh-CN']}”不可用：该记录的${entry.processName}正在进行中`,
+    };
+  }
+  const condition = entry.trigger.condition;
+  if (!condition) return null;
+  try {
+    if (condition.evaluate({ record: values, actor: actor.userId }) === true) return null;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return {
+      code: 'condition-failed',
+      en: `'${label.en}' is not available: its condition failed (${reason})`,
+      'zh-CN': `“${label['zh-CN']}”不可用：其条件求值失败（${reason}）`,
+    };
+  }
+  return {
+    code: 'condition-not-met',
+    en: `'${label.en}' is not available for this record now (${condition.source} does not hold)`,
+    'zh-CN': `“${label['zh-CN']}”当前不适用于该记录（条件 ${condition.source} 不成立）`,
+  };
 }
 
 /** Writes by the system (workflow record actions, imports, seeds) start no flows: a flow cannot retrigger itself. */
@@ -65,20 +114,31 @@ export class RecordTriggers implements RecordObserver {
     }
   }
 
-  /** The manual actions offered on a record the actor can read (404 when they cannot). */
+  /**
+   * The manual actions offered on a record the actor can read (404 when they cannot): those whose
+   * condition holds for the record and the actor, and whose process is not already running for it.
+   */
   async actions(module: string, recordId: string, actor: Actor): Promise<RecordAction[]> {
-    await this.services.readRecord(module, recordId, actor);
+    const values = await this.services.readRecord(module, recordId, actor);
     const entries = await this.services.catalog.of(module, 'manual', this.services.db);
-    return entries.map((entry) => ({
-      processId: entry.processId,
-      version: entry.version,
-      processName: entry.processName,
-      elementId: entry.startEvent.id,
-      label: entry.trigger.label ?? { en: entry.processName, 'zh-CN': entry.processName },
-    }));
+    const running = await this.services.runningFor(module, recordId, this.services.db);
+    return entries
+      .filter((entry) => unavailable(entry, values, actor, running) === null)
+      .map((entry) => ({
+        processId: entry.processId,
+        version: entry.version,
+        processName: entry.processName,
+        elementId: entry.startEvent.id,
+        label: actionLabel(entry),
+      }));
   }
 
-  /** Starts the manual action `processId` for a record, as the user who clicked it (who must be able to read it). */
+  /**
+   * Starts the manual action `processId` for a record, as the user who clicked it (who must be able
+   * to read it). Refused (409, naming why) when the action is not offered on the record now: its
+   * condition does not hold, or the process already runs for the record. Starts of one action on one
+   * record are serialized, so two clicks at once start one instance.
+   */
   async runAction(
     module: string,
     recordId: string,
@@ -89,16 +149,27 @@ export class RecordTriggers implements RecordObserver {
     const entries = await this.services.catalog.of(module, 'manual', this.services.db);
     const entry = entries.find((each) => each.processId === processId);
     if (!entry) throw notFound(`action '${processId}' on ${module} records`);
-    return this.services.start(
-      processId,
-      {
-        version: entry.version,
-        startEvent: entry.startEvent.id,
-        record: { module, id: recordId },
-        variables,
-      },
-      actor,
-    );
+    const values = await this.services.readRecord(module, recordId, actor);
+    return this.services.db.transaction(async (tx) => {
+      await this.services.lockStart(tx, processId, recordId);
+      const running = await this.services.runningFor(module, recordId, tx);
+      const reason = unavailable(entry, values, actor, running);
+      if (reason) {
+        const { code, ...messages } = reason;
+        throw localizedError('conflict', '', code, messages);
+      }
+      return this.services.start(
+        processId,
+        {
+          version: entry.version,
+          startEvent: entry.startEvent.id,
+          record: { module, id: recordId, values },
+          variables,
+          db: tx,
+        },
+        actor,
+      );
+    });
   }
 
   #start(

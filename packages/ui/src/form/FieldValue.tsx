@@ -1,6 +1,6 @@
 import type { FileReference, JsonSchema } from '@crm/engine/browser';
 import { Table, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import { type ComponentType, useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { formatPlain } from './format.ts';
 import type { FormText } from './messages.ts';
@@ -15,6 +15,11 @@ export interface FieldValueProps {
   services: FormServices;
   /** Where a related record opens (the app's route). */
   recordHref?: (module: string, id: string) => string;
+  /**
+   * The display a plugin registers for values its form widget `widget` edits (the field type's list
+   * cell), when there is one: a plugin field reads the same on the record page as in the list.
+   */
+  pluginCell?: (widget: string) => ComponentType<{ value: unknown; locale?: string }> | undefined;
 }
 
 function useLabels(ids: readonly string[], resolve: (ids: readonly string[]) => Promise<Choice[]>) {
@@ -71,6 +76,8 @@ export function FieldValue(props: FieldValueProps) {
     return <Typography.Text type="secondary">{text.empty}</Typography.Text>;
   }
   const widget = ui?.['ui:widget'];
+  const Cell = typeof widget === 'string' ? props.pluginCell?.(widget) : undefined;
+  if (Cell) return <Cell value={value} locale={props.locale} />;
   const options = (ui?.['ui:options'] ?? {}) as { targetModule?: string; titleField?: string };
   if (widget === 'lookup' || widget === 'multiLookup') {
     const module = options.targetModule ?? '';

@@ -12,6 +12,14 @@ import { type KeyboardEvent, useEffect, useMemo, useRef, useState } from 'react'
 import { ConflictDialog } from './ConflictDialog.tsx';
 import type { RecordFormContext } from './context.ts';
 import {
+  fetchSpecs,
+  type PendingFetch,
+  pendingFetches,
+  withFetched,
+  withNewRowValues,
+} from './fetch-from.ts';
+import { liveFormulas } from './live-formulas.ts';
+import {
   type Choice as MergeChoice,
   mergeValues,
   type ServerChange,
@@ -44,6 +52,8 @@ export interface RecordFormProps {
   services: FormServices;
   /** The stored record when editing (its `version` guards the save), or a new record's starting values. */
   record?: Values;
+  /** Per sub-table: what a new row starts with (its defaults, GET /api/modules/{m}/defaults). */
+  newRows?: Record<string, Values>;
   /** Absent: a preview (the designer's), which validates but saves nothing. */
   onSave?: (values: Values, version: number | undefined) => Promise<SaveOutcome>;
   /** After a conflict: the record as it is now on the server. */
@@ -92,8 +102,11 @@ export function RecordForm(props: RecordFormProps) {
     return conditions ? compileConditions(conditions) : () => NO_CONDITIONS;
   }, [props.uiSchema]);
 
-  const [base, setBase] = useState<Values>(() => props.record ?? {});
-  const [values, setValues] = useState<Values>(() => props.record ?? {});
+  const computeFormulas = useMemo(() => liveFormulas(props.uiSchema), [props.uiSchema]);
+  const fetches = useMemo(() => fetchSpecs(props.uiSchema), [props.uiSchema]);
+
+  const [base, setBase] = useState<Values>(() => computeFormulas(props.record ?? {}));
+  const [values, setValues] = useState<Values>(() => computeFormulas(props.record ?? {}));
   const [clientProblems, setClientProblems] = useState<FieldProblem[]>([]);
   const [serverProblems, setServerProblems] = useState<{ problems: FieldProblem[]; sent: Values }>({
     problems: [],
@@ -139,7 +152,29 @@ export function RecordForm(props: RecordFormProps) {
     errors: tree,
   };
 
-  const change = (next: Values) => {
+  const isMoney = (fetch: PendingFetch) => {
+    const properties = (props.jsonSchema.properties ?? {}) as Record<string, JsonSchema>;
+    const holder =
+      fetch.subtable === undefined
+        ? properties
+        : ((((properties[fetch.subtable]?.items ?? {}) as JsonSchema).properties ?? {}) as Record<
+            string,
+            JsonSchema
+          >);
+    return holder[fetch.spec.field]?.type === 'object';
+  };
+
+  const fetchValue = async (fetch: PendingFetch) => {
+    const { targetModule, source } = fetch.spec;
+    const record = await props.services.recordValues(targetModule, fetch.id, [source]).catch(() => undefined);
+    // a record or a field the user may not read fetches nothing, as on the server
+    if (!record || !(source in record)) return;
+    setValues((current) => computeFormulas(withFetched(current, fetch, record[source], isMoney)));
+  };
+
+  const change = (changed: Values) => {
+    const next = computeFormulas(withNewRowValues(props.newRows, values, changed));
+    for (const fetch of pendingFetches(fetches, values, next)) void fetchValue(fetch);
     setValues(next);
     props.onChange?.(next);
     if (attempted) setClientProblems(validateRecord(props.jsonSchema, next, decide(next), readOnly));

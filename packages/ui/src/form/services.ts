@@ -19,6 +19,12 @@ export interface FormServices {
   searchRecords(module: string, titleField: string, query: string): Promise<Choice[]>;
   /** Titles of the records `ids` of `module` (those the user may read). */
   recordTitles(module: string, titleField: string, ids: readonly string[]): Promise<Choice[]>;
+  /** The values of `fields` of record `id` of `module`; undefined when the user may not read it. */
+  recordValues(
+    module: string,
+    id: string,
+    fields: readonly string[],
+  ): Promise<Record<string, unknown> | undefined>;
   searchUsers(query: string): Promise<Choice[]>;
   users(ids: readonly string[]): Promise<Choice[]>;
   searchDepartments(query: string): Promise<Choice[]>;
@@ -73,6 +79,13 @@ export function httpFormServices(client: JsonClient, locale: string): FormServic
         `/api/modules/${q(module)}/records?limit=${Math.min(ids.length, 500)}&fields=${fields(titleField)}&filter=${filter}`,
       );
       return recordChoices(page, titleField);
+    },
+    async recordValues(module, id, wanted) {
+      const filter = q(JSON.stringify({ field: 'id', op: 'in', value: [id] }));
+      const page = await client.get<Page>(
+        `/api/modules/${q(module)}/records?limit=1&fields=${q(['id', ...wanted].join(','))}&filter=${filter}`,
+      );
+      return page.data[0];
     },
     async searchUsers(query) {
       return userChoices(await client.get<Users>(`/api/org/directory/users?q=${q(query.trim())}`));

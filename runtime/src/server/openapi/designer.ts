@@ -46,6 +46,13 @@ const feelRequestProperties = {
     description:
       'A sub-table of the module: the expression reads one of its rows (a row rule or row formula)',
   },
+  scope: {
+    type: 'string',
+    enum: ['record-event', 'record-action'],
+    description:
+      'Check only (instead of a module): `record-event` reads old, new and actor (webhook filters, record ' +
+      "triggers), `record-action` reads record and actor (a manual action's condition)",
+  },
 };
 
 export const designerSchemas: Record<string, JsonSchema> = {

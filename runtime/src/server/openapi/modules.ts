@@ -278,6 +278,31 @@ export function modulePaths(
         },
       },
     },
+    [`/api/modules/${module.name}/defaults`]: {
+      get: {
+        tags,
+        operationId: op('newDefaults'),
+        summary: `What a new ${module.name} record starts with`,
+        description:
+          'The defaults a create would apply now for the caller (they as the owner, the server clock), and per ' +
+          'sub-table what a new row starts with; the fields the caller may read. For the new-record form.',
+        responses: {
+          200: {
+            description: 'The defaults',
+            content: json({
+              type: 'object',
+              required: ['values', 'rows'],
+              properties: {
+                values: schemaRef(names.patch),
+                rows: { type: 'object', additionalProperties: { type: 'object' } },
+              },
+            }),
+          },
+          403: responseRef('Forbidden'),
+          404: responseRef('NotFound'),
+        },
+      },
+    },
     [`${base}/{id}/approvals`]: recordApprovalsPath(tags, op('approvals'), module.name),
     [`${base}/{id}/history`]: {
       parameters: [parameterRef('RecordId')],

@@ -55,6 +55,9 @@ export const workflowTriggerPaths: Record<string, JsonSchema> = {
       tags: ['workflows'],
       operationId: 'listRecordActions',
       summary: 'The manual workflow actions offered on a record you can read',
+      description:
+        'Only the actions whose condition (crm:trigger condition, FEEL over `record` and `actor`) holds for ' +
+        'the record and you, and whose process is not already running for the record.',
       responses: { 200: ok('Actions', list('RecordAction')), ...guarded, 404: responseRef('NotFound') },
     },
   },
@@ -68,6 +71,9 @@ export const workflowTriggerPaths: Record<string, JsonSchema> = {
       tags: ['workflows'],
       operationId: 'startRecordAction',
       summary: 'Start a manual action for a record you can read; you are its submitter',
+      description:
+        'Refused with 409 when the action is not offered on the record now: `condition-not-met`, ' +
+        '`condition-failed` or `already-running` (its process runs for the record), the reason in en and zh-CN.',
       requestBody: {
         required: false,
         content: json({ type: 'object', properties: { variables: { type: 'object' } } }),
@@ -78,6 +84,7 @@ export const workflowTriggerPaths: Record<string, JsonSchema> = {
         422: responseRef('UnprocessableContent'),
         ...guarded,
         404: responseRef('NotFound'),
+        409: responseRef('Conflict'),
       },
     },
   },

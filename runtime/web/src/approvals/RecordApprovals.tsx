@@ -76,7 +76,8 @@ export function RecordApprovals({ module, id }: { module: string; id: string }) 
   };
 
   return (
-    <div data-testid="record-approvals">
+    // data-actions: how many actions the server offers now (absent while loading)
+    <div data-testid="record-approvals" data-actions={actions.data?.length}>
       {actions.data && actions.data.length > 0 ? (
         <Space wrap style={{ marginBottom: 16 }}>
           {actions.data.map((action) => (

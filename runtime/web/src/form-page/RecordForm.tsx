@@ -15,7 +15,14 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router';
 import { usePublishedDefinition } from '../definitions.ts';
-import { recordPath, recordTitle, useFormServices, useModuleForm, useRecord } from '../record/data.ts';
+import {
+  recordPath,
+  recordTitle,
+  useFormServices,
+  useModuleForm,
+  useNewRecordDefaults,
+  useRecord,
+} from '../record/data.ts';
 import { RECORD } from '../record/messages.ts';
 import { LeaveGuard, SAVED_STATE } from './LeaveGuard.tsx';
 
@@ -43,11 +50,15 @@ export function RecordForm() {
   const definition = usePublishedDefinition(module);
   const form = useModuleForm(module);
   const record = useRecord(module, id);
+  // new rows start with their defaults when editing too (when the user may create records)
+  const defaults = useNewRecordDefaults(module, true);
   const [dirty, setDirty] = useState(false);
 
-  if (form.isPending || (id !== undefined && record.isPending)) return <LoadingState />;
+  if (form.isPending || (id !== undefined ? record.isPending : defaults.isPending)) return <LoadingState />;
   if (form.isError) return <ErrorState error={form.error} onRetry={() => void form.refetch()} />;
   if (record.isError) return <ErrorState error={record.error} onRetry={() => void record.refetch()} />;
+  if (id === undefined && defaults.isError)
+    return <ErrorState error={defaults.error} onRetry={() => void defaults.refetch()} />;
 
   const moduleLabel = localize(definition.data?.label, module);
   const title = id
@@ -84,7 +95,8 @@ export function RecordForm() {
         uiSchema={form.data.uiSchema}
         locale={locale}
         services={services}
-        record={record.data}
+        record={id === undefined ? defaults.data?.values : record.data}
+        newRows={defaults.data?.rows}
         onSave={save}
         reload={() => api.get<Values>(recordPath(module, id ?? ''))}
         onCancel={back}

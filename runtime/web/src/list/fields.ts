@@ -14,6 +14,8 @@ interface FieldTypeInfo {
   sortable: boolean;
   /** The list cell renderer a plugin's browser entry registers for the type (null: plain text). */
   cell?: string | null;
+  /** The form widget (rjsf `ui:widget`) of the type. */
+  widget?: string;
 }
 
 export const OPERATORS_BY_FAMILY: Record<Family, string[]> = {
@@ -72,6 +74,19 @@ export function pluginCellOf(
 ): ComponentType<PluginCellProps> | undefined {
   const cell = types?.find((t) => t.type === field.type)?.cell;
   return cell ? (pluginCells()[cell] as ComponentType<PluginCellProps> | undefined) : undefined;
+}
+
+/**
+ * The plugin cell for values a form shows with `widget` (the field type whose widget it is): what the
+ * record page's read-only view renders them with, as the list does.
+ */
+export function pluginCellByWidget(
+  types: FieldTypeInfo[] | undefined,
+): (widget: string) => ComponentType<PluginCellProps> | undefined {
+  return (widget) => {
+    const cell = types?.find((t) => t.widget === widget && t.cell)?.cell;
+    return cell ? (pluginCells()[cell] as ComponentType<PluginCellProps> | undefined) : undefined;
+  };
 }
 
 export interface SelectOption {

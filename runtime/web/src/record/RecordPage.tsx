@@ -23,6 +23,7 @@ import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { APPROVALS } from '../approvals/messages.ts';
 import { RecordApprovals } from '../approvals/RecordApprovals.tsx';
 import { usePublishedDefinition } from '../definitions.ts';
+import { pluginCellByWidget, useFieldTypes } from '../list/fields.ts';
 import { PoolButtons } from '../pool/PoolButtons.tsx';
 import {
   type ModuleForm,
@@ -80,6 +81,8 @@ export function RecordPage() {
   const definition = usePublishedDefinition(module);
   const form = useModuleForm(module);
   const record = useRecord(module, id);
+  // plugin field types' cells show their values here as in the list
+  const pluginCell = pluginCellByWidget(useFieldTypes().data);
 
   if (form.isPending || record.isPending) return <LoadingState />;
   if (form.isError) return <ErrorState error={form.error} onRetry={() => void form.refetch()} />;
@@ -132,6 +135,7 @@ export function RecordPage() {
                 text={text}
                 services={services}
                 recordHref={(target, targetId) => `/m/${target}/${targetId}`}
+                pluginCell={pluginCell}
               />
             ),
           }))}

@@ -1,4 +1,4 @@
-import type { JsonSchema, RelatedListInfo } from '@crm/engine/browser';
+import type { JsonSchema, NewRecordDefaults, RelatedListInfo } from '@crm/engine/browser';
 import { api, type FormServices, httpFormServices, type Locale, type RecordData, useLocale } from '@crm/ui';
 import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
@@ -29,6 +29,17 @@ export function useRecord(module: string, id: string | undefined) {
     queryKey: ['record', module, id],
     queryFn: () => api.get<RecordData>(recordPath(module, id ?? '')),
     enabled: id !== undefined,
+  });
+}
+
+/** What a new record starts with for the user (defaults, new rows); fetched anew for each new form. */
+export function useNewRecordDefaults(module: string, enabled: boolean) {
+  return useQuery({
+    queryKey: ['new-record', module],
+    queryFn: () => api.get<NewRecordDefaults>(`/api/modules/${encodeURIComponent(module)}/defaults`),
+    enabled,
+    gcTime: 0,
+    staleTime: 0,
   });
 }
 
