@@ -12,8 +12,7 @@ import { useWebServer } from '../support/browser.ts';
 import { monitorFlow } from '../support/monitor-flow.ts';
 import { choose, watchErrors } from '../support/web-steps.ts';
 
-// the flow's failing call goes to a loopback port fetch refuses; loopback must be allowed to get that far
-const web = useWebServer({ data: 'none', outbound: { allowPrivate: true } });
+const web = useWebServer({ data: 'none' });
 
 /** The diagram element `id` (its shape, not its label). */
 const element = (page: Page, id: string): Locator =>

@@ -1,6 +1,8 @@
 // A process for the process-monitor tests, with its diagram (the monitor draws it): after the start a
-// parallel fork to a webhook that cannot succeed (port 1, which fetch refuses; one attempt, so the
-// first failure is an incident) and a user task, joined before the end. About records of `module`.
+// parallel fork to a webhook that cannot succeed and a user task, joined before the end. About records
+// of `module`. The webhook's URL names the record (a fixed loopback URL would be refused at deploy)
+// and points at loopback, which the server's outbound policy refuses to call: with one attempt, the
+// first failure is an incident.
 
 import { xmlEscape } from './bpmn.ts';
 
@@ -24,7 +26,7 @@ export function monitorFlow(processId: string, name: string, module: string, rev
       <bpmn:extensionElements>
         <zeebe:taskDefinition type="webhook" retries="1"/>
         <zeebe:ioMapping>
-          <zeebe:input source="=&quot;http://127.0.0.1:1/orders&quot;" target="url"/>
+          <zeebe:input source="=&quot;http://127.0.0.1:1/orders/&quot; + record.id" target="url"/>
           <zeebe:input source="={ record: record.id }" target="body"/>
         </zeebe:ioMapping>
       </bpmn:extensionElements>

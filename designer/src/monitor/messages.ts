@@ -9,7 +9,6 @@ addMessages(MONITOR, {
     tabs: { instances: 'Instances', incidents: 'Incidents', stuck: 'Stuck work', schedules: 'Schedules' },
     filter: {
       process: 'Process',
-      state: 'State',
       anyState: 'Any state',
       withIncidents: 'With open incidents',
       record: 'Record id',
@@ -40,7 +39,6 @@ addMessages(MONITOR, {
     page: 'Page {{page}}',
     refresh: 'Refresh',
     system: 'System',
-    open: 'Open',
     instance: {
       back: 'Back to the monitor',
       version: 'Version {{version}}',
@@ -52,8 +50,6 @@ addMessages(MONITOR, {
       variables: 'Variables',
       history: 'History',
       incidents: 'Incidents',
-      tasks: 'Tasks',
-      noIncidents: 'No incidents',
       elementHistory: 'History of {{element}}',
       noElementHistory: 'Nothing has happened at this element',
       showAll: 'Show all',
@@ -127,7 +123,6 @@ addMessages(MONITOR, {
     tabs: { instances: '流程实例', incidents: '故障', stuck: '卡住的工作', schedules: '定时启动' },
     filter: {
       process: '流程',
-      state: '状态',
       anyState: '全部状态',
       withIncidents: '有未处理故障',
       record: '记录 ID',
@@ -158,7 +153,6 @@ addMessages(MONITOR, {
     page: '第 {{page}} 页',
     refresh: '刷新',
     system: '系统',
-    open: '查看',
     instance: {
       back: '返回流程监控',
       version: '版本 {{version}}',
@@ -170,8 +164,6 @@ addMessages(MONITOR, {
       variables: '流程变量',
       history: '历史',
       incidents: '故障',
-      tasks: '任务',
-      noIncidents: '没有故障',
       elementHistory: '{{element}} 的历史',
       noElementHistory: '该节点尚无记录',
       showAll: '显示全部',
