@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { apiClient } from '../support/api.ts';
 import { useWebServer } from '../support/browser.ts';
 import { organisation } from '../support/org.ts';
-import { choose, openSelect, optionOf, pick, watchErrors } from '../support/web-steps.ts';
+import { choose, messageShown, openSelect, optionOf, pick, watchErrors } from '../support/web-steps.ts';
 
 const web = useWebServer();
 
@@ -68,7 +68,7 @@ async function openModuleTab(page: Page, name: string, tab: string) {
 /** Saves the draft, then publishes it through the Publish tab and waits for the new version. */
 async function saveAndPublish(page: Page, version: number) {
   await page.getByTestId('save-draft').click();
-  await page.getByText('Draft saved').waitFor();
+  await messageShown(page, 'Draft saved');
   // saved: nothing is left unsaved, so the button is off until the next edit
   await expect.poll(() => page.getByTestId('save-draft').isDisabled()).toBe(true);
   await page.getByRole('tab', { name: 'Publish' }).click();
@@ -76,7 +76,7 @@ async function saveAndPublish(page: Page, version: number) {
   const apply = page.getByTestId('publish-apply');
   await apply.waitFor();
   await apply.click();
-  await page.getByText(`Published as version ${version}`).waitFor();
+  await messageShown(page, `Published as version ${version}`);
 }
 
 // many steps through a real browser and two apps each: generous on a loaded two-core machine
@@ -130,12 +130,9 @@ describe('module settings in the designer', { timeout: 240_000 }, () => {
     await rules.getByTestId('row-rule-message-0-zh').fill('每行数量必须大于零');
     // the fields the error is shown on: a multiple select stays open until Escape
     const shownOn = rules.getByTestId('row-rule-fields-0');
-    await shownOn.click();
-    const options = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
-    await options.getByTitle('Quantity', { exact: true }).click();
-    await shownOn.locator('.ant-select-selection-item').getByText('Quantity').waitFor();
-    await page.keyboard.press('Escape');
-    await options.waitFor({ state: 'hidden' });
+    await pick(page, shownOn, 'Quantity');
+    await shownOn.locator('input').press('Escape');
+    await shownOn.locator('input[aria-expanded="false"]').waitFor();
 
     // try it on a sample row
     await rules.getByTestId('row-rule-0').getByRole('button', { name: 'Try it' }).click();
@@ -207,7 +204,7 @@ describe('module settings in the designer', { timeout: 240_000 }, () => {
     await rep.getByTestId('pool-switch').getByText('Pool').click();
     const row = rep.locator('tr').filter({ hasText: '宁波港口贸易' });
     await row.getByTestId('pool-claim').click();
-    await rep.getByText('Claimed: it is yours now').waitFor();
+    await messageShown(rep, 'Claimed: it is yours now');
     const claimed = (await web.handle.workspace.records.list('ds_lead', ADMIN, {})).data[0];
     expect(claimed?.claimed_at).toEqual(expect.any(String));
     expect(errors).toEqual([]);

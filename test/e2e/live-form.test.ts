@@ -6,6 +6,7 @@ import { SYSTEM_ACTOR } from '@crm/engine';
 import type { Locator, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useWebServer } from '../support/browser.ts';
+import { pick } from '../support/web-steps.ts';
 
 const web = useWebServer({ data: 'examples' });
 
@@ -54,28 +55,14 @@ describe('a quote form that computes as the rep types', () => {
         .getByText('Draft')
         .waitFor();
 
-      await field(page, 'opportunity').click();
-      await field(page, 'opportunity').fill('立信汽车');
-      await page
-        .locator('.ant-select-dropdown:visible .ant-select-item-option')
-        .filter({ hasText: OPPORTUNITY })
-        .click();
-      await page
-        .locator('.ant-select')
-        .filter({ has: field(page, 'opportunity') })
-        .getByText(OPPORTUNITY)
-        .waitFor();
+      // picked in its own dropdown, and checked in the select's box
+      await pick(page, field(page, 'opportunity'), OPPORTUNITY, { search: '立信汽车' });
 
       // a new line starts with its default discount; picking the product fills its list price
       await form.getByRole('button', { name: 'Add row' }).click();
       await field(page, 'lines_0_product').waitFor();
       await expect.poll(() => inputNumber(field(page, 'lines_0_discount'))).toBe(0);
-      await field(page, 'lines_0_product').click();
-      await field(page, 'lines_0_product').fill('彩色激光');
-      await page
-        .locator('.ant-select-dropdown:visible .ant-select-item-option')
-        .filter({ hasText: PRODUCT })
-        .click();
+      await pick(page, field(page, 'lines_0_product'), PRODUCT, { search: '彩色激光' });
       await expect.poll(() => inputNumber(field(page, 'lines_0_list_price'))).toBe(3299);
 
       // quantity and discount: the line and the quote's totals follow at once

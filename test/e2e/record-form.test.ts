@@ -277,14 +277,19 @@ describe('the record form and record page', () => {
     async () => {
       const created = await web.handle.workspace.records.create('quote', { title: 'Guarded' }, SYSTEM_ACTOR);
       const page = await web.loggedInPage(`/m/quote/${created.id}/edit`);
-      await page.getByTestId('record-form').waitFor();
+      const form = page.getByTestId('record-form');
+      // what the leave guard knows: the form reports a change to the page a moment after the keystroke
+      const guarded = (dirty: boolean) => form.and(page.locator(`[data-dirty="${dirty}"]`)).waitFor();
+      await guarded(false);
       await field(page, 'notes').fill('unsaved');
+      await guarded(true);
       await page.getByTestId('app-menu').getByText('Customer', { exact: true }).click();
       const confirm = page.locator('.ant-modal-confirm').filter({ hasText: 'Leave without saving?' });
       await confirm.waitFor();
       await confirm.getByRole('button', { name: 'Stay' }).click();
       expect(page.url()).toContain(`/m/quote/${created.id}/edit`);
       await field(page, 'notes').fill('');
+      await guarded(false);
       await field(page, 'notes').press('Escape');
       await page.waitForURL(new RegExp(`/m/quote/${created.id}$`));
     },

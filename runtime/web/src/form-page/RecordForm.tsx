@@ -85,7 +85,8 @@ export function RecordForm() {
   };
 
   return (
-    <div className="crm-form-page" data-testid="record-form">
+    // data-dirty: what the leave guard goes by (the form reports a change a moment after the keystroke)
+    <div className="crm-form-page" data-testid="record-form" data-dirty={dirty}>
       <Typography.Title level={3}>{title}</Typography.Title>
       <GeneratedForm
         key={`${module}/${id ?? 'new'}/${locale}`}
