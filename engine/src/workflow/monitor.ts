@@ -25,34 +25,58 @@ export interface MonitoredHistoryEvent extends HistoryEvent {
 
 const present = (id: string | null): id is string => id !== null;
 
+/** A record an entry is about, by module name and id (either null: none). */
+interface RecordRef {
+  module: string | null;
+  recordId: string | null;
+}
+
+/**
+ * The titles of the records `refs` name that `actor` may read, by module then id (one query per
+ * module, not one per entry).
+ */
+export async function recordTitlesByModule(
+  refs: RecordRef[],
+  recordTitles: MonitorLabels['recordTitles'],
+  actor: Actor,
+): Promise<Map<string, Map<string, string>>> {
+  const byModule = new Map<string, Set<string>>();
+  for (const { module, recordId } of refs) {
+    if (!module || !recordId) continue;
+    byModule.set(module, (byModule.get(module) ?? new Set()).add(recordId));
+  }
+  return new Map(
+    await Promise.all(
+      [...byModule].map(
+        async ([module, ids]) => [module, await recordTitles(module, [...ids], actor)] as const,
+      ),
+    ),
+  );
+}
+
+/** The title `titles` holds for the record `ref` names; null when none. */
+export function titleOf(
+  titles: Map<string, Map<string, string>>,
+  { module, recordId }: RecordRef,
+): string | null {
+  return (module && recordId && titles.get(module)?.get(recordId)) || null;
+}
+
 /** The instances with their starters' names and their records' titles (one query per module). */
 export async function labelInstances<T extends InstanceView>(
   instances: T[],
   labels: MonitorLabels,
   actor: Actor,
 ): Promise<(T & InstanceLabels)[]> {
-  const byModule = new Map<string, Set<string>>();
-  for (const instance of instances) {
-    if (!instance.module || !instance.record_id) continue;
-    byModule.set(instance.module, (byModule.get(instance.module) ?? new Set()).add(instance.record_id));
-  }
+  const refOf = (instance: T): RecordRef => ({ module: instance.module, recordId: instance.record_id });
   const [names, titles] = await Promise.all([
     labels.userNames([...new Set(instances.map((instance) => instance.started_by).filter(present))]),
-    Promise.all(
-      [...byModule].map(
-        async ([module, ids]) => [module, await labels.recordTitles(module, [...ids], actor)] as const,
-      ),
-    ),
+    recordTitlesByModule(instances.map(refOf), labels.recordTitles, actor),
   ]);
-  const titlesByModule = new Map(titles);
   return instances.map((instance) => ({
     ...instance,
     startedByName: (instance.started_by && names.get(instance.started_by)) || null,
-    recordTitle:
-      (instance.module &&
-        instance.record_id &&
-        titlesByModule.get(instance.module)?.get(instance.record_id)) ||
-      null,
+    recordTitle: titleOf(titles, refOf(instance)),
   }));
 }
 

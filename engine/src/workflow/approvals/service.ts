@@ -6,6 +6,7 @@ import type { IdentityTables } from '../../identity/tables.ts';
 import type { Actor } from '../../records/types.ts';
 import type { Db } from '../../storage/db.ts';
 import type { ProcessGraph } from '../model.ts';
+import { recordTitlesByModule, titleOf } from '../monitor.ts';
 import type { JobRow, TaskRow } from '../rows.ts';
 import type { Run, Token } from '../run.ts';
 import type { WorkflowExtension, WorkflowService } from '../service.ts';
@@ -118,24 +119,16 @@ export class ApprovalService implements WorkflowExtension {
    */
   async withRecordTitles<T extends ApprovalSummary>(page: InboxPage<T>, actor: Actor): Promise<InboxPage<T>> {
     if (!this.#records) return page;
-    const wanted = new Map<string, Set<string>>();
-    for (const entry of page.data) {
-      if (!entry.module || !entry.recordId) continue;
-      const ids = wanted.get(entry.module) ?? new Set<string>();
-      wanted.set(entry.module, ids.add(entry.recordId));
-    }
-    const titles = new Map<string, Map<string, string>>();
-    await Promise.all(
-      [...wanted].map(async ([module, ids]) =>
-        titles.set(module, await this.recordTitles(module, [...ids], actor)),
-      ),
+    const titles = await recordTitlesByModule(
+      page.data,
+      (module, ids, reader) => this.recordTitles(module, ids, reader),
+      actor,
     );
     return {
       ...page,
       data: page.data.map((entry) => ({
         ...entry,
-        recordTitle:
-          (entry.module && entry.recordId && titles.get(entry.module)?.get(entry.recordId)) || null,
+        recordTitle: titleOf(titles, entry),
       })),
     };
   }
