@@ -23,14 +23,22 @@ function isPlainObject(value: unknown): value is Values {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Per compiled field list (a module's or a sub-table's, fixed once compiled): its fetches, read once. */
+const fetchCache = new WeakMap<readonly CompiledField[], Fetch[]>();
+
 function fetchesIn(fields: readonly CompiledField[]): Fetch[] {
-  const byName = new Map(fields.map((f) => [f.name, f.definition]));
-  return fetchesOf(fields.map((f) => f.definition)).flatMap((fetch) => {
-    const relation = byName.get(fetch.relation);
-    const field = byName.get(fetch.field);
-    if (relation?.type !== 'relation' || !field) return [];
-    return [{ ...fetch, target: String(relation.target), type: field.type }];
-  });
+  let fetches = fetchCache.get(fields);
+  if (!fetches) {
+    const byName = new Map(fields.map((f) => [f.name, f.definition]));
+    fetches = fetchesOf(fields.map((f) => f.definition)).flatMap((fetch) => {
+      const relation = byName.get(fetch.relation);
+      const field = byName.get(fetch.field);
+      if (relation?.type !== 'relation' || !field) return [];
+      return [{ ...fetch, target: String(relation.target), type: field.type }];
+    });
+    fetchCache.set(fields, fetches);
+  }
+  return fetches;
 }
 
 /** Whether the module (or one of its sub-tables) has fetched fields: most have none, and skip all this. */
