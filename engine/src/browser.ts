@@ -33,6 +33,7 @@ export { feelScopeOf } from './compile/scope.ts';
 export { fieldOrder, fieldUiSchema, recordUiSchema } from './compile/ui-schema.ts';
 export { DefinitionChecker } from './definitions/check.ts';
 export { checkPool, POOL_FIELD_TYPES } from './definitions/check-pool.ts';
+export { fetchedValue } from './definitions/fetch-from.ts';
 export { assignIds, newId } from './definitions/ids.ts';
 export { checkListView, listViewFields, listViewOf } from './definitions/list-view.ts';
 export { fieldMetaSchema, moduleMetaSchema } from './definitions/meta-schema.ts';

@@ -24,6 +24,23 @@ export function fetchFromOf(field: FieldDefinition): FetchFrom | undefined {
 }
 
 /** The fetched fields among `fields`. */
+/**
+ * A fetched value as the fetching field holds it: a number becomes money (`{ amount }`) for a money
+ * field, money becomes its amount for a number field; nothing fetched is null.
+ */
+export function fetchedValue(value: unknown, money: boolean): unknown {
+  if (value === null || value === undefined) return null;
+  if (money) return typeof value === 'number' ? { amount: value } : value;
+  if (
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    typeof (value as { amount?: unknown }).amount === 'number'
+  ) {
+    return (value as { amount: number }).amount;
+  }
+  return value;
+}
+
 export function fetchesOf(fields: readonly FieldDefinition[]): FetchFrom[] {
   return fields.flatMap((f) => fetchFromOf(f) ?? []);
 }

@@ -6,7 +6,7 @@
  * one they may not read, or whose field they may not read, gives nothing.
  */
 import type { CompiledField, CompiledModule } from '../compile/module.ts';
-import { type FetchFrom, fetchesOf } from '../definitions/fetch-from.ts';
+import { type FetchFrom, fetchedValue, fetchesOf } from '../definitions/fetch-from.ts';
 import type { RecordValues } from './types.ts';
 
 type Values = Record<string, unknown>;
@@ -51,13 +51,6 @@ function sameId(a: unknown, b: unknown): boolean {
 }
 
 /** The related value as the fetched field holds it: money from a number, a number from money. */
-function converted(value: unknown, type: string): unknown {
-  if (value === null || value === undefined) return null;
-  if (type === 'money') return typeof value === 'number' ? { amount: value } : value;
-  if (isPlainObject(value) && typeof value.amount === 'number') return value.amount;
-  return value;
-}
-
 /**
  * The input with fetched values added where a relation is set or changed and the field is not
  * given. `current` is the stored record on an update.
@@ -87,7 +80,7 @@ export async function withFetchedValues(
       if (before && sameId(before[fetch.relation], id)) continue;
       const record = await related(fetch.target, id);
       if (!record || !Object.hasOwn(record, fetch.source)) continue;
-      out = { ...out, [fetch.field]: converted(record[fetch.source], fetch.type) };
+      out = { ...out, [fetch.field]: fetchedValue(record[fetch.source], fetch.type === 'money') };
     }
     return out;
   };

@@ -3,7 +3,7 @@
  * the fetched field at once, as the server would on save (records/fetch-from.ts); the user may then
  * overwrite it. Rows are matched by position, so a row whose relation changes fetches again.
  */
-import type { JsonSchema } from '@crm/engine/browser';
+import { fetchedValue, type JsonSchema } from '@crm/engine/browser';
 
 type Values = Record<string, unknown>;
 
@@ -85,13 +85,6 @@ export function pendingFetches(
 }
 
 /** The related value as the fetched field holds it (as the server converts it): money from a number and back. */
-function converted(value: unknown, money: boolean): unknown {
-  if (value === null || value === undefined) return undefined;
-  if (money) return typeof value === 'number' ? { amount: value } : value;
-  if (isPlainObject(value) && typeof value.amount === 'number') return value.amount;
-  return value;
-}
-
 /**
  * The values with a fetched value put in place, if the relation still points at the record it was
  * fetched from (the user may have picked another meanwhile); otherwise the values unchanged.
@@ -102,7 +95,8 @@ export function withFetched(
   value: unknown,
   isMoney: (fetch: PendingFetch) => boolean,
 ): Values {
-  const next = converted(value, isMoney(fetch));
+  // the form leaves an empty field undefined, not null
+  const next = fetchedValue(value, isMoney(fetch)) ?? undefined;
   if (fetch.subtable === undefined || fetch.row === undefined) {
     if (values[fetch.spec.relation] !== fetch.id) return values;
     return { ...values, [fetch.spec.field]: next };
