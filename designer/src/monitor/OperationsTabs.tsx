@@ -1,6 +1,6 @@
 import { ErrorState, LoadingState, useFormatters } from '@crm/ui';
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Card, Empty, Space, Table, Tag } from 'antd';
+import { Alert, Card, Empty, Space, Table, type TableColumnsType, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { IncidentTable } from './IncidentTable.tsx';
@@ -40,56 +40,38 @@ export function StuckTab() {
         showIcon
         title={clean ? t('stuck.clean') : t('stuck.help')}
       />
-      {orphanTokens.length > 0 && (
-        <Card size="small" title={t('stuck.orphanTokens')}>
-          <Table
-            rowKey="tokenId"
-            size="small"
-            pagination={false}
-            dataSource={orphanTokens}
-            columns={[
-              { title: t('column.instance'), dataIndex: 'instanceId', render: instanceLink },
-              { title: t('column.element'), dataIndex: 'elementId' },
-              { title: t('stuck.waits'), dataIndex: 'wait' },
-            ]}
-          />
-        </Card>
-      )}
-      {expiredLeases.length > 0 && (
-        <Card size="small" title={t('stuck.expiredLeases')}>
-          <Table
-            rowKey="jobId"
-            size="small"
-            pagination={false}
-            dataSource={expiredLeases}
-            columns={[
-              { title: t('column.instance'), dataIndex: 'instanceId', render: instanceLink },
-              { title: t('stuck.kind'), dataIndex: 'kind' },
-              { title: t('stuck.lockedBy'), dataIndex: 'lockedBy' },
-              {
-                title: t('stuck.lockedUntil'),
-                dataIndex: 'lockedUntil',
-                render: (at: string) => format.dateTime(at),
-              },
-            ]}
-          />
-        </Card>
-      )}
-      {overdueJobs.length > 0 && (
-        <Card size="small" title={t('stuck.overdueJobs')}>
-          <Table
-            rowKey="jobId"
-            size="small"
-            pagination={false}
-            dataSource={overdueJobs}
-            columns={[
-              { title: t('column.instance'), dataIndex: 'instanceId', render: instanceLink },
-              { title: t('stuck.kind'), dataIndex: 'kind' },
-              { title: t('stuck.dueAt'), dataIndex: 'dueAt', render: (at: string) => format.dateTime(at) },
-            ]}
-          />
-        </Card>
-      )}
+      <StuckSection
+        title={t('stuck.orphanTokens')}
+        rows={orphanTokens}
+        rowKey="tokenId"
+        columns={[
+          { title: t('column.element'), dataIndex: 'elementId' },
+          { title: t('stuck.waits'), dataIndex: 'wait' },
+        ]}
+      />
+      <StuckSection
+        title={t('stuck.expiredLeases')}
+        rows={expiredLeases}
+        rowKey="jobId"
+        columns={[
+          { title: t('stuck.kind'), dataIndex: 'kind' },
+          { title: t('stuck.lockedBy'), dataIndex: 'lockedBy' },
+          {
+            title: t('stuck.lockedUntil'),
+            dataIndex: 'lockedUntil',
+            render: (at: string) => format.dateTime(at),
+          },
+        ]}
+      />
+      <StuckSection
+        title={t('stuck.overdueJobs')}
+        rows={overdueJobs}
+        rowKey="jobId"
+        columns={[
+          { title: t('stuck.kind'), dataIndex: 'kind' },
+          { title: t('stuck.dueAt'), dataIndex: 'dueAt', render: (at: string) => format.dateTime(at) },
+        ]}
+      />
       {emptyInstances.length > 0 && (
         <Card size="small" title={t('stuck.emptyInstances')}>
           <Space wrap>
@@ -100,6 +82,33 @@ export function StuckTab() {
         </Card>
       )}
     </Space>
+  );
+}
+
+/** One non-empty part of the stuck report: a card holding a table whose first column links the instance. */
+function StuckSection<Row extends { instanceId: string | null }>({
+  title,
+  rows,
+  rowKey,
+  columns,
+}: {
+  title: string;
+  rows: Row[];
+  rowKey: keyof Row & string;
+  columns: TableColumnsType<Row>;
+}) {
+  const { t } = useTranslation(MONITOR);
+  if (rows.length === 0) return null;
+  return (
+    <Card size="small" title={title}>
+      <Table<Row>
+        rowKey={rowKey}
+        size="small"
+        pagination={false}
+        dataSource={rows}
+        columns={[{ title: t('column.instance'), dataIndex: 'instanceId', render: instanceLink }, ...columns]}
+      />
+    </Card>
   );
 }
 
