@@ -7,7 +7,7 @@
 import { type Actor, Engine, openPostgres, SYSTEM_ACTOR, type Workspace } from '@crm/engine';
 import postgres from 'postgres';
 import { startCluster } from '../support/postgres-server.ts';
-import { fmt, runConcurrent } from './stats.ts';
+import { fmt, median, runConcurrent } from './stats.ts';
 
 const INSTANCES = Number(process.env.BENCH_APPROVAL_INSTANCES ?? 30);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -41,11 +41,6 @@ const RAW = definitions(
      </bpmn:extensionElements></bpmn:multiInstanceLoopCharacteristics>
    </bpmn:userTask>`,
 );
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
-}
 
 async function openTasks(workspace: Workspace, instanceId: string) {
   const tasks = (await workspace.workflows.queries.instance(instanceId)).tasks.filter(

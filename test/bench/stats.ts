@@ -4,6 +4,12 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[index];
 }
 
+/** The middle of `values` (the upper one of an even count). */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}
+
 /** Runs `task(i)` for i in [0, total) with `concurrency` workers; returns per-call latencies (ms) and wall time. */
 export async function runConcurrent(
   total: number,

@@ -10,7 +10,7 @@ import { type Actor, Engine, openPostgres } from '@crm/engine';
 import { Engine as BpmnEngine } from 'bpmn-engine';
 import postgres from 'postgres';
 import { startCluster } from '../support/postgres-server.ts';
-import { fmt, runConcurrent } from './stats.ts';
+import { fmt, median, runConcurrent } from './stats.ts';
 
 const STARTS = Number(process.env.BENCH_STARTS ?? 2000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -69,11 +69,6 @@ async function bpmnEngineStarter(): Promise<() => Promise<void>> {
     await waiting;
     await engine.stop();
   };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
 }
 
 async function main() {

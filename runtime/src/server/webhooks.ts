@@ -7,6 +7,9 @@ import { integerParam, queryParams } from './params.ts';
 import { httpProblem } from './problem.ts';
 
 const STATES = ['pending', 'delivered', 'failed'] as const;
+type DeliveryState = (typeof STATES)[number];
+const isDeliveryState = (state: string): state is DeliveryState =>
+  (STATES as readonly string[]).includes(state);
 
 /**
  * `/api/admin/webhooks` (admins): outbound webhook subscriptions on record events, their delivery log
@@ -30,11 +33,11 @@ export function webhookRoutes(workspace: Workspace): Hono<ApiEnv> {
   app.post('/:id/rotate-secret', async (c) => c.json(await webhooks.rotateSecret(c.req.param('id'))));
   app.get('/:id/deliveries', async (c) => {
     const { state, limit } = queryParams(c, ['state', 'limit']);
-    if (state !== undefined && !STATES.includes(state as (typeof STATES)[number])) {
+    if (state !== undefined && !isDeliveryState(state)) {
       throw httpProblem('invalid-query', '/state', 'enum', `must be one of ${STATES.join(', ')}`);
     }
     const data = await webhooks.deliveries(c.req.param('id'), {
-      state: state as (typeof STATES)[number] | undefined,
+      state,
       limit: integerParam(limit, 'limit', 1, 200),
     });
     return c.json({ data });
